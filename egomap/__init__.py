@@ -1,0 +1,91 @@
+"""egomap: personal (ego) network maps, drawn together and compared over time.
+
+Examples
+--------
+>>> import egomap as em
+>>> p = em.Person("R-017")
+>>> m = p.new_map("Baseline")
+>>> _ = m.add_alter("Mum", ring=0, sector="household")
+>>> len(m)
+1
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from egomap.errors import (
+    DuplicateError,
+    EgomapError,
+    InputFileError,
+    NotAStoreError,
+    NotFoundError,
+    SaveError,
+    StoreError,
+    ValidationError,
+)
+from egomap.model import Alter, Goal, Map, Person, Placement, Tie
+from egomap.schemes import Ring, RingScheme, Sector, SectorScheme, register_scheme, ring_scheme, sector_scheme
+from egomap.store import Store, default_store_path, open_store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Alter",
+    "DuplicateError",
+    "EgomapError",
+    "Goal",
+    "InputFileError",
+    "Map",
+    "MapWidget",
+    "NotAStoreError",
+    "NotFoundError",
+    "Person",
+    "Placement",
+    "Ring",
+    "RingScheme",
+    "SaveError",
+    "Sector",
+    "SectorScheme",
+    "Store",
+    "StoreError",
+    "Tie",
+    "ValidationError",
+    "compare",
+    "default_store_path",
+    "demo",
+    "io",
+    "measures",
+    "open_store",
+    "register_scheme",
+    "ring_scheme",
+    "sector_scheme",
+    "viz",
+]
+
+# Heavier parts (widgets, plotting, pandas) load on first use, so that
+# ``import egomap`` stays fast.
+_LAZY = {
+    "MapWidget": ("egomap.widget", "MapWidget"),
+    "compare": ("egomap.change", "compare"),
+    "measures": ("egomap.measures", "measures"),
+    "viz": ("egomap.viz", None),
+    "io": ("egomap.io", None),
+    "demo": ("egomap.demo", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'egomap' has no attribute {name!r}") from None
+    mod = importlib.import_module(module)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

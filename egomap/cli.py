@@ -1,0 +1,173 @@
+"""The ``egomap`` command.
+
+``egomap lab``   open JupyterLab on the notebooks, using the store;
+``egomap demo``  write the demo case and a small synthetic cohort into the store;
+``egomap info``  say where the store is and how much it holds.
+
+Every sub-command takes ``--store PATH`` (default: ``$EGOMAP_STORE``, else a
+per-user data file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from egomap.errors import EgomapError
+
+__all__ = ["main", "notebooks_dir"]
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+_PARSER_HOOKS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def notebooks_dir() -> Path:
+    """The folder holding egomap's notebooks (the repository's ``notebooks/``)."""
+    here = Path(__file__).resolve().parent
+    for cand in (here.parent / "notebooks", here / "notebooks", Path.cwd() / "notebooks"):
+        if cand.is_dir():
+            return cand
+    return Path.cwd()
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="PATH", help="the store file (default: $EGOMAP_STORE or a per-user data file)")
+
+
+def _open(args: argparse.Namespace):
+    from egomap.store import open_store
+
+    return open_store(args.store)
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from egomap.store import default_store_path
+
+    env = dict(os.environ)
+    store = Path(args.store).expanduser().resolve() if args.store else default_store_path()
+    env["EGOMAP_STORE"] = str(store)
+    nb = Path(args.notebooks) if args.notebooks else notebooks_dir()
+    print(f"egomap: store {store}")
+    print(f"egomap: opening JupyterLab on {nb}")
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={nb}", *args.jupyter_args]
+    if args.dry_run:
+        print(" ".join(cmd))
+        return 0
+    if shutil.which("jupyter") is None and not _has_module("jupyterlab"):
+        print("egomap: JupyterLab is not installed; run: pip install -e .", file=sys.stderr)
+        return 1
+    return subprocess.call(cmd, env=env)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from egomap.demo import DEMO_ID, demo_case, synthetic_cohort
+
+    store = _open(args)
+    try:
+        if DEMO_ID in store.person_ids():
+            print(f"egomap: the demo case {DEMO_ID} is already in {store.path}")
+        else:
+            demo_case(store)
+            print(f"egomap: wrote the demo case {DEMO_ID} (3 maps) to {store.path}")
+        existing = set(store.person_ids())
+        new = [f"{args.prefix}{i:05d}" for i in range(1, args.n + 1)]
+        if any(pid in existing for pid in new):
+            print(f"egomap: a synthetic cohort with ids {args.prefix}… is already there; not written again")
+        else:
+            synthetic_cohort(store, n=args.n, k=args.k, seed=args.seed, prefix=args.prefix)
+            print(f"egomap: wrote a synthetic cohort of {args.n} persons x {args.k} maps")
+    finally:
+        store.close()
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        info = store.info()
+    finally:
+        store.close()
+    print(f"store:   {info['path']}")
+    print(f"persons: {info['persons']}")
+    print(f"maps:    {info['maps']}")
+    print(f"alters:  {info['alters']}")
+    print(f"edits:   {info['edits']}")
+    return 0
+
+
+def register(name: str, func: Callable[[argparse.Namespace], int], add_parser: Callable) -> None:
+    """Let another egomap module add a sub-command (used by ``egomap.io``)."""
+    _COMMANDS[name] = func
+    _PARSER_HOOKS.append(add_parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``egomap`` command."""
+    parser = argparse.ArgumentParser(prog="egomap", description="Personal network maps, drawn together.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    p = sub.add_parser(
+        "lab",
+        help="open JupyterLab on the egomap notebooks",
+        description="Open JupyterLab on the egomap notebooks; the notebooks use the store given here.",
+    )
+    _store_arg(p)
+    p.add_argument("--notebooks", metavar="DIR", help="folder to open (default: the egomap notebooks)")
+    p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab")
+    p = sub.add_parser(
+        "demo",
+        help="write the demo case and a synthetic cohort into the store",
+        description="Write the fictional demo case and a small synthetic cohort into the store.",
+    )
+    _store_arg(p)
+    p.add_argument("-n", type=int, default=20, help="persons in the synthetic cohort (default 20)")
+    p.add_argument("-k", type=int, default=3, help="time points per person (default 3)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--prefix", default="S-", help="id prefix of synthetic persons (default S-)")
+    p = sub.add_parser(
+        "info",
+        help="where the store is; how many people and maps",
+        description="Say where the store is and how many people and maps it holds.",
+    )
+    _store_arg(p)
+    _load_plugins()
+    for hook in _PARSER_HOOKS:
+        hook(sub)
+    return parser
+
+
+def _load_plugins() -> None:
+    try:  # egomap.io adds `export` and `import`
+        import egomap.io.cli  # noqa: F401
+    except ModuleNotFoundError as e:
+        if e.name not in ("egomap.io", "egomap.io.cli"):
+            raise
+
+
+_COMMANDS.update({"lab": _cmd_lab, "demo": _cmd_demo, "info": _cmd_info})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``egomap`` command; return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except EgomapError as e:
+        print(f"egomap: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

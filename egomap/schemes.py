@@ -1,0 +1,479 @@
+"""Ring and sector schemes, and the geometry of a map.
+
+A map is a disc. The person sits in a small centre disc; around it the rings
+of the ring scheme are bands of equal width, ring 0 innermost. The sectors of
+the sector scheme divide the disc into equal slices.
+
+Positions are given in one coordinate system everywhere in egomap:
+
+* ``angle`` in degrees, measured **clockwise from 12 o'clock**, in ``[0, 360)``;
+* ``radius`` as a fraction of the map's outer edge: 0 is the centre, 1 the
+  outer edge of the outermost ring.
+
+This module is the one place that converts between an exact position and a
+``(ring, sector)`` pair.
+
+Examples
+--------
+>>> from egomap.schemes import ring_scheme, sector_scheme, locate
+>>> rings = ring_scheme("kahn_antonucci")
+>>> sectors = sector_scheme("four_quadrants")
+>>> locate(45.0, 0.3, rings, sectors)
+(0, 'family')
+>>> rings.ring_at(0.99)
+2
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from egomap.errors import NotFoundError, ValidationError
+
+__all__ = [
+    "CENTRE_RADIUS",
+    "Ring",
+    "Sector",
+    "RingScheme",
+    "SectorScheme",
+    "RING_SCHEMES",
+    "SECTOR_SCHEMES",
+    "DEFAULT_RINGS",
+    "DEFAULT_SECTORS",
+    "ring_scheme",
+    "sector_scheme",
+    "register_scheme",
+    "locate",
+    "position",
+    "spread_position",
+    "to_xy",
+    "from_xy",
+]
+
+#: Radius of the centre disc in which the person is drawn.
+CENTRE_RADIUS = 0.15
+
+
+@dataclass(frozen=True)
+class Ring:
+    """One ring of a ring scheme: a label and the prompt read out to the person."""
+
+    label: str
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Sector:
+    """One sector of a sector scheme.
+
+    ``key`` is the short stable name used in code and data (``"family"``);
+    ``label`` is shown to people; ``prompt`` is read out.
+    """
+
+    key: str
+    label: str
+    prompt: str = ""
+    is_family: bool = False
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(f"{what} name must be a non-empty string, got {name!r}", field="name")
+    return name.strip()
+
+
+@dataclass(frozen=True)
+class RingScheme:
+    """A named set of concentric rings.
+
+    Parameters
+    ----------
+    name : str
+        Short name, e.g. ``"kahn_antonucci"``.
+    rings : sequence of Ring
+        Innermost first.
+    title : str
+        Human-readable title.
+    description : str
+        Where the scheme comes from and how to use it.
+
+    Examples
+    --------
+    >>> s = RingScheme("two", [Ring("close"), Ring("further")])
+    >>> s.band(1)
+    (0.575, 1.0)
+    """
+
+    name: str
+    rings: tuple[Ring, ...]
+    title: str = ""
+    description: str = ""
+
+    def __init__(self, name, rings, title="", description=""):
+        object.__setattr__(self, "name", _check_name(name, "ring scheme"))
+        rings = tuple(r if isinstance(r, Ring) else Ring(str(r)) for r in rings)
+        if not rings:
+            raise ValidationError(f"ring scheme {name!r} needs at least one ring", field="rings")
+        object.__setattr__(self, "rings", rings)
+        object.__setattr__(self, "title", title or name)
+        object.__setattr__(self, "description", description)
+
+    def __len__(self) -> int:
+        return len(self.rings)
+
+    @property
+    def width(self) -> float:
+        """Width of one ring band, as a fraction of the outer radius."""
+        return (1.0 - CENTRE_RADIUS) / len(self.rings)
+
+    def check(self, ring: object) -> int:
+        """Return ``ring`` as an int, or raise if it is not a ring of this scheme."""
+        if (
+            isinstance(ring, bool)
+            or not isinstance(ring, (int,))
+            and not (isinstance(ring, float) and ring.is_integer())
+        ):
+            raise ValidationError(
+                f"ring must be a whole number 0..{len(self) - 1} for scheme {self.name!r}, got {ring!r}",
+                field="ring",
+                value=ring,
+            )
+        r = int(ring)
+        if not 0 <= r < len(self):
+            raise ValidationError(
+                f"unknown ring {ring!r}: scheme {self.name!r} has rings 0..{len(self) - 1}",
+                field="ring",
+                value=ring,
+            )
+        return r
+
+    def band(self, ring: int) -> tuple[float, float]:
+        """Inner and outer radius of ``ring``."""
+        r = self.check(ring)
+        return (CENTRE_RADIUS + r * self.width, CENTRE_RADIUS + (r + 1) * self.width)
+
+    def mid(self, ring: int) -> float:
+        """Radius of the middle of ``ring``."""
+        lo, hi = self.band(ring)
+        return (lo + hi) / 2
+
+    def ring_at(self, radius: float) -> int:
+        """The ring a position at ``radius`` falls in.
+
+        A drop anywhere inside a ring band lands in that ring; a drop on the
+        centre disc lands in ring 0 and one beyond the edge in the outer ring.
+        """
+        if not math.isfinite(radius):
+            raise ValidationError(f"radius must be a finite number, got {radius!r}", field="radius")
+        i = math.floor((radius - CENTRE_RADIUS) / self.width)
+        return min(max(i, 0), len(self) - 1)
+
+    def to_dict(self) -> dict:
+        """Plain-data form (for storage and JSON)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "rings": [{"label": r.label, "prompt": r.prompt} for r in self.rings],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> RingScheme:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            d["name"],
+            [Ring(r["label"], r.get("prompt", "")) for r in d["rings"]],
+            d.get("title", ""),
+            d.get("description", ""),
+        )
+
+
+@dataclass(frozen=True)
+class SectorScheme:
+    """A named set of sectors, clockwise from 12 o'clock.
+
+    Examples
+    --------
+    >>> s = SectorScheme("two", [Sector("a", "A"), Sector("b", "B")])
+    >>> s.span("b")
+    (180.0, 360.0)
+    >>> s.sector_at(200)
+    'b'
+    """
+
+    name: str
+    sectors: tuple[Sector, ...]
+    title: str = ""
+    description: str = ""
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __init__(self, name, sectors, title="", description=""):
+        object.__setattr__(self, "name", _check_name(name, "sector scheme"))
+        sectors = tuple(sectors)
+        if not sectors:
+            raise ValidationError(f"sector scheme {name!r} needs at least one sector", field="sectors")
+        keys = [s.key for s in sectors]
+        if len(set(keys)) != len(keys):
+            raise ValidationError(f"sector scheme {name!r} repeats a sector key: {keys}", field="sectors")
+        object.__setattr__(self, "sectors", sectors)
+        object.__setattr__(self, "title", title or name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "_index", {k: i for i, k in enumerate(keys)})
+
+    def __len__(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def keys(self) -> list[str]:
+        """Sector keys in clockwise order."""
+        return [s.key for s in self.sectors]
+
+    @property
+    def family_keys(self) -> frozenset[str]:
+        """Keys of the sectors that count as family (household, family)."""
+        return frozenset(s.key for s in self.sectors if s.is_family)
+
+    def check(self, sector: object) -> str:
+        """Return ``sector`` if it is a key of this scheme, else raise."""
+        if sector not in self._index:
+            raise ValidationError(
+                f"unknown sector {sector!r}: scheme {self.name!r} has sectors {', '.join(self.keys)}",
+                field="sector",
+                value=sector,
+            )
+        return sector  # type: ignore[return-value]
+
+    def index(self, sector: str) -> int:
+        """Position of ``sector`` in clockwise order."""
+        return self._index[self.check(sector)]
+
+    def label(self, sector: str) -> str:
+        """Human label of ``sector``."""
+        return self.sectors[self.index(sector)].label
+
+    @property
+    def width(self) -> float:
+        """Angular width of one sector in degrees."""
+        return 360.0 / len(self.sectors)
+
+    def span(self, sector: str) -> tuple[float, float]:
+        """Start and end angle of ``sector`` (degrees clockwise from 12 o'clock)."""
+        i = self.index(sector)
+        return (i * self.width, (i + 1) * self.width)
+
+    def mid(self, sector: str) -> float:
+        """Angle of the middle of ``sector``."""
+        a, b = self.span(sector)
+        return (a + b) / 2
+
+    def sector_at(self, angle: float) -> str:
+        """The sector a position at ``angle`` falls in."""
+        if not math.isfinite(angle):
+            raise ValidationError(f"angle must be a finite number, got {angle!r}", field="angle")
+        i = int((angle % 360.0) // self.width)
+        return self.sectors[min(i, len(self.sectors) - 1)].key
+
+    def to_dict(self) -> dict:
+        """Plain-data form (for storage and JSON)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "sectors": [
+                {"key": s.key, "label": s.label, "prompt": s.prompt, "is_family": s.is_family} for s in self.sectors
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> SectorScheme:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            d["name"],
+            [
+                Sector(s["key"], s.get("label", s["key"]), s.get("prompt", ""), bool(s.get("is_family")))
+                for s in d["sectors"]
+            ],
+            d.get("title", ""),
+            d.get("description", ""),
+        )
+
+
+RING_SCHEMES: dict[str, RingScheme] = {}
+SECTOR_SCHEMES: dict[str, SectorScheme] = {}
+
+
+def register_scheme(scheme: RingScheme | SectorScheme, *, replace: bool = False) -> None:
+    """Make a user-defined scheme available by name.
+
+    Examples
+    --------
+    >>> from egomap.schemes import RingScheme, Ring, register_scheme, ring_scheme
+    >>> register_scheme(RingScheme("close_far", [Ring("close"), Ring("far")]), replace=True)
+    >>> len(ring_scheme("close_far"))
+    2
+    """
+    table: dict = RING_SCHEMES if isinstance(scheme, RingScheme) else SECTOR_SCHEMES
+    if not isinstance(scheme, (RingScheme, SectorScheme)):
+        raise ValidationError(f"not a scheme: {scheme!r}", field="scheme")
+    if scheme.name in table and not replace and table[scheme.name] != scheme:
+        raise ValidationError(
+            f"a scheme named {scheme.name!r} already exists; pass replace=True to replace it",
+            field="name",
+            value=scheme.name,
+        )
+    table[scheme.name] = scheme
+
+
+def ring_scheme(scheme: str | RingScheme | Mapping = "kahn_antonucci") -> RingScheme:
+    """Look up a ring scheme by name (or pass one through)."""
+    if isinstance(scheme, RingScheme):
+        return scheme
+    if isinstance(scheme, Mapping):
+        return RingScheme.from_dict(scheme)
+    try:
+        return RING_SCHEMES[scheme]
+    except (KeyError, TypeError):
+        raise NotFoundError(f"unknown ring scheme {scheme!r}; known: {', '.join(sorted(RING_SCHEMES))}") from None
+
+
+def sector_scheme(scheme: str | SectorScheme | Mapping = "social_network_map") -> SectorScheme:
+    """Look up a sector scheme by name (or pass one through)."""
+    if isinstance(scheme, SectorScheme):
+        return scheme
+    if isinstance(scheme, Mapping):
+        return SectorScheme.from_dict(scheme)
+    try:
+        return SECTOR_SCHEMES[scheme]
+    except (KeyError, TypeError):
+        raise NotFoundError(f"unknown sector scheme {scheme!r}; known: {', '.join(sorted(SECTOR_SCHEMES))}") from None
+
+
+def locate(angle: float, radius: float, rings: RingScheme, sectors: SectorScheme) -> tuple[int, str]:
+    """Convert an exact position to ``(ring, sector)``."""
+    return rings.ring_at(radius), sectors.sector_at(angle)
+
+
+def _van_der_corput(n: int) -> float:
+    """0.5, 0.25, 0.75, 0.125, ... : well-spread fractions in (0, 1)."""
+    n += 1
+    q, denom = 0.0, 1.0
+    while n:
+        denom *= 2
+        n, rem = divmod(n, 2)
+        q += rem / denom
+    return q
+
+
+def spread_position(
+    ring: int, sector: str, rings: RingScheme, sectors: SectorScheme, slot: int = 0
+) -> tuple[float, float]:
+    """A position inside ``(ring, sector)`` for the ``slot``-th alter placed there.
+
+    Successive slots are spread over the cell so that markers do not sit on
+    top of each other. Always inside the cell, so ``locate`` gives back
+    ``(ring, sector)``.
+    """
+    lo, hi = rings.band(ring)
+    a0, a1 = sectors.span(sector)
+    frac = _van_der_corput(slot)
+    margin = min(6.0, (a1 - a0) / 8)
+    angle = a0 + margin + frac * (a1 - a0 - 2 * margin)
+    shift = (-0.22, 0.22, 0.0)[slot % 3] if slot else 0.0
+    radius = (lo + hi) / 2 + shift * (hi - lo)
+    return round(angle % 360.0, 6), round(radius, 6)
+
+
+def position(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[float, float]:
+    """The centre of the cell ``(ring, sector)`` as ``(angle, radius)``."""
+    return sectors.mid(sector), rings.mid(ring)
+
+
+def to_xy(angle: float, radius: float) -> tuple[float, float]:
+    """Cartesian ``(x, y)`` with y pointing up (matplotlib); ``radius`` 1 is the edge."""
+    t = math.radians(angle)
+    return radius * math.sin(t), radius * math.cos(t)
+
+
+def from_xy(x: float, y: float) -> tuple[float, float]:
+    """Inverse of :func:`to_xy`: ``(angle, radius)`` from ``(x, y)`` with y up."""
+    return math.degrees(math.atan2(x, y)) % 360.0, math.hypot(x, y)
+
+
+def _builtin(schemes: Iterable[RingScheme | SectorScheme]) -> None:
+    for s in schemes:
+        register_scheme(s)
+
+
+_builtin(
+    [
+        RingScheme(
+            "kahn_antonucci",
+            [
+                Ring(
+                    "Inner circle",
+                    "People so close and important that it is hard to imagine life without them.",
+                ),
+                Ring("Middle circle", "People not quite that close, but still important to you."),
+                Ring(
+                    "Outer circle",
+                    "People close and important enough that they belong in your network.",
+                ),
+            ],
+            "Kahn & Antonucci hierarchical mapping (3 circles)",
+            "Three concentric circles after Kahn and Antonucci's hierarchical mapping technique.",
+        ),
+        RingScheme(
+            "circles_of_support",
+            [
+                Ring("Intimacy", "The people you are closest to and love."),
+                Ring("Friendship", "Friends and relatives you like to spend time with."),
+                Ring("Participation", "People from groups, clubs, work and places you go."),
+                Ring("Exchange", "People who are paid to be in your life."),
+            ],
+            "Circles of support (4 circles)",
+            "Intimacy, friendship, participation and exchange (paid) circles.",
+        ),
+        SectorScheme(
+            "social_network_map",
+            [
+                Sector("household", "Household", "Who do you live with?", True),
+                Sector("family", "Family", "Who in your family is part of your life?", True),
+                Sector("work_school", "Work / school", "Who do you know from work, school or college?"),
+                Sector("clubs_groups", "Clubs and groups", "Who do you know from clubs, groups or faith?"),
+                Sector("friends", "Friends", "Who are your friends?"),
+                Sector("neighbours", "Neighbours", "Who do you know in your neighbourhood?"),
+                Sector(
+                    "services",
+                    "Services and professionals",
+                    "Which services and professionals are in your life?",
+                ),
+            ],
+            "Social Network Map (7 sectors)",
+            "Tracy & Whittaker's Social Network Map life domains.",
+        ),
+        SectorScheme(
+            "four_quadrants",
+            [
+                Sector("family", "Family", "Who in your family is part of your life?", True),
+                Sector("friends", "Friends and acquaintances", "Who are your friends and acquaintances?"),
+                Sector("work_school", "Work and school", "Who do you know from work or school?"),
+                Sector("professional", "Professional helpers", "Which professionals help you?"),
+            ],
+            "Four quadrants",
+            "Family; friends and acquaintances; work and school; professional helpers.",
+        ),
+        SectorScheme(
+            "none",
+            [Sector("all", "Everyone", "Who is in your life?")],
+            "No sectors",
+            "Rings only.",
+        ),
+    ]
+)
+
+#: Default ring scheme name.
+DEFAULT_RINGS = "kahn_antonucci"
+#: Default sector scheme name.
+DEFAULT_SECTORS = "social_network_map"

@@ -1294,6 +1294,18 @@ class Person:
         self._backend.create_map(self, m, copy_from)
         return m
 
+    def changes(self) -> list:
+        """Compare each pair of consecutive maps: a list of :class:`egomap.change.Change`."""
+        from egomap.change import changes
+
+        return changes(self)
+
+    def to_networkx(self, **kwargs: Any) -> Any:
+        """The person's network across all maps as a networkx graph (see :func:`egomap.graph.person_to_networkx`)."""
+        from egomap.graph import person_to_networkx
+
+        return person_to_networkx(self, **kwargs)
+
     def to_dict(self) -> dict:
         """The person and all their maps as plain data."""
         return {

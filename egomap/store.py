@@ -574,6 +574,18 @@ class Store:
                 "edits": c.execute("SELECT count(*) FROM edits").fetchone()[0],
             }
 
+    def measures(self, **kwargs: Any) -> Any:
+        """Per-map measures for every person x map: see :func:`egomap.measures.cohort_measures`."""
+        from egomap.measures import cohort_measures
+
+        return cohort_measures(self, **kwargs)
+
+    def changes(self, **kwargs: Any) -> Any:
+        """Change measures for every person x consecutive maps: see :func:`egomap.measures.cohort_changes`."""
+        from egomap.measures import cohort_changes
+
+        return cohort_changes(self, **kwargs)
+
     # ------------------------------------------------------------------ backend: persons
     def update_person(self, p: Person, fields: dict) -> None:
         if not fields:

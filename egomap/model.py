@@ -404,6 +404,8 @@ class Backend(Protocol):
 
     def person_alters(self, p: Person) -> dict[str, Alter]: ...
 
+    def sibling_maps(self, m: Map) -> list[Map]: ...
+
 
 class _NullTx:
     def __enter__(self):
@@ -472,6 +474,9 @@ class MemoryBackend:
 
     def update_person(self, p: Person, fields: dict) -> None:
         pass
+
+    def sibling_maps(self, m: Map) -> list[Map]:
+        return list(self._maps.get(m.person.id, []))
 
     def person_alters(self, p: Person) -> dict[str, Alter]:
         out: dict[str, Alter] = {}
@@ -660,7 +665,19 @@ class Map:
             edit, inverse = built
             self._backend.write(self, edit, inverse)
         apply_edit(self._state, edit)
+        self._propagate(edit)
         return edit
+
+    def _propagate(self, edit: Mapping) -> None:
+        """Stable alter attributes are the same on every map: show a change on the other loaded maps too."""
+        if edit["op"] == "update" and edit.get("alter"):
+            aid = edit["alter_id"]
+            for other in self._backend.sibling_maps(self):
+                if other is not self and aid in other._state.alters:
+                    other._state.alters[aid] = self._state.alters[aid]
+        elif edit["op"] == "batch":
+            for e in edit["edits"]:
+                self._propagate(e)
 
     def refresh(self) -> None:
         """Reload from the store if another writer changed this map."""
@@ -1106,6 +1123,7 @@ class Map:
         edit, inverse = pair
         labels = self._labels()
         apply_edit(self._state, inverse)
+        self._propagate(inverse)
         labels.update(self._labels())
         return describe_edit(edit, labels)
 
@@ -1117,6 +1135,7 @@ class Map:
             return None
         edit, _ = pair
         apply_edit(self._state, edit)
+        self._propagate(edit)
         return describe_edit(edit, self._labels())
 
     @property

@@ -608,6 +608,9 @@ class Store:
             ).fetchall()
         return {r[0]: Alter(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows}
 
+    def sibling_maps(self, m: Map) -> list[Map]:
+        return [x for x in list(self._maps.values()) if x.person.id == m.person.id]
+
     def person_maps(self, p: Person) -> list[Map]:
         with self._lock:
             rows = self._conn.execute(

@@ -1,0 +1,140 @@
+"""Speed of the store (issue 2). Prints its figures; not a test.
+
+Targets, on a map with 150 alters and 300 ties:
+
+* one edit committed in <= 5 ms at the 95th percentile, and no more than 2x the cost of a bare
+  single-row SQLite insert-and-commit measured in the same run (same file system, same
+  journal and sync settings: WAL, synchronous=FULL);
+* loading the map <= 20 ms (a fresh Store object: open the person, load the map);
+* a store holding 1,000 people with 5 maps each opens and lists its people in <= 200 ms.
+
+Run: ``python benchmarks/bench_store.py [--edits 400]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import egomap as em
+from egomap.demo import synthetic_cohort
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def build_map(store: em.Store) -> em.Map:
+    rng = random.Random(0)
+    p = store.add_person("BENCH")
+    m = p.new_map("Baseline")
+    with store.batch():
+        alters = [
+            m.add_alter(f"Alter {i}", ring=rng.randrange(3), sector=rng.choice(m.sectors.keys)) for i in range(150)
+        ]
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < 300:
+            a, b = sorted(rng.sample(range(150), 2))
+            pairs.add((a, b))
+        for a, b in sorted(pairs):
+            m.add_tie(alters[a], alters[b])
+    return m
+
+
+def bench_edits(m: em.Map, n: int) -> list[float]:
+    rng = random.Random(1)
+    alters = m.alters
+    times = []
+    for i in range(n):
+        a = rng.choice(alters)
+        t0 = time.perf_counter()
+        if i % 3 == 0:
+            m.move(a, angle=rng.uniform(0, 360), radius=rng.uniform(0.2, 0.99))
+        elif i % 3 == 1:
+            m.update(a, note=f"note {i}")
+        else:
+            m.toggle_tie(a, rng.choice(alters)) if a != alters[0] else m.update(a, valence="mixed")
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def bench_bare(path: Path, n: int) -> list[float]:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)")
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        con.execute("BEGIN")
+        con.execute("INSERT INTO t (x) VALUES (?)", (f"row {i}",))
+        con.execute("COMMIT")
+        times.append((time.perf_counter() - t0) * 1000)
+    con.close()
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edits", type=int, default=400)
+    ap.add_argument("--people", type=int, default=1000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "bench.sqlite"
+        store = em.open_store(path)
+        m = build_map(store)
+        print(f"map: {len(m)} alters, {len(m.ties)} ties")
+        # interleave rounds of both so that noise hits both alike
+        edit_t: list[float] = []
+        bare_t: list[float] = []
+        for r in range(4):
+            edit_t += bench_edits(m, args.edits // 4)
+            bare_t += bench_bare(Path(d) / f"bare{r}.sqlite", args.edits // 4)
+        e95, b95 = pct(edit_t, 0.95), pct(bare_t, 0.95)
+        print(f"edit commit:     median {statistics.median(edit_t):.2f} ms, p95 {e95:.2f} ms  (target p95 <= 5 ms)")
+        print(f"bare insert:     median {statistics.median(bare_t):.2f} ms, p95 {b95:.2f} ms")
+        print(f"ratio p95 edit / bare insert: {e95 / b95:.2f}x  (target <= 2x)")
+        print(f"ratio median edit / bare insert: {statistics.median(edit_t) / statistics.median(bare_t):.2f}x")
+        store.close()
+
+        loads = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            s = em.open_store(path)
+            mm = s.person("BENCH").map("Baseline")
+            loads.append((time.perf_counter() - t0) * 1000)
+            assert len(mm) == 150
+            s.close()
+        print(
+            f"load map (open store + person + map): median {statistics.median(loads):.2f} ms, "
+            f"max {max(loads):.2f} ms  (target <= 20 ms)"
+        )
+
+        big = Path(d) / "cohort.sqlite"
+        s = em.open_store(big)
+        t0 = time.perf_counter()
+        synthetic_cohort(s, n=args.people, k=5, seed=0)
+        print(f"(built {args.people} people x 5 maps in {time.perf_counter() - t0:.1f} s)")
+        s.close()
+        opens = []
+        for _ in range(10):
+            t0 = time.perf_counter()
+            s = em.open_store(big)
+            people = s.people()
+            opens.append((time.perf_counter() - t0) * 1000)
+            assert len(people) == args.people
+            s.close()
+        print(
+            f"open store + list {args.people} people: median {statistics.median(opens):.1f} ms, "
+            f"max {max(opens):.1f} ms  (target <= 200 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,509 @@
+"""Compare two maps of the same person: who is new, who has gone, who moved.
+
+:func:`compare` takes two maps (in memory or from a store) and returns a
+:class:`Change`; :func:`changes` does the same for every pair of consecutive
+maps of a person.
+
+Examples
+--------
+>>> import egomap as em
+>>> p = em.Person("R-100")
+>>> base = p.new_map("Baseline", date="2026-01-12")
+>>> mum = base.add_alter("Mum", ring=1, sector="household")
+>>> dr = base.add_alter("Dr Shah", ring=2, sector="services", is_professional=True)
+>>> six = p.new_map("6 months", date="2026-07-13", copy_from=base)
+>>> six.remove_alter(dr)
+>>> _ = six.move(mum, ring=0)
+>>> coach = six.add_alter("Coach", ring=2, sector="clubs_groups")
+>>> ch = em.compare(base, six)
+>>> [a.label for a in ch.gained], [a.label for a in ch.lost], [a.label for a in ch.retained]
+(['Coach'], ['Dr Shah'], ['Mum'])
+>>> [(mv.alter.label, mv.shift) for mv in ch.moved_inward]
+[('Mum', -1)]
+>>> print(ch.to_frame()[["label", "status", "ring_before", "ring_after"]].to_string(index=False))
+  label   status  ring_before  ring_after
+    Mum retained            1           0
+  Coach   gained         <NA>           2
+Dr Shah     lost            2        <NA>
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from egomap.errors import ValidationError
+from egomap.model import Alter, Map, Person, Placement
+
+__all__ = [
+    "ATTRIBUTES",
+    "Move",
+    "AttributeChange",
+    "Change",
+    "compare",
+    "changes",
+    "ring_state_labels",
+]
+
+#: Placement attributes whose changes are reported for retained alters.
+ATTRIBUTES = ("support_received", "support_given", "valence", "contact")
+
+#: Name of the state of an alter that is not on the earlier map.
+NEW = "new"
+#: Name of the state of an alter that is not on the later map.
+GONE = "gone"
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where a retained alter was and is: ring and sector before and after.
+
+    ``shift`` is ``ring_after - ring_before``: negative means the alter moved
+    inward (closer to the person), positive outward.
+    """
+
+    alter: Alter
+    ring_before: int
+    ring_after: int
+    sector_before: str
+    sector_after: str
+
+    @property
+    def shift(self) -> int:
+        """Rings moved: negative inward (closer), positive outward."""
+        return self.ring_after - self.ring_before
+
+    @property
+    def direction(self) -> str:
+        """``"inward"``, ``"outward"`` or ``"same"``."""
+        return "inward" if self.shift < 0 else "outward" if self.shift > 0 else "same"
+
+    @property
+    def sector_changed(self) -> bool:
+        """Whether the alter is in another sector."""
+        return self.sector_before != self.sector_after
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """One attribute of a retained alter's placement that differs between the maps."""
+
+    alter: Alter
+    attribute: str
+    before: Any
+    after: Any
+
+
+def _share(num: int, den: int) -> float:
+    return num / den if den else math.nan
+
+
+def _composition(m: Map) -> dict[str, float]:
+    family = m.sectors.family_keys
+    alters = m.alters
+    pl = m.placements
+    n = len(alters)
+    return {
+        "size": float(n),
+        "ties": float(len(m.ties)),
+        "share_professional": _share(sum(a.is_professional for a in alters), n),
+        "share_family": _share(sum(pl[a.id].sector in family for a in alters), n),
+        "share_stressful": _share(sum(pl[a.id].valence == "stressful" for a in alters), n),
+    }
+
+
+def ring_state_labels(m: Map) -> list[str]:
+    """Ring labels of ``m``, made unique (used as states in transition tables).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> ring_state_labels(em.Person("R-1").new_map("Baseline"))
+    ['Inner circle', 'Middle circle', 'Outer circle']
+    """
+    labels = [r.label for r in m.rings.rings]
+    if len(set(labels)) != len(labels) or {NEW, GONE} & set(labels):
+        labels = [f"{i}: {lbl}" for i, lbl in enumerate(labels)]
+    return labels
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return ", ".join(sorted(value)) or "none"
+    return str(value)
+
+
+@dataclass
+class Change:
+    """What differs between two maps of the same person.
+
+    Do not build directly: use :func:`compare`.
+
+    Attributes
+    ----------
+    before, after : Map
+        The earlier and the later map.
+    gained, lost, retained : list of Alter
+        Alters only on ``after``, only on ``before``, and on both.
+    moves : list of Move
+        Ring and sector before and after, for every retained alter.
+    attribute_changes : list of AttributeChange
+        Changes in support, valence and contact of retained alters.
+    ties_formed, ties_dissolved : list of (Alter, Alter)
+        Alter-alter ties only on ``after`` / only on ``before``.
+    """
+
+    before: Map
+    after: Map
+    gained: list[Alter] = field(default_factory=list)
+    lost: list[Alter] = field(default_factory=list)
+    retained: list[Alter] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+    attribute_changes: list[AttributeChange] = field(default_factory=list)
+    ties_formed: list[tuple[Alter, Alter]] = field(default_factory=list)
+    ties_dissolved: list[tuple[Alter, Alter]] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def moved(self) -> list[Move]:
+        """Retained alters who changed ring (inward or outward)."""
+        return [mv for mv in self.moves if mv.shift != 0]
+
+    @property
+    def moved_inward(self) -> list[Move]:
+        """Retained alters now in an inner ring (closer to the person)."""
+        return [mv for mv in self.moves if mv.shift < 0]
+
+    @property
+    def moved_outward(self) -> list[Move]:
+        """Retained alters now in an outer ring."""
+        return [mv for mv in self.moves if mv.shift > 0]
+
+    @property
+    def sector_changes(self) -> list[Move]:
+        """Retained alters now in another sector."""
+        return [mv for mv in self.moves if mv.sector_changed]
+
+    @property
+    def ring_transitions(self) -> pd.DataFrame:
+        """Counts of alters by ring before (rows) and ring after (columns).
+
+        Rows are the rings of ``before`` plus ``"new"`` (gained alters);
+        columns are the rings of ``after`` plus ``"gone"`` (lost alters). The
+        ring-by-ring block is the transition matrix of retained alters.
+        """
+        rows = [*ring_state_labels(self.before), NEW]
+        cols = [*ring_state_labels(self.after), GONE]
+        df = pd.DataFrame(0, index=pd.Index(rows, name="before"), columns=pd.Index(cols, name="after"))
+        pb, pa = self.before.placements, self.after.placements
+        for a in self.retained:
+            df.iloc[pb[a.id].ring, pa[a.id].ring] += 1
+        for a in self.gained:
+            df.iloc[len(rows) - 1, pa[a.id].ring] += 1
+        for a in self.lost:
+            df.iloc[pb[a.id].ring, len(cols) - 1] += 1
+        return df
+
+    @property
+    def composition(self) -> pd.DataFrame:
+        """Size, ties and the shares of professionals, family and stressful relationships.
+
+        One row per measure, columns ``before``, ``after`` and ``shift``
+        (after minus before). Shares are of all alters on the map (NaN for
+        a map with no alters); family means the family sectors of the
+        map's sector scheme; stressful means valence ``"stressful"``.
+        """
+        b, a = _composition(self.before), _composition(self.after)
+        df = pd.DataFrame({"before": b, "after": a})
+        df["shift"] = df["after"] - df["before"]
+        df.index.name = "measure"
+        return df
+
+    @property
+    def person(self) -> Person:
+        """The person both maps belong to."""
+        return self.before.person
+
+    def __bool__(self) -> bool:
+        return bool(self.gained or self.lost or self.moved or self.sector_changes or self.attribute_changes) or bool(
+            self.ties_formed or self.ties_dissolved
+        )
+
+    # ------------------------------------------------------------------ tables
+    def to_frame(self) -> pd.DataFrame:
+        """One row per alter on either map.
+
+        Columns: ``alter_id``, ``label``, ``kind``, ``is_professional``,
+        ``status`` (retained, gained, lost), ``ring_before``, ``ring_after``,
+        ``shift`` (negative = inward), ``direction``, ``sector_before``,
+        ``sector_after``, ``sector_changed``, and ``<attribute>_before`` /
+        ``<attribute>_after`` for valence, contact and the support sets
+        (as comma-separated text). Retained alters come first, then gained,
+        then lost, each in map order.
+        """
+        pb, pa = self.before.placements, self.after.placements
+        rows = []
+        for status, alters in (("retained", self.retained), ("gained", self.gained), ("lost", self.lost)):
+            for a in alters:
+                b = pb.get(a.id) if status != "gained" else None
+                f = pa.get(a.id) if status != "lost" else None
+                row: dict[str, Any] = {
+                    "alter_id": a.id,
+                    "label": a.label,
+                    "kind": a.kind,
+                    "is_professional": a.is_professional,
+                    "status": status,
+                    "ring_before": b.ring if b else None,
+                    "ring_after": f.ring if f else None,
+                    "shift": (f.ring - b.ring) if b and f else None,
+                    "direction": (
+                        ("inward" if f.ring < b.ring else "outward" if f.ring > b.ring else "same") if b and f else None
+                    ),
+                    "sector_before": b.sector if b else None,
+                    "sector_after": f.sector if f else None,
+                    "sector_changed": (b.sector != f.sector) if b and f else None,
+                }
+                for attr in ATTRIBUTES:
+                    for when, p in (("before", b), ("after", f)):
+                        row[f"{attr}_{when}"] = _plain(getattr(p, attr)) if p else None
+                rows.append(row)
+        cols = [
+            "alter_id",
+            "label",
+            "kind",
+            "is_professional",
+            "status",
+            "ring_before",
+            "ring_after",
+            "shift",
+            "direction",
+            "sector_before",
+            "sector_after",
+            "sector_changed",
+            *(f"{attr}_{when}" for attr in ATTRIBUTES for when in ("before", "after")),
+        ]
+        df = pd.DataFrame(rows, columns=cols)
+        for c in ("ring_before", "ring_after", "shift"):
+            df[c] = df[c].astype("Int64")
+        df["sector_changed"] = df["sector_changed"].astype("boolean")
+        df["is_professional"] = df["is_professional"].astype(bool)
+        return df
+
+    def ties_frame(self) -> pd.DataFrame:
+        """One row per tie formed or dissolved: ``a``, ``b`` (labels), ``a_id``, ``b_id``, ``status``."""
+        rows = [
+            {"a": x.label, "b": y.label, "a_id": x.id, "b_id": y.id, "status": status}
+            for status, ties in (("formed", self.ties_formed), ("dissolved", self.ties_dissolved))
+            for x, y in ties
+        ]
+        return pd.DataFrame(rows, columns=["a", "b", "a_id", "b_id", "status"])
+
+    # ------------------------------------------------------------------ display
+    def summary(self) -> list[str]:
+        """The change in a few plain sentences (one per line of a report).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-101")
+        >>> a = p.new_map("Baseline", date="2026-01-01")
+        >>> _ = a.add_alter("Mum", ring=0, sector="household")
+        >>> b = p.new_map("Later", date="2026-06-01", copy_from=a)
+        >>> _ = b.add_alter("Coach", ring=2, sector="clubs_groups")
+        >>> compare(a, b).summary()[0]
+        '1 new: Coach.'
+        """
+
+        def names(alters: Iterable[Alter]) -> str:
+            return ", ".join(a.label for a in alters)
+
+        out = []
+        if self.gained:
+            out.append(f"{len(self.gained)} new: {names(self.gained)}.")
+        if self.lost:
+            out.append(f"{len(self.lost)} gone: {names(self.lost)}.")
+        inward, outward = self.moved_inward, self.moved_outward
+        if inward:
+            out.append(
+                f"{len(inward)} moved closer: " + ", ".join(f"{mv.alter.label} ({-mv.shift})" for mv in inward) + "."
+            )
+        if outward:
+            out.append(
+                f"{len(outward)} moved further out: "
+                + ", ".join(f"{mv.alter.label} ({mv.shift})" for mv in outward)
+                + "."
+            )
+        sec = self.sector_changes
+        if sec:
+            out.append(
+                f"{len(sec)} changed sector: "
+                + ", ".join(
+                    f"{mv.alter.label} ({_sector_label(self.before, mv.sector_before)} to "
+                    f"{_sector_label(self.after, mv.sector_after)})"
+                    for mv in sec
+                )
+                + "."
+            )
+        if self.attribute_changes:
+            out.append(
+                f"{len(self.attribute_changes)} changes in support, valence or contact: "
+                + "; ".join(
+                    f"{c.alter.label} {c.attribute.replace('_', ' ')} {_fmt(c.before)} to {_fmt(c.after)}"
+                    for c in self.attribute_changes
+                )
+                + "."
+            )
+        if self.ties_formed or self.ties_dissolved:
+            out.append(f"Ties between alters: {len(self.ties_formed)} formed, {len(self.ties_dissolved)} dissolved.")
+        if not out:
+            out.append("No change.")
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"<Change {self.before.label!r} -> {self.after.label!r} of {self.person.id!r}: "
+            f"{len(self.gained)} gained, {len(self.lost)} lost, {len(self.retained)} retained, "
+            f"{len(self.moved)} moved>"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        comp = self.composition
+        rows = []
+        names = {
+            "size": "Alters",
+            "ties": "Ties between alters",
+            "share_professional": "Share professionals",
+            "share_family": "Share family",
+            "share_stressful": "Share stressful",
+        }
+        for key, label in names.items():
+            r = comp.loc[key]
+            if key.startswith("share"):
+                cells = [_pct(r["before"]), _pct(r["after"]), _pct(r["shift"], signed=True)]
+            else:
+                cells = [f"{r['before']:.0f}", f"{r['after']:.0f}", f"{r['shift']:+.0f}"]
+            rows.append(f"<tr><th style='text-align:left'>{esc(label)}</th>" + "".join(f"<td>{c}</td>" for c in cells))
+        items = "".join(f"<li>{esc(s)}</li>" for s in self.summary())
+        return (
+            "<div class='egomap-change'>"
+            f"<p><strong>Change for {esc(self.person.id)}: {esc(self.before.label)} &rarr; "
+            f"{esc(self.after.label)}</strong></p>"
+            f"<ul>{items}</ul>"
+            "<table><thead><tr><th></th>"
+            f"<th>{esc(self.before.label)}</th><th>{esc(self.after.label)}</th><th>change</th></tr></thead>"
+            f"<tbody>{''.join(r + '</tr>' for r in rows)}</tbody></table>"
+            "</div>"
+        )
+
+
+def _pct(x: float, signed: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "&ndash;"
+    return f"{100 * x:+.0f} points" if signed else f"{100 * x:.0f}%"
+
+
+def _sector_label(m: Map, key: str) -> str:
+    try:
+        return m.sectors.label(key)
+    except ValidationError:
+        return key
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return ",".join(sorted(value))
+    return value
+
+
+def _check_map(m: object, name: str) -> Map:
+    if not isinstance(m, Map):
+        raise ValidationError(f"{name} must be a map (egomap.Map), got {type(m).__name__} {m!r}", field=name)
+    return m
+
+
+def compare(before: Map, after: Map) -> Change:
+    """Compare two maps of the same person.
+
+    Parameters
+    ----------
+    before, after : Map
+        The earlier and the later map (any two maps of one person; they need
+        not be consecutive). Maps from a store and in-memory maps both work.
+
+    Returns
+    -------
+    Change
+
+    Raises
+    ------
+    ValidationError
+        If the maps belong to different persons, or are not maps.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.demo.demo_case()
+    >>> ch = em.compare(p.map("Baseline"), p.map("6 months"))
+    >>> sorted(a.label for a in ch.gained)
+    ['Dave', 'Josh', 'Kwame', 'Marcus']
+    >>> [(mv.alter.label, mv.shift) for mv in ch.moved_outward]
+    [('Dad', 1)]
+    """
+    _check_map(before, "before")
+    _check_map(after, "after")
+    if before.person.id != after.person.id:
+        raise ValidationError(
+            f"cannot compare maps of different persons: map {before.label!r} belongs to person "
+            f"{before.person.id!r} and map {after.label!r} to person {after.person.id!r}",
+            field="after",
+            value=after.label,
+        )
+    pb, pa = before.placements, after.placements
+    ch = Change(before, after)
+    for a in after.alters:
+        if a.id in pb:
+            ch.retained.append(a)
+        else:
+            ch.gained.append(a)
+    ch.lost = [a for a in before.alters if a.id not in pa]
+    for a in ch.retained:
+        b, f = pb[a.id], pa[a.id]
+        ch.moves.append(Move(a, b.ring, f.ring, b.sector, f.sector))
+        ch.attribute_changes.extend(_attribute_changes(a, b, f))
+    alters = {a.id: a for a in before.alters}
+    alters.update({a.id: a for a in after.alters})
+    tb, ta = set(before.ties), set(after.ties)
+    ch.ties_formed = [(alters[t.a], alters[t.b]) for t in after.ties if t not in tb]
+    ch.ties_dissolved = [(alters[t.a], alters[t.b]) for t in before.ties if t not in ta]
+    return ch
+
+
+def _attribute_changes(a: Alter, b: Placement, f: Placement) -> list[AttributeChange]:
+    return [
+        AttributeChange(a, attr, getattr(b, attr), getattr(f, attr))
+        for attr in ATTRIBUTES
+        if getattr(b, attr) != getattr(f, attr)
+    ]
+
+
+def changes(person: Person) -> list[Change]:
+    """Compare each pair of consecutive maps of ``person`` (in time order).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> [(c.before.label, c.after.label) for c in em.demo.demo_case().changes()]
+    [('Baseline', '6 months'), ('6 months', '12 months')]
+    """
+    if not isinstance(person, Person):
+        raise ValidationError(f"person must be an egomap.Person, got {type(person).__name__}", field="person")
+    maps = person.maps
+    return [compare(a, b) for a, b in zip(maps, maps[1:])]

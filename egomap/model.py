@@ -1213,6 +1213,31 @@ class Person:
             f"person {self.id!r} has no map {ref!r}; maps: {', '.join(repr(m.label) for m in maps) or 'none'}"
         )
 
+    def open_map(self, label: str, date: object = None) -> Map:
+        """The map for a session: the map with this label, or a new one.
+
+        A new first map starts empty; a new later map starts as a copy of the
+        latest map (see :meth:`new_map` with ``copy_from``).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-018")
+        >>> base = p.open_map("Baseline")
+        >>> _ = base.add_alter("Mum", ring=0, sector="household")
+        >>> follow = p.open_map("6 months")
+        >>> [a.label for a in follow.alters], follow.copied_from == base.id
+        (['Mum'], True)
+        >>> p.open_map("Baseline") is base
+        True
+        """
+        lbl = _label(label, "map label")
+        maps = self.maps
+        for m in maps:
+            if m.label == lbl:
+                return m
+        return self.new_map(lbl, date, copy_from=maps[-1] if maps else None)
+
     def _alters(self) -> dict[str, Alter]:
         return self._backend.person_alters(self)
 

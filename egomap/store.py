@@ -434,15 +434,34 @@ class Store:
             row[0], row[1], consent_keep=bool(row[2]), consent_research=bool(row[3]), created=row[4], backend=self
         )
 
-    def person(self, id: str) -> Person:
+    def person(self, id: str, *, create: bool = False) -> Person:
         """The person with this id.
+
+        Parameters
+        ----------
+        id : str
+            The pseudonymous id.
+        create : bool
+            Add the person (with default consents) if they are not in the store yet.
 
         Raises
         ------
         NotFoundError
-            If there is no such person.
+            If there is no such person and ``create`` is false.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> store.person("R-017", create=True).id
+        'R-017'
         """
         pid = _person_id(id)
+        if create and pid not in self.person_ids():
+            try:
+                return self.add_person(pid)
+            except DuplicateError:  # another kernel added them just now
+                pass
         with self._lock:
             row = self._conn.execute(
                 "SELECT id, display_name, consent_keep, consent_research, created FROM persons WHERE id = ?", (pid,)

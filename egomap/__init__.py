@@ -47,6 +47,7 @@ __all__ = [
     "RingScheme",
     "SaveError",
     "Sector",
+    "SessionPanel",
     "SectorScheme",
     "Store",
     "StoreError",
@@ -68,6 +69,7 @@ __all__ = [
 # ``import egomap`` stays fast.
 _LAZY = {
     "MapWidget": ("egomap.widget", "MapWidget"),
+    "SessionPanel": ("egomap.session", "SessionPanel"),
     "compare": ("egomap.change", "compare"),
     "measures": ("egomap.measures", "measures"),
     "viz": ("egomap.viz", None),

@@ -1,0 +1,227 @@
+"""A session panel: pick a person, open or start a map, draw, agree goals, save the picture.
+
+:class:`SessionPanel` puts the steps of a co-drawing session into one set of
+buttons and boxes, so that a practitioner needs no code (it is also what the
+Voilà app of ``notebooks/01_session.ipynb`` shows). Every step writes to the
+store at once, like the widget.
+
+Examples
+--------
+>>> import egomap as em, tempfile, os
+>>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+>>> panel = em.SessionPanel(store)
+>>> panel.person_id.value = "R-017"
+>>> panel.open_person.click()
+>>> panel.map_label.value
+'Baseline'
+>>> panel.open_map.click()
+>>> panel.widget
+<MapWidget 'Baseline' of 'R-017': 0 alters>
+>>> panel.goal_text.value = "Go to the Tuesday football session"
+>>> panel.add_goal.click()
+>>> [g.text for g in store.person("R-017").map("Baseline").goals]
+['Go to the Tuesday football session']
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from egomap.errors import EgomapError
+from egomap.model import GOAL_STATUSES, Map, Person
+from egomap.store import Store, open_store
+
+__all__ = ["SessionPanel", "picture_name"]
+
+
+def picture_name(person_id: str, map_label: str) -> str:
+    """A safe file name (without extension) for a map's picture.
+
+    Examples
+    --------
+    >>> picture_name("R-017", "6 months / follow-up")
+    'R-017_6-months-follow-up'
+    """
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{person_id}_{map_label}").strip("-.")
+    return clean or "map"
+
+
+class SessionPanel(w.VBox):
+    """Buttons and boxes for one co-drawing session.
+
+    Parameters
+    ----------
+    store : Store, optional
+        Where everything is saved (default: :func:`egomap.open_store`).
+    person_id : str, optional
+        Open this person straight away.
+    pictures : path, optional
+        Folder for saved pictures (default: ``pictures/`` next to the store file).
+    label_mode : str
+        How names show in the widget: ``"names"``, ``"initials"`` or ``"hidden"``.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        person_id: str = "",
+        *,
+        pictures: str | Path | None = None,
+        label_mode: str = "names",
+    ) -> None:
+        self.store = store if store is not None else open_store()
+        self.pictures = Path(pictures) if pictures else self.store.path.parent / "pictures"
+        self.label_mode = label_mode
+        self.person: Person | None = None
+        self.map: Map | None = None
+        self.widget: Any = None
+
+        self.message = w.Label(value="", layout=w.Layout(min_height="1.6em"))
+        self.message.add_class("egomap-session-message")
+        self.person_id = w.Text(
+            value=person_id,
+            description="Person id",
+            placeholder="e.g. R-017 (not a real name)",
+            style={"description_width": "initial"},
+        )
+        self.open_person = w.Button(description="Open", button_style="primary", icon="folder-open")
+        self.open_person.on_click(lambda _: self._guard(self._open_person))
+        self.maps_info = w.Label(value="")
+        self.map_label = w.Combobox(
+            description="Map",
+            placeholder="e.g. Baseline, 6 months",
+            ensure_option=False,
+            style={"description_width": "initial"},
+        )
+        self.map_date = w.DatePicker(description="Date", value=_dt.date.today(), style={"description_width": "initial"})
+        self.open_map = w.Button(description="Open or start map", button_style="primary", icon="pencil")
+        self.open_map.on_click(lambda _: self._guard(self._open_map))
+        self.map_box = w.VBox([])
+        self.goal_text = w.Text(
+            placeholder="A goal agreed together, e.g. go to the Tuesday football session", layout=w.Layout(width="60%")
+        )
+        self.add_goal = w.Button(description="Add goal", icon="flag")
+        self.add_goal.on_click(lambda _: self._guard(self._add_goal))
+        self.goals_box = w.VBox([])
+        self.save_picture = w.Button(description="Save picture for the person", icon="image")
+        self.save_picture.on_click(lambda _: self._guard(self._save_picture))
+        self.download = w.HTML(value="")
+        self.map_step = w.HBox([self.map_label, self.map_date, self.open_map])
+        self.goal_step = w.VBox(
+            [w.HTML("<b>Goals agreed together</b>"), w.HBox([self.goal_text, self.add_goal]), self.goals_box]
+        )
+        self.picture_step = w.HBox([self.save_picture, self.download])
+        for part in (self.map_step, self.goal_step, self.picture_step):
+            part.layout.display = "none"
+        super().__init__(
+            [
+                w.HBox([self.person_id, self.open_person]),
+                self.maps_info,
+                self.map_step,
+                self.map_box,
+                self.goal_step,
+                self.picture_step,
+                self.message,
+            ]
+        )
+        self.add_class("egomap-session")
+        if person_id:
+            self._guard(self._open_person)
+
+    def __repr__(self) -> str:
+        who = f" {self.person.id!r}" if self.person else ""
+        what = f", map {self.map.label!r}" if self.map else ""
+        return f"<SessionPanel{who}{what}>"
+
+    # ------------------------------------------------------------------ steps
+    def _guard(self, step: Any) -> None:
+        try:
+            step()
+        except EgomapError as e:
+            self.message.value = f"Not done: {e}"
+
+    def _open_person(self) -> None:
+        pid = self.person_id.value.strip()
+        if not pid:
+            self.message.value = "Type the person's id first (a code such as R-017, not their name)."
+            return
+        new = pid not in self.store.person_ids()
+        self.person = self.store.person(pid, create=True)
+        maps = self.person.maps
+        labels = [m.label for m in maps]
+        self.map_label.options = tuple(labels)
+        self.map_label.value = "Baseline" if not maps else f"Follow-up {len(maps)}"
+        if maps:
+            self.maps_info.value = f"Maps so far: {', '.join(labels)}. A new map starts as a copy of {labels[-1]!r}."
+        else:
+            self.maps_info.value = "No maps yet: start with the baseline map."
+        self.map_step.layout.display = "flex"
+        self.message.value = f"Added {pid}." if new else f"Opened {pid}."
+
+    def _open_map(self) -> None:
+        if self.person is None:
+            self._open_person()
+            if self.person is None:
+                return
+        from egomap.widget import MapWidget
+
+        label = self.map_label.value.strip()
+        existed = any(m.label == label for m in self.person.maps)
+        self.map = self.person.open_map(label, self.map_date.value)
+        self.widget = MapWidget(self.map, label_mode=self.label_mode)
+        self.map_box.children = (self.widget,)
+        self.goal_step.layout.display = "flex"
+        self.picture_step.layout.display = "flex"
+        self.download.value = ""
+        self._show_goals()
+        if existed:
+            self.message.value = f"Opened map {label!r}."
+        elif self.map.copied_from:
+            self.message.value = f"Started {label!r} as a copy of the last map: review who is still there."
+        else:
+            self.message.value = f"Started {label!r}."
+
+    def _show_goals(self) -> None:
+        rows = []
+        assert self.map is not None
+        for g in self.map.goals:
+            status = w.Dropdown(options=GOAL_STATUSES, value=g.status, layout=w.Layout(width="9em"))
+            status.observe(lambda ch, gid=g.id: self._guard(lambda: self._set_status(gid, ch["new"])), "value")
+            rows.append(w.HBox([status, w.Label(value=g.text)]))
+        self.goals_box.children = tuple(rows)
+
+    def _set_status(self, goal_id: str, status: str) -> None:
+        assert self.map is not None
+        self.map.update_goal(goal_id, status=status)
+        self.message.value = f"Goal marked {status}."
+
+    def _add_goal(self) -> None:
+        if self.map is None:
+            self.message.value = "Open a map first."
+            return
+        self.map.add_goal(self.goal_text.value)
+        self.goal_text.value = ""
+        self._show_goals()
+        self.message.value = "Goal saved."
+
+    def _save_picture(self) -> None:
+        if self.widget is None or self.map is None:
+            self.message.value = "Open a map first."
+            return
+        self.pictures.mkdir(parents=True, exist_ok=True)
+        name = picture_name(self.map.person.id, self.map.label)
+        png = self.widget.save_png(self.pictures / f"{name}.png")
+        self.widget.save_svg(self.pictures / f"{name}.svg")
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        self.download.value = (
+            f'<a download="{html.escape(png.name)}" href="data:image/png;base64,{data}">'
+            f"Download {html.escape(png.name)}</a>"
+        )
+        self.message.value = f"Saved {png} (and .svg)."

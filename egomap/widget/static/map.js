@@ -1,0 +1,882 @@
+// egomap MapWidget front-end (anywidget ES module; no bundler, no CDN imports).
+//
+// Draws the map from the `data` trait as SVG and sends one message per
+// completed gesture (pointer up, Enter, a button) to Python, which saves it
+// and sends back a fresh snapshot. During a drag only the DOM moves.
+// No module-level mutable state: everything lives inside render(), which
+// returns a cleanup function. User text is only ever set with textContent.
+
+const SVGNS = "http://www.w3.org/2000/svg";
+const VIEW = 1000; // view box side (map centred on 0, 0) -- as egomap/widget/render.py
+const MAP_RADIUS = 350; // outer edge in view-box units
+const MARKER = 19; // marker radius
+const HIT = 36; // touch target radius (>= 44 px at the usual widget size)
+const DRAG_THRESHOLD = 4; // px before a press becomes a drag
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+// Okabe-Ito colours; valence is also shown by dash pattern and glyph.
+const VALENCE = {
+  supportive: { stroke: "#0072B2", fill: "#D5E8F4", dash: "", glyph: "+", word: "supportive" },
+  mixed: { stroke: "#B07700", fill: "#FBEBC7", dash: "7 4", glyph: "~", word: "mixed" },
+  stressful: { stroke: "#D55E00", fill: "#F8DCCA", dash: "2.5 3.5", glyph: "!", word: "stressful" },
+  "": { stroke: "#5F6B76", fill: "#FFFFFF", dash: "", glyph: "", word: "" },
+};
+const RING_FILLS = ["#EAF0F6", "#F7F9FB"];
+const KIND_WORDS = { person: "", group: "group", organisation: "organisation", online: "online", pet: "pet" };
+
+function svg(tag, attrs = {}) {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+function html(tag, attrs = {}, text = null) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else e.setAttribute(k, String(v));
+  }
+  if (text !== null) e.textContent = text;
+  return e;
+}
+
+function xy(angle, radius) {
+  const t = (angle * Math.PI) / 180;
+  return [radius * MAP_RADIUS * Math.sin(t), -radius * MAP_RADIUS * Math.cos(t)];
+}
+
+function polar(x, y) {
+  const angle = ((Math.atan2(x, -y) * 180) / Math.PI + 360) % 360;
+  return { angle, radius: Math.hypot(x, y) / MAP_RADIUS };
+}
+
+function shapePoints(kind, s) {
+  if (kind === "organisation") {
+    const k = s * 0.9;
+    return [[-k, -k], [k, -k], [k, k], [-k, k]];
+  }
+  if (kind === "online") {
+    const k = s * 1.2;
+    return [[0, -k], [k, 0], [0, k], [-k, 0]];
+  }
+  if (kind === "group") {
+    const k = s * 1.08;
+    return [0, 60, 120, 180, 240, 300].map((a) => [k * Math.cos((a * Math.PI) / 180), k * Math.sin((a * Math.PI) / 180)]);
+  }
+  if (kind === "pet") {
+    const k = s * 1.25;
+    return [[0, -k], [k * 0.95, k * 0.7], [-k * 0.95, k * 0.7]];
+  }
+  return null;
+}
+
+function shape(kind, s, attrs) {
+  const pts = shapePoints(kind, s);
+  if (!pts) return svg("circle", { cx: 0, cy: 0, r: s, ...attrs });
+  return svg("polygon", { points: pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" "), ...attrs });
+}
+
+function wrap(text, width = 14) {
+  if (text.length <= width || !text.includes(" ")) return [text];
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === " " && (cut < 0 || Math.abs(i - text.length / 2) < Math.abs(cut - text.length / 2))) cut = i;
+  }
+  return [text.slice(0, cut), text.slice(cut + 1)];
+}
+
+function displayLabel(a, mode) {
+  if (mode === "initials") return a.initials;
+  if (mode === "hidden") return String(a.n);
+  return a.label;
+}
+
+function render({ model, el }) {
+  const ac = new AbortController();
+  const listen = (target, type, fn, opts = {}) => target.addEventListener(type, fn, { ...opts, signal: ac.signal });
+  const modelHandlers = [];
+  const onModel = (name, fn) => {
+    model.on(name, fn);
+    modelHandlers.push([name, fn]);
+  };
+
+  // ---------------------------------------------------------------- view state (per view)
+  let reqSeq = 0;
+  const pending = new Map(); // req -> {t0, type}
+  let tieMode = false;
+  let tieFrom = null;
+  let press = null; // pointer press / drag in progress
+  let geometryKey = "";
+  let lastData = null;
+  let panelFor = null;
+  const nodes = new Map(); // alter id -> {g, parts..., alter, x, y}
+  const ties = new Map(); // "a|b" -> line
+  const adj = new Map(); // alter id -> [[line, end]]
+
+  // ---------------------------------------------------------------- skeleton
+  const root = html("div", { class: "egomap-root", "data-lm-suppress-shortcuts": "true", "data-p-suppress-shortcuts": "true" });
+  const bar = html("div", { class: "egomap-toolbar", role: "toolbar", "aria-label": "Map tools" });
+  const addInput = html("input", {
+    class: "egomap-add-input",
+    type: "text",
+    placeholder: "Add someone: type a name, press Enter",
+    "aria-label": "Name of someone to add",
+    maxlength: "80",
+  });
+  const addRing = html("select", { class: "egomap-add-ring", "aria-label": "Circle for the new person" });
+  const addSector = html("select", { class: "egomap-add-sector", "aria-label": "Sector for the new person" });
+  const addBtn = html("button", { class: "egomap-btn egomap-add-btn", type: "button" }, "Add");
+  const tieBtn = html("button", { class: "egomap-btn egomap-tie-btn", type: "button", "aria-pressed": "false" }, "Link people");
+  const undoBtn = html("button", { class: "egomap-btn egomap-undo", type: "button", title: "Undo (Ctrl+Z)" }, "↶ Undo");
+  const redoBtn = html("button", { class: "egomap-btn egomap-redo", type: "button", title: "Redo (Ctrl+Shift+Z)" }, "↷ Redo");
+  const modeSel = html("select", { class: "egomap-label-mode", "aria-label": "How names show" });
+  for (const [v, t] of [["names", "Names"], ["initials", "Initials"], ["hidden", "Numbers only"]]) {
+    modeSel.append(html("option", { value: v }, t));
+  }
+  const reviewBtn = html("button", { class: "egomap-btn egomap-review-btn", type: "button" }, "Review changes");
+  const svgBtn = html("button", { class: "egomap-btn egomap-export-svg", type: "button" }, "Save SVG");
+  const pngBtn = html("button", { class: "egomap-btn egomap-export-png", type: "button" }, "Save PNG");
+  const status = html("span", { class: "egomap-status", role: "status", "aria-live": "polite" });
+  const addGroup = html("div", { class: "egomap-add" });
+  addGroup.append(addInput, addRing, addSector, addBtn);
+  const editTools = html("div", { class: "egomap-tools egomap-edit-tools" });
+  editTools.append(tieBtn, undoBtn, redoBtn, reviewBtn);
+  const viewTools = html("div", { class: "egomap-tools" });
+  viewTools.append(modeSel, svgBtn, pngBtn, status);
+  bar.append(addGroup, editTools, viewTools);
+
+  const title = html("div", { class: "egomap-title" });
+  const hint = html("div", { class: "egomap-hint" });
+  const main = html("div", { class: "egomap-main" });
+  const canvas = html("div", { class: "egomap-canvas" });
+  const svgRoot = svg("svg", {
+    class: "egomap-svg",
+    viewBox: `${-VIEW / 2} ${-VIEW / 2} ${VIEW} ${VIEW}`,
+    role: "group",
+    "font-family": FONT,
+  });
+  const gBg = svg("g", { class: "egomap-bg" });
+  const gTies = svg("g", { class: "egomap-ties" });
+  const gAlters = svg("g", { class: "egomap-alters" });
+  svgRoot.append(gBg, gTies, gAlters);
+  canvas.append(svgRoot);
+  const panel = html("div", { class: "egomap-panel" });
+  const reviewBox = html("section", { class: "egomap-review", "aria-label": "Review" });
+  const details = html("section", { class: "egomap-details", "aria-label": "Details" });
+  const legend = html("section", { class: "egomap-legend", "aria-label": "Key" });
+  panel.append(reviewBox, details, legend);
+  main.append(canvas, panel);
+  const live = html("div", { class: "egomap-sr-only", "aria-live": "polite" });
+  root.append(bar, title, hint, main, live);
+  el.append(root);
+
+  // ---------------------------------------------------------------- messages
+  function send(msg) {
+    const req = ++reqSeq + Math.floor(Math.random() * 1e6) * 1000; // unique across views of one model
+    pending.set(req, { t0: performance.now(), type: msg.type });
+    showStatus("saving");
+    model.send({ ...msg, req });
+    return req;
+  }
+
+  function showStatus(s) {
+    status.classList.remove("egomap-status-error", "egomap-status-saving", "egomap-status-saved");
+    status.removeAttribute("role");
+    if (s === "saving") {
+      status.textContent = "Saving…";
+      status.classList.add("egomap-status-saving");
+    } else if (s.startsWith("error")) {
+      status.textContent = "⚠ " + s.replace(/^error:\s*/, "");
+      status.classList.add("egomap-status-error");
+      status.setAttribute("role", "alert");
+    } else {
+      status.textContent = "✓ Saved";
+      status.classList.add("egomap-status-saved");
+    }
+    status.setAttribute("data-status", s.startsWith("error") ? "error" : s);
+  }
+
+  function onAck() {
+    const ack = model.get("ack");
+    const p = pending.get(ack);
+    if (p) {
+      root.dataset.roundTripMs = (performance.now() - p.t0).toFixed(2);
+      root.dataset.ack = String(ack);
+      pending.delete(ack);
+    }
+    showStatus(pending.size ? "saving" : model.get("status"));
+    const said = model.get("last_action");
+    if (said && p) live.textContent = said;
+    if (model.get("status").startsWith("error") && p) live.textContent = status.textContent;
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function drawBackground(d) {
+    gBg.replaceChildren();
+    gBg.append(svg("rect", { x: -VIEW / 2, y: -VIEW / 2, width: VIEW, height: VIEW, fill: "#FFFFFF" }));
+    for (const ring of [...d.rings].reverse()) {
+      gBg.append(
+        svg("circle", { class: "egomap-ring", cx: 0, cy: 0, r: ring.outer * MAP_RADIUS, fill: RING_FILLS[ring.index % 2], stroke: "#8795A1", "stroke-width": 2 }),
+      );
+    }
+    if (d.sectors.length > 1) {
+      for (const s of d.sectors) {
+        const [x0, y0] = xy(s.start, d.centre);
+        const [x1, y1] = xy(s.start, 1);
+        gBg.append(svg("line", { x1: x0, y1: y0, x2: x1, y2: y1, stroke: "#8795A1", "stroke-width": 2, "stroke-dasharray": "8 6" }));
+      }
+      for (const s of d.sectors) {
+        const [x, y] = xy(s.mid, 1.08);
+        const anchor = Math.abs(x) < 40 ? "middle" : x > 0 ? "start" : "end";
+        const lines = wrap(s.label);
+        const t = svg("text", { class: "egomap-sector-label", "text-anchor": anchor, "font-size": 21, "font-weight": 600, fill: "#2F3E46" });
+        lines.forEach((line, i) => {
+          const span = svg("tspan", { x, y: y + 7 - 12 * (lines.length - 1) + 24 * i });
+          span.textContent = line;
+          t.append(span);
+        });
+        gBg.append(t);
+      }
+    }
+    for (const ring of d.rings) {
+      const t = svg("text", { class: "egomap-ring-label", x: 6, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 6, "font-size": 16, fill: "#52606D", "font-style": "italic" });
+      t.textContent = ring.label;
+      gBg.append(t);
+    }
+    gBg.append(svg("circle", { cx: 0, cy: 0, r: d.centre * MAP_RADIUS, fill: "#2F3E46" }));
+    const me = svg("text", { class: "egomap-person", x: 0, y: 7, "text-anchor": "middle", "font-size": 21, "font-weight": 700, fill: "#FFFFFF" });
+    me.textContent = d.person_label;
+    gBg.append(me);
+    // ring / sector choices for adding
+    addRing.replaceChildren(...d.rings.map((r) => html("option", { value: r.index }, r.label)));
+    addRing.value = String(d.rings.length - 1);
+    addSector.replaceChildren(...d.sectors.map((s) => html("option", { value: s.key }, s.label)));
+  }
+
+  function ringLabel(d, i) {
+    return d.rings[i] ? d.rings[i].label : "";
+  }
+
+  function sectorLabel(d, key) {
+    const s = d.sectors.find((x) => x.key === key);
+    return s ? s.label : key;
+  }
+
+  function ariaFor(d, a, mode) {
+    const bits = [mode === "names" ? a.label : `Person ${displayLabel(a, mode)}`];
+    if (mode === "names" && a.relationship) bits.push(a.relationship);
+    if (KIND_WORDS[a.kind]) bits.push(KIND_WORDS[a.kind]);
+    if (a.is_professional) bits.push("professional");
+    bits.push(ringLabel(d, a.ring), sectorLabel(d, a.sector));
+    if (a.valence) bits.push(a.valence);
+    return bits.join(", ");
+  }
+
+  function buildNode(a) {
+    const g = svg("g", { class: "egomap-alter", "data-id": a.id });
+    const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: HIT, fill: "transparent" });
+    const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: MARKER + 11, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
+    const label = svg("text", { class: "egomap-label", x: 0, y: MARKER + 24, "text-anchor": "middle", "font-size": 19, "font-weight": 600, fill: "#1F2933", stroke: "#FFFFFF", "stroke-width": 5, "paint-order": "stroke", "stroke-linejoin": "round" });
+    const glyph = svg("text", { class: "egomap-glyph", x: 0, y: 7, "text-anchor": "middle", "font-size": 20, "font-weight": 700 });
+    const n = { g, hit, sel, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
+    g.append(hit, sel, label, glyph);
+    listen(g, "pointerdown", (e) => onPointerDown(e, n));
+    listen(g, "keydown", (e) => onAlterKey(e, n));
+    return n;
+  }
+
+  function updateNode(d, n, a, mode, readOnly) {
+    const look = `${a.kind}|${a.is_professional}|${a.valence}`;
+    if (n.look !== look) {
+      n.look = look;
+      const st = VALENCE[a.valence] || VALENCE[""];
+      if (n.outer) n.outer.remove();
+      if (n.body) n.body.remove();
+      n.outer = a.is_professional ? shape(a.kind, MARKER + 6, { class: "egomap-prof", fill: "none", stroke: "#1F2933", "stroke-width": 2.5 }) : null;
+      const attrs = { class: "egomap-body", fill: st.fill, stroke: st.stroke, "stroke-width": 4 };
+      if (st.dash) attrs["stroke-dasharray"] = st.dash;
+      n.body = shape(a.kind, MARKER, attrs);
+      n.g.insertBefore(n.body, n.label);
+      if (n.outer) n.g.insertBefore(n.outer, n.body);
+      n.glyph.textContent = st.glyph;
+      n.glyph.setAttribute("fill", st.stroke);
+    }
+    const text = displayLabel(a, mode);
+    if (n.label.textContent !== text) n.label.textContent = text;
+    [n.x, n.y] = xy(a.angle, a.radius);
+    n.g.setAttribute("transform", `translate(${n.x.toFixed(2)} ${n.y.toFixed(2)})`);
+    n.g.setAttribute("aria-label", ariaFor(d, a, mode));
+    n.g.setAttribute("role", readOnly ? "img" : "button");
+    n.g.setAttribute("tabindex", readOnly ? "-1" : "0");
+    n.g.classList.toggle("egomap-reviewed", !!a.reviewed);
+    n.alter = a;
+  }
+
+  function tieKey(a, b) {
+    return a < b ? `${a}|${b}` : `${b}|${a}`;
+  }
+
+  function drawAlters(d) {
+    const mode = model.get("label_mode");
+    const readOnly = model.get("read_only");
+    const seen = new Set();
+    let prev = null;
+    for (const a of d.alters) {
+      seen.add(a.id);
+      let n = nodes.get(a.id);
+      if (!n) {
+        n = buildNode(a);
+        nodes.set(a.id, n);
+      }
+      updateNode(d, n, a, mode, readOnly);
+      // keep DOM (and tab) order = the alters' order
+      const want = prev ? prev.nextSibling : gAlters.firstChild;
+      if (want !== n.g) gAlters.insertBefore(n.g, want);
+      prev = n.g;
+    }
+    for (const [id, n] of nodes) {
+      if (!seen.has(id)) {
+        n.g.remove();
+        nodes.delete(id);
+      }
+    }
+    const tseen = new Set();
+    adj.clear();
+    for (const [a, b] of d.ties) {
+      const na = nodes.get(a);
+      const nb = nodes.get(b);
+      if (!na || !nb) continue;
+      const k = tieKey(a, b);
+      tseen.add(k);
+      let line = ties.get(k);
+      if (!line) {
+        line = svg("line", { class: "egomap-tie", stroke: "#3E4C59", "stroke-opacity": 0.55, "stroke-width": 2.5, "data-a": a, "data-b": b });
+        ties.set(k, line);
+        gTies.append(line);
+      }
+      line.setAttribute("x1", na.x.toFixed(2));
+      line.setAttribute("y1", na.y.toFixed(2));
+      line.setAttribute("x2", nb.x.toFixed(2));
+      line.setAttribute("y2", nb.y.toFixed(2));
+      if (!adj.has(a)) adj.set(a, []);
+      if (!adj.has(b)) adj.set(b, []);
+      adj.get(a).push([line, 1]);
+      adj.get(b).push([line, 2]);
+    }
+    for (const [k, line] of ties) {
+      if (!tseen.has(k)) {
+        line.remove();
+        ties.delete(k);
+      }
+    }
+  }
+
+  function update() {
+    const d = model.get("data");
+    if (!d || !d.rings) return;
+    const readOnly = model.get("read_only");
+    root.classList.toggle("egomap-readonly", readOnly);
+    const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre]);
+    if (gk !== geometryKey) {
+      geometryKey = gk;
+      drawBackground(d);
+    }
+    title.textContent = `${d.map.title} · ${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
+    svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${d.alters.length} people, ${d.ties.length} links`);
+    if (!press || !press.dragging) drawAlters(d);
+    lastData = d;
+    const selected = model.get("selected");
+    for (const [id, n] of nodes) {
+      n.g.classList.toggle("egomap-selected", id === selected);
+      n.g.classList.toggle("egomap-tie-from", id === tieFrom);
+    }
+    modeSel.value = model.get("label_mode");
+    undoBtn.disabled = !model.get("can_undo");
+    redoBtn.disabled = !model.get("can_redo");
+    reviewBtn.hidden = !d.map.copied_from;
+    tieBtn.setAttribute("aria-pressed", String(tieMode));
+    tieBtn.classList.toggle("egomap-on", tieMode);
+    root.classList.toggle("egomap-tie-mode", tieMode);
+    hint.textContent = readOnly
+      ? ""
+      : tieMode
+        ? tieFrom
+          ? `Now choose who ${nodes.get(tieFrom) ? displayLabel(nodes.get(tieFrom).alter, model.get("label_mode")) : ""} knows (again to remove the link). Esc to stop.`
+          : "Link people: choose one person, then another who knows them."
+        : "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter shows details, Delete removes.";
+    drawDetails(d, selected, readOnly);
+    drawReview(d, readOnly);
+  }
+
+  let scheduled = false;
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      update();
+    });
+  }
+
+  // ---------------------------------------------------------------- details panel
+  function field(labelText, input) {
+    const wrapEl = html("label", { class: "egomap-field" });
+    wrapEl.append(html("span", {}, labelText), input);
+    return wrapEl;
+  }
+
+  function select(options, value, blank) {
+    const s = html("select");
+    if (blank !== undefined) s.append(html("option", { value: "" }, blank));
+    for (const o of options) s.append(html("option", { value: o }, o));
+    s.value = value || "";
+    return s;
+  }
+
+  function supportSet(name, title_, types, values) {
+    const fs = html("fieldset", { class: "egomap-support", "data-field": name });
+    fs.append(html("legend", {}, title_));
+    for (const t of types) {
+      const box = html("input", { type: "checkbox", value: t });
+      box.checked = values.includes(t);
+      const lab = html("label", { class: "egomap-check" });
+      lab.append(box, document.createTextNode(" " + t));
+      fs.append(lab);
+    }
+    return fs;
+  }
+
+  function drawDetails(d, selected, readOnly) {
+    const a = d.alters.find((x) => x.id === selected);
+    if (!a || readOnly) {
+      if (panelFor !== null) {
+        details.replaceChildren();
+        panelFor = null;
+      }
+      if (!details.firstChild) details.append(html("p", { class: "egomap-muted" }, readOnly ? "" : "Select someone on the map to see and edit their details."));
+      return;
+    }
+    const active = el.ownerDocument.activeElement;
+    if (panelFor === a.id && details.contains(active)) {
+      // do not disturb typing; refresh the other fields' values
+      syncDetails(a, active);
+      return;
+    }
+    if (panelFor === a.id) {
+      syncDetails(a, null);
+      return;
+    }
+    panelFor = a.id;
+    const o = d.options;
+    const f = {
+      label: html("input", { type: "text", maxlength: "80", "data-field": "label" }),
+      relationship: html("input", { type: "text", maxlength: "80", "data-field": "relationship" }),
+      kind: select(o.kinds, a.kind),
+      is_professional: html("input", { type: "checkbox", "data-field": "is_professional" }),
+      met_through: html("input", { type: "text", maxlength: "160", "data-field": "met_through" }),
+      valence: select(o.valences, a.valence, "not said"),
+      contact: select(o.contacts, a.contact, "not said"),
+      note: html("textarea", { rows: "3", "data-field": "note" }),
+    };
+    f.kind.dataset.field = "kind";
+    f.valence.dataset.field = "valence";
+    f.contact.dataset.field = "contact";
+    const head = html("h3", { class: "egomap-details-title" });
+    const form = html("div", { class: "egomap-form" });
+    const prof = html("label", { class: "egomap-check" });
+    prof.append(f.is_professional, document.createTextNode(" Paid or professional support"));
+    const sr = supportSet("support_received", "Support they give the person", o.support_types, a.support_received);
+    const sg = supportSet("support_given", "Support the person gives them", o.support_types, a.support_given);
+    const del = html("button", { class: "egomap-btn egomap-delete", type: "button" }, "Remove from map");
+    const close = html("button", { class: "egomap-btn egomap-close", type: "button" }, "Close");
+    const buttons = html("div", { class: "egomap-row" });
+    buttons.append(del, close);
+    form.append(
+      field("Name or label", f.label),
+      field("Relationship", f.relationship),
+      field("Kind", f.kind),
+      prof,
+      field("Met through", f.met_through),
+      sr,
+      sg,
+      field("How it feels", f.valence),
+      field("Contact", f.contact),
+      field("Note", f.note),
+      buttons,
+    );
+    details.replaceChildren(head, form);
+    syncDetails(a, null);
+    const id = a.id;
+    for (const name of ["label", "relationship", "met_through", "note"]) {
+      listen(f[name], "change", () => {
+        const cur = nodes.get(id);
+        if (cur && cur.alter[name] !== f[name].value) send({ type: "update", id, fields: { [name]: f[name].value } });
+      });
+    }
+    for (const name of ["kind", "valence", "contact"]) {
+      listen(f[name], "change", () => send({ type: "update", id, fields: { [name]: f[name].value || null } }));
+    }
+    listen(f.is_professional, "change", () => send({ type: "update", id, fields: { is_professional: f.is_professional.checked } }));
+    for (const fs of [sr, sg]) {
+      listen(fs, "change", () => {
+        const vals = [...fs.querySelectorAll("input:checked")].map((x) => x.value);
+        send({ type: "update", id, fields: { [fs.dataset.field]: vals } });
+      });
+    }
+    listen(del, "click", () => send({ type: "remove", id }));
+    listen(close, "click", () => {
+      model.set("selected", "");
+      model.save_changes();
+      const n = nodes.get(id);
+      if (n) n.g.focus();
+    });
+  }
+
+  function syncDetails(a, active) {
+    const head = details.querySelector(".egomap-details-title");
+    if (head) head.textContent = a.label;
+    for (const input of details.querySelectorAll("[data-field]")) {
+      if (input === active || input.contains(active)) continue;
+      const name = input.dataset.field;
+      if (input.tagName === "FIELDSET") {
+        for (const box of input.querySelectorAll("input")) box.checked = a[name].includes(box.value);
+      } else if (input.type === "checkbox") {
+        input.checked = !!a[name];
+      } else {
+        input.value = a[name] || "";
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- review
+  function drawReview(d, readOnly) {
+    reviewBox.replaceChildren();
+    const rid = model.get("reviewing");
+    const a = rid && d.alters.find((x) => x.id === rid);
+    if (readOnly || !a) {
+      reviewBox.hidden = true;
+      return;
+    }
+    reviewBox.hidden = false;
+    const done = d.alters.filter((x) => x.reviewed).length;
+    const mode = model.get("label_mode");
+    reviewBox.append(html("h3", {}, `Review: ${done} of ${d.alters.length} done`));
+    const q = html("p", { class: "egomap-review-q" });
+    const who = html("strong", {}, displayLabel(a, mode));
+    q.append(who, document.createTextNode(" — still in your life? Closer or further than before?"));
+    reviewBox.append(q);
+    const was = a.previous_ring >= 0 ? `Last time: ${ringLabel(d, a.previous_ring)}. ` : "";
+    reviewBox.append(html("p", { class: "egomap-muted" }, `${was}Now: ${ringLabel(d, a.ring)}, ${sectorLabel(d, a.sector)}.`));
+    const row = html("div", { class: "egomap-row" });
+    const acts = [
+      ["keep", "Still here, same place"],
+      ["closer", "Closer"],
+      ["further", "Further"],
+      ["remove", "No longer in my life"],
+    ];
+    for (const [action, text] of acts) {
+      const b = html("button", { class: `egomap-btn egomap-review-${action}`, type: "button" }, text);
+      if (action === "closer" && a.ring === 0) b.disabled = true;
+      if (action === "further" && a.ring === d.rings.length - 1) b.disabled = true;
+      listen(b, "click", () => send({ type: "review", id: a.id, action }));
+      row.append(b);
+    }
+    const stop = html("button", { class: "egomap-btn egomap-review-stop", type: "button" }, "Stop review");
+    listen(stop, "click", () => send({ type: "review_stop" }));
+    row.append(stop);
+    reviewBox.append(row);
+  }
+
+  // ---------------------------------------------------------------- legend
+  function drawLegend() {
+    legend.append(html("h3", {}, "Key"));
+    const items = [
+      ["person", false, "", "person"],
+      ["group", false, "", "group"],
+      ["organisation", false, "", "organisation"],
+      ["online", false, "", "online"],
+      ["pet", false, "", "pet"],
+      ["person", true, "", "paid / professional (double outline)"],
+      ["person", false, "supportive", "supportive (+, solid)"],
+      ["person", false, "mixed", "mixed (~, dashed)"],
+      ["person", false, "stressful", "stressful (!, dotted)"],
+    ];
+    const list = html("ul", { class: "egomap-legend-list" });
+    for (const [kind, prof, val, text] of items) {
+      const li = html("li");
+      const icon = svg("svg", { viewBox: "-36 -36 72 72", width: 28, height: 28, "aria-hidden": "true" });
+      const st = VALENCE[val];
+      if (prof) icon.append(shape(kind, MARKER + 6, { fill: "none", stroke: "#1F2933", "stroke-width": 2.5 }));
+      const attrs = { fill: st.fill, stroke: st.stroke, "stroke-width": 4 };
+      if (st.dash) attrs["stroke-dasharray"] = st.dash;
+      icon.append(shape(kind, MARKER, attrs));
+      if (st.glyph) {
+        const g = svg("text", { x: 0, y: 7, "text-anchor": "middle", "font-size": 20, "font-weight": 700, fill: st.stroke });
+        g.textContent = st.glyph;
+        icon.append(g);
+      }
+      li.append(icon, document.createTextNode(" " + text));
+      list.append(li);
+    }
+    legend.append(list);
+  }
+
+  // ---------------------------------------------------------------- pointer
+  function toSvg(e) {
+    const m = svgRoot.getScreenCTM();
+    if (!m) return [0, 0];
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    return [p.x, p.y];
+  }
+
+  function moveDom(n, x, y) {
+    n.g.setAttribute("transform", `translate(${x.toFixed(2)} ${y.toFixed(2)})`);
+    const list = adj.get(n.alter.id);
+    if (!list) return;
+    const xs = x.toFixed(2);
+    const ys = y.toFixed(2);
+    for (const [line, end] of list) {
+      line.setAttribute(end === 1 ? "x1" : "x2", xs);
+      line.setAttribute(end === 1 ? "y1" : "y2", ys);
+    }
+  }
+
+  function onPointerDown(e, n) {
+    if (model.get("read_only") || press || (e.pointerType === "mouse" && e.button !== 0)) return;
+    e.preventDefault();
+    n.g.setPointerCapture(e.pointerId);
+    const [sx, sy] = toSvg(e);
+    press = { n, id: e.pointerId, cx: e.clientX, cy: e.clientY, dx: n.x - sx, dy: n.y - sy, dragging: false, x: n.x, y: n.y };
+    n.g.focus({ preventScroll: true });
+  }
+
+  function onPointerMove(e) {
+    if (!press || e.pointerId !== press.id) return;
+    if (!press.dragging) {
+      if (Math.hypot(e.clientX - press.cx, e.clientY - press.cy) < DRAG_THRESHOLD) return;
+      press.dragging = true;
+      press.n.g.classList.add("egomap-dragging");
+      gAlters.append(press.n.g); // draw on top while dragging
+    }
+    const [sx, sy] = toSvg(e);
+    let x = sx + press.dx;
+    let y = sy + press.dy;
+    const r = Math.hypot(x, y);
+    const max = MAP_RADIUS * 1.02;
+    if (r > max) {
+      x = (x * max) / r;
+      y = (y * max) / r;
+    }
+    press.x = x;
+    press.y = y;
+    moveDom(press.n, x, y);
+  }
+
+  function onPointerUp(e) {
+    if (!press || e.pointerId !== press.id) return;
+    const p = press;
+    press = null;
+    p.n.g.classList.remove("egomap-dragging");
+    if (p.n.g.hasPointerCapture(e.pointerId)) p.n.g.releasePointerCapture(e.pointerId);
+    if (p.dragging) {
+      const { angle, radius } = polar(p.x, p.y);
+      send({ type: "move", id: p.n.alter.id, angle: Math.round(angle * 1e4) / 1e4, radius: Math.round(radius * 1e5) / 1e5 });
+      schedule(); // restores DOM order; the saved position arrives with the snapshot
+    } else {
+      choose(p.n);
+    }
+  }
+
+  function onPointerCancel(e) {
+    if (!press || e.pointerId !== press.id) return;
+    const p = press;
+    press = null;
+    p.n.g.classList.remove("egomap-dragging");
+    moveDom(p.n, p.n.x, p.n.y); // back where it was: nothing is sent
+    schedule();
+  }
+
+  function choose(n) {
+    const id = n.alter.id;
+    if (tieMode) {
+      if (!tieFrom) {
+        tieFrom = id;
+      } else if (tieFrom === id) {
+        tieFrom = null;
+      } else {
+        send({ type: "tie", a: tieFrom, b: id });
+        tieFrom = null;
+      }
+      schedule();
+      return;
+    }
+    model.set("selected", model.get("selected") === id ? "" : id);
+    model.save_changes();
+    schedule();
+  }
+
+  // ---------------------------------------------------------------- keyboard
+  function onAlterKey(e, n) {
+    if (model.get("read_only")) return;
+    const a = n.alter;
+    const d = lastData;
+    const si = d.sectors.findIndex((s) => s.key === a.sector);
+    let place = null;
+    if (e.key === "ArrowUp") place = { ring: Math.max(a.ring - 1, 0), sector: a.sector };
+    else if (e.key === "ArrowDown") place = { ring: Math.min(a.ring + 1, d.rings.length - 1), sector: a.sector };
+    else if (e.key === "ArrowRight") place = { ring: a.ring, sector: d.sectors[(si + 1) % d.sectors.length].key };
+    else if (e.key === "ArrowLeft") place = { ring: a.ring, sector: d.sectors[(si - 1 + d.sectors.length) % d.sectors.length].key };
+    if (place) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (place.ring !== a.ring || place.sector !== a.sector) send({ type: "place", id: a.id, ...place });
+      return;
+    }
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      e.stopPropagation();
+      choose(n);
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      e.stopPropagation();
+      const next = n.g.nextElementSibling || n.g.previousElementSibling;
+      send({ type: "remove", id: a.id });
+      if (next) next.focus();
+    }
+  }
+
+  function onRootKey(e) {
+    const tag = (e.target.tagName || "").toUpperCase();
+    const typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (e.key === "Escape") {
+      if (tieFrom || tieMode) {
+        tieFrom = null;
+        tieMode = false;
+        schedule();
+      }
+      e.stopPropagation();
+      return;
+    }
+    if (!ctrl || typing || model.get("read_only")) {
+      if (ctrl || ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Enter", "Delete", "Backspace", " "].includes(e.key)) e.stopPropagation();
+      return;
+    }
+    const k = e.key.toLowerCase();
+    if (k === "z" && !e.shiftKey) {
+      e.preventDefault();
+      e.stopPropagation();
+      send({ type: "undo" });
+    } else if ((k === "z" && e.shiftKey) || k === "y") {
+      e.preventDefault();
+      e.stopPropagation();
+      send({ type: "redo" });
+    }
+  }
+
+  // ---------------------------------------------------------------- export
+  function exportSvgText() {
+    const clone = svgRoot.cloneNode(true);
+    for (const x of clone.querySelectorAll(".egomap-hit, .egomap-selring")) x.remove();
+    for (const x of clone.querySelectorAll("[tabindex]")) x.removeAttribute("tabindex");
+    clone.setAttribute("xmlns", SVGNS);
+    clone.setAttribute("width", "1000");
+    clone.setAttribute("height", "1000");
+    const t = document.createElementNS(SVGNS, "title");
+    t.textContent = lastData ? lastData.map.title : "map";
+    clone.insertBefore(t, clone.firstChild);
+    return new XMLSerializer().serializeToString(clone);
+  }
+
+  function fileName(ext) {
+    const d = lastData ? lastData.map : { person: "map", label: "" };
+    return `${d.person}-${d.label}`.replace(/[^A-Za-z0-9_-]+/g, "_") + "." + ext;
+  }
+
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = html("a", { href: url, download: name });
+    a.style.display = "none";
+    root.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  function exportPng() {
+    const text = exportSvgText();
+    const img = new Image();
+    const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+    img.onload = () => {
+      const c = document.createElement("canvas");
+      c.width = 1600;
+      c.height = 1600;
+      const g = c.getContext("2d");
+      g.fillStyle = "#FFFFFF";
+      g.fillRect(0, 0, c.width, c.height);
+      g.drawImage(img, 0, 0, c.width, c.height);
+      URL.revokeObjectURL(url);
+      c.toBlob((blob) => blob && download(blob, fileName("png")), "image/png");
+    };
+    img.src = url;
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function addFromInput() {
+    const label = addInput.value.trim();
+    if (!label) {
+      addInput.focus();
+      return;
+    }
+    send({ type: "add", label, ring: Number(addRing.value), sector: addSector.value });
+    addInput.value = "";
+    addInput.focus();
+  }
+  listen(addInput, "keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      e.stopPropagation();
+      addFromInput();
+    }
+  });
+  listen(addBtn, "click", addFromInput);
+  listen(tieBtn, "click", () => {
+    tieMode = !tieMode;
+    tieFrom = null;
+    schedule();
+  });
+  listen(undoBtn, "click", () => send({ type: "undo" }));
+  listen(redoBtn, "click", () => send({ type: "redo" }));
+  listen(reviewBtn, "click", () => send({ type: "review_start" }));
+  listen(modeSel, "change", () => {
+    model.set("label_mode", modeSel.value);
+    model.save_changes();
+    schedule();
+  });
+  listen(svgBtn, "click", () => download(new Blob([exportSvgText()], { type: "image/svg+xml" }), fileName("svg")));
+  listen(pngBtn, "click", exportPng);
+  listen(svgRoot, "pointermove", onPointerMove);
+  listen(svgRoot, "pointerup", onPointerUp);
+  listen(svgRoot, "pointercancel", onPointerCancel);
+  listen(svgRoot, "lostpointercapture", (e) => {
+    if (press && e.pointerId === press.id && !press.dragging) press = null;
+  });
+  listen(root, "keydown", onRootKey);
+
+  for (const name of ["data", "label_mode", "read_only", "selected", "reviewing", "can_undo", "can_redo"]) {
+    onModel(`change:${name}`, schedule);
+  }
+  onModel("change:ack", onAck);
+  onModel("change:status", () => showStatus(pending.size ? "saving" : model.get("status")));
+
+  drawLegend();
+  showStatus(model.get("status") || "saved");
+  update();
+
+  return () => {
+    ac.abort();
+    for (const [name, fn] of modelHandlers) model.off(name, fn);
+    root.remove();
+  };
+}
+
+export default { render };

@@ -1,0 +1,254 @@
+"""MapWidget: traits, gesture messages -> store, save failures, export (no browser)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import egomap as em
+from egomap.widget import MapWidget, side_by_side, snapshot
+from egomap.widget.render import MAP_RADIUS, to_svg, xy
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def base(store):
+    p = store.add_person("R-017", consent_research=True)
+    m = p.new_map("Baseline", date="2026-01-12")
+    m.add_alter("Mum", ring=0, sector="household", relationship="mother", valence="supportive")
+    m.add_alter("Dr Shah", ring=2, sector="services", is_professional=True)
+    m.add_alter("Gran", ring=1, sector="family")
+    return m
+
+
+def reopen(store, label="Baseline"):
+    again = em.open_store(store.path)
+    return again, again.person("R-017").map(label)
+
+
+def test_snapshot_holds_alters_ties_and_scheme_geometry(base):
+    base.add_tie("Mum", "Gran")
+    d = MapWidget(base).data
+    assert [a["label"] for a in d["alters"]] == ["Mum", "Dr Shah", "Gran"]
+    assert [a["n"] for a in d["alters"]] == [1, 2, 3]
+    mum = d["alters"][0]
+    assert (mum["ring"], mum["sector"], mum["relationship"], mum["valence"]) == (0, "household", "mother", "supportive")
+    assert d["alters"][1]["is_professional"] is True
+    assert d["ties"] == [sorted([base.alter("Mum").id, base.alter("Gran").id])]
+    assert [(r["inner"], r["outer"]) for r in d["rings"]] == [base.rings.band(i) for i in range(3)]
+    assert [s["key"] for s in d["sectors"]] == base.sectors.keys
+    assert d["sectors"][2]["start"] == pytest.approx(2 * 360 / 7)
+    assert d["centre"] == em.schemes.CENTRE_RADIUS
+    assert d["person_label"] == "R-017"
+
+
+def test_repr_and_mimebundle_text_are_stable(base):
+    w = MapWidget(base)
+    assert repr(w) == "<MapWidget 'Baseline' of 'R-017': 3 alters>"
+    bundle = w._repr_mimebundle_()
+    text = bundle[0]["text/plain"] if isinstance(bundle, tuple) else bundle["text/plain"]
+    assert text == repr(w)
+    assert "0x" not in text
+
+
+def test_move_message_lands_in_the_ring_band_and_is_in_the_store(store, base):
+    w = MapWidget(base)
+    mum = base.alter("Mum").id
+    lo, hi = base.rings.band(2)
+    # anywhere inside the outer band lands in the outer ring; angle 110 deg is in the third sector (work_school)
+    w.handle({"type": "move", "req": 5, "id": mum, "angle": 110.0, "radius": lo + 0.01})
+    assert (w.status, w.ack) == ("saved", 5)
+    a = next(a for a in w.data["alters"] if a["id"] == mum)
+    assert (a["ring"], a["sector"]) == (2, "work_school")
+    assert "Moved Mum" in w.last_action and w.can_undo
+    s2, m2 = reopen(store)
+    assert (m2.placement("Mum").ring, m2.placement("Mum").sector) == (2, "work_school")
+    assert m2.placement("Mum").radius == pytest.approx(lo + 0.01)
+    s2.close()
+
+
+def test_drop_on_the_person_or_off_the_edge_is_kept_on_the_map(base):
+    w = MapWidget(base)
+    mum = base.alter("Mum").id
+    w.handle({"type": "move", "req": 1, "id": mum, "angle": 10.0, "radius": 0.02})
+    assert base.placement(mum).ring == 0 and base.placement(mum).radius > em.schemes.CENTRE_RADIUS
+    w.handle({"type": "move", "req": 2, "id": mum, "angle": 10.0, "radius": 1.4})
+    assert base.placement(mum).ring == 2 and base.placement(mum).radius < 1.0
+
+
+def test_add_place_update_tie_remove_undo_redo(store, base):
+    w = MapWidget(base)
+    w.handle({"type": "add", "req": 1, "label": "Marcus", "ring": 1, "sector": "friends"})
+    marcus = base.alter("Marcus").id
+    assert w.selected == marcus and w.status == "saved"
+    w.handle({"type": "place", "req": 2, "id": marcus, "ring": 0, "sector": "clubs_groups"})
+    assert (base.placement(marcus).ring, base.placement(marcus).sector) == (0, "clubs_groups")
+    w.handle(
+        {
+            "type": "update",
+            "req": 3,
+            "id": marcus,
+            "fields": {"relationship": "friend", "support_received": ["practical"], "valence": "mixed", "note": "n"},
+        }
+    )
+    w.handle({"type": "tie", "req": 4, "a": marcus, "b": base.alter("Mum").id})
+    assert base.has_tie("Marcus", "Mum")
+    w.handle({"type": "tie", "req": 5, "a": base.alter("Mum").id, "b": marcus})
+    assert not base.has_tie("Marcus", "Mum")
+    w.handle({"type": "undo", "req": 6})
+    assert base.has_tie("Marcus", "Mum") and w.can_redo
+    w.handle({"type": "redo", "req": 7})
+    assert not base.has_tie("Marcus", "Mum")
+    w.handle({"type": "remove", "req": 8, "id": base.alter("Gran").id})
+    assert w.ack == 8 and w.status == "saved"
+    s2, m2 = reopen(store)
+    assert [a.label for a in m2.alters] == ["Mum", "Dr Shah", "Marcus"]
+    p = m2.placement("Marcus")
+    assert (p.ring, p.sector, p.valence, sorted(p.support_received)) == (0, "clubs_groups", "mixed", ["practical"])
+    assert m2.alter("Marcus").relationship == "friend"
+    assert m2.ties == []
+    s2.close()
+
+
+def test_new_alter_without_position_goes_to_the_outer_ring(base):
+    w = MapWidget(base)
+    w.handle({"type": "add", "req": 1, "label": "Someone"})
+    p = base.placement("Someone")
+    assert (p.ring, p.sector) == (2, base.sectors.keys[0])
+
+
+def test_bad_messages_give_an_error_status_and_change_nothing(store, base):
+    w = MapWidget(base)
+    before = base.to_dict()
+    for msg in [
+        {"type": "add", "req": 1, "label": ""},
+        {"type": "move", "req": 2, "id": "nope", "angle": 1, "radius": 0.5},
+        {"type": "place", "req": 3, "id": base.alter("Mum").id, "ring": 7},
+        {"type": "update", "req": 4, "id": base.alter("Mum").id, "fields": {"valence": "great"}},
+        {"type": "update", "req": 5, "id": base.alter("Mum").id, "fields": {"id": "x"}},
+        {"type": "explode", "req": 6},
+    ]:
+        w.handle(msg)
+        assert w.status.startswith("error: "), msg
+        if msg["req"] == 1:
+            assert "label must not be empty" in w.status
+        assert w.ack == msg["req"]
+    assert base.to_dict() == before
+    s2, m2 = reopen(store)
+    assert m2.to_dict()["placements"] == before["placements"]
+    s2.close()
+
+
+def test_save_failure_shows_error_and_state_is_the_store_truth(store, base, monkeypatch):
+    w = MapWidget(base)
+    mum = base.alter("Mum").id
+    truth = base.to_dict()
+
+    def readonly(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(store, "_apply_sql", readonly)
+    w.handle({"type": "move", "req": 9, "id": mum, "angle": 110.0, "radius": 0.95})
+    assert w.status.startswith("error: not saved")
+    assert "readonly database" in w.status
+    assert w.ack == 9 and w.last_action == ""
+    a = next(a for a in w.data["alters"] if a["id"] == mum)
+    assert (a["ring"], a["sector"]) == (0, "household")  # the snapshot shows what the store holds
+    assert base.to_dict() == truth
+    monkeypatch.undo()
+    s2, m2 = reopen(store)
+    assert m2.placement("Mum").ring == 0
+    s2.close()
+    # once the store can be written again the same gesture saves
+    w.handle({"type": "move", "req": 10, "id": mum, "angle": 110.0, "radius": 0.95})
+    assert w.status == "saved" and base.placement(mum).ring == 2
+
+
+def test_read_only_widget_refuses_edits(base):
+    w = MapWidget(base, read_only=True)
+    w.handle({"type": "remove", "req": 1, "id": base.alter("Mum").id})
+    assert w.status.startswith("error") and "read-only" in w.status
+    assert len(base) == 3
+
+
+def test_review_walks_every_alter_of_a_follow_up(store, base):
+    p = base.person
+    six = p.new_map("6 months", date="2026-07-13", copy_from=base)
+    w = MapWidget(six)
+    assert all(a["previous_ring"] >= 0 for a in w.data["alters"])
+    w.handle({"type": "review_start", "req": 1})
+    order = [a.id for a in six.alters]
+    assert w.reviewing == order[0]
+    w.handle({"type": "review", "req": 2, "id": order[0], "action": "keep"})
+    assert w.reviewing == order[1]
+    w.handle({"type": "review", "req": 3, "id": order[1], "action": "closer"})
+    w.handle({"type": "review", "req": 4, "id": order[2], "action": "remove"})
+    assert w.reviewing == ""
+    assert w.review_counts == {"kept": 1, "moved": 1, "removed": 1}
+    assert "Review finished: 1 kept, 1 moved, 1 removed" in w.last_action
+    s2, m2 = reopen(store, "6 months")
+    assert [(a.label, m2.placement(a).reviewed) for a in m2.alters] == [("Mum", True), ("Dr Shah", True)]
+    assert m2.placement("Dr Shah").ring == 1
+    s2.close()
+
+
+def test_review_needs_a_follow_up_map(base):
+    w = MapWidget(base)
+    w.handle({"type": "review_start", "req": 1})
+    assert w.status.startswith("error") and w.reviewing == ""
+
+
+def test_label_modes_and_constructor_checks(base):
+    assert MapWidget(base, label_mode="hidden").label_mode == "hidden"
+    with pytest.raises(em.ValidationError, match="label_mode"):
+        MapWidget(base, label_mode="secret")
+    with pytest.raises(em.ValidationError, match="needs a Map"):
+        MapWidget("Baseline")  # type: ignore[arg-type]
+
+
+def test_svg_export_escapes_user_text_and_places_markers(base, tmp_path):
+    base.add_alter(XSS, ring=1, sector="friends", note="<script>alert(2)</script>")
+    w = MapWidget(base)
+    svg = w.to_svg()
+    assert "<img" not in svg and "<script" not in svg
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg
+    import xml.etree.ElementTree as ET
+
+    tree = ET.fromstring(svg)
+    x, y = xy(base.placement("Mum").angle, base.placement("Mum").radius)
+    assert abs(x) < MAP_RADIUS and abs(y) < MAP_RADIUS
+    circles = [(float(c.get("cx")), float(c.get("cy"))) for c in tree.iter("{http://www.w3.org/2000/svg}circle")]
+    assert any(abs(cx - x) < 0.1 and abs(cy - y) < 0.1 for cx, cy in circles)  # Mum is a person: a circle
+    texts = ["".join(t.itertext()) for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    assert XSS in texts and "Mum" in texts
+    hidden = ET.fromstring(w.to_svg("hidden"))
+    texts = ["".join(t.itertext()) for t in hidden.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Mum" not in texts and XSS not in texts and "1" in texts
+    out = w.save_svg(tmp_path / "map.svg")
+    assert out.read_text(encoding="utf-8") == svg
+
+
+def test_png_export_is_a_png(base, tmp_path):
+    out = MapWidget(base).save_png(tmp_path / "map.png", dpi=60)
+    head = out.read_bytes()[:8]
+    assert head == b"\x89PNG\r\n\x1a\n"
+    from matplotlib.image import imread
+
+    img = imread(out)
+    assert img.shape[0] == img.shape[1] == 360
+    assert img[..., :3].std() > 0.05  # something is drawn
+
+
+def test_side_by_side_is_read_only_views_of_each_map():
+    p = em.demo.demo_case()
+    box = side_by_side(p.maps, label_mode="initials")
+    assert [w.map.label for w in box.children] == ["Baseline", "6 months", "12 months"]
+    assert all(w.read_only and w.label_mode == "initials" for w in box.children)
+
+
+def test_snapshot_person_label_and_svg_title(base):
+    d = snapshot(base, person_label="Me")
+    assert d["person_label"] == "Me"
+    assert "<title>Baseline (2026-01-12)</title>" in to_svg(d)

@@ -1,0 +1,27 @@
+"""Pictures of ego networks: the pyvis change view and matplotlib figures.
+
+* :func:`change_network` - interactive view of a person's network across
+  time points (vis-network from pyvis, offline, one HTML output);
+* :func:`egogram` - the concentric-circle map as a publication figure;
+* :func:`small_multiples` - one panel per time point, changes marked;
+* :func:`ring_flows` - ring membership flows between time points;
+* :func:`to_networkx` - a map as a plain networkx graph.
+
+The shared look (colours, line styles, marker shapes) is plain data in
+:mod:`egomap.viz.style`.
+
+Examples
+--------
+>>> import egomap as em
+>>> sorted(em.viz.__all__)
+['change_network', 'egogram', 'ring_flows', 'small_multiples', 'style', 'to_networkx']
+"""
+
+from __future__ import annotations
+
+from egomap.graph import to_networkx
+from egomap.viz import style
+from egomap.viz.figures import egogram, ring_flows, small_multiples
+from egomap.viz.pyvis_view import change_network
+
+__all__ = ["change_network", "egogram", "small_multiples", "ring_flows", "to_networkx", "style"]

@@ -1,0 +1,499 @@
+"""Interactive change view: a person's network across time points, in one HTML output.
+
+The view uses vis-network, the JavaScript library behind pyvis, taken from
+the copy bundled with pyvis and written into the page once. pyvis's own page
+template is not used: it loads Bootstrap from a CDN, does not escape the
+heading and switches hover titles to ``innerHTML``. Instead one page holds
+one network whose data are swapped per time point by a few lines of our own
+JavaScript; every user string travels as JSON (escaped for a ``<script>``
+element) and reaches the page only through ``textContent`` or the canvas.
+
+The output renders inline in JupyterLab, Voilà and untrusted notebooks: the
+page sits in an ``<iframe srcdoc="...">`` inside a ``<div>``. Nothing is
+written to disk unless you call :meth:`ChangeView.save`, and nothing is
+loaded from the internet.
+
+Examples
+--------
+>>> import egomap as em
+>>> view = em.viz.change_network(em.demo.demo_case(), label_mode="initials")
+>>> view.labels
+['Baseline', '6 months', '12 months', 'All time points']
+>>> view.html.count("vis-network") >= 1 and "<iframe srcdoc=" in view._repr_html_()
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from egomap import schemes as _schemes
+from egomap.errors import ValidationError
+from egomap.model import Map, Person
+from egomap.viz import style as _style
+from egomap.viz._layout import Frame, Item, combined_frame, frames, resolve_maps
+
+__all__ = ["ChangeView", "change_network", "script_json", "vis_network_js"]
+
+#: Map radius in vis-network canvas units.
+SCALE = 300.0
+_VIS_PATH = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+
+
+@functools.lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """The vis-network library bundled with pyvis (read once).
+
+    Any ``</script`` or ``<!--`` would end or confuse the ``<script>`` element the
+    library is written into; the bundled version has none, and this is checked.
+    """
+    path = resources.files("pyvis").joinpath(*_VIS_PATH)
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower() or "<!--" in text:  # pragma: no cover - depends on the pyvis release
+        raise RuntimeError("the vis-network bundled with pyvis cannot be inlined safely; please report this")
+    return text
+
+
+def script_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (and HTML-attribute-free).
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\u`` escapes, so
+    a label such as ``</script><script>alert(1)</script>`` stays a string.
+
+    Examples
+    --------
+    >>> script_json({"label": "</script>&"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None) -> str:
+    a, p = item.alter, item.placement
+    name = _style.display_label(a.label, mode) if mode != "hidden" else ""
+    kind = _style.MARKERS[_style.marker_key(a.kind, a.is_professional)]["label"]
+    head = name or kind
+    if a.relationship:
+        head += f" ({a.relationship})"
+    lines = [head]
+    if item.status == "lost":
+        lines.append(f"Gone since {prev_label}" if prev_label else "Not on the latest map")
+    elif item.status == "gained":
+        lines.append(f"New since {prev_label}" if prev_label else "New since the first map")
+    if item.shift:
+        lines.append(f"Moved {'closer' if item.shift < 0 else 'further out'} by {abs(item.shift)} ring(s)")
+    try:
+        ring = m.rings.rings[p.ring].label
+        sector = m.sectors.label(p.sector)
+    except (IndexError, ValidationError):
+        ring, sector = f"ring {p.ring}", p.sector
+    lines.append(f"{ring}, {sector}")
+    lines.append(f"Valence: {p.valence or 'not recorded'}; contact: {p.contact or 'not recorded'}")
+    if p.support_received:
+        lines.append("Support received: " + ", ".join(sorted(p.support_received)))
+    if p.support_given:
+        lines.append("Support given: " + ", ".join(sorted(p.support_given)))
+    if a.met_through:
+        lines.append(f"Met through: {a.met_through}")
+    if maps is not None and item.history:
+        seen = [f"{mm.label}: {'ring ' + str(h.ring) if h else '-'}" for mm, h in zip(maps, item.history)]
+        lines.append("; ".join(seen))
+    if mode == "names" and p.note:
+        lines.append(f"Note: {p.note}")
+    return "\n".join(lines)
+
+
+def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None) -> dict:
+    a, p = item.alter, item.placement
+    st = _style.STATUS["retained" if item.status == "present" else item.status]
+    val = _style.VALENCE[_style.valence_key(p.valence)]
+    x, y = _schemes.to_xy(item.angle, item.radius)
+    label = _style.display_label(a.label, mode)
+    if item.shift:
+        label = (label + " " if label else "") + _style.MOVED["inward" if item.shift < 0 else "outward"]["symbol"]
+    lost = item.status == "lost"
+    node: dict[str, Any] = {
+        "id": a.id,
+        "label": label,
+        "x": round(x * SCALE, 2),
+        "y": round(-y * SCALE, 2),
+        "shape": _style.MARKERS[_style.marker_key(a.kind, a.is_professional)]["vis"],
+        "size": 9,
+        "color": {
+            "background": val["color"],
+            "border": st["color"],
+            "highlight": {"background": val["color"], "border": _style.OKABE_ITO["black"]},
+            "hover": {"background": val["color"], "border": _style.OKABE_ITO["black"]},
+        },
+        "borderWidth": st["width"],
+        "borderWidthSelected": st["width"] + 1,
+        "shapeProperties": {"borderDashes": st["dash"] or False},
+        "opacity": st["opacity"],
+        "font": {"color": _style.GREY if lost else "#222222", "size": 12},
+        "title": _title(item, m, mode, prev_label, maps),
+        "status": item.status,
+    }
+    if not lost:
+        node["spoke"] = {"color": val["color"], "dash": val["dash"]}
+    return node
+
+
+def _edge(a: str, b: str, status: str) -> dict:
+    e: dict[str, Any] = {"id": f"{a}|{b}", "from": a, "to": b, "width": _style.TIE["width"] * 1.5}
+    if status == "formed":
+        e.update(color={"color": _style.STATUS["gained"]["color"], "opacity": 0.9}, width=2)
+    elif status == "dissolved":
+        e.update(color={"color": _style.STATUS["lost"]["color"], "opacity": 0.5}, dashes=[4, 4])
+    else:
+        e.update(color={"color": _style.TIE["color"], "opacity": _style.TIE["opacity"]})
+    return e
+
+
+def _geometry(m: Map) -> dict:
+    rings = m.rings
+    return {
+        "centre": _schemes.CENTRE_RADIUS,
+        "rings": [rings.band(i)[1] for i in range(len(rings))],
+        "ring_labels": [r.label for r in rings.rings],
+        "sectors": [{"start": m.sectors.span(k)[0], "label": m.sectors.label(k)} for k in m.sectors.keys]
+        if len(m.sectors) > 1
+        else [],
+    }
+
+
+def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption: str) -> dict:
+    m = frame.map
+    counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
+    moved = sum(1 for it in frame.items if it.shift)
+    on_map = sum(1 for it in frame.items if it.status != "lost")
+    return {
+        "label": frame.label,
+        "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
+        "ego": ego,
+        "geometry": _geometry(m),
+        "nodes": [_node(it, m, mode, frame.previous, maps) for it in frame.items],
+        "edges": [_edge(a, b, s) for a, b, s in frame.ties],
+    }
+
+
+# --------------------------------------------------------------------------- page
+
+_CSS = """
+html,body{margin:0;padding:0;background:#fff;color:#222;font-family:DejaVu Sans,Arial,sans-serif;font-size:14px}
+.em-head{display:flex;flex-wrap:wrap;align-items:center;gap:8px;padding:8px 10px 4px 10px}
+.em-head h1{font-size:16px;margin:0 12px 0 0;font-weight:600}
+.em-steps{display:flex;flex-wrap:wrap;gap:4px}
+.em-steps button{font:inherit;padding:4px 10px;border:1px solid #888;background:#f6f6f6;border-radius:4px;cursor:pointer}
+.em-steps button[aria-selected=true]{background:#0072B2;color:#fff;border-color:#0072B2}
+.em-steps button:focus-visible{outline:3px solid #E69F00;outline-offset:1px}
+.em-main{display:flex;flex-wrap:nowrap}
+#em-net{flex:1 1 auto;height:%(height)dpx;min-width:300px;border-top:1px solid #e5e5e5}
+.em-legend{flex:0 0 190px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}
+.em-legend h2{font-size:12px;margin:8px 0 2px 0;font-weight:600}
+.em-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}
+#em-caption{margin:4px 10px 6px 10px;font-size:13px;color:#444;min-height:1.2em}
+div.vis-tooltip{position:absolute;visibility:hidden;padding:6px 8px;white-space:pre-line;max-width:320px;
+ font-family:inherit;font-size:12px;color:#000;background:#fffbe6;border:1px solid #999;border-radius:3px;
+ box-shadow:2px 2px 6px rgba(0,0,0,.2);pointer-events:none;z-index:5}
+"""
+
+_JS = r"""
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("em-data").textContent);
+  var S = DATA.scale, STYLE = DATA.style;
+  var nodes = new vis.DataSet([]), edges = new vis.DataSet([]);
+  var container = document.getElementById("em-net");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, {
+    physics: false, autoResize: true,
+    interaction: {hover: true, tooltipDelay: 120, dragNodes: false, zoomView: true, dragView: true},
+    nodes: {fixed: true, font: {face: "DejaVu Sans, Arial, sans-serif"}},
+    edges: {smooth: false, selectionWidth: 1}
+  });
+  var current = 0, view = DATA.views[0];
+  function textTitle(s) {
+    var el = document.createElement("div");
+    el.style.whiteSpace = "pre-line";
+    el.textContent = s;
+    return el;
+  }
+  function fitView() {
+    var w = container.clientWidth || 600, h = container.clientHeight || 600;
+    network.moveTo({position: {x: 0, y: 0}, scale: Math.min(w, h) / (2 * S * 1.24), animation: false});
+  }
+  function show(i) {
+    current = (i + DATA.views.length) % DATA.views.length;
+    view = DATA.views[current];
+    nodes.clear(); edges.clear();
+    nodes.add(view.nodes.map(function (n) {
+      var c = Object.assign({}, n); c.title = textTitle(n.title); return c;
+    }));
+    edges.add(view.edges);
+    var buttons = document.querySelectorAll(".em-steps button[data-i]");
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].setAttribute("aria-selected", String(Number(buttons[b].dataset.i) === current));
+    }
+    document.getElementById("em-caption").textContent = view.caption;
+    network.redraw();
+  }
+  network.on("beforeDrawing", function (ctx) {
+    var g = view.geometry, i, r;
+    ctx.save();
+    for (i = g.rings.length - 1; i >= 0; i--) {
+      ctx.beginPath(); ctx.arc(0, 0, g.rings[i] * S, 0, 2 * Math.PI);
+      ctx.fillStyle = STYLE.ring.fills[i % 2]; ctx.fill();
+      ctx.lineWidth = 1.2; ctx.strokeStyle = STYLE.ring.line; ctx.stroke();
+    }
+    ctx.strokeStyle = STYLE.ring.sector_line; ctx.lineWidth = 1;
+    ctx.font = "13px DejaVu Sans, Arial, sans-serif"; ctx.fillStyle = STYLE.ring.text;
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    for (i = 0; i < g.sectors.length; i++) {
+      var a = g.sectors[i].start * Math.PI / 180;
+      ctx.beginPath();
+      ctx.moveTo(Math.sin(a) * g.centre * S, -Math.cos(a) * g.centre * S);
+      ctx.lineTo(Math.sin(a) * S, -Math.cos(a) * S); ctx.stroke();
+      var next = (i + 1 < g.sectors.length ? g.sectors[i + 1].start : 360) * Math.PI / 180;
+      var mid = (a + next) / 2;
+      ctx.fillText(g.sectors[i].label, Math.sin(mid) * S * 1.13, -Math.cos(mid) * S * 1.09);
+    }
+    ctx.font = "10px DejaVu Sans, Arial, sans-serif"; ctx.textAlign = "left";
+    for (i = 0; i < g.rings.length; i++) {
+      r = ((i ? g.rings[i - 1] : g.centre) + g.rings[i]) / 2;
+      ctx.fillText(g.ring_labels[i], 4, -r * S);
+    }
+    view.nodes.forEach(function (n) {
+      if (!n.spoke) return;
+      var d = Math.sqrt(n.x * n.x + n.y * n.y) || 1;
+      ctx.beginPath(); ctx.setLineDash(n.spoke.dash);
+      ctx.moveTo(n.x / d * g.centre * S, n.y / d * g.centre * S); ctx.lineTo(n.x, n.y);
+      ctx.strokeStyle = n.spoke.color; ctx.globalAlpha = 0.55; ctx.lineWidth = 1.3; ctx.stroke();
+    });
+    ctx.setLineDash([]); ctx.globalAlpha = 1;
+    ctx.beginPath(); ctx.arc(0, 0, g.centre * S, 0, 2 * Math.PI);
+    ctx.fillStyle = STYLE.ego.fill; ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = STYLE.ego.line; ctx.stroke();
+    ctx.fillStyle = STYLE.ego.text; ctx.textAlign = "center"; ctx.font = "bold 13px DejaVu Sans, Arial, sans-serif";
+    ctx.fillText(view.ego, 0, 0);
+    ctx.restore();
+  });
+  var steps = document.getElementById("em-steps");
+  function button(text, i, label) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = text;
+    if (i !== null) { b.dataset.i = String(i); b.setAttribute("role", "tab"); }
+    if (label) b.setAttribute("aria-label", label);
+    steps.appendChild(b);
+    return b;
+  }
+  button("\u25C0", null, "Previous time point").addEventListener("click", function () { show(current - 1); });
+  DATA.views.forEach(function (v, i) {
+    button(v.label, i, null).addEventListener("click", function () { show(i); });
+  });
+  button("\u25B6", null, "Next time point").addEventListener("click", function () { show(current + 1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowRight") show(current + 1);
+    if (e.key === "ArrowLeft") show(current - 1);
+  });
+  show(0);
+  fitView();
+  network.once("afterDrawing", fitView);
+  window.egomapView = {
+    network: network, show: show, views: DATA.views.length,
+    current: function () { return current; },
+    label: function () { return view.label; },
+    nodeCount: function () { return nodes.length; },
+    edgeCount: function () { return edges.length; }
+  };
+})();
+"""
+
+
+def _swatch_line(color: str, dash: list) -> str:
+    d = f' stroke-dasharray="{" ".join(str(x) for x in dash)}"' if dash else ""
+    return (
+        f'<svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" '
+        f'stroke="{color}" stroke-width="2.5"{d}/></svg>'
+    )
+
+
+_SHAPES = {
+    "dot": '<circle cx="8" cy="8" r="5.5" {a}/>',
+    "square": '<rect x="2.5" y="2.5" width="11" height="11" {a}/>',
+    "triangle": '<polygon points="8,1.5 14.5,13.5 1.5,13.5" {a}/>',
+    "diamond": '<polygon points="8,1 15,8 8,15 1,8" {a}/>',
+    "hexagon": '<polygon points="4,2 12,2 15,8 12,14 4,14 1,8" {a}/>',
+    "star": '<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" {a}/>',
+}
+
+
+def _swatch_shape(shape: str, fill: str, stroke: str, width: float, dash: list, opacity: float = 1.0) -> str:
+    d = f' stroke-dasharray="{" ".join(str(x) for x in dash)}"' if dash else ""
+    a = f'fill="{fill}" fill-opacity="{opacity}" stroke="{stroke}" stroke-width="{width}"{d}'
+    return f'<svg width="16" height="16" aria-hidden="true">{_SHAPES[shape].format(a=a)}</svg>'
+
+
+@functools.lru_cache(maxsize=1)
+def _legend() -> str:
+    """Static legend (style data only: no user text)."""
+    esc = html.escape
+    parts = ["<h2>Valence (line to the person)</h2>"]
+    for k in _style.VALENCE_ORDER:
+        v = _style.VALENCE[k]
+        parts.append(f"<div>{_swatch_line(v['color'], v['dash'])}{esc(v['label'])}</div>")
+    parts.append("<h2>Kind</h2>")
+    for k in _style.MARKER_ORDER:
+        mk = _style.MARKERS[k]
+        parts.append(f"<div>{_swatch_shape(mk['vis'], '#dddddd', '#333333', 1.2, [])}{esc(mk['label'])}</div>")
+    parts.append("<h2>Since the previous map</h2>")
+    for k in ("retained", "gained", "lost"):
+        s = _style.STATUS[k]
+        parts.append(
+            f"<div>{_swatch_shape('dot', _style.VALENCE['supportive']['color'], s['color'], s['width'], s['dash'], s['opacity'])}"
+            f"{esc(s['label'])}</div>"
+        )
+    for k in ("inward", "outward"):
+        mv = _style.MOVED[k]
+        parts.append(f"<div><span style='width:16px;text-align:center'>{mv['symbol']}</span>{esc(mv['label'])}</div>")
+    parts.append("<h2>Ties between alters</h2>")
+    parts.append(f"<div>{_swatch_line(_style.TIE['color'], [])}Tie</div>")
+    parts.append(f"<div>{_swatch_line(_style.STATUS['gained']['color'], [])}New tie</div>")
+    parts.append(f"<div>{_swatch_line(_style.STATUS['lost']['color'], [4, 4])}Tie gone</div>")
+    return "".join(parts)
+
+
+class ChangeView:
+    """An interactive change view (an HTML page) that displays itself in a notebook.
+
+    Attributes
+    ----------
+    html : str
+        The complete, self-contained HTML page.
+    labels : list of str
+        The views the viewer can step through: one per map, then the combined view.
+    """
+
+    def __init__(self, page: str, labels: list[str], heading: str, height: int) -> None:
+        self.html = page
+        self.labels = labels
+        self.heading = heading
+        self.height = height
+
+    def __repr__(self) -> str:
+        return f"<ChangeView {self.heading!r}: {len(self.labels)} views, {len(self.html)} characters>"
+
+    def _repr_html_(self) -> str:
+        return (
+            '<div class="egomap-change-view" style="width:100%">'
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.heading, quote=True)}" '
+            f'sandbox="allow-scripts" style="width:100%;height:{self.height + 90}px;border:0" loading="eager"></iframe>'
+            "</div>"
+        )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` (an ``.html`` file that works offline); return the path."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
+
+
+def change_network(
+    person_or_maps: Person | Sequence[Map],
+    label_mode: str = "names",
+    *,
+    heading: str | None = None,
+    height: int = 620,
+    stable: bool = True,
+    combined: bool = True,
+) -> ChangeView:
+    """The network across time points, as one interactive view (vis-network, via pyvis).
+
+    Alters sit at their places on the rings and sectors (no physics), and an
+    alter who stays in the same sector keeps the same angle from one time
+    point to the next. Buttons (or the arrow keys) step through the time
+    points and a combined view of all of them. Marker shape shows the kind of
+    alter, fill colour and the line to the person show valence, and the
+    outline shows whether the alter is new (thick, blue), still there
+    (thin) or gone (dashed ghost where they were); ▲/▼ mark moves closer or
+    further out. Hover over an alter for details, shown as plain text.
+
+    Parameters
+    ----------
+    person_or_maps : Person or list of Map
+        A person (all their maps in time order) or some maps of one person.
+    label_mode : {"names", "initials", "hidden"}
+        How alters are labelled. With ``"initials"`` and ``"hidden"`` the
+        hover text leaves out names and notes as well.
+    heading : str, optional
+        Heading above the view (escaped). Default: the person's id.
+    height : int
+        Height of the network area in pixels.
+    stable : bool
+        Keep an alter's angle from map to map while they stay in a sector.
+    combined : bool
+        Add the combined view of all time points.
+
+    Returns
+    -------
+    ChangeView
+        Displays itself in a notebook; ``.html`` is the page, ``.save(path)`` writes it.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.demo.demo_case()
+    >>> view = em.viz.change_network(p, label_mode="hidden", heading="Jamie's network")
+    >>> view.labels[-1], "Marcus" in view.html
+    ('All time points', False)
+    """
+    mode = _style.check_label_mode(label_mode)
+    maps = resolve_maps(person_or_maps)
+    if not isinstance(height, int) or isinstance(height, bool) or not 200 <= height <= 4000:
+        raise ValidationError(f"height must be a whole number of pixels 200..4000, got {height!r}", field="height")
+    person = maps[0].person
+    who = person.display_name or person.id
+    ego = _style.display_label(who, mode) if mode != "hidden" else "Person"
+    title = heading if heading is not None else f"{person.id}: network across {len(maps)} time point(s)"
+    views = []
+    for fr in frames(maps, stable):
+        cap = "{n} alters" + (
+            f" - since {fr.previous}: {{gained}} new, {{lost}} gone, {{moved}} moved ring" if fr.previous else ""
+        )
+        views.append(_view(fr, mode, ego, None, cap))
+    if combined and len(maps) > 1:
+        fr = combined_frame(maps, stable)
+        cap = (
+            f"Everyone on any map, where they were last. From {maps[0].label} to {maps[-1].label}: "
+            "{gained} joined, {lost} gone, {moved} in another ring"
+        )
+        views.append(_view(fr, mode, ego, maps, cap))
+    data = {"scale": SCALE, "style": _style.as_dict(), "views": views}
+    esc = html.escape
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{_CSS % {'height': height}}</style>"
+        f"<script>{vis_network_js()}</script></head><body>"
+        f'<div class="em-head"><h1 id="em-heading">{esc(title)}</h1>'
+        '<div class="em-steps" id="em-steps" role="tablist" aria-label="Time points"></div></div>'
+        f'<div class="em-main"><div id="em-net"></div><div class="em-legend">{_legend()}</div></div>'
+        '<p id="em-caption"></p>'
+        f'<script type="application/json" id="em-data">{script_json(data)}</script>'
+        f"<script>{_JS}</script></body></html>\n"
+    )
+    return ChangeView(page, [v["label"] for v in views], title, height)

@@ -1,0 +1,40 @@
+"""Research data exchange: egor three-file CSV, GraphML, JSON, and Network Canvas import.
+
+Exports are pseudonymous by default: alters get stable ids such as
+``"R-017-A001"`` (numbered by first appearance over the person's maps), and
+free-text fields that can carry names (see :data:`NAME_FIELDS`) are left out
+unless ``include_names=True``. Persons who did not consent to research use are
+left out unless ``include_nonconsenting=True``. Imports are all or nothing and
+report bad input as :class:`egomap.InputFileError` naming file, row and column.
+
+Examples
+--------
+>>> import egomap as em, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> sorted(em.io.export_egor(em.demo.demo_case(), folder))
+['alters', 'edges', 'egos']
+"""
+
+from __future__ import annotations
+
+from egomap.io._common import NAME_FIELDS, pseudonyms
+from egomap.io.egor import export_egor, read_egor
+from egomap.io.graphml import export_graphml, map_graph
+from egomap.io.jsonio import export_json, from_json, import_json, to_json
+from egomap.io.network_canvas import SAMPLE, read_network_canvas, ring_radii
+
+__all__ = [
+    "NAME_FIELDS",
+    "SAMPLE",
+    "export_egor",
+    "export_graphml",
+    "export_json",
+    "from_json",
+    "import_json",
+    "map_graph",
+    "pseudonyms",
+    "read_egor",
+    "read_network_canvas",
+    "ring_radii",
+    "to_json",
+]

@@ -1,0 +1,253 @@
+"""Shared helpers of egomap.io: choosing persons, pseudonyms, strict CSV reading."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from egomap.errors import EgomapError, InputFileError, ValidationError
+from egomap.model import Person
+
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.store import Store
+
+__all__ = [
+    "NAME_FIELDS",
+    "Source",
+    "select_persons",
+    "pseudonyms",
+    "ego_id",
+    "read_csv",
+    "Row",
+    "at_row",
+    "safe_filename",
+]
+
+#: Fields that can carry names or other identifying free text. Research
+#: exports leave them out unless ``include_names=True`` (or the field is
+#: listed in ``keep``): alter ``label``, ``relationship`` ("Sarah's husband"),
+#: ``met_through`` (names of groups, agencies, places), placement ``note``,
+#: map ``notes``, goal ``text`` and ``steps``, and the person's ``display_name``.
+NAME_FIELDS = ("label", "relationship", "met_through", "note", "notes", "goal_text", "display_name")
+
+Source = Any  # Store | Person | Iterable[Person]
+
+
+def select_persons(
+    source: Source,
+    persons: Iterable[str] | str | None = None,
+    *,
+    include_nonconsenting: bool = False,
+) -> list[Person]:
+    """The persons to export from a store, a person or a list of persons.
+
+    Persons who did not consent to research use are left out unless
+    ``include_nonconsenting=True``.
+    """
+    from egomap.store import Store
+
+    if isinstance(persons, str):
+        persons = [persons]
+    if isinstance(source, Store):
+        if persons is None:
+            people = source.people()
+        else:
+            people = [source.person(pid) for pid in dict.fromkeys(persons)]
+    elif isinstance(source, Person):
+        people = [source]
+    else:
+        try:
+            people = list(source)
+        except TypeError:
+            raise ValidationError(
+                f"export from a Store, a Person or a list of persons, not {type(source).__name__}", field="source"
+            ) from None
+        if not all(isinstance(p, Person) for p in people):
+            raise ValidationError("export from a Store, a Person or a list of persons", field="source")
+        if persons is not None:
+            wanted = set(persons)
+            people = [p for p in people if p.id in wanted]
+    if not include_nonconsenting:
+        people = [p for p in people if p.consent_research]
+    return people
+
+
+def pseudonyms(person: Person) -> dict[str, str]:
+    """Stable pseudonymous alter ids ``<person id>-A001``, ``-A002``, ... for one person.
+
+    Numbered by first appearance: maps in time order, alters in the order they
+    were put on each map. The same store gives the same ids on every run.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.demo.demo_case()
+    >>> list(pseudonyms(p).values())[:3]
+    ['DEMO-01-A001', 'DEMO-01-A002', 'DEMO-01-A003']
+    """
+    out: dict[str, str] = {}
+    for m in person.maps:
+        for aid in m._state.placements:
+            if aid not in out:
+                out[aid] = f"{person.id}-A{len(out) + 1:03d}"
+    return out
+
+
+def ego_id(person_id: str, map_index: int) -> str:
+    """The egor ``egoID`` of a person's map: ``"<person id>_<map index from 0>"``."""
+    return f"{person_id}_{map_index}"
+
+
+def safe_filename(text: str) -> str:
+    """``text`` with anything but letters, digits, ``-``, ``_`` and ``.`` replaced by ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+
+
+# --------------------------------------------------------------------------- strict CSV
+
+
+@dataclass
+class Row:
+    """One data row of a CSV file: ``number`` is 1-based, not counting the header."""
+
+    path: Path
+    number: int
+    values: dict[str, str]
+
+    def get(self, column: str, default: str = "") -> str:
+        v = self.values.get(column)
+        return default if v is None else v
+
+    def error(self, message: str, column: str | None = None, value: object = None) -> InputFileError:
+        return InputFileError(message, path=self.path, row=self.number, column=column, value=value)
+
+    def required(self, column: str) -> str:
+        v = self.get(column).strip()
+        if not v:
+            raise self.error("is empty; a value is required", column)
+        return v
+
+    def number_value(self, column: str, *, optional: bool = False, integer: bool = False) -> float | int | None:
+        text = self.get(column).strip()
+        if not text:
+            if optional:
+                return None
+            raise self.error("is empty; a number is required", column)
+        try:
+            x = float(text)
+        except ValueError:
+            raise self.error(f"{text!r} is not a number", column, text) from None
+        if not math.isfinite(x):
+            raise self.error(f"{text!r} is not a finite number", column, text)
+        if integer:
+            if not x.is_integer():
+                raise self.error(f"{text!r} is not a whole number", column, text)
+            return int(x)
+        return x
+
+    def bool_value(self, column: str, *, default: bool | None = None) -> bool | None:
+        text = self.get(column).strip().lower()
+        if not text:
+            return default
+        if text in ("true", "1", "yes", "t", "y"):
+            return True
+        if text in ("false", "0", "no", "f", "n"):
+            return False
+        raise self.error(f"{text!r} is not true or false", column, text)
+
+
+def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: Sequence[str] = ()) -> list[Row]:
+    """Read a CSV file strictly, raising :class:`InputFileError` naming file, row and column.
+
+    Parameters
+    ----------
+    path : path
+        The file (UTF-8, with or without a byte-order mark).
+    required : sequence of str
+        Columns that must be in the header.
+    unique : sequence of str
+        Columns whose values must not repeat (ids); together if several.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError("file not found", path=p)
+    if p.is_dir():
+        raise InputFileError("is a folder, not a CSV file", path=p)
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n")  # 0-based line = data row number (header is line 0)
+        col = None
+        try:
+            header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8-sig")]))
+            before = raw[raw.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")
+            idx = len(next(csv.reader([before]))) - 1 if before else 0
+            col = header[idx] if line and 0 <= idx < len(header) else None
+        except (StopIteration, UnicodeDecodeError, csv.Error):
+            pass
+        raise InputFileError(
+            f"is not UTF-8 text (byte {raw[e.start]:#04x} at position {e.start}); save it as UTF-8 CSV",
+            path=p,
+            row=line or None,
+            column=col,
+        ) from None
+    if not text.strip():
+        raise InputFileError("is empty; expected a header row and data", path=p)
+    try:
+        reader = csv.reader(text.splitlines(keepends=False))
+        header = [h.strip() for h in next(reader)]
+        rows = list(reader)
+    except csv.Error as e:
+        raise InputFileError(f"is not valid CSV: {e}", path=p) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputFileError(
+            f"has no column {missing[0]!r}; columns are {', '.join(repr(h) for h in header)}", path=p, column=missing[0]
+        )
+    dup = [h for h in header if h and header.count(h) > 1]
+    if dup:
+        raise InputFileError("appears twice in the header", path=p, column=dup[0])
+    out: list[Row] = []
+    seen: dict[tuple, int] = {}
+    for i, cells in enumerate(rows, start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputFileError(f"has {len(cells)} cells but the header has {len(header)} columns", path=p, row=i)
+        values = dict(zip(header, cells))
+        row = Row(p, i, values)
+        if unique:
+            key = tuple(row.get(c).strip() for c in unique)
+            if key in seen:
+                raise row.error(
+                    f"repeats the id {' / '.join(key)!r} of row {seen[key]}", unique[-1], key[-1] if key else None
+                )
+            seen[key] = i
+        out.append(row)
+    return out
+
+
+class at_row:
+    """Context manager turning a ValidationError raised while using a row into an InputFileError."""
+
+    def __init__(self, row: Row, column: str | None = None, columns: dict[str, str] | None = None) -> None:
+        self.row = row
+        self.column = column
+        self.columns = columns or {}
+
+    def __enter__(self) -> at_row:
+        return self
+
+    def __exit__(self, typ, exc, tb) -> bool:
+        if exc is None or isinstance(exc, InputFileError) or not isinstance(exc, EgomapError):
+            return False
+        field = getattr(exc, "field", None)
+        col = self.columns.get(field or "", field if field in self.row.values else self.column)
+        raise InputFileError(str(exc), path=self.row.path, row=self.row.number, column=col) from exc

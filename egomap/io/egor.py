@@ -1,0 +1,324 @@
+"""egor-compatible three-file CSV export and import.
+
+Three UTF-8 CSV files, one row per person x map ("ego"), one row per alter per
+map, and one row per alter-alter tie:
+
+``egos.csv``
+    ``egoID`` (``"<person id>_<map index>"``, map index from 0 in time order),
+    ``person_id``, ``map_index``, ``map_label``, ``map_date`` (ISO), ``ring_scheme``,
+    ``sector_scheme``, ``consent_research`` (TRUE/FALSE), ``n_alters``, ``n_ties``;
+    with names also ``display_name`` and ``notes``.
+``alters.csv``
+    ``egoID``, ``alterID`` (pseudonymous, ``"<person id>-A001"``: the same alter
+    has the same alterID on every map of the person), ``person_id``,
+    ``map_index``, ``map_label``, ``kind``, ``is_professional``, ``ring``,
+    ``sector``, ``angle``, ``radius``, ``support_received`` and ``support_given``
+    (types joined by ``;``), ``valence``, ``contact``, ``reviewed``; with names
+    (or listed in ``keep``) also ``relationship``, ``met_through``, ``label``, ``note``.
+``edges.csv``
+    ``egoID``, ``Source``, ``Target`` (alterIDs).
+
+Read them in R with::
+
+    library(egor)
+    egos  <- read.csv("egos.csv")
+    alters <- read.csv("alters.csv")
+    edges <- read.csv("edges.csv")
+    e <- threefiles_to_egor(egos = egos, alters.df = alters, edges = edges,
+                            ID.vars = list(ego = "egoID", alter = "alterID",
+                                           source = "Source", target = "Target"))
+
+Examples
+--------
+>>> import egomap as em, tempfile
+>>> p = em.demo.demo_case()
+>>> paths = em.io.export_egor(p, tempfile.mkdtemp())
+>>> print(paths["edges"].read_text().splitlines()[:2])
+['egoID,Source,Target', 'DEMO-01_0,DEMO-01-A001,DEMO-01-A002']
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from egomap import schemes as _schemes
+from egomap.errors import DuplicateError, InputFileError, ValidationError
+from egomap.io._common import Row, Source, at_row, ego_id, pseudonyms, read_csv, select_persons
+from egomap.model import Person, new_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.store import Store
+
+__all__ = ["EGO_COLUMNS", "ALTER_COLUMNS", "EDGE_COLUMNS", "NAME_COLUMNS", "export_egor", "read_egor"]
+
+EGO_COLUMNS = (
+    "egoID",
+    "person_id",
+    "map_index",
+    "map_label",
+    "map_date",
+    "ring_scheme",
+    "sector_scheme",
+    "consent_research",
+    "n_alters",
+    "n_ties",
+)
+ALTER_COLUMNS = (
+    "egoID",
+    "alterID",
+    "person_id",
+    "map_index",
+    "map_label",
+    "kind",
+    "is_professional",
+    "ring",
+    "sector",
+    "angle",
+    "radius",
+    "support_received",
+    "support_given",
+    "valence",
+    "contact",
+    "reviewed",
+)
+EDGE_COLUMNS = ("egoID", "Source", "Target")
+#: Columns only written with ``include_names=True`` (alters: the first four; egos: the last two).
+NAME_COLUMNS = ("relationship", "met_through", "label", "note", "display_name", "notes")
+_FILES = {"egos": "egos.csv", "alters": "alters.csv", "edges": "edges.csv"}
+
+
+def _tf(v: bool) -> str:
+    return "TRUE" if v else "FALSE"
+
+
+def export_egor(
+    source: Source,
+    folder: str | os.PathLike,
+    *,
+    persons: Iterable[str] | str | None = None,
+    include_names: bool = False,
+    keep: Iterable[str] = (),
+    include_nonconsenting: bool = False,
+) -> dict[str, Path]:
+    """Write ``egos.csv``, ``alters.csv`` and ``edges.csv`` for egor (see the module docs).
+
+    Parameters
+    ----------
+    source : Store, Person or list of Person
+    folder : path
+        Created if missing; existing files of the same names are replaced.
+    persons : str or list of str, optional
+        Only these person ids.
+    include_names : bool
+        Also write labels, relationships, "met through", notes and display
+        names. Off by default: research exports are pseudonymous.
+    keep : iterable of str
+        Free-text fields to keep without ``include_names``, e.g.
+        ``keep=["relationship"]`` (allowed: relationship, met_through).
+    include_nonconsenting : bool
+        Also export persons who did not consent to research use.
+
+    Returns
+    -------
+    dict
+        ``{"egos": path, "alters": path, "edges": path}``.
+    """
+    keep = set(keep)
+    bad = keep - {"relationship", "met_through"}
+    if bad:
+        raise ValidationError(
+            f"keep may list 'relationship' and 'met_through', not {sorted(bad)[0]!r}; use include_names=True",
+            field="keep",
+        )
+    if include_names:
+        keep = {"relationship", "met_through", "label", "note"}
+    people = select_persons(source, persons, include_nonconsenting=include_nonconsenting)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {k: out / v for k, v in _FILES.items()}
+    alter_extra = [c for c in ("relationship", "met_through", "label", "note") if c in keep]
+    ego_extra = ["display_name", "notes"] if include_names else []
+    with (
+        open(paths["egos"], "w", newline="", encoding="utf-8") as fe,
+        open(paths["alters"], "w", newline="", encoding="utf-8") as fa,
+        open(paths["edges"], "w", newline="", encoding="utf-8") as ft,
+    ):
+        we, wa, wt = csv.writer(fe), csv.writer(fa), csv.writer(ft)
+        we.writerow([*EGO_COLUMNS, *ego_extra])
+        wa.writerow([*ALTER_COLUMNS, *alter_extra])
+        wt.writerow(EDGE_COLUMNS)
+        for p in people:
+            ids = pseudonyms(p)
+            for i, m in enumerate(p.maps):
+                eid = ego_id(p.id, i)
+                st = m._state
+                row = [eid, p.id, i, m.label, st.info.get("date") or "", m.rings.name, m.sectors.name]
+                row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
+                if include_names:
+                    row += [p.display_name or "", m.notes]
+                we.writerow(row)
+                for aid, q in st.placements.items():
+                    a = st.alters[aid]
+                    r = [eid, ids[aid], p.id, i, m.label, a.kind, _tf(a.is_professional), q.ring, q.sector]
+                    r += [q.angle, q.radius, ";".join(sorted(q.support_received)), ";".join(sorted(q.support_given))]
+                    r += [q.valence or "", q.contact or "", _tf(q.reviewed)]
+                    extra = {"relationship": a.relationship, "met_through": a.met_through, "label": a.label}
+                    extra["note"] = q.note
+                    wa.writerow(r + [extra[c] for c in alter_extra])
+                for t in st.ties:
+                    wt.writerow([eid, *sorted((ids[t.a], ids[t.b]))])
+    return paths
+
+
+def _paths(files: str | os.PathLike | Iterable[str | os.PathLike]) -> dict[str, Path]:
+    if isinstance(files, (str, os.PathLike)):
+        folder = Path(files)
+        if not folder.is_dir():
+            raise InputFileError("is not a folder holding egos.csv, alters.csv and edges.csv", path=folder)
+        return {k: folder / v for k, v in _FILES.items()}
+    lst = [Path(f) for f in files]
+    if len(lst) != 3:
+        raise ValidationError("give a folder, or the three files: egos, alters, edges", field="files")
+    return dict(zip(_FILES, lst))
+
+
+def read_egor(
+    files: str | os.PathLike | Iterable[str | os.PathLike],
+    store: Store,
+    *,
+    consent_research: bool | None = None,
+) -> list[Person]:
+    """Import egor-style three-file CSVs into a store (all or nothing).
+
+    Parameters
+    ----------
+    files : folder or (egos, alters, edges) paths
+        A folder with ``egos.csv``, ``alters.csv`` and ``edges.csv``, or the
+        three files. Required columns: ``egoID`` (egos); ``egoID`` and
+        ``alterID`` (alters); ``egoID``, ``Source``, ``Target`` (edges). Every
+        other column of :func:`export_egor` is read when present: egos without
+        ``person_id`` are each their own person; the same ``alterID`` on several
+        maps of a person is the same alter; alters without ``label`` are
+        labelled with their alterID.
+    store : Store
+    consent_research : bool, optional
+        Consent of the imported persons; default: the ``consent_research``
+        column, else False.
+
+    Returns
+    -------
+    list of Person
+        The imported persons, as saved in the store.
+
+    Raises
+    ------
+    InputFileError
+        Naming the file, row and column of the first problem; nothing is saved.
+    """
+    paths = _paths(files)
+    egos = read_csv(paths["egos"], ["egoID"], unique=["egoID"])
+    alters = read_csv(paths["alters"], ["egoID", "alterID"], unique=["egoID", "alterID"])
+    edges = read_csv(paths["edges"], ["egoID", "Source", "Target"])
+    if not egos:
+        raise InputFileError("has a header but no egos", path=paths["egos"])
+    has_sector = bool(alters) and "sector" in alters[0].values
+    by_ego: dict[str, list[Row]] = {}
+    for r in alters:
+        by_ego.setdefault(r.get("egoID").strip(), []).append(r)
+    ties_by_ego: dict[str, list[Row]] = {}
+    for r in edges:
+        ties_by_ego.setdefault(r.get("egoID").strip(), []).append(r)
+    ego_ids = {r.get("egoID").strip() for r in egos}
+    for rows in (alters, edges):
+        for r in rows:
+            if r.get("egoID").strip() not in ego_ids:
+                raise r.error(f"unknown egoID {r.get('egoID')!r}: not in {paths['egos'].name}", "egoID")
+    # group maps by person
+    people: dict[str, list[Row]] = {}
+    for r in egos:
+        pid = r.get("person_id").strip() or r.required("egoID")
+        people.setdefault(pid, []).append(r)
+    built: list[tuple[Person, Row]] = []
+    for pid, rows in people.items():
+        first = rows[0]
+        consent = consent_research
+        if consent is None:
+            consent = bool(first.bool_value("consent_research", default=False))
+        with at_row(first, "person_id"):
+            p = Person(pid, first.get("display_name").strip() or None, consent_research=consent)
+        rows = sorted(rows, key=lambda r: (r.number_value("map_index", optional=True, integer=True) or 0, r.number))
+        known: dict[str, str] = {}  # alterID -> internal id
+        for k, er in enumerate(rows):
+            eid = er.get("egoID").strip()
+            with at_row(er, "map_label"):
+                label = er.get("map_label").strip() or f"Map {k + 1}"
+                rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
+                sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
+            with at_row(er, "ring_scheme"):
+                rs = _schemes.ring_scheme(rings)
+            with at_row(er, "sector_scheme"):
+                ss = _schemes.sector_scheme(sectors)
+            with at_row(er, "map_date"):
+                m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=er.get("notes"))
+            for ar in by_ego.get(eid, []):
+                _add_alter(m, ar, known)
+            for tr in ties_by_ego.get(eid, []):
+                on_map = {ar.get("alterID").strip() for ar in by_ego.get(eid, [])}
+                for col in ("Source", "Target"):
+                    if tr.get(col).strip() not in on_map:
+                        raise tr.error(f"unknown alter {tr.get(col)!r}: not an alterID of ego {eid!r}", col)
+                with at_row(tr, "Target"):
+                    m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
+        built.append((p, first))
+    return _save(store, built, "person_id")
+
+
+def _add_alter(m, r: Row, known: dict[str, str]) -> None:
+    alter_ref = r.required("alterID")
+    kw: dict = {}
+    ring = r.number_value("ring", optional=True, integer=True)
+    angle = r.number_value("angle", optional=True)
+    radius = r.number_value("radius", optional=True)
+    if angle is not None and radius is not None:
+        kw.update(angle=angle, radius=radius)
+    else:
+        kw["ring"] = ring
+        kw["sector"] = r.get("sector").strip() or None
+    for f in ("support_received", "support_given"):
+        kw[f] = [s for s in r.get(f).replace(",", ";").split(";") if s.strip()]
+    kw["valence"] = r.get("valence").strip() or None
+    kw["contact"] = r.get("contact").strip() or None
+    kw["note"] = r.get("note")
+    with at_row(r, "alterID"):
+        if alter_ref in known:
+            m.add_alter(m.person._alters()[known[alter_ref]], **kw)
+        else:
+            aid = new_id()
+            m.add_alter(
+                r.get("label").strip() or alter_ref,
+                id=aid,
+                kind=r.get("kind").strip() or "person",
+                relationship=r.get("relationship"),
+                is_professional=bool(r.bool_value("is_professional", default=False)),
+                met_through=r.get("met_through"),
+                **kw,
+            )
+            known[alter_ref] = aid
+        if r.bool_value("reviewed", default=False):
+            m.update(known[alter_ref], reviewed=True)
+
+
+def _save(store: Store, built: list[tuple[Person, Row]], column: str) -> list[Person]:
+    """Save in-memory persons in one transaction; a clash names the row that made the person."""
+    out = []
+    with store.batch():
+        for p, row in built:
+            try:
+                out.append(store.import_person(p))
+            except DuplicateError as e:
+                raise row.error(f"{e}; nothing was imported", column) from e
+    return out

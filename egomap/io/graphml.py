@@ -1,0 +1,111 @@
+"""GraphML export: one file per map, the person included as a node flagged ``ego``.
+
+Each file ``<person id>_<map index>.graphml`` holds an undirected graph with
+graph attributes ``person_id``, ``map_index``, ``map_label``, ``map_date``,
+``ring_scheme``, ``sector_scheme``; a node ``ego`` (``ego=True``) for the person;
+one node per alter, id = the pseudonymous alterID (``"<person id>-A001"``, as in
+the egor export) with ``ego=False``, ``kind``, ``is_professional``, ``ring``,
+``sector``, ``angle``, ``radius``, ``support_received`` and ``support_given``
+(types joined by ``;``), ``valence`` and ``contact`` ("" when not recorded),
+``reviewed``; with ``include_names=True`` also ``label``, ``relationship``,
+``met_through`` and ``note``. Edges have ``tie="ego"`` (the person to each
+alter) or ``tie="alter"`` (alter-alter ties drawn on the map).
+
+Examples
+--------
+>>> import egomap as em, tempfile, networkx as nx
+>>> files = em.io.export_graphml(em.demo.demo_case(), tempfile.mkdtemp())
+>>> g = nx.read_graphml(files[0])
+>>> g.nodes["ego"]["ego"], g.number_of_nodes(), g.graph["map_label"]
+(True, 8, 'Baseline')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from egomap.io._common import Source, ego_id, pseudonyms, safe_filename, select_persons
+from egomap.model import Map
+
+__all__ = ["export_graphml", "map_graph"]
+
+
+def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None = None):
+    """One map as a networkx Graph with GraphML-safe attributes (see the module docs)."""
+    import networkx as nx
+
+    ids = ids if ids is not None else pseudonyms(m.person)
+    st = m._state
+    g = nx.Graph(
+        person_id=m.person.id,
+        map_index=[x.id for x in m.person.maps].index(m.id),
+        map_label=m.label,
+        map_date=st.info.get("date") or "",
+        ring_scheme=m.rings.name,
+        sector_scheme=m.sectors.name,
+    )
+    ego = {"ego": True, "kind": "person"}
+    if include_names:
+        ego["label"] = m.person.display_name or m.person.id
+    g.add_node("ego", **ego)
+    for aid, q in st.placements.items():
+        a = st.alters[aid]
+        attrs = {
+            "ego": False,
+            "kind": a.kind,
+            "is_professional": a.is_professional,
+            "ring": q.ring,
+            "sector": q.sector,
+            "angle": q.angle,
+            "radius": q.radius,
+            "support_received": ";".join(sorted(q.support_received)),
+            "support_given": ";".join(sorted(q.support_given)),
+            "valence": q.valence or "",
+            "contact": q.contact or "",
+            "reviewed": q.reviewed,
+        }
+        if include_names:
+            attrs.update(label=a.label, relationship=a.relationship, met_through=a.met_through, note=q.note)
+        g.add_node(ids[aid], **attrs)
+        g.add_edge("ego", ids[aid], tie="ego")
+    for t in st.ties:
+        g.add_edge(ids[t.a], ids[t.b], tie="alter")
+    return g
+
+
+def export_graphml(
+    source: Source,
+    folder: str | os.PathLike,
+    *,
+    persons: Iterable[str] | str | None = None,
+    include_names: bool = False,
+    include_nonconsenting: bool = False,
+) -> list[Path]:
+    """Write one GraphML file per map (see the module docs); return the paths.
+
+    Parameters
+    ----------
+    source : Store, Person or list of Person
+    folder : path
+        Created if missing.
+    persons : str or list of str, optional
+        Only these person ids.
+    include_names : bool
+        Also write labels, relationships, "met through" and notes (off by default).
+    include_nonconsenting : bool
+        Also export persons who did not consent to research use.
+    """
+    import networkx as nx
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for p in select_persons(source, persons, include_nonconsenting=include_nonconsenting):
+        ids = pseudonyms(p)
+        for i, m in enumerate(p.maps):
+            path = out / f"{safe_filename(ego_id(p.id, i))}.graphml"
+            nx.write_graphml(map_graph(m, include_names=include_names, ids=ids), path, encoding="utf-8")
+            paths.append(path)
+    return paths

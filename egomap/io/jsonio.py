@@ -1,0 +1,285 @@
+"""JSON of whole persons (all maps), for moving maps between stores.
+
+The file is ``{"format": "egomap", "version": 1, "persons": [<person>, ...]}``
+where each person is :meth:`egomap.Person.to_dict` output. With
+``include_names=True`` the round trip is lossless: importing into a fresh
+store gives back equal ``to_dict()`` output (ids, schemes, placements, ties,
+goals, dates and notes). Without it (the default, for research use) the
+person's display name, map notes, alter labels, relationships, "met through",
+placement notes and goal texts and steps are removed, and alter ids are
+replaced by the pseudonymous ids of the egor export (``"R-017-A001"``, also
+used as labels); the result still imports.
+
+Examples
+--------
+>>> import egomap as em, tempfile, os
+>>> p = em.demo.demo_case()
+>>> data = em.io.to_json(p, include_names=True)
+>>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+>>> q = em.io.from_json(data, store)[0]
+>>> q.to_dict() == p.to_dict()
+True
+>>> em.io.to_json(p)["persons"][0]["maps"][0]["alters"][0]["label"]
+'DEMO-01-A001'
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from egomap import schemes as _schemes
+from egomap.errors import EgomapError, InputFileError
+from egomap.io._common import Source, pseudonyms, select_persons
+from egomap.model import (
+    CONTACTS,
+    GOAL_STATUSES,
+    KINDS,
+    VALENCES,
+    Alter,
+    Goal,
+    Map,
+    Person,
+    Placement,
+    Tie,
+    _bool,
+    _choice,
+    _date,
+    _label,
+    _number,
+    _support,
+    _text,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.store import Store
+
+__all__ = ["FORMAT", "VERSION", "to_json", "from_json", "export_json", "import_json"]
+
+FORMAT = "egomap"
+VERSION = 1
+
+
+def _pseudonymise(p: Person) -> dict:
+    ids = pseudonyms(p)
+    d = p.to_dict()
+    d["display_name"] = None
+    for m in d["maps"]:
+        m["notes"] = ""
+        for a in m["alters"]:
+            a.update(id=ids[a["id"]], label=ids[a["id"]], relationship="", met_through="")
+        for q in m["placements"]:
+            q.update(alter_id=ids[q["alter_id"]], note="")
+        m["ties"] = [sorted([ids[a], ids[b]]) for a, b in m["ties"]]
+        for i, g in enumerate(m["goals"], start=1):
+            g.update(text=f"Goal {i}", steps=[], alter_ids=[ids[x] for x in g["alter_ids"] if x in ids])
+    return d
+
+
+def to_json(
+    source: Source,
+    *,
+    persons: Iterable[str] | str | None = None,
+    include_names: bool = False,
+    include_nonconsenting: bool = False,
+) -> dict:
+    """Persons as a JSON-able dict (see the module docs for what is left out by default)."""
+    people = select_persons(source, persons, include_nonconsenting=include_nonconsenting)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "pseudonymised": not include_names,
+        "persons": [p.to_dict() if include_names else _pseudonymise(p) for p in people],
+    }
+
+
+def export_json(
+    source: Source,
+    path: str | os.PathLike,
+    *,
+    persons: Iterable[str] | str | None = None,
+    include_names: bool = False,
+    include_nonconsenting: bool = False,
+) -> Path:
+    """Write :func:`to_json` output to a UTF-8 file; return its path."""
+    data = to_json(source, persons=persons, include_names=include_names, include_nonconsenting=include_nonconsenting)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
+
+
+class _Where:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def fail(self, message: str, where: str, row: int | None = None, column: str | None = None) -> InputFileError:
+        return InputFileError(f"{where}: {message}", path=self.path, row=row, column=column)
+
+
+def _person(d: Any, i: int, w: _Where) -> Person:
+    where = f"persons[{i}]"
+    if not isinstance(d, Mapping):
+        raise w.fail("is not an object", where, i + 1)
+    try:
+        p = Person(
+            d["id"],
+            d.get("display_name"),
+            consent_keep=d.get("consent_keep", True),
+            consent_research=d.get("consent_research", False),
+            created=d.get("created"),
+        )
+    except KeyError as e:
+        raise w.fail(f"has no {e.args[0]!r}", where, i + 1, e.args[0]) from None
+    except EgomapError as e:
+        raise w.fail(str(e), where, i + 1, getattr(e, "field", None)) from None
+    maps = d.get("maps") or []
+    if not isinstance(maps, list):
+        raise w.fail("maps must be a list", where, i + 1, "maps")
+    for j, md in enumerate(maps):
+        _map(p, md, f"{where}.maps[{j}]", i + 1, w)
+    known = p._alters()
+    for j, m in enumerate(p.maps):
+        for g in m.goals:
+            if any(x not in known for x in g.alter_ids):
+                raise w.fail("a goal refers to an alter on none of the maps", f"{where}.maps[{j}]", i + 1, "goals")
+    return p
+
+
+def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
+    field = "map"
+    try:
+        if not isinstance(d, Mapping):
+            raise w.fail("is not an object", where, row)
+        field = "rings"
+        rings = _schemes.ring_scheme(d["rings"])
+        field = "sectors"
+        sectors = _schemes.sector_scheme(d["sectors"])
+        field = "label"
+        m = Map(
+            id=_label(d["id"], "map id", max_len=64),
+            person=p,
+            label=_label(d["label"], "map label"),
+            date=_date(d.get("date")),
+            rings=rings,
+            sectors=sectors,
+            notes=_text(d.get("notes"), "notes"),
+            copied_from=d.get("copied_from"),
+            created=d.get("created"),
+            backend=p._backend,
+            seq=len(p.maps),
+        )
+        if any(x.label == m.label for x in p.maps):
+            raise w.fail(f"map label {m.label!r} repeats", where, row, "label")
+        st = m._state
+        field = "alters"
+        known = p._alters()
+        for a in d.get("alters", []):
+            alt = Alter(
+                _label(a["id"], "alter id", max_len=64),
+                _label(a["label"]),
+                _choice(a.get("kind", "person"), KINDS, "kind"),  # type: ignore[arg-type]
+                _text(a.get("relationship"), "relationship"),
+                _bool(a.get("is_professional", False), "is_professional"),
+                _text(a.get("met_through"), "met_through"),
+            )
+            if alt.id in st.alters:
+                raise w.fail(f"alter id {alt.id!r} repeats", where, row, "alters")
+            if alt.id in known and known[alt.id] != alt:
+                raise w.fail(f"alter {alt.id!r} differs from the same alter on an earlier map", where, row, "alters")
+            st.alters[alt.id] = alt
+        field = "placements"
+        for q in d.get("placements", []):
+            aid = q["alter_id"]
+            if aid not in st.alters:
+                raise w.fail(f"placement of unknown alter {aid!r}", where, row, "placements")
+            angle, radius = _number(q["angle"], "angle") % 360.0, _number(q["radius"], "radius")
+            ring, sector = _schemes.locate(angle, radius, rings, sectors)
+            if (ring, sector) != (rings.check(q["ring"]), sectors.check(q["sector"])):
+                raise w.fail(f"ring/sector of {aid!r} do not match angle and radius", where, row, "placements")
+            st.placements[aid] = Placement(
+                aid,
+                ring,
+                sector,
+                float(q["angle"]),
+                radius,
+                _support(q.get("support_received"), "support_received"),
+                _support(q.get("support_given"), "support_given"),
+                _choice(q.get("valence"), VALENCES, "valence", optional=True),
+                _choice(q.get("contact"), CONTACTS, "contact", optional=True),
+                _text(q.get("note"), "note"),
+                _bool(q.get("reviewed", False), "reviewed"),
+            )
+        if set(st.placements) != set(st.alters):
+            raise w.fail("every alter needs exactly one placement", where, row, "placements")
+        field = "ties"
+        for t in d.get("ties", []):
+            a, b = t
+            if a == b or a not in st.alters or b not in st.alters:
+                raise w.fail(f"tie {t!r} is not between two different alters of the map", where, row, "ties")
+            st.ties[Tie.of(a, b)] = None
+        field = "goals"
+        for g in d.get("goals", []):
+            goal = Goal(
+                _label(g["id"], "goal id", max_len=64),
+                _label(g["text"], "goal text", max_len=5000),
+                tuple(_label(s, "goal step", max_len=5000) for s in g.get("steps", [])),
+                _choice(g.get("status", "open"), GOAL_STATUSES, "goal status"),  # type: ignore[arg-type]
+                tuple(g.get("alter_ids", [])),
+            )
+            if not all(isinstance(x, str) and x for x in goal.alter_ids):
+                raise w.fail("goal alter_ids must be alter ids", where, row, "goals")
+            st.goals[goal.id] = goal
+    except InputFileError:
+        raise
+    except KeyError as e:
+        raise w.fail(f"has no {e.args[0]!r}", where, row, field) from None
+    except (TypeError, ValueError, EgomapError) as e:
+        raise w.fail(str(e), where, row, getattr(e, "field", None) or field) from None
+    p._backend.create_map(p, m, None)
+
+
+def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathLike | None = None) -> list[Person]:
+    """Import persons from :func:`to_json` output (a dict, or JSON text) into a store.
+
+    All or nothing: on any problem an :class:`InputFileError` names where
+    (``row`` = the 1-based person number) and nothing is saved.
+    """
+    w = _Where(Path(path) if path is not None else None)
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise InputFileError(f"is not valid JSON: {e}", path=w.path) from None
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT or not isinstance(data.get("persons"), list):
+        raise InputFileError('is not an egomap JSON file (expected {"format": "egomap", "persons": [...]})', path=w.path)
+    if data.get("version", VERSION) > VERSION:
+        raise InputFileError(f"was written by a newer egomap (version {data['version']})", path=w.path)
+    people = [_person(d, i, w) for i, d in enumerate(data["persons"])]
+    out = []
+    with store.batch():
+        for i, p in enumerate(people):
+            try:
+                out.append(store.import_person(p))
+            except EgomapError as e:
+                raise w.fail(f"{e}; nothing was imported", f"persons[{i}]", i + 1, "id") from e
+    return out
+
+
+def import_json(path: str | os.PathLike, store: Store) -> list[Person]:
+    """Import an :func:`export_json` file into a store (all or nothing)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError("file not found", path=p)
+    raw = p.read_bytes()
+    if not raw.strip():
+        raise InputFileError("is empty", path=p)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputFileError(f"is not UTF-8 text (byte at position {e.start})", path=p) from None
+    return from_json(text, store, path=p)

@@ -1,0 +1,133 @@
+"""The change view in a real headless Chromium: offline, nodes drawn, stepping, no script from labels."""
+
+from __future__ import annotations
+
+import pytest
+
+import egomap as em
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def block_network(page) -> list[str]:
+    """Abort every http(s) request and record it: the view must need none."""
+    tried: list[str] = []
+
+    def _abort(route):
+        tried.append(route.request.url)
+        route.abort()
+
+    page.route("http://**/*", _abort)
+    page.route("https://**/*", _abort)
+    return tried
+
+
+def painted_pixels(frame) -> int:
+    """Number of non-white pixels on the network canvas."""
+    return frame.evaluate(
+        """() => {
+        const c = document.querySelector('#em-net canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) n++;
+        }
+        return n;
+    }"""
+    )
+
+
+def node_pixels(frame, node_id: str) -> tuple[float, float]:
+    return tuple(
+        frame.evaluate(
+            "(id) => { const p = window.egomapView.network.getPositions([id])[id];"
+            " const d = window.egomapView.network.canvasToDOM(p); return [d.x, d.y]; }",
+            node_id,
+        )
+    )
+
+
+def xss_person() -> em.Person:
+    p = em.Person("R-50", display_name="<script>alert('ego')</script>")
+    a = p.new_map("Baseline <img src=x onerror=alert(2)>", date="2026-01-01")
+    a.add_alter(XSS, 0, "friends", note=XSS, relationship=XSS, met_through=XSS)
+    a.add_alter("Mum", 1, "household")
+    b = p.new_map("Later", date="2026-06-01", copy_from=a)
+    b.add_alter("Coach", 2, "clubs_groups")
+    b.remove_alter("Mum")
+    return p
+
+
+def test_view_draws_offline_and_steps_through_time_points(page):
+    tried = block_network(page)
+    p = em.demo.demo_case()
+    view = em.viz.change_network(p)
+    page.set_content(view.html)
+    page.wait_for_function("window.egomapView && window.egomapView.nodeCount() > 0")
+    ev = "window.egomapView"
+    assert page.evaluate(f"{ev}.views") == 4
+    assert page.evaluate(f"{ev}.label()") == "Baseline"
+    assert page.evaluate(f"{ev}.nodeCount()") == 7
+    assert page.evaluate(f"{ev}.edgeCount()") == len(p.map("Baseline").ties)
+    blank_check = painted_pixels(page)
+    assert blank_check > 5000  # rings, sectors and nodes are on the canvas
+    # step with the buttons, as a user would
+    page.get_by_role("tab", name="12 months").click()
+    assert page.evaluate(f"{ev}.label()") == "12 months"
+    assert page.evaluate(f"{ev}.nodeCount()") == 15  # 12 on the map + 3 gone as ghosts
+    assert page.get_by_role("tab", name="12 months").get_attribute("aria-selected") == "true"
+    assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()
+    page.get_by_role("button", name="Next time point").click()
+    assert page.evaluate(f"{ev}.label()") == "All time points"
+    assert page.evaluate(f"{ev}.nodeCount()") == 15
+    page.keyboard.press("ArrowRight")  # wraps round to the first time point
+    assert page.evaluate(f"{ev}.label()") == "Baseline"
+    # fixed positions: Leah (who does not move) is at the same place on the screen at every time point
+    leah = next(a.id for a in p.alters if a.label == "Leah")
+    here = node_pixels(page, leah)
+    page.get_by_role("tab", name="6 months").click()
+    assert node_pixels(page, leah) == pytest.approx(here, abs=0.5)
+    assert tried == [] and page.errors == [] and page.dialogs == []
+
+
+def test_notebook_output_iframe_renders_offline(page):
+    tried = block_network(page)
+    view = em.viz.change_network(em.demo.demo_case(), label_mode="initials")
+    page.set_content(f"<html><body><h2>Notebook cell</h2>{view._repr_html_()}</body></html>")
+    page.wait_for_selector("iframe")
+    frame = page.frames[1]
+    frame.wait_for_function("window.egomapView && window.egomapView.nodeCount() === 7")
+    assert painted_pixels(frame) > 5000
+    frame.get_by_role("tab", name="6 months").click()
+    assert frame.evaluate("window.egomapView.nodeCount()") == 11
+    assert tried == [] and page.errors == [] and page.dialogs == []
+
+
+def test_labels_with_markup_show_as_text_and_run_nothing(page):
+    tried = block_network(page)
+    view = em.viz.change_network(xss_person(), heading="<img src=x onerror=alert(3)>")
+    page.set_content(view.html)
+    page.wait_for_function("window.egomapView && window.egomapView.nodeCount() > 0")
+    page.wait_for_timeout(300)
+    assert page.locator("img").count() == 0
+    assert page.locator("#em-heading").inner_text() == "<img src=x onerror=alert(3)>"
+    assert page.get_by_role("tab", name="Baseline <img src=x onerror=alert(2)>").count() == 1
+    # hover over the alter: the tooltip shows the label as text, with no element made from it
+    assert page.evaluate("window.egomapView.nodeCount()") == 2
+    label_id = page.evaluate(
+        "(lbl) => window.egomapView.network.body.data.nodes.get().find(n => n.label === lbl).id", XSS
+    )
+    x, y = node_pixels(page, label_id)
+    box = page.locator("#em-net").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("div.vis-tooltip", state="visible")
+    tip = page.locator("div.vis-tooltip")
+    assert XSS in tip.inner_text()
+    assert tip.locator("img").count() == 0 and page.locator("img").count() == 0
+    for i in range(3):
+        page.evaluate(f"window.egomapView.show({i})")
+        page.wait_for_timeout(100)
+        assert page.locator("img").count() == 0
+    assert tried == [] and page.errors == [] and page.dialogs == []

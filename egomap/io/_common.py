@@ -15,7 +15,7 @@ from egomap.errors import EgomapError, InputFileError, ValidationError
 from egomap.model import Person
 
 if TYPE_CHECKING:  # pragma: no cover
-    from egomap.store import Store
+    pass
 
 __all__ = [
     "NAME_FIELDS",

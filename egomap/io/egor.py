@@ -283,11 +283,10 @@ def _add_alter(m, r: Row, known: dict[str, str]) -> None:
     ring = r.number_value("ring", optional=True, integer=True)
     angle = r.number_value("angle", optional=True)
     radius = r.number_value("radius", optional=True)
-    if angle is not None and radius is not None:
+    kw["ring"] = ring
+    kw["sector"] = r.get("sector").strip() or None
+    if angle is not None and radius is not None:  # exact position; ring and sector, if given, must agree
         kw.update(angle=angle, radius=radius)
-    else:
-        kw["ring"] = ring
-        kw["sector"] = r.get("sector").strip() or None
     for f in ("support_received", "support_given"):
         kw[f] = [s for s in r.get(f).replace(",", ";").split(";") if s.strip()]
     kw["valence"] = r.get("valence").strip() or None

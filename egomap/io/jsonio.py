@@ -256,7 +256,9 @@ def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathL
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise InputFileError(f"is not valid JSON: {e}", path=w.path) from None
     if not isinstance(data, Mapping) or data.get("format") != FORMAT or not isinstance(data.get("persons"), list):
-        raise InputFileError('is not an egomap JSON file (expected {"format": "egomap", "persons": [...]})', path=w.path)
+        raise InputFileError(
+            'is not an egomap JSON file (expected {"format": "egomap", "persons": [...]})', path=w.path
+        )
     if data.get("version", VERSION) > VERSION:
         raise InputFileError(f"was written by a newer egomap (version {data['version']})", path=w.path)
     people = [_person(d, i, w) for i, d in enumerate(data["persons"])]

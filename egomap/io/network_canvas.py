@@ -413,7 +413,8 @@ def _interview(p, er: Row, nodes, edges, rs, ss, radii, layout, fields, cats, wa
     notes = [
         f"Imported from Network Canvas: session {er.get('networkCanvasSessionID') or eid}, "
         f"protocol {er.get('networkCanvasProtocolName') or 'unknown'}, started {start or 'unknown'}.",
-        "Edges: " + (", ".join(f"{t} ({n})" for t, n in sorted(counts.items())) or "none")
+        "Edges: "
+        + (", ".join(f"{t} ({n})" for t, n in sorted(counts.items())) or "none")
         + f"; ties here are {'all types merged' if wanted is None else 'only ' + (', '.join(used) or 'none')}.",
     ]
     skip = {EGO, "networkCanvasCaseID", "networkCanvasSessionID", "networkCanvasProtocolName", "sessionStart"}

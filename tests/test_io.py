@@ -1,0 +1,448 @@
+"""Tests of egomap.io: egor, GraphML and JSON round trips, privacy, Network Canvas import, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import egomap as em
+from egomap.io import network_canvas as nc
+
+REAL_NC = Path(__file__).resolve().parents[2] / "shared" / "data" / "network-canvas-export"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def filled(store):
+    em.demo.demo_case(store)
+    em.demo.synthetic_cohort(store, n=4, k=2, seed=3, consent_rate=0.5)
+    p = store.add_person("R-NO", "Alex Secret", consent_research=False)
+    p.new_map("Baseline").add_alter("Secret Name", 0, "family")
+    m = store.person(em.demo.DEMO_ID).map(-1)
+    m.add_alter(XSS, 1, "friends", relationship="Sarah's husband", met_through="St Mary's football", note="Tom Secret")
+    m.add_goal("Phone Sarah Jones", steps=["Ask Tom Secret for her number"])
+    return store
+
+
+def _names(store) -> set[str]:
+    """Free text that must not leave the store in a pseudonymised export (short common words left out)."""
+    out = set()
+    for p in store.people():
+        if p.display_name:
+            out.add(p.display_name)
+        for m in p.maps:
+            texts = [a.label for a in m.alters] + [a.relationship for a in m.alters] + [a.met_through for a in m.alters]
+            texts += [q.note for q in m.placements.values()] + [g.text for g in m.goals] + [m.notes]
+            out.update(t for t in texts if t and " " in t)
+    return out
+
+
+# --------------------------------------------------------------------------- egor
+
+
+def test_egor_export_columns_ids_and_privacy(filled, tmp_path):
+    paths = em.io.export_egor(filled, tmp_path / "egor")
+    egos, alters, edges = (_rows(paths[k]) for k in ("egos", "alters", "edges"))
+    assert list(egos[0]) == list(em.io.egor.EGO_COLUMNS)
+    assert list(alters[0]) == list(em.io.egor.ALTER_COLUMNS)
+    assert list(edges[0]) == ["egoID", "Source", "Target"]
+    consenting = [p for p in filled.people() if p.consent_research]
+    assert {r["person_id"] for r in egos} == {p.id for p in consenting}
+    assert "R-NO" not in {r["person_id"] for r in egos}
+    assert len(egos) == sum(len(p.maps) for p in consenting)
+    assert len(alters) == sum(len(m) for p in consenting for m in p.maps)
+    assert len(edges) == sum(len(m.ties) for p in consenting for m in p.maps)
+    # no free text that could hold a name anywhere in the files
+    text = "".join(paths[k].read_text(encoding="utf-8") for k in paths)
+    for name in _names(filled):
+        assert name not in text, name
+    # stable pseudonymous ids: the same alter keeps its id across maps; same ids on a second run
+    demo = [r for r in alters if r["person_id"] == em.demo.DEMO_ID]
+    assert demo[0]["alterID"] == "DEMO-01-A001"
+    mum = filled.person(em.demo.DEMO_ID).map(0).alters[0]
+    mum_rows = [r for r in demo if r["alterID"] == "DEMO-01-A001"]
+    assert [r["map_label"] for r in mum_rows] == ["Baseline", "6 months", "12 months"]
+    assert [int(r["ring"]) for r in mum_rows] == [
+        filled.person(em.demo.DEMO_ID).map(i).placement(mum).ring for i in range(3)
+    ]
+    again = em.io.export_egor(filled, tmp_path / "again")
+    assert again["alters"].read_text() == paths["alters"].read_text()
+    assert {r["egoID"] for r in edges} <= {r["egoID"] for r in egos}
+
+
+def test_egor_with_names_and_nonconsenting(filled, tmp_path):
+    paths = em.io.export_egor(filled, tmp_path, include_names=True, include_nonconsenting=True)
+    alters = _rows(paths["alters"])
+    assert "Secret Name" in {r["label"] for r in alters}
+    assert "Alex Secret" in {r["display_name"] for r in _rows(paths["egos"])}
+    kept = em.io.export_egor(filled, tmp_path / "k", keep=["relationship"])
+    rows = _rows(kept["alters"])
+    assert "relationship" in rows[0] and "label" not in rows[0]
+    with pytest.raises(em.ValidationError):
+        em.io.export_egor(filled, tmp_path / "x", keep=["label"])
+
+
+def test_egor_round_trip(store, tmp_path):
+    p = em.demo.demo_case(store)
+    paths = em.io.export_egor(store, tmp_path, include_names=True)
+    other = em.open_store(tmp_path / "other.sqlite")
+    try:
+        (q,) = em.io.read_egor(tmp_path, other)
+        assert q.id == p.id and q.consent_research
+        assert [m.label for m in q.maps] == [m.label for m in p.maps]
+        for a, b in zip(p.maps, q.maps):
+            assert a.date == b.date and a.notes == b.notes
+            la = sorted((x.label, a.placement(x).ring, a.placement(x).sector, a.placement(x).angle) for x in a.alters)
+            lb = sorted((x.label, b.placement(x).ring, b.placement(x).sector, b.placement(x).angle) for x in b.alters)
+            assert la == lb
+            ta = {frozenset((a.alter(t.a).label, a.alter(t.b).label)) for t in a.ties}
+            tb = {frozenset((b.alter(t.a).label, b.alter(t.b).label)) for t in b.ties}
+            assert ta == tb
+            pa = {x.label: a.placement(x).to_dict() | {"alter_id": None} for x in a.alters}
+            pb = {x.label: b.placement(x).to_dict() | {"alter_id": None} for x in b.alters}
+            assert pa == pb
+        # the same alter across maps is one alter
+        assert len(q.alters) == len(p.alters)
+        assert em.measures(q.map(1))["n_ties"] == em.measures(p.map(1))["n_ties"]
+    finally:
+        other.close()
+    assert paths["egos"].exists()
+
+
+def test_egor_pseudonymised_round_trip_keeps_structure(filled, tmp_path):
+    em.io.export_egor(filled, tmp_path)
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        people = em.io.read_egor(tmp_path, other)
+        a = filled.measures(persons=[p.id for p in people]).drop(columns=["map_id", "consent_research"])
+        b = other.measures().drop(columns=["map_id", "consent_research"])
+        drop = ["blau_relationship", "iqv_relationship"]  # relationships are not exported by default
+        pd.testing.assert_frame_equal(a.drop(columns=drop), b.drop(columns=drop), rtol=1e-12)  # tie order may differ
+    finally:
+        other.close()
+
+
+# --------------------------------------------------------------------------- GraphML, JSON
+
+
+def test_graphml_per_map(filled, tmp_path):
+    files = em.io.export_graphml(filled, tmp_path)
+    consenting = [p for p in filled.people() if p.consent_research]
+    assert len(files) == sum(len(p.maps) for p in consenting)
+    demo = filled.person(em.demo.DEMO_ID)
+    g = nx.read_graphml(tmp_path / "DEMO-01_1.graphml")
+    m = demo.map(1)
+    assert g.nodes["ego"]["ego"] is True
+    assert sum(1 for _, d in g.nodes(data=True) if not d["ego"]) == len(m)
+    assert sum(1 for *_, d in g.edges(data=True) if d["tie"] == "alter") == len(m.ties)
+    assert sum(1 for *_, d in g.edges(data=True) if d["tie"] == "ego") == len(m)
+    node = g.nodes["DEMO-01-A001"]
+    assert node["support_received"] == "emotional;practical" and "label" not in node
+    text = "".join(f.read_text(encoding="utf-8") for f in files)
+    for name in _names(filled):
+        assert name not in text
+    named = em.io.export_graphml(demo, tmp_path / "n", include_names=True)
+    assert nx.read_graphml(named[0]).nodes["DEMO-01-A001"]["label"] == "Mum"
+
+
+def test_json_round_trip_lossless(store, tmp_path):
+    p = em.demo.demo_case(store)
+    m = p.map(-1)
+    m.add_alter(XSS, 1, "friends", note="line one\nline two ünïcødé")
+    m.update(XSS, reviewed=True)
+    path = em.io.export_json(store, tmp_path / "p.json", include_names=True)
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        (q,) = em.io.import_json(path, other)
+        assert q.to_dict() == store.person(p.id).to_dict()
+        reopened = other.person(p.id).to_dict()
+        assert reopened == p.to_dict()
+        with pytest.raises(em.InputFileError, match="nothing was imported"):
+            em.io.import_json(path, other)  # already there: nothing written twice
+        assert other.info()["persons"] == 1
+    finally:
+        other.close()
+
+
+def test_json_pseudonymised_by_default(filled, tmp_path):
+    data = em.io.to_json(filled)
+    text = json.dumps(data, ensure_ascii=False)
+    for name in _names(filled):
+        assert name not in text, name
+    assert data["pseudonymised"] is True
+    assert {d["id"] for d in data["persons"]} == {p.id for p in filled.people() if p.consent_research}
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        people = em.io.from_json(data, other)
+        assert [len(p.maps) for p in people] == [len(d["maps"]) for d in data["persons"]]
+        assert other.person(em.demo.DEMO_ID).map(0).alters[0].label == "DEMO-01-A001"
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "match"),
+    [
+        (lambda d: d["persons"][0]["maps"][0]["placements"][0].update(ring=2), "ring/sector"),
+        (lambda d: d["persons"][0]["maps"][0]["ties"].append(["nobody", "x"]), "tie"),
+        (lambda d: d["persons"][0]["maps"][0]["alters"][0].update(kind="robot"), "kind"),
+        (lambda d: d["persons"][0]["maps"][0].pop("label"), "label"),
+        (lambda d: d.update(format="other"), "not an egomap JSON"),
+    ],
+)
+def test_json_bad_input(store, tmp_path, mutate, match):
+    data = em.io.to_json(em.demo.demo_case(), include_names=True)
+    mutate(data)
+    with pytest.raises(em.InputFileError, match=match):
+        em.io.from_json(data, store)
+    assert store.person_ids() == []
+
+
+def test_json_bad_files(store, tmp_path):
+    (tmp_path / "empty.json").write_text("")
+    (tmp_path / "latin.json").write_bytes('{"a": "é"}'.encode("latin-1"))
+    (tmp_path / "broken.json").write_text("{")
+    for name, match in [
+        ("empty.json", "empty"),
+        ("latin.json", "UTF-8"),
+        ("broken.json", "JSON"),
+        ("no.json", "not found"),
+    ]:
+        with pytest.raises(em.InputFileError, match=match) as e:
+            em.io.import_json(tmp_path / name, store)
+        assert name in str(e.value)
+
+
+# --------------------------------------------------------------------------- Network Canvas
+
+
+def test_ring_radii_match_network_canvas_radar():
+    # Network Canvas Interviewer Radar.js: skewed radii = (3 * equal-area + equal-increment) / 4
+    assert nc.ring_radii(3, skewed=False) == pytest.approx([1 / 3, 2 / 3, 1])
+    r = nc.ring_radii(5)
+    assert r[-1] == pytest.approx(1.0)
+    assert r[0] == pytest.approx((3 * math.sqrt(1 / 5) + 1 / 5) / 4)
+    assert all(a < b for a, b in zip(r, r[1:]))
+    with pytest.raises(em.ValidationError):
+        nc.ring_radii(0)
+
+
+def test_position_to_ring():
+    rs, n = nc._as_rings(4, False)
+    radii = nc.ring_radii(4, False)
+    # straight above the centre (y points down in Network Canvas), in the 2nd circle
+    angle, radius = nc._position(0.5, 0.5 - 0.5 * 0.3, radii, rs)
+    assert angle == pytest.approx(0.0) and rs.ring_at(radius) == 1
+    angle, radius = nc._position(0.5 + 0.5 * 0.9, 0.5, radii, rs)  # to the right, outer circle
+    assert angle == pytest.approx(90.0) and rs.ring_at(radius) == 3
+    angle, radius = nc._position(0.0, 1.0, radii, rs)  # beyond the edge: outer ring
+    assert rs.ring_at(radius) == 3 and angle == pytest.approx(225.0)
+
+
+def test_sample_import(store):
+    people = em.io.read_network_canvas(em.io.SAMPLE, store)
+    assert [p.id for p in people] == ["NC-001", "NC-002"]
+    p = store.person("NC-001")
+    assert [m.label for m in p.maps] == ["Interview 2026-02-03", "Interview 2026-08-04"]
+    m0, m1 = p.maps
+    assert len(m0.rings) == 4 and m0.sectors.name == "none"
+    assert [a.label for a in m0.alters] == ["Maya", "Jon", "Ade", "Kim", "Lou"]
+    assert m0.placement("Maya").ring == 0 and m0.placement("Lou").ring == 3
+    assert m0.has_tie("Maya", "Jon") and m0.has_tie("Jon", "Ade") and len(m0.ties) == 2  # Close + Conflict merged
+    assert "Relationship: Family" in m0.placement("Maya").note and "Age: 52" in m0.placement("Maya").note
+    assert "Relationship_" not in m0.placement("Maya").note
+    assert "Not placed" in m1.placement("Kim").note and m1.placement("Kim").ring == 3
+    assert "Mood: Good" in m0.notes and "Close (2), Conflict (1)" in m0.notes
+    assert m0.id == "6b4cb242-4a23-4596-a217-beaddbc496cb" or len(m0.id) == 36
+    assert p.consent_research
+
+
+def test_sample_import_options(store):
+    people = em.io.read_network_canvas(
+        em.io.SAMPLE,
+        store,
+        rings=3,
+        edge_types=["Conflict"],
+        attributes={"contact": "ContactFreq", "valence": "Age"},
+    )
+    m0 = people[0].map(0)
+    assert len(m0.rings) == 3 and len(m0.ties) == 1
+    assert m0.placement("Maya").contact == "daily" and m0.placement("Lou").contact == "less often"
+    assert "ContactFreq" not in m0.placement("Maya").note  # used, so not repeated in the note
+    assert m0.placement("Maya").valence is None and "Age: 52" in m0.placement("Maya").note  # did not fit: kept
+    assert "only Conflict" in m0.notes
+
+
+def test_sample_protocol_and_no_protocol(store, tmp_path):
+    proto = nc.read_protocol(em.io.SAMPLE / "egomap_sample_protocol.netcanvas")
+    assert nc._circles(proto, "Cords") == (4, True)
+    folder = tmp_path / "nc"
+    shutil.copytree(em.io.SAMPLE, folder)
+    (folder / "egomap_sample_protocol.netcanvas").unlink()
+    with pytest.raises(em.ValidationError, match="rings"):
+        em.io.read_network_canvas(folder, store)
+    people = em.io.read_network_canvas(folder, store, rings=5)
+    assert len(people[0].map(0).rings) == 5
+
+
+@pytest.mark.skipif(not REAL_NC.is_dir(), reason="shared Network Canvas sample not present")
+def test_real_network_canvas_export_imports_every_interview(store):
+    egos = sorted(REAL_NC.glob("*_ego.csv"))
+    people = em.io.read_network_canvas(REAL_NC, store)
+    assert sum(len(p.maps) for p in people) == len(egos) == 10
+    for f in egos:
+        ego = _rows(f)[0]
+        m = store.person(ego["networkCanvasCaseID"]).map(ego["networkCanvasSessionID"])
+        nodes = _rows(Path(str(f).replace("_ego.csv", "_attributeList_Person.csv")))
+        assert len(m) == len(nodes)
+        assert len(m.rings) == 5  # first sociogram: 5 circles skewed toward the centre
+        assert {a.label for a in m.alters} == {r["name"] for r in nodes}
+        pairs = set()
+        for ef in REAL_NC.glob(f.name.replace("_ego.csv", "_edgeList_*.csv")):
+            pairs |= {frozenset((r["networkCanvasSourceUUID"], r["networkCanvasTargetUUID"])) for r in _rows(ef)}
+        assert {frozenset((t.a, t.b)) for t in m.ties} == pairs
+        for r in nodes:
+            x, y = float(r["Cords_x"]), float(r["Cords_y"])
+            d = math.hypot(x - 0.5, y - 0.5) / 0.5
+            ring = next((i for i, b in enumerate(nc.ring_radii(5, True)) if d <= b), 4)
+            assert m.placement(r["networkCanvasUUID"]).ring == ring
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _copy_sample(tmp_path) -> Path:
+    folder = tmp_path / "nc"
+    shutil.copytree(em.io.SAMPLE, folder)
+    return folder
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    return sorted(folder.glob(pattern))[0]
+
+
+def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    rows = _rows(path)
+    rows[row - 1][column] = value
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("breaks", "file_glob", "row", "column", "match"),
+    [
+        ("unknown_edge", "*_edgeList_Close.csv", 1, "networkCanvasTargetUUID", "unknown node"),
+        ("duplicate_node", "*_attributeList_Person.csv", 2, "networkCanvasUUID", "repeats"),
+        ("bad_number", "*_attributeList_Person.csv", 1, "Cords_x", "not a number"),
+        ("missing_column", "*_attributeList_Person.csv", None, "networkCanvasUUID", "no column"),
+        ("empty", "*_ego.csv", None, None, "empty"),
+        ("latin1", "*_attributeList_Person.csv", 2, "name", "UTF-8"),
+        ("unknown_ego", "*_attributeList_Person.csv", 1, "networkCanvasEgoUUID", "unknown interview"),
+    ],
+)
+def test_network_canvas_bad_input(store, tmp_path, breaks, file_glob, row, column, match):
+    folder = _copy_sample(tmp_path)
+    f = _one(folder, file_glob)
+    rows = _rows(f)
+    if breaks == "unknown_edge":
+        _edit_csv(f, 1, column, "no-such-node")
+    elif breaks == "duplicate_node":
+        _edit_csv(f, 2, column, rows[0][column])
+    elif breaks == "bad_number":
+        _edit_csv(f, 1, column, "left")
+    elif breaks == "missing_column":
+        text = f.read_text().replace("networkCanvasUUID", "uuid")
+        f.write_text(text)
+    elif breaks == "empty":
+        f.write_text("")
+    elif breaks == "latin1":
+        _edit_csv(f, 2, "name", "Zoë")
+        f.write_bytes(f.read_text(encoding="utf-8").encode("latin-1"))
+    elif breaks == "unknown_ego":
+        _edit_csv(f, 1, column, "someone-else")
+    with pytest.raises(em.InputFileError, match=match) as e:
+        em.io.read_network_canvas(folder, store)
+    err = e.value
+    assert err.path == str(f)
+    assert err.row == row and err.column == column
+    assert store.person_ids() == []  # nothing written
+
+
+def test_network_canvas_missing_folder_and_files(store, tmp_path):
+    with pytest.raises(em.InputFileError, match="not found"):
+        em.io.read_network_canvas(tmp_path / "nope", store)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(em.InputFileError, match="no Network Canvas ego file"):
+        em.io.read_network_canvas(tmp_path / "empty", store)
+    with pytest.raises(em.InputFileError, match="not found"):
+        em.io.read_network_canvas([tmp_path / "a_ego.csv"], store, rings=3)
+
+
+def test_network_canvas_import_twice_writes_nothing(store):
+    em.io.read_network_canvas(em.io.SAMPLE, store)
+    before = store.info()
+    with pytest.raises(em.InputFileError, match="nothing was imported"):
+        em.io.read_network_canvas(em.io.SAMPLE, store)
+    assert store.info() == before
+
+
+def test_bad_protocol(store, tmp_path):
+    bad = tmp_path / "x.netcanvas"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("other.json", "{}")
+    with pytest.raises(em.InputFileError, match="no protocol.json"):
+        em.io.read_network_canvas(em.io.SAMPLE, store, protocol=bad)
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "row", "column", "match"),
+    [
+        ("edges.csv", ("Target", "nobody"), 1, "Target", "unknown alter"),
+        ("alters.csv", ("ring", "two"), 1, "ring", "not a number"),
+        ("alters.csv", ("ring", "7"), 1, "ring", "unknown ring"),
+        ("alters.csv", ("alterID", "DEMO-01-A001"), 2, "alterID", "repeats"),
+        ("alters.csv", ("egoID", "X_9"), 1, "egoID", "unknown egoID"),
+        ("egos.csv", ("sector_scheme", "nope"), 1, "sector_scheme", "unknown sector scheme"),
+        ("egos.csv", ("map_date", "yesterday"), 1, "map_date", "date"),
+        ("alters.csv", ("valence", "great"), 1, "valence", "valence"),
+    ],
+)
+def test_egor_bad_input(store, tmp_path, file, edit, row, column, match):
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    f = tmp_path / file
+    _edit_csv(f, row, *edit)
+    with pytest.raises(em.InputFileError, match=match) as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.path, e.value.row, e.value.column) == (str(f), row, column)
+    assert store.person_ids() == []
+    assert paths
+
+
+def test_egor_missing_and_empty_files(store, tmp_path):
+    em.io.export_egor(em.demo.demo_case(), tmp_path)
+    (tmp_path / "edges.csv").unlink()
+    with pytest.raises(em.InputFileError, match="not found") as e:
+        em.io.read_egor(tmp_path, store)
+    assert e.value.path.endswith("edges.csv")
+    (tmp_path / "edges.csv").write_text("egoID,Source\n")
+    with pytest.raises(em.InputFileError, match="no column 'Target'"):
+        em.io.read_egor(tmp_path, store)
+    (tmp_path / "egos.csv").write_bytes(b"")
+    with pytest.raises(em.InputFileError, match="empty"):
+        em.io.read_egor(tmp_path, store)
+    assert store.person_ids() == []

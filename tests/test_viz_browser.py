@@ -39,6 +39,13 @@ def painted_pixels(frame) -> int:
     )
 
 
+def key_of(frame, label: str) -> str:
+    """The vis node id of the node labelled ``label``."""
+    return frame.evaluate(
+        "(lbl) => window.egomapView.network.body.data.nodes.get().find(n => n.label === lbl).id", label
+    )
+
+
 def node_pixels(frame, node_id: str) -> tuple[float, float]:
     return tuple(
         frame.evaluate(
@@ -76,6 +83,12 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     # step with the buttons, as a user would
     page.get_by_role("tab", name="12 months").click()
     assert page.evaluate(f"{ev}.label()") == "12 months"
+    ds = "window.egomapView.network.body.data.nodes"
+    ben, dad, tom = (page.evaluate(f"{ds}.get('{key_of(page, n)}')") for n in ("Ben", "Dad", "Tom"))
+    assert ben["borderWidth"] > dad["borderWidth"]  # new: thick outline
+    assert tom["shapeProperties"]["borderDashes"] and tom["opacity"] < 1  # gone: dashed ghost
+    assert dad["shapeProperties"]["borderDashes"] is False
+    assert key_of(page, "Marcus \u25b2")  # moved closer
     assert page.evaluate(f"{ev}.nodeCount()") == 15  # 12 on the map + 3 gone as ghosts
     assert page.get_by_role("tab", name="12 months").get_attribute("aria-selected") == "true"
     assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()
@@ -85,7 +98,7 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     page.keyboard.press("ArrowRight")  # wraps round to the first time point
     assert page.evaluate(f"{ev}.label()") == "Baseline"
     # fixed positions: Leah (who does not move) is at the same place on the screen at every time point
-    leah = next(a.id for a in p.alters if a.label == "Leah")
+    leah = key_of(page, "Leah")
     here = node_pixels(page, leah)
     page.get_by_role("tab", name="6 months").click()
     assert node_pixels(page, leah) == pytest.approx(here, abs=0.5)
@@ -116,9 +129,7 @@ def test_labels_with_markup_show_as_text_and_run_nothing(page):
     assert page.get_by_role("tab", name="Baseline <img src=x onerror=alert(2)>").count() == 1
     # hover over the alter: the tooltip shows the label as text, with no element made from it
     assert page.evaluate("window.egomapView.nodeCount()") == 2
-    label_id = page.evaluate(
-        "(lbl) => window.egomapView.network.body.data.nodes.get().find(n => n.label === lbl).id", XSS
-    )
+    label_id = key_of(page, XSS)
     x, y = node_pixels(page, label_id)
     box = page.locator("#em-net").bounding_box()
     page.mouse.move(box["x"] + x, box["y"] + y)

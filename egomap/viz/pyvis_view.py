@@ -120,50 +120,41 @@ def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence
     return "\n".join(lines)
 
 
-def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None) -> dict:
+def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None, key: str) -> dict:
+    """Compact node data; the page's script turns it into a vis-network node using the style."""
     a, p = item.alter, item.placement
-    st = _style.STATUS["retained" if item.status == "present" else item.status]
-    val = _style.VALENCE[_style.valence_key(p.valence)]
     x, y = _schemes.to_xy(item.angle, item.radius)
-    label = _style.display_label(a.label, mode)
-    if item.shift:
-        label = (label + " " if label else "") + _style.MOVED["inward" if item.shift < 0 else "outward"]["symbol"]
-    lost = item.status == "lost"
     node: dict[str, Any] = {
-        "id": a.id,
-        "label": label,
-        "x": round(x * SCALE, 2),
-        "y": round(-y * SCALE, 2),
-        "shape": _style.MARKERS[_style.marker_key(a.kind, a.is_professional)]["vis"],
-        "size": 9,
-        "color": {
-            "background": val["color"],
-            "border": st["color"],
-            "highlight": {"background": val["color"], "border": _style.OKABE_ITO["black"]},
-            "hover": {"background": val["color"], "border": _style.OKABE_ITO["black"]},
-        },
-        "borderWidth": st["width"],
-        "borderWidthSelected": st["width"] + 1,
-        "shapeProperties": {"borderDashes": st["dash"] or False},
-        "opacity": st["opacity"],
-        "font": {"color": _style.GREY if lost else "#222222", "size": 12},
-        "title": _title(item, m, mode, prev_label, maps),
-        "status": item.status,
+        "i": key,
+        "l": _style.display_label(a.label, mode),
+        "x": round(x * SCALE, 1),
+        "y": round(-y * SCALE, 1),
+        "k": _style.marker_key(a.kind, a.is_professional),
+        "v": _style.valence_key(p.valence),
+        "s": "retained" if item.status == "present" else item.status,
+        "t": _title(item, m, mode, prev_label, maps),
     }
-    if not lost:
-        node["spoke"] = {"color": val["color"], "dash": val["dash"]}
+    if item.shift:
+        node["m"] = "inward" if item.shift < 0 else "outward"
     return node
 
 
-def _edge(a: str, b: str, status: str) -> dict:
-    e: dict[str, Any] = {"id": f"{a}|{b}", "from": a, "to": b, "width": _style.TIE["width"] * 1.5}
-    if status == "formed":
-        e.update(color={"color": _style.STATUS["gained"]["color"], "opacity": 0.9}, width=2)
-    elif status == "dissolved":
-        e.update(color={"color": _style.STATUS["lost"]["color"], "opacity": 0.5}, dashes=[4, 4])
-    else:
-        e.update(color={"color": _style.TIE["color"], "opacity": _style.TIE["opacity"]})
-    return e
+def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption: str, keys: dict[str, str]) -> dict:
+    m = frame.map
+    counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
+    moved = sum(1 for it in frame.items if it.shift)
+    on_map = sum(1 for it in frame.items if it.status != "lost")
+    return {
+        "label": frame.label,
+        "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
+        "ego": ego,
+        "geometry": _geometry(m),
+        "nodes": [_node(it, m, mode, frame.previous, maps, keys[it.alter.id]) for it in frame.items],
+        "edges": [[keys[a], keys[b], _TIE_CODES[s]] for a, b, s in frame.ties],
+    }
+
+
+_TIE_CODES = {"present": 0, "formed": 1, "dissolved": 2}
 
 
 def _geometry(m: Map) -> dict:
@@ -175,21 +166,6 @@ def _geometry(m: Map) -> dict:
         "sectors": [{"start": m.sectors.span(k)[0], "label": m.sectors.label(k)} for k in m.sectors.keys]
         if len(m.sectors) > 1
         else [],
-    }
-
-
-def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption: str) -> dict:
-    m = frame.map
-    counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
-    moved = sum(1 for it in frame.items if it.shift)
-    on_map = sum(1 for it in frame.items if it.status != "lost")
-    return {
-        "label": frame.label,
-        "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
-        "ego": ego,
-        "geometry": _geometry(m),
-        "nodes": [_node(it, m, mode, frame.previous, maps) for it in frame.items],
-        "edges": [_edge(a, b, s) for a, b, s in frame.ties],
     }
 
 
@@ -234,6 +210,26 @@ _JS = r"""
     el.textContent = s;
     return el;
   }
+  function visNode(n) {
+    var st = STYLE.status[n.s], fill = STYLE.valence[n.v].color, lost = n.s === "lost";
+    var label = n.l + (n.m ? (n.l ? " " : "") + STYLE.moved[n.m].symbol : "");
+    return {
+      id: n.i, label: label, x: n.x, y: n.y, shape: STYLE.markers[n.k].vis, size: n.k === "pet" ? 12 : 9,
+      color: {background: fill, border: st.color,
+              highlight: {background: fill, border: "#000000"}, hover: {background: fill, border: "#000000"}},
+      borderWidth: st.width, borderWidthSelected: st.width + 1,
+      shapeProperties: {borderDashes: st.dash.length ? st.dash : false}, opacity: st.opacity,
+      font: {color: lost ? STYLE.grey : "#222222", size: 12}, title: textTitle(n.t)
+    };
+  }
+  var TIES = [
+    {color: {color: STYLE.tie.color, opacity: STYLE.tie.opacity}, width: 1.2},
+    {color: {color: STYLE.status.gained.color, opacity: 0.9}, width: 2},
+    {color: {color: STYLE.status.lost.color, opacity: 0.5}, width: 1.2, dashes: [4, 4]}
+  ];
+  function visEdge(e) {
+    return Object.assign({id: e[0] + "|" + e[1], from: e[0], to: e[1]}, TIES[e[2]]);
+  }
   function fitView() {
     var w = container.clientWidth || 600, h = container.clientHeight || 600;
     network.moveTo({position: {x: 0, y: 0}, scale: Math.min(w, h) / (2 * S * 1.24), animation: false});
@@ -242,10 +238,8 @@ _JS = r"""
     current = (i + DATA.views.length) % DATA.views.length;
     view = DATA.views[current];
     nodes.clear(); edges.clear();
-    nodes.add(view.nodes.map(function (n) {
-      var c = Object.assign({}, n); c.title = textTitle(n.title); return c;
-    }));
-    edges.add(view.edges);
+    nodes.add(view.nodes.map(visNode));
+    edges.add(view.edges.map(visEdge));
     var buttons = document.querySelectorAll(".em-steps button[data-i]");
     for (var b = 0; b < buttons.length; b++) {
       buttons[b].setAttribute("aria-selected", String(Number(buttons[b].dataset.i) === current));
@@ -279,11 +273,11 @@ _JS = r"""
       ctx.fillText(g.ring_labels[i], 4, -r * S);
     }
     view.nodes.forEach(function (n) {
-      if (!n.spoke) return;
-      var d = Math.sqrt(n.x * n.x + n.y * n.y) || 1;
-      ctx.beginPath(); ctx.setLineDash(n.spoke.dash);
+      if (n.s === "lost") return;
+      var d = Math.sqrt(n.x * n.x + n.y * n.y) || 1, v = STYLE.valence[n.v];
+      ctx.beginPath(); ctx.setLineDash(v.dash);
       ctx.moveTo(n.x / d * g.centre * S, n.y / d * g.centre * S); ctx.lineTo(n.x, n.y);
-      ctx.strokeStyle = n.spoke.color; ctx.globalAlpha = 0.55; ctx.lineWidth = 1.3; ctx.stroke();
+      ctx.strokeStyle = v.color; ctx.globalAlpha = 0.55; ctx.lineWidth = 1.3; ctx.stroke();
     });
     ctx.setLineDash([]); ctx.globalAlpha = 1;
     ctx.beginPath(); ctx.arc(0, 0, g.centre * S, 0, 2 * Math.PI);
@@ -377,6 +371,15 @@ def _legend() -> str:
     return "".join(parts)
 
 
+def _attr(text: str) -> str:
+    """Escape ``text`` for a single-quoted HTML attribute (``&`` and ``'``).
+
+    Escaping only what ends or changes the attribute keeps the notebook output
+    small (the page is full of double quotes).
+    """
+    return text.replace("&", "&amp;").replace("'", "&#39;")
+
+
 class ChangeView:
     """An interactive change view (an HTML page) that displays itself in a notebook.
 
@@ -400,7 +403,7 @@ class ChangeView:
     def _repr_html_(self) -> str:
         return (
             '<div class="egomap-change-view" style="width:100%">'
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="{html.escape(self.heading, quote=True)}" '
+            f"<iframe srcdoc='{_attr(self.html)}' title=\"{html.escape(self.heading, quote=True)}\" "
             f'sandbox="allow-scripts" style="width:100%;height:{self.height + 90}px;border:0" loading="eager"></iframe>'
             "</div>"
         )
@@ -469,19 +472,24 @@ def change_network(
     who = person.display_name or person.id
     ego = _style.display_label(who, mode) if mode != "hidden" else "Person"
     title = heading if heading is not None else f"{person.id}: network across {len(maps)} time point(s)"
+    # short, deterministic node keys (alter ids are random and long)
+    keys: dict[str, str] = {}
+    for mm in maps:
+        for alt in mm.alters:
+            keys.setdefault(alt.id, f"a{len(keys)}")
     views = []
     for fr in frames(maps, stable):
         cap = "{n} alters" + (
             f" - since {fr.previous}: {{gained}} new, {{lost}} gone, {{moved}} moved ring" if fr.previous else ""
         )
-        views.append(_view(fr, mode, ego, None, cap))
+        views.append(_view(fr, mode, ego, None, cap, keys))
     if combined and len(maps) > 1:
         fr = combined_frame(maps, stable)
         cap = (
             f"Everyone on any map, where they were last. From {maps[0].label} to {maps[-1].label}: "
             "{gained} joined, {lost} gone, {moved} in another ring"
         )
-        views.append(_view(fr, mode, ego, maps, cap))
+        views.append(_view(fr, mode, ego, maps, cap, keys))
     data = {"scale": SCALE, "style": _style.as_dict(), "views": views}
     esc = html.escape
     page = (

@@ -44,7 +44,7 @@ def build_person(seed: int = 0) -> em.Person:
         a, b = rng.sample(ids, 2)
         m.add_tie(a, b)
     for t in range(1, N_MAPS):
-        m = p.new_map(f"{6 * t} months", date=f"{2026 + (t + 1) // 2}-{1 + 6 * (t % 2):02d}-01", copy_from=m)
+        m = p.new_map(f"{6 * t} months", date=f"{2026 + (6 * t) // 12}-{1 + (6 * t) % 12:02d}-01", copy_from=m)
         alters = m.alters
         for a in rng.sample(alters, 15):  # 10 % leave
             m.remove_alter(a)

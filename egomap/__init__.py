@@ -62,6 +62,7 @@ __all__ = [
     "register_scheme",
     "ring_scheme",
     "sector_scheme",
+    "side_by_side",
     "viz",
 ]
 
@@ -75,6 +76,9 @@ _LAZY = {
     "viz": ("egomap.viz", None),
     "io": ("egomap.io", None),
     "demo": ("egomap.demo", None),
+    "widget": ("egomap.widget", None),
+    "session": ("egomap.session", None),
+    "side_by_side": ("egomap.widget", "side_by_side"),
 }
 
 

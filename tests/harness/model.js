@@ -73,11 +73,11 @@ export class StandInModel {
   save_changes() {
     const d = this.dirty;
     this.dirty = {};
-    if (this.endpoint && Object.keys(d).length) return this._post("/state", d);
+    if (this.endpoint !== null && Object.keys(d).length) return this._post("/state", d);
   }
 
   send(content) {
     this.sent.push(content);
-    if (this.endpoint) return this._post("/msg", content);
+    if (this.endpoint !== null) return this._post("/msg", content);
   }
 }

@@ -709,7 +709,7 @@ function render({ model, el }) {
       schedule();
       return;
     }
-    model.set("selected", model.get("selected") === id ? "" : id);
+    model.set("selected", id);
     model.save_changes();
     schedule();
   }
@@ -753,6 +753,9 @@ function render({ model, el }) {
         tieFrom = null;
         tieMode = false;
         schedule();
+      } else if (model.get("selected") && !model.get("read_only")) {
+        model.set("selected", "");
+        model.save_changes();
       }
       e.stopPropagation();
       return;

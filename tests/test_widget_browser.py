@@ -1,0 +1,490 @@
+"""The widget's ES module in real headless Chromium, on the harness page.
+
+The harness page (tests/harness/) loads ``egomap/widget/static/map.js`` with a
+stand-in model whose ``send``/``save_changes`` go over HTTP to a real Python
+MapWidget on a real store (tests/harness/server.py), so these tests check what
+the store holds after each gesture.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+import egomap as em
+from egomap.widget import MapWidget
+
+sys.path.insert(0, str(Path(__file__).parent / "harness"))
+from server import HarnessServer  # noqa: E402
+
+pytestmark = pytest.mark.browser
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = HarnessServer()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def m(store):
+    p = store.add_person("R-017")
+    m = p.new_map("Baseline", date="2026-01-12")
+    m.add_alter("Mum", ring=0, sector="household", relationship="mother", valence="supportive")
+    m.add_alter("Gran", ring=1, sector="family", valence="mixed")
+    m.add_alter("Dr Shah", ring=2, sector="services", is_professional=True, kind="person", valence="stressful")
+    m.add_alter("Football club", ring=2, sector="clubs_groups", kind="group")
+    m.add_tie("Mum", "Gran")
+    return m
+
+
+def open_widget(page, server, m, views=1, **kw):
+    w = MapWidget(m, **kw)
+    server.widget = w
+    page.goto(server.url)
+    page.wait_for_function("window.harness && window.harness.ready")
+    page.evaluate(f"harness.mount({views})")
+    page.wait_for_selector(".egomap-alter")
+    return w
+
+
+def settle(page):
+    """Wait until every message sent has been answered and drawn."""
+    page.wait_for_function("window.model.inflight === 0")
+    page.wait_for_function("[...document.querySelectorAll('.egomap-status')].every(s => s.dataset.status !== 'saving')")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
+
+
+def marker(page, alter_id, view=0):
+    return page.locator(".harness-view").nth(view).locator(f".egomap-alter[data-id='{alter_id}']")
+
+
+def centre_of(page, alter_id, view=0):
+    box = marker(page, alter_id, view).locator(".egomap-body").bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def screen_point(page, angle, radius, view=0):
+    """Screen coordinates of a map position (angle clockwise from 12, radius 0..1)."""
+    return page.evaluate(
+        """([a, r, view]) => {
+            const svg = document.querySelectorAll('.egomap-svg')[view];
+            const t = a * Math.PI / 180, R = 350;
+            const p = new DOMPoint(r * R * Math.sin(t), -r * R * Math.cos(t)).matrixTransform(svg.getScreenCTM());
+            return [p.x, p.y];
+        }""",
+        [angle, radius, view],
+    )
+
+
+def reopened(m):
+    s = em.open_store(m.person._backend.path)
+    try:
+        return s.person(m.person.id).map(m.label).to_dict()
+    finally:
+        s.close()
+
+
+def placement(d, label):
+    aid = next(a["id"] for a in d["alters"] if a["label"] == label)
+    return next(p for p in d["placements"] if p["alter_id"] == aid)
+
+
+def no_errors(page):
+    assert page.errors == []
+    assert page.dialogs == []
+
+
+def test_render_draws_rings_sectors_markers_and_ties(page, server, m):
+    open_widget(page, server, m)
+    assert page.locator(".egomap-ring").count() == 3
+    assert page.locator(".egomap-sector-label").count() == 7
+    assert page.locator(".egomap-alter").count() == 4
+    assert page.locator(".egomap-tie").count() == 1
+    assert page.locator(".egomap-person").text_content() == "R-017"
+    labels = page.locator(".egomap-label").all_text_contents()
+    assert labels == ["Mum", "Gran", "Dr Shah", "Football club"]
+    # kind and professional by shape; valence by colour AND dash pattern AND glyph
+    shah = marker(page, m.alter("Dr Shah").id)
+    assert shah.locator(".egomap-prof").count() == 1
+    assert marker(page, m.alter("Mum").id).locator(".egomap-prof").count() == 0
+    assert marker(page, m.alter("Football club").id).locator("polygon.egomap-body").count() == 1
+    assert marker(page, m.alter("Gran").id).locator(".egomap-body").get_attribute("stroke-dasharray") == "7 4"
+    assert shah.locator(".egomap-glyph").text_content() == "!"
+    assert marker(page, m.alter("Mum").id).locator(".egomap-body").get_attribute("stroke-dasharray") is None
+    aria = marker(page, m.alter("Dr Shah").id).get_attribute("aria-label")
+    assert aria == "Dr Shah, professional, Outer circle, Services and professionals, stressful"
+    # touch targets: the hit circle is at least 44 css px across
+    box = marker(page, m.alter("Mum").id).locator(".egomap-hit").bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    # the marker sits where Python's geometry puts it
+    p = m.placement("Gran")
+    x, y = centre_of(page, m.alter("Gran").id)
+    ex, ey = screen_point(page, p.angle, p.radius)
+    assert abs(x - ex) < 1.5 and abs(y - ey) < 1.5
+    assert page.locator(".egomap-status").get_attribute("data-status") == "saved"
+    no_errors(page)
+
+
+def test_mouse_drag_into_another_ring_saves_once_on_pointer_up(page, server, m):
+    open_widget(page, server, m)
+    mum = m.alter("Mum").id
+    tie = page.locator(".egomap-tie")
+    x0, y0 = centre_of(page, mum)
+    ends = ("x1", "y1", "x2", "y2")
+    before_line = [float(tie.get_attribute(k)) for k in ends]
+    # drop anywhere in the outer band, in the "friends" sector (angle 205.7-257.1 deg)
+    tx, ty = screen_point(page, 230, 0.9)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + tx) / 2, (y0 + ty) / 2, steps=5)
+    page.mouse.move(tx, ty, steps=5)
+    # during the drag only the DOM moves: the tie follows, nothing is sent
+    assert page.evaluate("window.model.sent.length") == 0
+    after_line = [float(tie.get_attribute(k)) for k in ends]
+    assert after_line != before_line
+    page.mouse.up()
+    settle(page)
+    assert page.evaluate("window.model.sent.map(s => s.type)") == ["move"]
+    d = reopened(m)
+    assert (placement(d, "Mum")["ring"], placement(d, "Mum")["sector"]) == (2, "friends")
+    assert page.locator(".egomap-status").text_content() == "✓ Saved"
+    x1, y1 = centre_of(page, mum)
+    assert math.hypot(x1 - tx, y1 - ty) < 3
+    no_errors(page)
+
+
+def test_touch_drag_with_cdp_touch_events(page, server, m):
+    open_widget(page, server, m)
+    gran = m.alter("Gran").id
+    x0, y0 = centre_of(page, gran)
+    tx, ty = screen_point(page, 30, 0.25)  # inner ring, household
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind, x, y):
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1, "radiusX": 10, "radiusY": 10, "force": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x0, y0)
+    for i in range(1, 11):
+        touch("touchMove", x0 + (tx - x0) * i / 10, y0 + (ty - y0) * i / 10)
+    touch("touchEnd", tx, ty)
+    settle(page)
+    d = reopened(m)
+    assert (placement(d, "Gran")["ring"], placement(d, "Gran")["sector"]) == (0, "household")
+    no_errors(page)
+
+
+def test_pointercancel_puts_the_marker_back_and_saves_nothing(page, server, m):
+    open_widget(page, server, m)
+    mum = m.alter("Mum").id
+    x0, y0 = centre_of(page, mum)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 120, y0 + 120, steps=4)
+    marker(page, mum).dispatch_event("pointercancel", {"pointerId": 1, "bubbles": True})
+    page.mouse.up()
+    settle(page)
+    x1, y1 = centre_of(page, mum)
+    assert math.hypot(x1 - x0, y1 - y0) < 1
+    assert page.evaluate("window.model.sent.length") == 0
+    assert placement(reopened(m), "Mum")["ring"] == 0
+
+
+def test_add_by_typing_a_name_and_enter(page, server, m):
+    open_widget(page, server, m)
+    box = page.locator(".egomap-add-input")
+    box.fill("Marcus")
+    box.press("Enter")
+    settle(page)
+    assert page.locator(".egomap-label").all_text_contents()[-1] == "Marcus"
+    assert box.input_value() == ""
+    d = reopened(m)
+    assert placement(d, "Marcus")["ring"] == 2  # outer circle by default
+    # the Add button works too, with a chosen circle and sector
+    box.fill("Leah")
+    page.select_option(".egomap-add-ring", "0")
+    page.select_option(".egomap-add-sector", "family")
+    page.click(".egomap-add-btn")
+    settle(page)
+    d = reopened(m)
+    assert (placement(d, "Leah")["ring"], placement(d, "Leah")["sector"]) == (0, "family")
+    no_errors(page)
+
+
+def test_keyboard_only_add_and_place_in_a_ring_and_sector(page, server, m):
+    open_widget(page, server, m)
+    page.keyboard.press("Tab")  # focus the name box (first control)
+    assert page.evaluate("document.activeElement.className") == "egomap-add-input"
+    page.keyboard.type("Sam")
+    page.keyboard.press("Enter")
+    settle(page)
+    sam = m.alter("Sam").id
+    # Tab through the controls to Sam's marker
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset && document.activeElement.dataset.id") == sam:
+            break
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Sam, Outer circle, Household")
+    # up = one circle in; right = next sector clockwise
+    page.keyboard.press("ArrowUp")
+    settle(page)
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    d = reopened(m)
+    assert (placement(d, "Sam")["ring"], placement(d, "Sam")["sector"]) == (1, "work_school")
+    assert page.evaluate("document.activeElement.dataset.id") == sam  # focus stays on Sam
+    page.keyboard.press("ArrowUp")
+    settle(page)
+    page.keyboard.press("ArrowUp")  # already innermost: nothing sent
+    settle(page)
+    assert placement(reopened(m), "Sam")["ring"] == 0
+    # Enter selects: the details panel opens for Sam
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".egomap-details-title")
+    assert page.locator(".egomap-details-title").text_content() == "Sam"
+    # Delete removes (focus is on Sam's marker again after Enter)
+    marker(page, sam).focus()
+    page.keyboard.press("Delete")
+    settle(page)
+    assert "Sam" not in [a["label"] for a in reopened(m)["alters"]]
+    no_errors(page)
+
+
+def test_tie_mode_toggles_a_tie(page, server, m):
+    open_widget(page, server, m)
+    mum, shah = m.alter("Mum").id, m.alter("Dr Shah").id
+    page.click(".egomap-tie-btn")
+    assert page.locator(".egomap-tie-btn").get_attribute("aria-pressed") == "true"
+    marker(page, mum).locator(".egomap-body").click()
+    marker(page, shah).locator(".egomap-body").click()
+    settle(page)
+    assert page.locator(".egomap-tie").count() == 2
+    assert sorted([mum, shah]) in reopened(m)["ties"]
+    marker(page, shah).locator(".egomap-body").click()
+    marker(page, mum).locator(".egomap-body").click()
+    settle(page)
+    assert page.locator(".egomap-tie").count() == 1
+    assert sorted([mum, shah]) not in reopened(m)["ties"]
+    page.keyboard.press("Escape")
+    assert page.locator(".egomap-tie-btn").get_attribute("aria-pressed") == "false"
+    no_errors(page)
+
+
+def test_label_modes_initials_and_numbers(page, server, m):
+    w = open_widget(page, server, m)
+    page.select_option(".egomap-label-mode", "initials")
+    settle(page)
+    assert page.locator(".egomap-label").all_text_contents() == ["M", "G", "DS", "FC"]
+    assert w.label_mode == "initials"
+    page.select_option(".egomap-label-mode", "hidden")
+    settle(page)
+    assert page.locator(".egomap-label").all_text_contents() == ["1", "2", "3", "4"]
+    svg_text = page.locator(".egomap-svg").text_content()
+    assert "Mum" not in svg_text and "Gran" not in svg_text
+    aria = " ".join(page.locator(".egomap-alter").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
+    assert "Mum" not in aria
+    no_errors(page)
+
+
+def test_side_panel_edits_every_field(page, server, m):
+    open_widget(page, server, m)
+    marker(page, m.alter("Gran").id).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    form = page.locator(".egomap-details")
+    form.locator("[data-field=relationship]").fill("grandmother")
+    form.locator("[data-field=relationship]").press("Tab")
+    form.locator("[data-field=met_through]").fill("family")
+    form.locator("[data-field=met_through]").press("Tab")
+    form.locator("select[data-field=kind]").select_option("person")
+    form.locator("[data-field=is_professional]").check()
+    form.locator("[data-field=support_received] input[value=emotional]").check()
+    form.locator("[data-field=support_given] input[value=practical]").check()
+    form.locator("select[data-field=valence]").select_option("supportive")
+    form.locator("select[data-field=contact]").select_option("weekly")
+    form.locator("[data-field=note]").fill("Sunday lunch")
+    form.locator("[data-field=note]").press("Tab")
+    form.locator("[data-field=label]").fill("Granny")
+    form.locator("[data-field=label]").press("Tab")
+    settle(page)
+    d = reopened(m)
+    a = next(a for a in d["alters"] if a["id"] == m.alter("Granny").id)
+    assert (a["relationship"], a["met_through"], a["is_professional"]) == ("grandmother", "family", True)
+    p = placement(d, "Granny")
+    assert (p["support_received"], p["support_given"], p["valence"], p["contact"], p["note"]) == (
+        ["emotional"],
+        ["practical"],
+        "supportive",
+        "weekly",
+        "Sunday lunch",
+    )
+    assert page.locator(".egomap-details-title").text_content() == "Granny"
+    page.click(".egomap-delete")
+    settle(page)
+    assert "Granny" not in [a["label"] for a in reopened(m)["alters"]]
+    assert [e["edit"]["op"] for e in m.history()].count("remove_alter") == 1
+    no_errors(page)
+
+
+def test_undo_redo_buttons_and_keys(page, server, m):
+    open_widget(page, server, m)
+    page.locator(".egomap-add-input").fill("Kim")
+    page.locator(".egomap-add-input").press("Enter")
+    settle(page)
+    assert "Kim" in [a["label"] for a in reopened(m)["alters"]]
+    marker(page, m.alter("Mum").id).focus()
+    page.keyboard.press("Control+z")
+    settle(page)
+    assert "Kim" not in [a["label"] for a in reopened(m)["alters"]]
+    page.keyboard.press("Control+Shift+Z")
+    settle(page)
+    assert "Kim" in [a["label"] for a in reopened(m)["alters"]]
+    page.click(".egomap-undo")
+    settle(page)
+    assert "Kim" not in [a["label"] for a in reopened(m)["alters"]]
+    page.keyboard.press("Control+y")
+    settle(page)
+    assert "Kim" in [a["label"] for a in reopened(m)["alters"]]
+    assert page.locator(".egomap-redo").is_disabled()
+    no_errors(page)
+
+
+def test_xss_label_shows_as_text_and_no_script_runs(page, server, m):
+    m.update("Mum", note=XSS)
+    open_widget(page, server, m)
+    page.locator(".egomap-add-input").fill(XSS)
+    page.locator(".egomap-add-input").press("Enter")
+    settle(page)
+    assert XSS in page.locator(".egomap-label").all_text_contents()
+    assert XSS in [a["label"] for a in reopened(m)["alters"]]
+    marker(page, m.alter(XSS).id).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    assert page.locator(".egomap-details-title").text_content() == XSS
+    marker(page, m.alter("Mum").id).locator(".egomap-body").click()
+    assert page.locator("[data-field=note]").input_value() == XSS
+    page.select_option(".egomap-label-mode", "initials")
+    settle(page)
+    page.wait_for_timeout(200)
+    assert page.locator("img").count() == 0
+    no_errors(page)
+
+
+def test_two_views_of_one_widget_stay_in_sync(page, server, m):
+    open_widget(page, server, m, views=2)
+    mum = m.alter("Mum").id
+    x0, y0 = centre_of(page, mum, view=0)
+    tx, ty = screen_point(page, 200, 0.6, view=0)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(tx, ty, steps=8)
+    page.mouse.up()
+    settle(page)
+    p = m.placement("Mum")
+    ex, ey = screen_point(page, p.angle, p.radius, view=1)
+    x1, y1 = centre_of(page, mum, view=1)
+    assert abs(x1 - ex) < 1.5 and abs(y1 - ey) < 1.5
+    page.locator(".harness-view").nth(1).locator(".egomap-label-mode").select_option("initials")
+    settle(page)
+    assert page.locator(".harness-view").nth(0).locator(".egomap-label").all_text_contents()[0] == "M"
+    no_errors(page)
+
+
+def test_save_error_is_shown_and_the_marker_returns(page, server, m, monkeypatch):
+    import sqlite3
+
+    open_widget(page, server, m)
+    mum = m.alter("Mum").id
+    where = marker(page, mum).get_attribute("transform")
+
+    def readonly(*a, **k):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(m.person._backend, "_apply_sql", readonly)
+    x0, y0 = centre_of(page, mum)
+    tx, ty = screen_point(page, 230, 0.9)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(tx, ty, steps=6)
+    page.mouse.up()
+    settle(page)
+    st = page.locator(".egomap-status")
+    assert st.get_attribute("data-status") == "error"
+    assert st.get_attribute("role") == "alert"
+    assert "not saved" in st.text_content() and "readonly database" in st.text_content()
+    assert marker(page, mum).get_attribute("transform") == where  # back where the store says
+    monkeypatch.undo()
+    assert placement(reopened(m), "Mum")["ring"] == 0
+    no_errors(page)
+
+
+def test_review_mode_on_a_follow_up_map(page, server, m):
+    six = m.person.new_map("6 months", date="2026-07-13", copy_from=m)
+    open_widget(page, server, six)
+    page.click(".egomap-review-btn")
+    settle(page)
+    assert "Mum" in page.locator(".egomap-review-q").text_content()
+    assert "Last time: Inner circle" in page.locator(".egomap-review").text_content()
+    page.click(".egomap-review-keep")
+    settle(page)
+    page.click(".egomap-review-closer")  # Gran: middle -> inner
+    settle(page)
+    page.click(".egomap-review-remove")  # Dr Shah
+    settle(page)
+    assert page.locator(".egomap-review-further").is_disabled()  # Football club is already outermost
+    d = six.to_dict()
+    labels = [a["label"] for a in d["alters"]]
+    assert labels == ["Mum", "Gran", "Football club"]
+    assert placement(d, "Gran")["ring"] == 0 and placement(d, "Gran")["reviewed"]
+    assert placement(d, "Mum")["reviewed"] and not placement(d, "Football club")["reviewed"]
+    page.click(".egomap-review-keep")
+    settle(page)
+    assert page.locator(".egomap-review").is_hidden()
+    assert "Review finished: 2 kept, 1 moved, 1 removed" in page.locator(".egomap-sr-only").text_content()
+    no_errors(page)
+
+
+def test_export_svg_download_is_escaped(page, server, m):
+    m.add_alter(XSS, ring=1, sector="friends")
+    open_widget(page, server, m)
+    with page.expect_download() as dl:
+        page.click(".egomap-export-svg")
+    text = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert dl.value.suggested_filename == "R-017-Baseline.svg"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "<img" not in text
+    assert "egomap-hit" not in text
+    with page.expect_download() as dl:
+        page.click(".egomap-export-png")
+    assert Path(dl.value.path()).read_bytes()[:4] == b"\x89PNG"
+    no_errors(page)
+
+
+def test_read_only_view_has_no_controls_and_ignores_drags(page, server, m):
+    open_widget(page, server, m, read_only=True)
+    assert page.locator(".egomap-add-input").is_hidden()
+    assert page.locator(".egomap-panel").is_hidden()
+    mum = m.alter("Mum").id
+    assert marker(page, mum).get_attribute("tabindex") == "-1"
+    x0, y0 = centre_of(page, mum)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 100, y0 + 100, steps=4)
+    page.mouse.up()
+    x1, y1 = centre_of(page, mum)
+    assert (x1, y1) == (x0, y0)
+    assert page.evaluate("window.model.sent.length") == 0
+    no_errors(page)
+
+
+def test_cleanup_removes_dom_and_listeners(page, server, m):
+    open_widget(page, server, m, views=2)
+    assert page.evaluate("window.model.listenerCount()") > 0
+    assert page.evaluate("harness.unmountAll()") == 0
+    assert page.locator(".egomap-root").count() == 0
+    no_errors(page)

@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 
 __all__ = [
     "VIEW",
+    "VIEW_HEIGHT",
     "MAP_RADIUS",
     "MARKER",
     "VALENCE_STYLE",
@@ -41,8 +42,9 @@ __all__ = [
     "save_png",
 ]
 
-#: Side of the square SVG view box (the map is centred on 0, 0).
-VIEW = 1000
+#: Width and height of the SVG view box (the map is centred on 0, 0).
+VIEW = 1060
+VIEW_HEIGHT = 880
 #: Radius of the map's outer edge in view-box units.
 MAP_RADIUS = 350
 #: Radius of an alter marker in view-box units.
@@ -147,18 +149,18 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
     label_mode : {"names", "initials", "hidden"}
         How alters are labelled.
     size : int
-        Width and height in pixels.
+        Width in pixels (the height follows the view box).
 
     Returns
     -------
     str
     """
-    h = VIEW / 2
+    w, h = VIEW / 2, VIEW_HEIGHT / 2
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-        f'viewBox="{-h} {-h} {VIEW} {VIEW}" font-family="{escape(_FONT, {chr(34): "&quot;"})}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{round(size * VIEW_HEIGHT / VIEW)}" '
+        f'viewBox="{-w} {-h} {VIEW} {VIEW_HEIGHT}" font-family="{escape(_FONT, {chr(34): "&quot;"})}">',
         f"<title>{escape(data['map']['title'])}</title>",
-        f'<rect x="{-h}" y="{-h}" width="{VIEW}" height="{VIEW}" fill="#FFFFFF"/>',
+        f'<rect x="{-w}" y="{-h}" width="{VIEW}" height="{VIEW_HEIGHT}" fill="#FFFFFF"/>',
     ]
     for ring in reversed(data["rings"]):
         out.append(
@@ -241,16 +243,16 @@ def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", 
     label_mode : {"names", "initials", "hidden"}
         How alters are labelled.
     dpi : int
-        Resolution; the figure is 6 inches square.
+        Resolution; the figure is 6 inches wide.
     """
     from matplotlib import patheffects
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle, Polygon
 
-    fig = Figure(figsize=(6, 6), dpi=dpi)
+    fig = Figure(figsize=(6, 6 * VIEW_HEIGHT / VIEW), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
-    h = VIEW / 2
-    ax.set_xlim(-h, h)
+    w, h = VIEW / 2, VIEW_HEIGHT / 2
+    ax.set_xlim(-w, w)
     ax.set_ylim(h, -h)  # y down, as in SVG
     ax.set_aspect("equal")
     ax.axis("off")

@@ -7,7 +7,8 @@
 // returns a cleanup function. User text is only ever set with textContent.
 
 const SVGNS = "http://www.w3.org/2000/svg";
-const VIEW = 1000; // view box side (map centred on 0, 0) -- as egomap/widget/render.py
+const VIEW = 1060; // view box width (map centred on 0, 0) -- as egomap/widget/render.py
+const VIEW_HEIGHT = 880;
 const MAP_RADIUS = 350; // outer edge in view-box units
 const MARKER = 19; // marker radius
 const HIT = 36; // touch target radius (>= 44 px at the usual widget size)
@@ -150,7 +151,7 @@ function render({ model, el }) {
   const canvas = html("div", { class: "egomap-canvas" });
   const svgRoot = svg("svg", {
     class: "egomap-svg",
-    viewBox: `${-VIEW / 2} ${-VIEW / 2} ${VIEW} ${VIEW}`,
+    viewBox: `${-VIEW / 2} ${-VIEW_HEIGHT / 2} ${VIEW} ${VIEW_HEIGHT}`,
     role: "group",
     "font-family": FONT,
   });
@@ -212,7 +213,7 @@ function render({ model, el }) {
   // ---------------------------------------------------------------- drawing
   function drawBackground(d) {
     gBg.replaceChildren();
-    gBg.append(svg("rect", { x: -VIEW / 2, y: -VIEW / 2, width: VIEW, height: VIEW, fill: "#FFFFFF" }));
+    gBg.append(svg("rect", { x: -VIEW / 2, y: -VIEW_HEIGHT / 2, width: VIEW, height: VIEW_HEIGHT, fill: "#FFFFFF" }));
     for (const ring of [...d.rings].reverse()) {
       gBg.append(
         svg("circle", { class: "egomap-ring", cx: 0, cy: 0, r: ring.outer * MAP_RADIUS, fill: RING_FILLS[ring.index % 2], stroke: "#8795A1", "stroke-width": 2 }),
@@ -279,7 +280,6 @@ function render({ model, el }) {
     const glyph = svg("text", { class: "egomap-glyph", x: 0, y: 7, "text-anchor": "middle", "font-size": 20, "font-weight": 700 });
     const n = { g, hit, sel, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
     g.append(hit, sel, label, glyph);
-    listen(g, "pointerdown", (e) => onPointerDown(e, n));
     listen(g, "keydown", (e) => onAlterKey(e, n));
     return n;
   }
@@ -782,8 +782,8 @@ function render({ model, el }) {
     for (const x of clone.querySelectorAll(".egomap-hit, .egomap-selring")) x.remove();
     for (const x of clone.querySelectorAll("[tabindex]")) x.removeAttribute("tabindex");
     clone.setAttribute("xmlns", SVGNS);
-    clone.setAttribute("width", "1000");
-    clone.setAttribute("height", "1000");
+    clone.setAttribute("width", String(VIEW));
+    clone.setAttribute("height", String(VIEW_HEIGHT));
     const t = document.createElementNS(SVGNS, "title");
     t.textContent = lastData ? lastData.map.title : "map";
     clone.insertBefore(t, clone.firstChild);
@@ -811,8 +811,8 @@ function render({ model, el }) {
     const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
     img.onload = () => {
       const c = document.createElement("canvas");
-      c.width = 1600;
-      c.height = 1600;
+      c.width = 2 * VIEW;
+      c.height = 2 * VIEW_HEIGHT;
       const g = c.getContext("2d");
       g.fillStyle = "#FFFFFF";
       g.fillRect(0, 0, c.width, c.height);
@@ -857,6 +857,21 @@ function render({ model, el }) {
   });
   listen(svgBtn, "click", () => download(new Blob([exportSvgText()], { type: "image/svg+xml" }), fileName("svg")));
   listen(pngBtn, "click", exportPng);
+  // Touch targets overlap when people sit close together: a press goes to the
+  // nearest marker within reach, so pressing a marker always picks that one.
+  listen(svgRoot, "pointerdown", (e) => {
+    const [sx, sy] = toSvg(e);
+    let best = null;
+    let bestD = HIT;
+    for (const n of nodes.values()) {
+      const dd = Math.hypot(n.x - sx, n.y - sy);
+      if (dd <= bestD) {
+        best = n;
+        bestD = dd;
+      }
+    }
+    if (best) onPointerDown(e, best);
+  });
   listen(svgRoot, "pointermove", onPointerMove);
   listen(svgRoot, "pointerup", onPointerUp);
   listen(svgRoot, "pointercancel", onPointerCancel);

@@ -53,18 +53,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "harness"))
 
 import egomap as em  # noqa: E402
+from conftest import CHROMIUM  # noqa: E402  (the test fixtures' Chromium and flags)
+from conftest import CHROMIUM_ARGS as ARGS  # noqa: E402
 from egomap.widget import MapWidget, snapshot  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 N_ALTERS, N_TIES = 150, 300
 
 

@@ -170,4 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run the imported module's main, so that plug-ins register with the same module
+    from egomap.cli import main as _main
+
+    sys.exit(_main())

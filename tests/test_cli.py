@@ -49,4 +49,5 @@ def test_lab_dry_run_uses_the_store_and_notebooks(tmp_path, capsys):
 
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "egomap.cli", "--help"], capture_output=True, text=True, check=True)
-    assert "lab" in out.stdout and "demo" in out.stdout and "info" in out.stdout
+    for cmd in ("lab", "demo", "info", "export", "import"):
+        assert cmd in out.stdout

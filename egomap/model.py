@@ -684,10 +684,12 @@ class Map:
         with self._backend.begin(self):
             pass
 
-    def _cell_count(self, ring: int, sector: str, exclude: str | None = None) -> int:
-        return sum(
-            1 for aid, p in self._state.placements.items() if p.ring == ring and p.sector == sector and aid != exclude
-        )
+    def _cell_spots(self, ring: int, sector: str, exclude: str | None = None) -> list[tuple[float, float]]:
+        return [
+            (p.angle, p.radius)
+            for aid, p in self._state.placements.items()
+            if p.ring == ring and p.sector == sector and aid != exclude
+        ]
 
     def _position(
         self,
@@ -738,7 +740,7 @@ class Map:
                 frac = min(max((current.radius - lo) / (hi - lo), 0.05), 0.95)
                 nlo, nhi = rings.band(rr)
                 return {"ring": rr, "radius": round(nlo + frac * (nhi - nlo), 6)}
-        a, r = _schemes.spread_position(rr, ss, rings, sectors, self._cell_count(rr, ss, exclude))
+        a, r = _schemes.spread_position(rr, ss, rings, sectors, taken=self._cell_spots(rr, ss, exclude))
         return {"ring": rr, "sector": ss, "angle": a, "radius": r}
 
     # ------------------------------------------------------------------ alters
@@ -1327,7 +1329,7 @@ class Person:
                 if not same_geometry:
                     ring = min(p.ring, len(rs) - 1)
                     sec = p.sector if p.sector in ss._index else ss.sector_at(p.angle)
-                    ang, rad = _schemes.spread_position(ring, sec, rs, ss, m._cell_count(ring, sec))
+                    ang, rad = _schemes.spread_position(ring, sec, rs, ss, taken=m._cell_spots(ring, sec))
                     p = replace(p, ring=ring, sector=sec, angle=ang, radius=rad)
                 m._state.placements[aid] = p
             m._state.ties = dict(src.ties)

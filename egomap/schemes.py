@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -366,22 +367,70 @@ def _van_der_corput(n: int) -> float:
     return q
 
 
-def spread_position(
-    ring: int, sector: str, rings: RingScheme, sectors: SectorScheme, slot: int = 0
-) -> tuple[float, float]:
-    """A position inside ``(ring, sector)`` for the ``slot``-th alter placed there.
-
-    Successive slots are spread over the cell so that markers do not sit on
-    top of each other. Always inside the cell, so ``locate`` gives back
-    ``(ring, sector)``.
-    """
+@functools.lru_cache(maxsize=512)
+def _candidates(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[tuple[float, float], ...]:
+    """Well-spread spots in a cell, ordered so that each is far from those before it."""
     lo, hi = rings.band(ring)
     a0, a1 = sectors.span(sector)
-    frac = _van_der_corput(slot)
-    margin = min(6.0, (a1 - a0) / 8)
-    angle = a0 + margin + frac * (a1 - a0 - 2 * margin)
-    shift = (-0.22, 0.22, 0.0)[slot % 3] if slot else 0.0
-    radius = (lo + hi) / 2 + shift * (hi - lo)
+    margin = min(5.0, (a1 - a0) / 10)
+    span = a1 - a0 - 2 * margin
+    rows = [0.5, 0.2, 0.8] if hi - lo > 0.12 else [0.5]
+    spots = []
+    for fr in rows:
+        r = lo + fr * (hi - lo)
+        n = max(2, int(r * math.radians(span) / 0.11))
+        for i in range(n):
+            spots.append(((a0 + margin + (i + 0.5) * span / n) % 360.0, r))
+    xy = [to_xy(a, r) for a, r in spots]
+    mid = min(range(len(spots)), key=lambda i: (abs(spots[i][1] - (lo + hi) / 2), abs(spots[i][0] - (a0 + a1) / 2)))
+    order = [mid]
+    best = [math.dist(xy[mid], p) for p in xy]
+    while len(order) < len(spots):
+        nxt = max((i for i in range(len(spots)) if i not in order), key=lambda i: (round(best[i], 9), -i))
+        order.append(nxt)
+        best = [min(b, math.dist(xy[nxt], p)) for b, p in zip(best, xy)]
+    return tuple((round(spots[i][0], 6), round(spots[i][1], 6)) for i in order)
+
+
+def spread_position(
+    ring: int,
+    sector: str,
+    rings: RingScheme,
+    sectors: SectorScheme,
+    slot: int = 0,
+    taken: Iterable[tuple[float, float]] | None = None,
+) -> tuple[float, float]:
+    """A position inside ``(ring, sector)`` that keeps markers apart.
+
+    With ``taken`` (the ``(angle, radius)`` of alters already in the cell), the
+    free spot farthest from all of them; otherwise the ``slot``-th of a fixed,
+    well-spread sequence of spots. Always inside the cell, so ``locate`` gives
+    back ``(ring, sector)``.
+
+    Examples
+    --------
+    >>> from egomap.schemes import ring_scheme, sector_scheme, spread_position, locate
+    >>> rings, sectors = ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants")
+    >>> first = spread_position(1, "friends", rings, sectors)
+    >>> second = spread_position(1, "friends", rings, sectors, taken=[first])
+    >>> first != second and locate(*second, rings, sectors) == (1, "friends")
+    True
+    """
+    spots = _candidates(rings.check(ring), sectors.check(sector), rings, sectors)
+    if taken is not None:
+        pts = [to_xy(a, r) for a, r in taken]
+        if not pts:
+            return spots[0]
+        return max(spots, key=lambda s: min(math.dist(to_xy(*s), p) for p in pts))
+    if slot < len(spots):
+        return spots[slot]
+    # more alters than spots: fill in between, still inside the cell
+    lo, hi = rings.band(ring)
+    a0, a1 = sectors.span(sector)
+    margin = min(5.0, (a1 - a0) / 10)
+    k = slot - len(spots)
+    angle = a0 + margin + _van_der_corput(k) * (a1 - a0 - 2 * margin)
+    radius = lo + (0.15 + 0.7 * _van_der_corput(k // 2 + 7)) * (hi - lo)
     return round(angle % 360.0, 6), round(radius, 6)
 
 

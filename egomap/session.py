@@ -120,6 +120,16 @@ class SessionPanel(w.VBox):
         self.picture_step = w.HBox([self.save_picture, self.download])
         for part in (self.map_step, self.goal_step, self.picture_step):
             part.layout.display = "none"
+        for part, name in (
+            (self.person_id, "person-id"),
+            (self.open_person, "open-person"),
+            (self.map_label, "map-label"),
+            (self.open_map, "open-map"),
+            (self.goal_text, "goal-text"),
+            (self.add_goal, "add-goal"),
+            (self.save_picture, "save-picture"),
+        ):
+            part.add_class(f"egomap-session-{name}")
         super().__init__(
             [
                 w.HBox([self.person_id, self.open_person]),

@@ -128,6 +128,11 @@ def start_lab(root_dir: str | os.PathLike, *, timeout: float = 90.0, env: dict[s
     (cfg / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
     )
+    # render every cell (JupyterLab 4 otherwise leaves cells outside the viewport out of the page)
+    settings = home / "settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     full_env = {
         **os.environ,
@@ -135,6 +140,8 @@ def start_lab(root_dir: str | os.PathLike, *, timeout: float = 90.0, env: dict[s
         "JUPYTER_DATA_DIR": str(data),
         "JUPYTER_RUNTIME_DIR": str(runtime),
         "JUPYTER_PLATFORM_DIRS": "1",
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "PYTHONWARNINGS": "ignore",
         **(env or {}),
     }

@@ -30,8 +30,10 @@ def test_builtin_schemes_shipped():
     assert len(sc.sector_scheme("four_quadrants")) == 4
     assert len(sc.sector_scheme("none")) == 1
     assert sc.sector_scheme("social_network_map").family_keys == {"household", "family"}
-    for s in list(sc.RING_SCHEMES.values()):
-        assert all(r.prompt for r in s.rings), s.name
+    for name in ("kahn_antonucci", "circles_of_support"):
+        assert all(r.prompt for r in sc.ring_scheme(name).rings), name
+    for name in ("social_network_map", "four_quadrants", "none"):
+        assert all(s.prompt for s in sc.sector_scheme(name).sectors), name
 
 
 def test_drop_anywhere_in_band_lands_in_that_ring():
@@ -78,15 +80,28 @@ def test_xy_round_trip_and_orientation():
         assert math.isclose(a, a2) and math.isclose(r, r2)
 
 
+def test_spread_keeps_markers_apart_and_fills_free_spots():
+    r, s = sc.ring_scheme("kahn_antonucci"), sc.sector_scheme("social_network_map")
+    taken: list[tuple[float, float]] = []
+    for _ in range(5):
+        taken.append(sc.spread_position(1, "services", r, s, taken=taken))
+    pts = [sc.to_xy(a, rad) for a, rad in taken]
+    gaps = [((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 for i, (x1, y1) in enumerate(pts) for (x2, y2) in pts[i + 1 :]]
+    assert min(gaps) > 0.08  # about 28 px apart on a 350 px map, more than a marker
+    # a spot freed by someone leaving is used again
+    free = taken.pop(2)
+    assert sc.spread_position(1, "services", r, s, taken=taken) == free
+
+
 def test_user_defined_scheme_round_trips_and_registers():
-    rings = em.RingScheme("two", [em.Ring("close", "Who is close?"), em.Ring("far")])
+    rings = em.RingScheme("two_test", [em.Ring("close", "Who is close?"), em.Ring("far")])
     assert em.RingScheme.from_dict(rings.to_dict()) == rings
     sectors = em.SectorScheme("home_away", [em.Sector("home", "Home", is_family=True), em.Sector("away", "Away")])
     assert em.SectorScheme.from_dict(sectors.to_dict()) == sectors
     em.register_scheme(rings, replace=True)
-    assert em.ring_scheme("two") is rings
+    assert em.ring_scheme("two_test") is rings
     with pytest.raises(em.ValidationError, match="already exists"):
-        em.register_scheme(em.RingScheme("two", [em.Ring("x")]))
+        em.register_scheme(em.RingScheme("two_test", [em.Ring("x")]))
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,14 @@ class EgoFigure(Figure):
         with mpl.rc_context(SAVE_RC):
             super().savefig(*args, **kwargs)
 
+    def _repr_png_(self) -> bytes:
+        """Show the figure in a notebook, with or without ``%matplotlib inline``."""
+        import io
+
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+        return buf.getvalue()
+
 
 def _new_figure(figsize: tuple[float, float]) -> EgoFigure:
     fig = EgoFigure(figsize=figsize, dpi=100, layout="constrained")

@@ -1,6 +1,7 @@
 """The ``egomap`` command.
 
 ``egomap lab``   open JupyterLab on the notebooks, using the store;
+``egomap app``   the session notebook as a web app without code (Voila);
 ``egomap demo``  write the demo case and a small synthetic cohort into the store;
 ``egomap info``  say where the store is and how much it holds.
 
@@ -60,6 +61,25 @@ def _cmd_lab(args: argparse.Namespace) -> int:
         return 0
     if shutil.which("jupyter") is None and not _has_module("jupyterlab"):
         print("egomap: JupyterLab is not installed; run: pip install -e .", file=sys.stderr)
+        return 1
+    return subprocess.call(cmd, env=env)
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from egomap.store import default_store_path
+
+    env = dict(os.environ)
+    store = Path(args.store).expanduser().resolve() if args.store else default_store_path()
+    env["EGOMAP_STORE"] = str(store)
+    nb = notebooks_dir() / "01_session.ipynb"
+    print(f"egomap: store {store}")
+    print(f"egomap: starting the session app ({nb.name}, no code shown)")
+    cmd = [sys.executable, "-m", "voila", str(nb), f"--port={args.port}", *args.voila_args]
+    if args.dry_run:
+        print(" ".join(cmd))
+        return 0
+    if not _has_module("voila"):
+        print("egomap: Voila is not installed; run: pip install -e .", file=sys.stderr)
         return 1
     return subprocess.call(cmd, env=env)
 
@@ -127,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
     p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab")
     p = sub.add_parser(
+        "app",
+        help="open the session notebook as an app without code (Voila)",
+        description="Open the co-drawing session as a web app without code cells (Voila).",
+    )
+    _store_arg(p)
+    p.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
+    p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    p.add_argument("voila_args", nargs=argparse.REMAINDER, help="further arguments for voila")
+    p = sub.add_parser(
         "demo",
         help="write the demo case and a synthetic cohort into the store",
         description="Write the fictional demo case and a small synthetic cohort into the store.",
@@ -156,7 +185,7 @@ def _load_plugins() -> None:
             raise
 
 
-_COMMANDS.update({"lab": _cmd_lab, "demo": _cmd_demo, "info": _cmd_info})
+_COMMANDS.update({"lab": _cmd_lab, "app": _cmd_app, "demo": _cmd_demo, "info": _cmd_info})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from egomap.cli import main, notebooks_dir
 
 
 def test_help_for_each_command(capsys):
-    for cmd in ([], ["lab"], ["demo"], ["info"]):
+    for cmd in ([], ["lab"], ["app"], ["demo"], ["info"], ["export"], ["import"]):
         with pytest.raises(SystemExit) as e:
             main([*cmd, "--help"])
         assert e.value.code == 0
@@ -51,3 +51,9 @@ def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "egomap.cli", "--help"], capture_output=True, text=True, check=True)
     for cmd in ("lab", "demo", "info", "export", "import"):
         assert cmd in out.stdout
+
+
+def test_app_dry_run_serves_the_session_notebook(tmp_path, capsys):
+    assert main(["app", "--store", str(tmp_path / "s.sqlite"), "--port", "8999", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "-m voila" in out and "01_session.ipynb" in out and "--port=8999" in out

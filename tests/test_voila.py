@@ -1,0 +1,84 @@
+"""The session notebook as a Voilà app (no code shown), in headless Chromium.
+
+Voilà starts a new kernel for every page load, so readiness is checked on its TCP port, not a page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import egomap as em
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "voila exited early"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"voila did not listen on port {port}")
+
+
+def test_session_app_in_voila(tmp_path, page):
+    shutil.copy(ROOT / "notebooks" / "01_session.ipynb", tmp_path)
+    store = tmp_path / "app.sqlite"
+    port = _free_port()
+    env = {**os.environ, "EGOMAP_STORE": str(store), "JUPYTER_PLATFORM_DIRS": "1", "PYTHONWARNINGS": "ignore"}
+    log = open(tmp_path / "voila.log", "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            str(tmp_path / "01_session.ipynb"),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_port(port, proc)
+        page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
+        page.wait_for_selector(".egomap-session", timeout=90_000)
+        assert "SessionPanel(store)" not in page.locator("body").inner_text()  # no code shown
+        page.locator(".egomap-session-person-id input").fill("R-300")
+        page.locator(".egomap-session-open-person").click()
+        page.locator(".egomap-session-open-map").click()
+        page.wait_for_selector(".egomap-root")
+        box = page.locator(".egomap-add-input")
+        box.fill("<img src=x onerror=alert(1)>")
+        box.press("Enter")
+        page.wait_for_selector(".egomap-alter")
+        page.wait_for_selector(".egomap-status-saved")
+        assert "<img src=x onerror=alert(1)>" in page.locator(".egomap-alter").first.text_content()
+        assert page.locator("img[src=x]").count() == 0
+        assert page.errors == [] and page.dialogs == []  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+    with em.open_store(store) as s:
+        assert [a.label for a in s.person("R-300").map("Baseline").alters] == ["<img src=x onerror=alert(1)>"]

@@ -91,7 +91,10 @@ def test_egogram_contains_rings_sectors_alters_ties_legend(demo):
     fig = em.viz.egogram(m)
     ax = fig.axes[0]
     assert len(gid(fig, "ring")) == 3
-    assert sorted(t.get_text() for t in gid(fig, "sector-label")) == sorted(m.sectors.label(k) for k in m.sectors.keys)
+    # sector labels are wrapped at the space nearest the middle, as in the widget
+    sector_texts = [t.get_text() for t in gid(fig, "sector-label")]
+    assert sorted(t.replace("\n", " ") for t in sector_texts) == sorted(m.sectors.label(k) for k in m.sectors.keys)
+    assert "Services and\nprofessionals" in sector_texts
     assert sorted(t.get_text() for t in gid(fig, "alter-label")) == sorted(a.label for a in m.alters)
     assert marker_points(ax) == len(m)
     assert gid(fig, "ego-label")[0].get_text() == "Jamie"
@@ -99,11 +102,100 @@ def test_egogram_contains_rings_sectors_alters_ties_legend(demo):
     assert len(ties[0].get_segments()) == len(m.ties)
     spokes = sum(len(c.get_segments()) for c in ax.collections if (c.get_gid() or "").startswith("spokes-"))
     assert spokes == len(m)
+    # the legend is the key shared with the widget and the change view
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["Person", "Professional", "Supportive", "Mixed"]
-    # professionals are squares; the kind of marker is in the collection's gid grouping
-    shapes = {c.get_paths()[0].vertices.shape[0] for c in ax.collections if (c.get_gid() or "").startswith("alters")}
-    assert len(shapes) == 2
+    assert legend == [e["label"] for e in style.KEY]
+    assert legend[:6] == ["Person", "Group", "Organisation", "Online", "Pet", "Professional (double outline)"]
+    assert legend[6:9] == ["Supportive (+, solid)", "Mixed (~, dashed)", "Stressful (!, dotted)"]
+    # professionals keep their kind's shape and get a second outline: one per professional
+    pros = [a for a in m.alters if a.is_professional]
+    assert len(pros) == 3 and marker_points(ax, "professional") == len(pros)
+    # valence by fill colour AND glyph: one glyph per alter with a valence, + for supportive, ~ for mixed
+    glyphs = sorted(t.get_text() for t in gid(fig, "glyph"))
+    pl = m.placements
+    assert glyphs == sorted(style.VALENCE[style.valence_key(pl[a.id].valence)]["glyph"] for a in m.alters)
+    assert {"+", "~"} <= set(glyphs)
+
+
+def test_egogram_markers_shape_by_kind_and_valence_by_colour_and_dash():
+    m = em.Person("R-32").new_map("Kinds")
+    m.add_alter("A", 0, "friends", kind="person", valence="supportive")
+    m.add_alter("B", 1, "clubs_groups", kind="group", valence="mixed")
+    m.add_alter("C", 2, "services", kind="organisation", is_professional=True, valence="stressful")
+    m.add_alter("D", 1, "friends", kind="online")
+    m.add_alter("E", 0, "household", kind="pet", valence="supportive")
+    ax = em.viz.egogram(m).axes[0]
+    bodies = [c for c in ax.collections if (c.get_gid() or "").startswith("alters")]
+    # five kinds, five different shapes (number of path vertices differs: circle, hexagon, square, diamond, triangle
+    # are told apart by their paths)
+    assert len({tuple(map(tuple, c.get_paths()[0].vertices.round(3))) for c in bodies}) == 5
+    colours = {tuple(c.get_facecolor()[0][:3].round(3)) for c in bodies}
+    from matplotlib.colors import to_rgb
+
+    for v in ("supportive", "mixed", "stressful", "unknown"):
+        assert tuple(round(x, 3) for x in to_rgb(style.VALENCE[v]["color"])) in colours
+    dashed = [c for c in bodies if c.get_linestyle()[0][1] is not None]
+    assert len(dashed) == 3  # mixed, stressful and not recorded outlines are dashed; supportive is solid
+    # the organisation that is professional is still a square, with a second (outer) square
+    prof = [c for c in ax.collections if c.get_gid() == "professional"]
+    assert len(prof) == 1 and len(prof[0].get_offsets()) == 1
+    assert (
+        prof[0].get_paths()[0].vertices.shape
+        == next(
+            c
+            for c in bodies
+            if tuple(c.get_facecolor()[0][:3].round(3)) == tuple(round(x, 3) for x in to_rgb("#D55E00"))
+        )
+        .get_paths()[0]
+        .vertices.shape
+    )
+
+
+def test_labels_of_close_markers_do_not_overlap():
+    m = em.Person("R-33").new_map("Crowded")
+    # five people crowded together in one cell, their markers almost touching
+    for name, angle, radius in [
+        ("Tom", 240, 0.6),
+        ("Priya", 248, 0.62),
+        ("Dr Okafor", 256, 0.6),
+        ("Mum", 244, 0.68),
+        ("Leah", 252, 0.7),
+    ]:
+        a = m.add_alter(name, 1, "friends")
+        m.move(a, angle=angle, radius=radius)
+    fig = em.viz.egogram(m, legend=False)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in gid(fig, "alter-label")]
+    assert len(boxes) == 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    # the widget's SVG export places them apart as well (the same step, estimated widths)
+    import xml.etree.ElementTree as ET
+
+    from egomap.widget import MapWidget
+
+    tree = ET.fromstring(MapWidget(m).to_svg())
+    ns = "{http://www.w3.org/2000/svg}"
+    spots = {
+        (t.get("x"), t.get("y"))
+        for t in tree.iter(f"{ns}text")
+        if t.text in {"Tom", "Priya", "Dr Okafor", "Mum", "Leah"}
+    }
+    assert len(spots) == 5
+
+
+def test_place_labels_is_deterministic_and_avoids_markers():
+    pts = [(0.0, 0.0), (0.0, 10.0), (5.0, 5.0)]
+    sizes = [(30.0, 8.0)] * 3
+    first = style.place_labels(pts, sizes, 4, 1)
+    assert first == style.place_labels(pts, sizes, 4, 1)
+    boxes = [(x - w / 2, y - h / 2, x + w / 2, y + h / 2) for (x, y), (w, h) in zip(first, sizes)]
+    markers = [(x - 4, y - 4, x + 4, y + 4) for x, y in pts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :] + markers:
+            assert style._overlap(a, b) == 0
+    assert style.place_labels([(0, 0)], [(0, 0)], 4, 1) == [(0.0, 5.0)]  # no label: nothing to place
 
 
 def test_egogram_label_modes(demo):
@@ -242,7 +334,10 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     twelve = {n["l"]: n for n in data["views"][2]["nodes"]}
     assert twelve["Tom"]["s"] == "lost" and twelve["Ben"]["s"] == "gained" and twelve["Dad"]["s"] == "retained"
     assert twelve["Marcus"]["m"] == "inward" and twelve["Priya"]["m"] == "outward" and "m" not in twelve["Dad"]
-    assert twelve["Priya"]["k"] == "professional" and twelve["Dad"]["v"] == "supportive"
+    assert twelve["Priya"]["k"] == "person" and twelve["Priya"]["p"] == 1 and "p" not in twelve["Dad"]
+    assert twelve["Dad"]["v"] == "supportive"
+    # label places: relative to the node, below it unless that would overlap
+    assert all(n["ly"] > 0 or n["ly"] < 0 or n["lx"] != 0 for n in data["views"][2]["nodes"])
     assert "Gone since 6 months" in twelve["Tom"]["t"]
     assert "physics: false" in own_part(page) and "fixed: true" in own_part(page)
     # node keys are short and deterministic, not the random alter ids

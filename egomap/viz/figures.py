@@ -20,14 +20,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib as mpl
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Rectangle
+from matplotlib.patches import Circle, Polygon, Rectangle
+from matplotlib.path import Path
+from matplotlib.text import Text
 
 from egomap import schemes as _schemes
 from egomap.change import compare, ring_state_labels
@@ -79,110 +84,131 @@ def _text(ax: Axes, x: float, y: float, s: str, **kw: Any):
 
 
 # --------------------------------------------------------------------------- drawing one map
+#
+# Everything is drawn in map units (the outer ring has radius 1, y up) and
+# every size comes from egomap.viz.style.SIZE, converted to points with the
+# axes' scale, so that a figure looks like the widget at any size.
 
 
-def _draw_background(ax: Axes, m: Map, ego_label: str, fontscale: float) -> None:
-    rings = m.rings
-    for i in reversed(range(len(rings))):
-        ax.add_patch(
-            Circle(
-                (0, 0),
-                rings.band(i)[1],
-                facecolor=_style.RING["fills"][i % 2],
-                edgecolor=_style.RING["line"],
-                lw=0.8,
-                zorder=0,
-                gid="ring",
-            )
-        )
-    for i, r in enumerate(rings.rings):
-        lo, hi = rings.band(i)
-        _text(
-            ax,
-            0.012,
-            (lo + hi) / 2,
-            r.label,
-            fontsize=6.5 * fontscale,
-            color=_style.RING["text"],
-            style="italic",
-            va="center",
-            ha="left",
-            zorder=0.5,
-            gid="ring-label",
-        )
-    sectors = m.sectors
-    if len(sectors) > 1:
-        segs = []
-        for k in sectors.keys:
-            a0 = sectors.span(k)[0]
-            segs.append([_schemes.to_xy(a0, _schemes.CENTRE_RADIUS), _schemes.to_xy(a0, 1.0)])
-            mid = sectors.mid(k)
-            x, y = _schemes.to_xy(mid, 1.07)
-            ha = "center" if abs(x) < 0.25 else ("left" if x > 0 else "right")
-            va = "center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top")
-            _text(
-                ax,
+@dataclass
+class Mark:
+    """One alter as drawn: position in map units (y up) and the look."""
+
+    key: str
+    x: float
+    y: float
+    kind: str
+    professional: bool
+    valence: str  # key into style.VALENCE
+    label: str = ""
+    status: str = "retained"  # key into style.STATUS
+    spoke: bool = True
+
+
+@dataclass
+class Scene:
+    """The background of one map: rings, sectors and the person's label."""
+
+    centre: float
+    rings: list[tuple[float, str]]  # (outer radius, label), innermost first
+    sectors: list[tuple[float, float, str]] = field(default_factory=list)  # (start angle, mid angle, label)
+    ego: str = ""
+
+
+def scene_of(m: Map, ego_label: str) -> Scene:
+    """The background of map ``m``."""
+    rings, sectors = m.rings, m.sectors
+    secs = [(sectors.span(k)[0], sectors.mid(k), sectors.label(k)) for k in sectors.keys] if len(sectors) > 1 else []
+    return Scene(
+        _schemes.CENTRE_RADIUS, [(rings.band(i)[1], r.label) for i, r in enumerate(rings.rings)], secs, ego_label
+    )
+
+
+def points_per_unit(ax: Axes) -> float:
+    """Points per map unit in ``ax`` (runs the figure's layout engine first)."""
+    fig = ax.figure
+    engine = fig.get_layout_engine()  # type: ignore[union-attr]
+    if engine is not None:
+        engine.execute(fig)  # type: ignore[arg-type]
+    pos = ax.get_position()
+    w_in = pos.width * fig.get_figwidth()  # type: ignore[union-attr]
+    h_in = pos.height * fig.get_figheight()  # type: ignore[union-attr]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return 72.0 * min(w_in / abs(x1 - x0), h_in / abs(y1 - y0))
+
+
+def marker_path(kind: str) -> Path:
+    """The marker outline for ``kind`` as a matplotlib path (radius 1, y up)."""
+    pts = _style.marker_points(kind)
+    if not pts:
+        return Path.unit_circle()
+    return Path([(x, -y) for x, y in pts] + [(0.0, 0.0)], closed=True)
+
+
+def _extent(kind: str) -> float:
+    pts = _style.marker_points(kind)
+    return max(max(abs(x), abs(y)) for x, y in pts) if pts else 1.0
+
+
+def _lw(dash: Sequence[float]) -> Any:
+    return (0, tuple(dash)) if dash else "solid"
+
+
+def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
+    """Marks for the items of a frame (moves marked with ▲/▼ after the label)."""
+    out = []
+    for it in items:
+        label = _style.display_label(it.alter.label, label_mode)
+        if it.shift and label_mode != "hidden":
+            label += " " + _style.MOVED["inward" if it.shift < 0 else "outward"]["symbol"]
+        x, y = _schemes.to_xy(it.angle, it.radius)
+        out.append(
+            Mark(
+                it.alter.id,
                 x,
                 y,
-                sectors.label(k),
-                fontsize=_style.FONT["sector"] * fontscale,
-                color=_style.RING["text"],
-                ha=ha,
-                va=va,
-                gid="sector-label",
-                wrap=False,
+                _style.marker_key(it.alter.kind),
+                it.alter.is_professional,
+                _style.valence_key(it.placement.valence),
+                label,
+                "retained" if it.status == "present" else it.status,
+                it.status != "lost",
             )
-        ax.add_collection(
-            LineCollection(segs, colors=_style.RING["sector_line"], linewidths=0.8, zorder=0.4, gid="sector-lines")
         )
-    ax.add_patch(
-        Circle(
-            (0, 0),
-            _schemes.CENTRE_RADIUS,
-            facecolor=_style.EGO["fill"],
-            edgecolor=_style.EGO["line"],
-            lw=1.4,
-            zorder=3,
-            gid="ego",
-        )
-    )
-    _text(
-        ax,
-        0,
-        0,
-        ego_label,
-        fontsize=_style.FONT["label"] * fontscale * 1.1,
-        fontweight="bold",
-        ha="center",
-        va="center",
-        zorder=3.1,
-        color=_style.EGO["text"],
-        gid="ego-label",
-    )
-    lim = 1.32
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
+    return out
+
+
+def setup_axes(ax: Axes, lim: tuple[float, float] = (1.51, 1.26)) -> None:
+    """Map-unit limits (centre at 0, 0; by default the widget's view box), equal aspect, no axes."""
+    ax.set_xlim(-lim[0], lim[0])
+    ax.set_ylim(-lim[1], lim[1])
     ax.set_aspect("equal")
     ax.set_axis_off()
 
 
-def _draw_items(
+def draw_map(
     ax: Axes,
-    items: Sequence[Item],
-    ties: Sequence[tuple[str, str, str]],
-    label_mode: str,
+    scene: Scene,
+    marks: Sequence[Mark],
+    ties: Sequence[tuple[str, str, str]] = (),
     *,
-    spokes: bool,
-    show_ties: bool,
-    fontscale: float,
-    size: float,
+    spokes: bool = True,
+    show_ties: bool = True,
 ) -> None:
-    xy = {it.alter.id: _schemes.to_xy(it.angle, it.radius) for it in items}
+    """Draw one map (background, lines, markers, labels) into ``ax``, sized for its current scale."""
+    S = _style.SIZE
+    u = points_per_unit(ax)
+
+    def fs(key: str, floor: float = 4.0) -> float:
+        return max(S[key] * u, floor)
+
+    _draw_background(ax, scene, u, fs)
+    xy = {mk.key: (mk.x, mk.y) for mk in marks}
     if show_ties and ties:
-        for status, color, ls, alpha, lw in (
-            ("present", _style.TIE["color"], "solid", _style.TIE["opacity"], _style.TIE["width"]),
-            ("formed", _style.STATUS["gained"]["color"], "solid", 0.85, 1.4),
-            ("dissolved", _style.STATUS["lost"]["color"], (0, (3, 3)), 0.6, 1.0),
+        for status, color, dash, alpha, width in (
+            ("present", _style.TIE["color"], (), _style.TIE["opacity"], 1.0),
+            ("formed", _style.STATUS["gained"]["color"], (), 0.85, 1.6),
+            ("dissolved", _style.STATUS["lost"]["color"], (2.0, 2.0), 0.6, 1.2),
         ):
             segs = [[xy[a], xy[b]] for a, b, s in ties if s == status and a in xy and b in xy]
             if segs:
@@ -190,8 +216,8 @@ def _draw_items(
                     LineCollection(
                         segs,
                         colors=color,
-                        linestyles=[ls],
-                        linewidths=lw,
+                        linestyles=[_lw(dash)],
+                        linewidths=S["tie"] * u * width,
                         alpha=alpha,
                         zorder=1.5,
                         gid=f"ties-{status}",
@@ -201,124 +227,282 @@ def _draw_items(
         for vk in _style.VALENCE_ORDER:
             v = _style.VALENCE[vk]
             segs = []
-            for it in items:
-                if it.status == "lost" or _style.valence_key(it.placement.valence) != vk:
+            for mk in marks:
+                if not mk.spoke or mk.valence != vk:
                     continue
-                x, y = xy[it.alter.id]
-                d = math.hypot(x, y) or 1.0
-                c = _schemes.CENTRE_RADIUS / d
-                segs.append([(x * c, y * c), (x, y)])
+                d = math.hypot(mk.x, mk.y) or 1.0
+                c = scene.centre / d
+                segs.append([(mk.x * c, mk.y * c), (mk.x, mk.y)])
             if segs:
                 ax.add_collection(
                     LineCollection(
                         segs,
-                        colors=v["color"],
-                        linestyles=[v["linestyle"]],
-                        linewidths=1.0,
-                        alpha=0.75,
+                        colors=v["line"],
+                        linestyles=[_lw(v["dash"])],
+                        linewidths=S["spoke"] * u,
+                        alpha=_style.SPOKE["opacity"],
                         zorder=1,
                         gid=f"spokes-{vk}",
                     )
                 )
-    groups: dict[tuple[str, str, str], list[Item]] = {}
-    for it in items:
-        key = (
-            _style.marker_key(it.alter.kind, it.alter.is_professional),
-            _style.valence_key(it.placement.valence),
-            "retained" if it.status == "present" else it.status,
-        )
-        groups.setdefault(key, []).append(it)
-    for (mk, vk, st), its in groups.items():
+    radius = S["marker"] * u  # marker radius in points
+    groups: dict[tuple[str, str, str, bool], list[Mark]] = {}
+    for mk in marks:
+        groups.setdefault((mk.kind, mk.valence, mk.status, mk.professional), []).append(mk)
+    for (kind, vk, st, prof), mks in groups.items():
         s = _style.STATUS[st]
+        v = _style.VALENCE[vk]
+        size = (2 * _extent(kind) * radius) ** 2
+        xs, ys = [mk.x for mk in mks], [mk.y for mk in mks]
+        z = 4 if st != "lost" else 3.5
+        if prof:
+            ax.scatter(
+                xs,
+                ys,
+                s=size * _style.PROFESSIONAL["scale"] ** 2,
+                marker=marker_path(kind),
+                facecolors="#FFFFFF",
+                edgecolors=_style.PROFESSIONAL["color"],
+                linewidths=S["professional_outline"] * u,
+                alpha=s["opacity"],
+                zorder=z - 0.05,
+                gid="professional",
+            )
         ax.scatter(
-            [xy[it.alter.id][0] for it in its],
-            [xy[it.alter.id][1] for it in its],
-            s=size * (1.6 if mk == "pet" else 1.0),
-            marker=_style.MARKERS[mk]["mpl"],
-            c=_style.VALENCE[vk]["color"],
+            xs,
+            ys,
+            s=size,
+            marker=marker_path(kind),
+            c=v["color"],
             edgecolors=s["color"],
-            linewidths=s["width"] * 0.8,
-            linestyles="--" if s["dash"] else "solid",
-            alpha=max(s["opacity"], 0.35),
-            zorder=4 if st != "lost" else 3.5,
+            linewidths=S["outline"] * u * s["width"],
+            linestyles=[_lw(s["dash"] or v["dash"])],
+            alpha=s["opacity"],
+            zorder=z,
             gid=f"alters-{st}",
         )
-    if label_mode == "hidden":
+        if v["glyph"]:
+            for mk in mks:
+                _text(
+                    ax,
+                    mk.x,
+                    mk.y,
+                    v["glyph"],
+                    fontsize=fs("glyph_font"),
+                    fontweight="bold",
+                    color=v["text"],
+                    alpha=s["opacity"],
+                    ha="center",
+                    va="center_baseline",
+                    zorder=z + 0.01,
+                    gid="glyph",
+                )
+    _draw_labels(ax, scene, marks, u, fs("label_font", _style.FONT["min_label"]))
+
+
+def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
+    S, R = _style.SIZE, _style.RING
+    for i in reversed(range(len(scene.rings))):
+        ax.add_patch(
+            Circle(
+                (0, 0),
+                scene.rings[i][0],
+                facecolor=R["fills"][i % 2],
+                edgecolor=R["line"],
+                lw=S["ring_line"] * u,
+                zorder=0,
+                gid="ring",
+            )
+        )
+    inner = scene.centre
+    for outer, label in scene.rings:
+        _text(
+            ax,
+            0.017,
+            (inner + outer) / 2,
+            label,
+            fontsize=fs("ring_font"),
+            color=R["ring_text"],
+            style="italic",
+            va="center",
+            ha="left",
+            zorder=0.5,
+            gid="ring-label",
+        )
+        inner = outer
+    if scene.sectors:
+        segs = []
+        for start, mid, label in scene.sectors:
+            segs.append([_schemes.to_xy(start, scene.centre), _schemes.to_xy(start, 1.0)])
+            x, y = _schemes.to_xy(mid, 1.08)
+            ha = "center" if abs(x) < 0.12 else ("left" if x > 0 else "right")
+            _text(
+                ax,
+                x,
+                y,
+                "\n".join(_style.wrap(label)),
+                fontsize=fs("sector_font"),
+                fontweight="bold",
+                color=R["text"],
+                ha=ha,
+                ma=ha,
+                va="center",
+                linespacing=1.1,
+                gid="sector-label",
+            )
+        ax.add_collection(
+            LineCollection(
+                segs,
+                colors=R["sector_line"],
+                linestyles=[_lw(R["sector_dash"])],
+                linewidths=S["sector_line"] * u,
+                zorder=0.4,
+                gid="sector-lines",
+            )
+        )
+    ax.add_patch(
+        Circle(
+            (0, 0), scene.centre, facecolor=_style.EGO["fill"], edgecolor=_style.EGO["line"], lw=0, zorder=3, gid="ego"
+        )
+    )
+    _text(
+        ax,
+        0,
+        0,
+        scene.ego,
+        fontsize=fs("ego_font"),
+        fontweight="bold",
+        ha="center",
+        va="center",
+        zorder=3.1,
+        color=_style.EGO["text"],
+        gid="ego-label",
+    )
+
+
+def _draw_labels(ax: Axes, scene: Scene, marks: Sequence[Mark], u: float, size: float) -> None:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    shown = [mk for mk in marks if mk.label]
+    if not shown:
         return
-    for it in items:
-        label = _style.display_label(it.alter.label, label_mode)
-        if it.shift:
-            label += " " + _style.MOVED["inward" if it.shift < 0 else "outward"]["symbol"]
-        if not label:
-            continue
-        x, y = xy[it.alter.id]
+    prop = FontProperties(size=size, weight="bold")
+    t2p = TextToPath()
+    sizes = []
+    for mk in shown:
+        w = t2p.get_text_width_height_descent(mk.label, prop, ismath=False)[0]
+        sizes.append((w / u + 0.01, size * 1.1 / u))
+    c = scene.centre
+    centres = _style.place_labels(
+        [(mk.x, -mk.y) for mk in shown],
+        sizes,
+        _style.SIZE["marker"] * 1.05,
+        _style.SIZE["label_gap"],
+        obstacles=[(-c * 0.8, -c * 0.8, c * 0.8, c * 0.8)],
+    )
+    # a light box rather than a stroked halo: path effects would turn SVG text into paths
+    halo = {"boxstyle": "round,pad=0.12", "facecolor": _style.LABEL["halo"], "edgecolor": "none", "alpha": 0.78}
+    for mk, (x, y) in zip(shown, centres):
         _text(
             ax,
             x,
-            y - 0.04,
-            label,
-            fontsize=_style.FONT["label"] * fontscale,
-            color=_style.GREY if it.status == "lost" else "#222222",
+            -y,
+            mk.label,
+            fontsize=size,
+            fontweight=_style.LABEL["weight"],
+            color=_style.LABEL["faded"] if mk.status == "lost" else _style.LABEL["color"],
             ha="center",
-            va="top",
+            va="center",
             zorder=5,
+            bbox=halo,
             gid="alter-label",
         )
 
 
-def _legend_handles(items: Sequence[Item], with_status: bool) -> list:
-    kinds = {_style.marker_key(it.alter.kind, it.alter.is_professional) for it in items}
-    vals = {_style.valence_key(it.placement.valence) for it in items if it.status != "lost"}
-    handles: list = []
-    for k in _style.MARKER_ORDER:
-        if k in kinds:
-            mk = _style.MARKERS[k]
-            handles.append(
+class _KeyEntry(Artist):
+    """A legend handle standing for one entry of :data:`egomap.viz.style.KEY` (or a change status)."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__()
+        self.entry = entry
+        self.set_label(entry["label"])
+
+
+class _KeyHandler(HandlerBase):
+    """Draws a key entry: marker with its glyph and double outline, line to the person, or a tie."""
+
+    def legend_artist(self, legend: Any, orig_handle: Any, fontsize: float, handlebox: Any) -> Artist:
+        e = orig_handle.entry
+        x0, y0 = -handlebox.xdescent, -handlebox.ydescent
+        w, h = handlebox.width, handlebox.height
+        cx, cy = x0 + w * 0.62, y0 + h / 2
+        tr = handlebox.get_transform()
+        if e.get("tie"):
+            line = Line2D([x0, x0 + w], [cy, cy], color=_style.TIE["color"], lw=1.6, alpha=0.8, transform=tr)
+            handlebox.add_artist(line)
+            return line
+        v = _style.VALENCE[e["valence"] or "unknown"]
+        s = _style.STATUS[e.get("status", "retained")]
+        r = fontsize * 0.62
+        if e.get("spoke"):
+            handlebox.add_artist(
                 Line2D(
-                    [],
-                    [],
-                    ls="none",
-                    marker=mk["mpl"],
-                    markersize=8,
-                    markerfacecolor="#DDDDDD",
-                    markeredgecolor="#333333",
-                    label=mk["label"],
+                    [x0, cx],
+                    [cy, cy],
+                    color=v["line"],
+                    lw=1.6,
+                    linestyle=_lw(v["dash"]),
+                    alpha=min(1.0, _style.SPOKE["opacity"] + 0.3),
+                    transform=tr,
                 )
             )
-    for k in _style.VALENCE_ORDER:
-        if k in vals:
-            v = _style.VALENCE[k]
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=v["color"],
-                    ls=v["linestyle"],
-                    lw=2,
-                    marker="o",
-                    markersize=6,
-                    markerfacecolor=v["color"],
-                    markeredgecolor=v["color"],
-                    label=v["label"],
+        pts = _style.marker_points(e["kind"])
+
+        def patch(k: float, **kw: Any) -> Artist:
+            if not pts:
+                return Circle((cx, cy), r * k, transform=tr, **kw)
+            return Polygon([(cx + x * r * k, cy - y * r * k) for x, y in pts], closed=True, transform=tr, **kw)
+
+        if e.get("professional"):
+            handlebox.add_artist(
+                patch(_style.PROFESSIONAL["scale"], facecolor="#FFFFFF", edgecolor=_style.PROFESSIONAL["color"], lw=0.9)
+            )
+        body = patch(
+            1.0,
+            facecolor=v["color"] if e["valence"] else "#FFFFFF",
+            edgecolor=s["color"],
+            lw=1.1 * s["width"],
+            linestyle=_lw(s["dash"] or (v["dash"] if e["valence"] else ())),
+            alpha=s["opacity"],
+        )
+        handlebox.add_artist(body)
+        if e["valence"] and v["glyph"]:
+            handlebox.add_artist(
+                Text(
+                    cx,
+                    cy,
+                    v["glyph"],
+                    fontsize=fontsize * 0.95,
+                    fontweight="bold",
+                    color=v["text"],
+                    ha="center",
+                    va="center_baseline",
+                    transform=tr,
                 )
             )
-    if with_status:
+        return body
+
+
+def _legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
+    handles: list = [_KeyEntry(e) for e in _style.KEY]
+    if with_status and items is not None:
         statuses = {it.status for it in items}
         for k in ("retained", "gained", "lost"):
             if k in statuses:
-                s = _style.STATUS[k]
                 handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        ls="none",
-                        marker="o",
-                        markersize=8,
-                        markerfacecolor=_style.VALENCE["supportive"]["color"],
-                        markeredgecolor=s["color"],
-                        markeredgewidth=s["width"] * 0.8,
-                        alpha=max(s["opacity"], 0.35),
-                        label=s["label"],
+                    _KeyEntry(
+                        {"label": _style.STATUS[k]["label"], "kind": "person", "valence": "supportive", "status": k}
                     )
                 )
         for k in ("inward", "outward"):
@@ -336,6 +520,9 @@ def _legend_handles(items: Sequence[Item], with_status: bool) -> list:
                     )
                 )
     return handles
+
+
+_HANDLER_MAP = {_KeyEntry: _KeyHandler()}
 
 
 def _ego_label(person: Person, mode: str) -> str:
@@ -365,10 +552,13 @@ def egogram(
 ) -> Figure:
     """The concentric-circle map as a publication-quality figure.
 
-    The person is at the centre; rings and sectors are drawn and labelled;
-    each alter is a marker whose shape shows the kind of alter (squares are
-    professionals), whose fill colour and line to the person show valence
-    (colour and line style), with ties between alters as thin grey lines.
+    The same look as the widget (:mod:`egomap.viz.style`): the person is a
+    dark disc at the centre; rings and sectors are drawn and labelled; each
+    alter is a marker whose shape shows the kind of alter (professionals
+    have a double outline), whose fill colour, outline dash and glyph
+    (+ ~ !) show valence, as do the colour and dash of the line to the
+    person; ties between alters are grey lines. Labels of close markers are
+    moved apart so that they do not overlap.
 
     Parameters
     ----------
@@ -406,23 +596,28 @@ def egogram(
     else:
         fig = ax.figure  # type: ignore[assignment]
     fr = frames([m])[0]
-    _draw_background(ax, m, _ego_label(m.person, mode), 1.0)
-    _draw_items(ax, fr.items, fr.ties, mode, spokes=spokes, show_ties=ties, fontscale=1.0, size=70)
+    setup_axes(ax)
     ax.set_title(
         f"{m.person.id}: {_map_title(m)}" if title is None else title,
         fontsize=_style.FONT["title"],
         parse_math=False,
     )
-    if legend and fr.items:
+    if legend:
         ax.legend(
             handles=_legend_handles(fr.items, False),
+            handler_map=_HANDLER_MAP,
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
             frameon=False,
-            fontsize=8,
-            title="Kind and valence",
-            title_fontsize=9,
+            fontsize=_style.FONT["legend"],
+            handlelength=2.8,
+            handleheight=1.6,
+            title="Key",
+            title_fontsize=_style.FONT["legend"] + 1,
         )
+    draw_map(
+        ax, scene_of(m, _ego_label(m.person, mode)), frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties
+    )
     return fig
 
 
@@ -440,7 +635,7 @@ def small_multiples(
     """One panel per time point, with stable positions and changes marked.
 
     Alters keep their angle from one panel to the next while they stay in a
-    sector. New alters (since the previous panel) have a thick blue outline;
+    sector. The markers look as in :func:`egogram`. New alters (since the previous panel) have a thick blue outline;
     alters who have gone are drawn as faded ghosts with a dashed outline where
     they were; ▲/▼ mark moves closer or further out.
 
@@ -479,8 +674,7 @@ def small_multiples(
     all_items: list[Item] = []
     frs: list[Frame] = frames(maps, stable)
     for ax, fr in zip(axes, frs):
-        _draw_background(ax, fr.map, ego, 0.8)
-        _draw_items(ax, fr.items, fr.ties, mode, spokes=spokes, show_ties=ties, fontscale=0.8, size=38)
+        setup_axes(ax)
         ax.set_title(_map_title(fr.map), fontsize=_style.FONT["title"], parse_math=False)
         all_items.extend(fr.items)
     for ax in axes[k:]:
@@ -488,7 +682,18 @@ def small_multiples(
     fig.suptitle(f"{maps[0].person.id}: network across {k} time point(s)", fontsize=12, parse_math=False)
     if legend and all_items:
         handles = _legend_handles(all_items, True)
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 7), frameon=False, fontsize=8)
+        fig.legend(
+            handles=handles,
+            handler_map=_HANDLER_MAP,
+            loc="outside lower center",
+            ncols=min(len(handles), 6),
+            frameon=False,
+            fontsize=_style.FONT["legend"],
+            handlelength=2.8,
+            handleheight=1.6,
+        )
+    for ax, fr in zip(axes, frs):
+        draw_map(ax, scene_of(fr.map, ego), frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties)
     return fig
 
 

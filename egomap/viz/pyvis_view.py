@@ -129,14 +129,35 @@ def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[
         "l": _style.display_label(a.label, mode),
         "x": round(x * SCALE, 1),
         "y": round(-y * SCALE, 1),
-        "k": _style.marker_key(a.kind, a.is_professional),
+        "k": _style.marker_key(a.kind),
         "v": _style.valence_key(p.valence),
         "s": "retained" if item.status == "present" else item.status,
         "t": _title(item, m, mode, prev_label, maps),
     }
+    if a.is_professional:
+        node["p"] = 1
     if item.shift:
         node["m"] = "inward" if item.shift < 0 else "outward"
     return node
+
+
+def _place_labels(nodes: list[dict], centre: float) -> None:
+    """Give each node ``lx``/``ly``: its label's centre relative to the node, so labels do not overlap."""
+    font = _style.SIZE["label_font"] * SCALE
+    labels = []
+    for n in nodes:
+        text = n["l"] + (("  " if n["l"] else "") + _style.MOVED[n["m"]]["symbol"] if "m" in n else "")
+        labels.append((_style.text_width(text, font), font * 1.1) if text else (0.0, 0.0))
+    c = centre * SCALE * 0.8
+    centres = _style.place_labels(
+        [(n["x"], n["y"]) for n in nodes],
+        labels,
+        _style.SIZE["marker"] * SCALE * 1.05,
+        _style.SIZE["label_gap"] * SCALE,
+        obstacles=[(-c, -c, c, c)],
+    )
+    for n, (cx, cy) in zip(nodes, centres):
+        n["lx"], n["ly"] = round(cx - n["x"], 1), round(cy - n["y"], 1)
 
 
 def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption: str, keys: dict[str, str]) -> dict:
@@ -144,12 +165,14 @@ def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption
     counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
     moved = sum(1 for it in frame.items if it.shift)
     on_map = sum(1 for it in frame.items if it.status != "lost")
+    nodes = [_node(it, m, mode, frame.previous, maps, keys[it.alter.id]) for it in frame.items]
+    _place_labels(nodes, _schemes.CENTRE_RADIUS)
     return {
         "label": frame.label,
         "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
         "ego": ego,
         "geometry": _geometry(m),
-        "nodes": [_node(it, m, mode, frame.previous, maps, keys[it.alter.id]) for it in frame.items],
+        "nodes": nodes,
         "edges": [[keys[a], keys[b], _TIE_CODES[s]] for a, b, s in frame.ties],
     }
 
@@ -163,7 +186,10 @@ def _geometry(m: Map) -> dict:
         "centre": _schemes.CENTRE_RADIUS,
         "rings": [rings.band(i)[1] for i in range(len(rings))],
         "ring_labels": [r.label for r in rings.rings],
-        "sectors": [{"start": m.sectors.span(k)[0], "label": m.sectors.label(k)} for k in m.sectors.keys]
+        "sectors": [
+            {"start": m.sectors.span(k)[0], "mid": m.sectors.mid(k), "label": _style.wrap(m.sectors.label(k))}
+            for k in m.sectors.keys
+        ]
         if len(m.sectors) > 1
         else [],
     }
@@ -181,7 +207,7 @@ html,body{margin:0;padding:0;background:#fff;color:#222;font-family:DejaVu Sans,
 .em-steps button:focus-visible{outline:3px solid #E69F00;outline-offset:1px}
 .em-main{display:flex;flex-wrap:nowrap}
 #em-net{flex:1 1 auto;height:%(height)dpx;min-width:300px;border-top:1px solid #e5e5e5}
-.em-legend{flex:0 0 190px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}
+.em-legend{flex:0 0 235px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}
 .em-legend h2{font-size:12px;margin:8px 0 2px 0;font-weight:600}
 .em-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}
 #em-caption{margin:4px 10px 6px 10px;font-size:13px;color:#444;min-height:1.2em}
@@ -194,13 +220,69 @@ _JS = r"""
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("em-data").textContent);
-  var S = DATA.scale, STYLE = DATA.style;
+  var S = DATA.scale, STYLE = DATA.style, SZ = STYLE.size;
+  var FONT = "DejaVu Sans, Arial, sans-serif";
+  var R = SZ.marker * S;  // marker radius in canvas units; every size is a fraction of the map radius
+  function px(key) { return SZ[key] * S; }
+  function dash(pattern, width) { return pattern.map(function (d) { return d * width; }); }
+  var raw = {};  // node id -> the node's data in the current view
+  function shapePath(ctx, kind, x, y, r) {
+    var pts = (STYLE.markers[kind] || STYLE.markers.person).points;
+    ctx.beginPath();
+    if (!pts.length) { ctx.arc(x, y, r, 0, 2 * Math.PI); return; }
+    ctx.moveTo(x + pts[0][0] * r, y + pts[0][1] * r);
+    for (var i = 1; i < pts.length; i++) ctx.lineTo(x + pts[i][0] * r, y + pts[i][1] * r);
+    ctx.closePath();
+  }
+  // markers drawn as in the widget and the figures: fill, outline dash and glyph by valence,
+  // shape by kind, a second outline for professionals, outline colour and width by change status
+  function drawMarker(a) {
+    var ctx = a.ctx, n = raw[a.id], x = a.x, y = a.y;
+    if (!n) return {};
+    var v = STYLE.valence[n.v], st = STYLE.status[n.s], ow = px("outline") * st.width;
+    return {
+      drawNode: function () {
+        ctx.save();
+        ctx.globalAlpha = st.opacity;
+        if (n.p) {
+          shapePath(ctx, n.k, x, y, R * STYLE.professional.scale);
+          ctx.fillStyle = "#FFFFFF"; ctx.fill();
+          ctx.lineWidth = px("professional_outline"); ctx.strokeStyle = STYLE.professional.color; ctx.stroke();
+        }
+        shapePath(ctx, n.k, x, y, R);
+        ctx.fillStyle = v.color; ctx.fill();
+        ctx.setLineDash(dash(st.dash.length ? st.dash : v.dash, ow));
+        ctx.lineWidth = (a.state.hover || a.state.selected) ? ow + 2 : ow;
+        ctx.strokeStyle = (a.state.hover || a.state.selected) ? "#000000" : st.color;
+        ctx.stroke();
+        ctx.setLineDash([]);
+        if (v.glyph) {
+          ctx.fillStyle = v.text; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+          ctx.font = "bold " + px("glyph_font").toFixed(1) + "px " + FONT;
+          ctx.fillText(v.glyph, x, y + px("glyph_font") * 0.05);
+        }
+        ctx.restore();
+      },
+      drawExternalLabel: function () {
+        if (!a.label) return;
+        var f = Math.max(px("label_font"), 9);
+        ctx.font = "bold " + f.toFixed(1) + "px " + FONT;
+        ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineJoin = "round";
+        ctx.globalAlpha = n.s === "lost" ? 0.8 : 1;
+        ctx.lineWidth = px("label_halo"); ctx.strokeStyle = STYLE.label.halo;
+        ctx.strokeText(a.label, x + n.lx, y + n.ly);
+        ctx.fillStyle = n.s === "lost" ? STYLE.label.faded : STYLE.label.color;
+        ctx.fillText(a.label, x + n.lx, y + n.ly);
+      },
+      nodeDimensions: {width: 2 * R, height: 2 * R}
+    };
+  }
   var nodes = new vis.DataSet([]), edges = new vis.DataSet([]);
   var container = document.getElementById("em-net");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, {
     physics: false, autoResize: true,
     interaction: {hover: true, tooltipDelay: 120, dragNodes: false, zoomView: true, dragView: true},
-    nodes: {fixed: true, font: {face: "DejaVu Sans, Arial, sans-serif"}},
+    nodes: {fixed: true, shape: "custom", ctxRenderer: drawMarker, font: {face: FONT}},
     edges: {smooth: false, selectionWidth: 1}
   });
   var current = 0, view = DATA.views[0];
@@ -211,32 +293,32 @@ _JS = r"""
     return el;
   }
   function visNode(n) {
-    var st = STYLE.status[n.s], fill = STYLE.valence[n.v].color, lost = n.s === "lost";
+    var st = STYLE.status[n.s], v = STYLE.valence[n.v];
     var label = n.l + (n.m ? (n.l ? " " : "") + STYLE.moved[n.m].symbol : "");
+    raw[n.i] = n;
     return {
-      id: n.i, label: label, x: n.x, y: n.y, shape: STYLE.markers[n.k].vis, size: n.k === "pet" ? 12 : 9,
-      color: {background: fill, border: st.color,
-              highlight: {background: fill, border: "#000000"}, hover: {background: fill, border: "#000000"}},
-      borderWidth: st.width, borderWidthSelected: st.width + 1,
-      shapeProperties: {borderDashes: st.dash.length ? st.dash : false}, opacity: st.opacity,
-      font: {color: lost ? STYLE.grey : "#222222", size: 12}, title: textTitle(n.t)
+      id: n.i, label: label, x: n.x, y: n.y, shape: "custom", size: R,
+      borderWidth: px("outline") * st.width,
+      shapeProperties: {borderDashes: st.dash.length ? dash(st.dash, 1) : (v.dash.length ? dash(v.dash, 1) : false)},
+      opacity: st.opacity, title: textTitle(n.t)
     };
   }
   var TIES = [
-    {color: {color: STYLE.tie.color, opacity: STYLE.tie.opacity}, width: 1.2},
-    {color: {color: STYLE.status.gained.color, opacity: 0.9}, width: 2},
-    {color: {color: STYLE.status.lost.color, opacity: 0.5}, width: 1.2, dashes: [4, 4]}
+    {color: {color: STYLE.tie.color, opacity: STYLE.tie.opacity}, width: px("tie")},
+    {color: {color: STYLE.status.gained.color, opacity: 0.9}, width: px("tie") * 1.6},
+    {color: {color: STYLE.status.lost.color, opacity: 0.6}, width: px("tie") * 1.2, dashes: [4, 4]}
   ];
   function visEdge(e) {
     return Object.assign({id: e[0] + "|" + e[1], from: e[0], to: e[1]}, TIES[e[2]]);
   }
   function fitView() {
     var w = container.clientWidth || 600, h = container.clientHeight || 600;
-    network.moveTo({position: {x: 0, y: 0}, scale: Math.min(w, h) / (2 * S * 1.24), animation: false});
+    network.moveTo({position: {x: 0, y: 0}, scale: Math.min(w / (2 * S * 1.52), h / (2 * S * 1.27)), animation: false});
   }
   function show(i) {
     current = (i + DATA.views.length) % DATA.views.length;
     view = DATA.views[current];
+    raw = {};
     nodes.clear(); edges.clear();
     nodes.add(view.nodes.map(visNode));
     edges.add(view.edges.map(visEdge));
@@ -247,42 +329,59 @@ _JS = r"""
     document.getElementById("em-caption").textContent = view.caption;
     network.redraw();
   }
+  function xy(angle, radius) {
+    var t = angle * Math.PI / 180;
+    return [Math.sin(t) * radius * S, -Math.cos(t) * radius * S];
+  }
   network.on("beforeDrawing", function (ctx) {
-    var g = view.geometry, i, r;
+    var g = view.geometry, RS = STYLE.ring, i, r, p, q;
     ctx.save();
     for (i = g.rings.length - 1; i >= 0; i--) {
       ctx.beginPath(); ctx.arc(0, 0, g.rings[i] * S, 0, 2 * Math.PI);
-      ctx.fillStyle = STYLE.ring.fills[i % 2]; ctx.fill();
-      ctx.lineWidth = 1.2; ctx.strokeStyle = STYLE.ring.line; ctx.stroke();
+      ctx.fillStyle = RS.fills[i % 2]; ctx.fill();
+      ctx.lineWidth = px("ring_line"); ctx.strokeStyle = RS.line; ctx.stroke();
     }
-    ctx.strokeStyle = STYLE.ring.sector_line; ctx.lineWidth = 1;
-    ctx.font = "13px DejaVu Sans, Arial, sans-serif"; ctx.fillStyle = STYLE.ring.text;
-    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.strokeStyle = RS.sector_line; ctx.lineWidth = px("sector_line");
+    ctx.setLineDash(dash(RS.sector_dash, px("sector_line")));
     for (i = 0; i < g.sectors.length; i++) {
-      var a = g.sectors[i].start * Math.PI / 180;
-      ctx.beginPath();
-      ctx.moveTo(Math.sin(a) * g.centre * S, -Math.cos(a) * g.centre * S);
-      ctx.lineTo(Math.sin(a) * S, -Math.cos(a) * S); ctx.stroke();
-      var next = (i + 1 < g.sectors.length ? g.sectors[i + 1].start : 360) * Math.PI / 180;
-      var mid = (a + next) / 2;
-      ctx.fillText(g.sectors[i].label, Math.sin(mid) * S * 1.13, -Math.cos(mid) * S * 1.09);
+      p = xy(g.sectors[i].start, g.centre); q = xy(g.sectors[i].start, 1);
+      ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(q[0], q[1]); ctx.stroke();
     }
-    ctx.font = "10px DejaVu Sans, Arial, sans-serif"; ctx.textAlign = "left";
+    ctx.setLineDash([]);
+    var sf = px("sector_font");
+    ctx.font = "bold " + sf.toFixed(1) + "px " + FONT; ctx.fillStyle = RS.text; ctx.textBaseline = "middle";
+    for (i = 0; i < g.sectors.length; i++) {
+      var sec = g.sectors[i];
+      p = xy(sec.mid, 1.08);
+      ctx.textAlign = Math.abs(p[0]) < 0.12 * S ? "center" : (p[0] > 0 ? "left" : "right");
+      for (var k = 0; k < sec.label.length; k++) {
+        ctx.fillText(sec.label[k], p[0], p[1] + (k - (sec.label.length - 1) / 2) * 1.1 * sf);
+      }
+    }
+    ctx.font = "italic " + px("ring_font").toFixed(1) + "px " + FONT; ctx.textAlign = "left"; ctx.fillStyle = RS.ring_text;
     for (i = 0; i < g.rings.length; i++) {
       r = ((i ? g.rings[i - 1] : g.centre) + g.rings[i]) / 2;
-      ctx.fillText(g.ring_labels[i], 4, -r * S);
+      ctx.fillText(g.ring_labels[i], 0.017 * S, -r * S);
     }
+    ctx.lineWidth = px("spoke");
     view.nodes.forEach(function (n) {
       if (n.s === "lost") return;
       var d = Math.sqrt(n.x * n.x + n.y * n.y) || 1, v = STYLE.valence[n.v];
-      ctx.beginPath(); ctx.setLineDash(v.dash);
+      ctx.beginPath(); ctx.setLineDash(dash(v.dash, px("spoke")));
       ctx.moveTo(n.x / d * g.centre * S, n.y / d * g.centre * S); ctx.lineTo(n.x, n.y);
-      ctx.strokeStyle = v.color; ctx.globalAlpha = 0.55; ctx.lineWidth = 1.3; ctx.stroke();
+      ctx.strokeStyle = v.line; ctx.globalAlpha = STYLE.spoke.opacity; ctx.stroke();
     });
     ctx.setLineDash([]); ctx.globalAlpha = 1;
+    ctx.restore();
+  });
+  network.on("afterDrawing", function (ctx) {
+    // the person's disc over the lines' ends, as in the widget
+    var g = view.geometry;
+    ctx.save();
     ctx.beginPath(); ctx.arc(0, 0, g.centre * S, 0, 2 * Math.PI);
-    ctx.fillStyle = STYLE.ego.fill; ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = STYLE.ego.line; ctx.stroke();
-    ctx.fillStyle = STYLE.ego.text; ctx.textAlign = "center"; ctx.font = "bold 13px DejaVu Sans, Arial, sans-serif";
+    ctx.fillStyle = STYLE.ego.fill; ctx.fill();
+    ctx.fillStyle = STYLE.ego.text; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.font = "bold " + px("ego_font").toFixed(1) + "px " + FONT;
     ctx.fillText(view.ego, 0, 0);
     ctx.restore();
   });
@@ -318,56 +417,83 @@ _JS = r"""
 """
 
 
-def _swatch_line(color: str, dash: list) -> str:
-    d = f' stroke-dasharray="{" ".join(str(x) for x in dash)}"' if dash else ""
+def _swatch_line(color: str, dash: list, width: float = 2.5, opacity: float = 1.0) -> str:
+    d = f' stroke-dasharray="{" ".join(str(x) for x in _style.dash_pattern(dash, width))}"' if dash else ""
     return (
-        f'<svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" '
-        f'stroke="{color}" stroke-width="2.5"{d}/></svg>'
+        f'<svg width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" y2="5" '
+        f'stroke="{color}" stroke-opacity="{opacity}" stroke-width="{width}"{d}/></svg>'
     )
 
 
-_SHAPES = {
-    "dot": '<circle cx="8" cy="8" r="5.5" {a}/>',
-    "square": '<rect x="2.5" y="2.5" width="11" height="11" {a}/>',
-    "triangle": '<polygon points="8,1.5 14.5,13.5 1.5,13.5" {a}/>',
-    "diamond": '<polygon points="8,1 15,8 8,15 1,8" {a}/>',
-    "hexagon": '<polygon points="4,2 12,2 15,8 12,14 4,14 1,8" {a}/>',
-    "star": '<polygon points="8,1 10,6 15,6 11,9.5 12.5,15 8,11.5 3.5,15 5,9.5 1,6 6,6" {a}/>',
-}
+def _shape(kind: str, cx: float, cy: float, r: float, attrs: str) -> str:
+    pts = _style.marker_points(kind, r)
+    if not pts:
+        return f'<circle cx="{cx}" cy="{cy}" r="{r:.2f}" {attrs}/>'
+    return f'<polygon points="{" ".join(f"{cx + x:.2f},{cy + y:.2f}" for x, y in pts)}" {attrs}/>'
 
 
-def _swatch_shape(shape: str, fill: str, stroke: str, width: float, dash: list, opacity: float = 1.0) -> str:
-    d = f' stroke-dasharray="{" ".join(str(x) for x in dash)}"' if dash else ""
-    a = f'fill="{fill}" fill-opacity="{opacity}" stroke="{stroke}" stroke-width="{width}"{d}'
-    return f'<svg width="16" height="16" aria-hidden="true">{_SHAPES[shape].format(a=a)}</svg>'
+def _swatch(entry: dict[str, Any], status: str = "retained") -> str:
+    """A key entry drawn as in the view: line to the person, double outline, marker, glyph."""
+    if entry.get("tie"):
+        return _swatch_line(_style.TIE["color"], [], 2.5, 0.8)
+    v = _style.VALENCE[entry["valence"] or "unknown"]
+    st = _style.STATUS[status]
+    r, cx, cy, ow = 6.0, 23.0, 10.0, 1.3 * st["width"]
+    parts = ["<svg width='34' height='20' aria-hidden='true'>"]
+    if entry.get("spoke"):
+        d = _style.dash_pattern(v["dash"], 2)
+        dash = f' stroke-dasharray="{" ".join(str(x) for x in d)}"' if d else ""
+        parts.append(f'<line x1="0" y1="{cy}" x2="{cx}" y2="{cy}" stroke="{v["line"]}" stroke-width="2"{dash}/>')
+    if entry.get("professional"):
+        parts.append(
+            _shape(
+                entry["kind"],
+                cx,
+                cy,
+                r * _style.PROFESSIONAL["scale"],
+                f'fill="#FFFFFF" stroke="{_style.PROFESSIONAL["color"]}" stroke-width="1"',
+            )
+        )
+    pattern = st["dash"] or (v["dash"] if entry["valence"] else [])
+    d = _style.dash_pattern(pattern, ow)
+    dash = f' stroke-dasharray="{" ".join(str(x) for x in d)}"' if d else ""
+    fill = v["color"] if entry["valence"] else "#FFFFFF"
+    parts.append(
+        _shape(
+            entry["kind"],
+            cx,
+            cy,
+            r,
+            f'fill="{fill}" fill-opacity="{st["opacity"]}" stroke="{st["color"]}" stroke-width="{ow}"{dash}',
+        )
+    )
+    if entry["valence"] and v["glyph"]:
+        parts.append(
+            f'<text x="{cx}" y="{cy + 3.5}" text-anchor="middle" font-size="10" font-weight="700" '
+            f'fill="{v["text"]}">{html.escape(v["glyph"])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=1)
 def _legend() -> str:
-    """Static legend (style data only: no user text)."""
+    """Static legend (style data only: no user text): the key shared with the widget and figures."""
     esc = html.escape
-    parts = ["<h2>Valence (line to the person)</h2>"]
-    for k in _style.VALENCE_ORDER:
-        v = _style.VALENCE[k]
-        parts.append(f"<div>{_swatch_line(v['color'], v['dash'])}{esc(v['label'])}</div>")
-    parts.append("<h2>Kind</h2>")
-    for k in _style.MARKER_ORDER:
-        mk = _style.MARKERS[k]
-        parts.append(f"<div>{_swatch_shape(mk['vis'], '#dddddd', '#333333', 1.2, [])}{esc(mk['label'])}</div>")
+    parts = ["<h2>Key</h2>"]
+    for e in _style.KEY:
+        parts.append(f"<div>{_swatch(e)}{esc(e['label'])}</div>")
     parts.append("<h2>Since the previous map</h2>")
     for k in ("retained", "gained", "lost"):
         s = _style.STATUS[k]
-        parts.append(
-            f"<div>{_swatch_shape('dot', _style.VALENCE['supportive']['color'], s['color'], s['width'], s['dash'], s['opacity'])}"
-            f"{esc(s['label'])}</div>"
-        )
+        entry = {"kind": "person", "valence": "supportive", "professional": False}
+        parts.append(f"<div>{_swatch(entry, k)}{esc(s['label'])}</div>")
     for k in ("inward", "outward"):
         mv = _style.MOVED[k]
-        parts.append(f"<div><span style='width:16px;text-align:center'>{mv['symbol']}</span>{esc(mv['label'])}</div>")
+        parts.append(f"<div><span style='width:34px;text-align:center'>{mv['symbol']}</span>{esc(mv['label'])}</div>")
     parts.append("<h2>Ties between alters</h2>")
-    parts.append(f"<div>{_swatch_line(_style.TIE['color'], [])}Tie</div>")
     parts.append(f"<div>{_swatch_line(_style.STATUS['gained']['color'], [])}New tie</div>")
-    parts.append(f"<div>{_swatch_line(_style.STATUS['lost']['color'], [4, 4])}Tie gone</div>")
+    parts.append(f"<div>{_swatch_line(_style.STATUS['lost']['color'], [2, 2])}Tie gone</div>")
     return "".join(parts)
 
 

@@ -1,30 +1,38 @@
-"""The look shared by every egomap picture: colours, line styles and marker shapes.
+"""The look shared by every egomap picture: colours, sizes, line styles, marker shapes, the key.
 
 Everything here is plain data (strings, numbers, lists, dicts) so that the
-widget (JavaScript/CSS), the pyvis change view and the matplotlib figures can
-all use the same look. Colours come from the Okabe-Ito palette, which stays
-distinguishable for people with colour-vision deficiencies; no meaning is
-carried by colour alone:
+widget (JavaScript, which receives :func:`as_dict` in its snapshot), the
+pyvis change view and the matplotlib figures draw the same picture. Sizes
+are fractions of the map radius (the outer edge of the circles is 1), so
+each renderer multiplies them by its own scale. Colours come from the
+Okabe-Ito palette, which stays distinguishable for people with colour-vision
+deficiencies, and no meaning is carried by colour alone:
 
-* **valence** (supportive, mixed, stressful, not recorded) by colour *and*
-  line style of the line from the person to the alter;
-* **kind** of alter (and professionals) by marker shape;
-* **change status** (still there, new, gone) by outline width and dash as
-  well as colour; moved alters get an arrow mark (closer / further out).
+* **valence** (supportive, mixed, stressful, not recorded): the marker's
+  fill colour, its outline dash (solid, dashed, dotted, dash-dot) and a
+  glyph inside it (``+``, ``~``, ``!``); the line from the person to the
+  alter has the same colour and dash;
+* **kind** of alter by marker shape (person circle, group hexagon,
+  organisation square, online diamond, pet triangle); **professionals**
+  get a second, outer outline, so the shape still shows their kind;
+* **change status** (still there, new, gone) by outline colour *and* width
+  *and* dash; moved alters get an arrow mark (closer / further out).
 
 Examples
 --------
 >>> from egomap.viz.style import VALENCE, marker_key, initials
->>> VALENCE["stressful"]["color"], VALENCE["stressful"]["linestyle"]
-('#D55E00', 'dotted')
->>> marker_key("person", True), marker_key("group", False)
-('professional', 'group')
+>>> VALENCE["stressful"]["color"], VALENCE["stressful"]["linestyle"], VALENCE["stressful"]["glyph"]
+('#D55E00', 'dotted', '!')
+>>> marker_key("person", True), marker_key("group", False), marker_key("robot")
+('person', 'group', 'person')
 >>> initials("Dr Okafor")
 'DO'
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -34,18 +42,28 @@ __all__ = [
     "VALENCE_ORDER",
     "MARKERS",
     "MARKER_ORDER",
+    "PROFESSIONAL",
+    "SIZE",
     "STATUS",
     "MOVED",
     "RING",
     "TIE",
+    "SPOKE",
     "EGO",
+    "LABEL",
     "FONT",
+    "KEY",
     "LABEL_MODES",
     "marker_key",
     "valence_key",
+    "marker_points",
+    "dash_pattern",
     "initials",
     "display_label",
     "check_label_mode",
+    "text_width",
+    "wrap",
+    "place_labels",
     "as_dict",
 ]
 
@@ -61,40 +79,118 @@ OKABE_ITO: dict[str, str] = {
     "reddish_purple": "#CC79A7",
 }
 
-#: Neutral grey for "not recorded" and background lines.
+#: Neutral grey for background lines and faded text.
 GREY = "#8C8C8C"
+_INK = "#1F2933"  # dark text and outlines
 
-#: Valence: colour and line style (``dash`` is an SVG/canvas dash array in px,
-#: ``linestyle`` a matplotlib name). Key ``"unknown"`` is used for no valence.
+#: Valence: marker fill ``color`` and ``line``, the colour of the line to the person,
+#: ``glyph`` drawn inside the marker in colour ``text`` (dark on every fill:
+#: contrast at least 5:1), and ``dash``: the outline and line dash pattern in
+#: multiples of the line width (``[]`` = solid); ``linestyle`` names it.
+#: Key ``"unknown"`` is used when no valence is recorded.
 VALENCE: dict[str, dict[str, Any]] = {
-    "supportive": {"label": "Supportive", "color": OKABE_ITO["bluish_green"], "dash": [], "linestyle": "solid"},
-    "mixed": {"label": "Mixed", "color": OKABE_ITO["orange"], "dash": [8, 4], "linestyle": "dashed"},
-    "stressful": {"label": "Stressful", "color": OKABE_ITO["vermillion"], "dash": [2, 3], "linestyle": "dotted"},
-    "unknown": {"label": "Not recorded", "color": GREY, "dash": [8, 3, 2, 3], "linestyle": "dashdot"},
+    "supportive": {
+        "label": "Supportive",
+        "color": OKABE_ITO["bluish_green"],
+        "line": OKABE_ITO["bluish_green"],
+        "text": "#000000",
+        "glyph": "+",
+        "dash": [],
+        "linestyle": "solid",
+    },
+    "mixed": {
+        "label": "Mixed",
+        "color": OKABE_ITO["orange"],
+        "line": OKABE_ITO["orange"],
+        "text": "#000000",
+        "glyph": "~",
+        "dash": [3.2, 1.8],
+        "linestyle": "dashed",
+    },
+    "stressful": {
+        "label": "Stressful",
+        "color": OKABE_ITO["vermillion"],
+        "line": OKABE_ITO["vermillion"],
+        "text": "#000000",
+        "glyph": "!",
+        "dash": [1.0, 1.4],
+        "linestyle": "dotted",
+    },
+    "unknown": {
+        "label": "Not recorded",
+        "color": "#D9D9D9",
+        "line": GREY,
+        "text": "#000000",
+        "glyph": "",
+        "dash": [3.2, 1.4, 1.0, 1.4],
+        "linestyle": "dashdot",
+    },
 }
-#: Order in legends.
+#: Order in keys and legends.
 VALENCE_ORDER = ("supportive", "mixed", "stressful", "unknown")
 
-#: Marker shape by kind of alter; ``"professional"`` is used for professionals
-#: who are persons. ``mpl`` is a matplotlib marker, ``vis`` a vis-network shape,
-#: ``svg`` a shape name for the widget.
-MARKERS: dict[str, dict[str, str]] = {
-    "person": {"label": "Person", "mpl": "o", "vis": "dot", "svg": "circle"},
-    "professional": {"label": "Professional", "mpl": "s", "vis": "square", "svg": "square"},
-    "group": {"label": "Group", "mpl": "^", "vis": "triangle", "svg": "triangle"},
-    "organisation": {"label": "Organisation", "mpl": "D", "vis": "diamond", "svg": "diamond"},
-    "online": {"label": "Online", "mpl": "h", "vis": "hexagon", "svg": "hexagon"},
-    "pet": {"label": "Pet", "mpl": "*", "vis": "star", "svg": "star"},
+#: Marker shape by kind of alter. ``points`` are the corners around (0, 0) in
+#: multiples of the marker radius, y pointing down (as on screen); an empty
+#: list is a circle of radius 1. ``mpl`` and ``vis`` name the nearest
+#: matplotlib marker and vis-network shape.
+MARKERS: dict[str, dict[str, Any]] = {
+    "person": {"label": "Person", "points": [], "mpl": "o", "vis": "dot"},
+    "group": {
+        "label": "Group",
+        "points": [
+            [round(1.08 * math.cos(math.radians(a)), 4), round(1.08 * math.sin(math.radians(a)), 4)]
+            for a in range(0, 360, 60)
+        ],
+        "mpl": "h",
+        "vis": "hexagon",
+    },
+    "organisation": {
+        "label": "Organisation",
+        "points": [[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]],
+        "mpl": "s",
+        "vis": "square",
+    },
+    "online": {
+        "label": "Online",
+        "points": [[0, -1.22], [1.22, 0], [0, 1.22], [-1.22, 0]],
+        "mpl": "D",
+        "vis": "diamond",
+    },
+    "pet": {"label": "Pet", "points": [[0, -1.3], [1.2, 0.78], [-1.2, 0.78]], "mpl": "^", "vis": "triangle"},
 }
-#: Order in legends.
-MARKER_ORDER = ("person", "professional", "group", "organisation", "online", "pet")
+#: Order in keys and legends.
+MARKER_ORDER = ("person", "group", "organisation", "online", "pet")
 
-#: Change status of an alter between two maps: outline colour, width (px/pt),
-#: dash and fill opacity. "Gone" alters are drawn as faded ghosts where they were.
+#: Professionals (paid or formal support): a second outline of the same shape
+#: at ``scale`` times the marker radius.
+PROFESSIONAL: dict[str, Any] = {"label": "Professional", "scale": 1.36, "color": _INK}
+
+#: Sizes as fractions of the map radius: marker radius, line widths, font sizes
+#: (``*_font``), the gap between a marker and its label, the halo behind labels.
+SIZE: dict[str, float] = {
+    "marker": 0.052,
+    "outline": 0.0085,
+    "professional_outline": 0.0062,
+    "glyph_font": 0.058,
+    "label_font": 0.05,
+    "label_gap": 0.008,
+    "label_halo": 0.013,
+    "spoke": 0.0062,
+    "tie": 0.0062,
+    "ring_line": 0.0045,
+    "sector_line": 0.0045,
+    "sector_font": 0.056,
+    "ring_font": 0.042,
+    "ego_font": 0.058,
+}
+
+#: Change status of an alter between two maps: outline colour, outline width
+#: (times ``SIZE["outline"]``), dash (times the width; replaces the valence
+#: dash) and opacity. "Gone" alters are faded ghosts where they were.
 STATUS: dict[str, dict[str, Any]] = {
-    "retained": {"label": "Still there", "color": "#333333", "width": 1.2, "dash": [], "opacity": 1.0},
-    "gained": {"label": "New", "color": OKABE_ITO["blue"], "width": 3.5, "dash": [], "opacity": 1.0},
-    "lost": {"label": "Gone", "color": OKABE_ITO["reddish_purple"], "width": 2.0, "dash": [4, 3], "opacity": 0.3},
+    "retained": {"label": "Still there", "color": _INK, "width": 1.0, "dash": [], "opacity": 1.0},
+    "gained": {"label": "New", "color": OKABE_ITO["blue"], "width": 2.4, "dash": [], "opacity": 1.0},
+    "lost": {"label": "Gone", "color": OKABE_ITO["reddish_purple"], "width": 1.4, "dash": [2.0, 1.5], "opacity": 0.35},
 }
 
 #: Marks for alters who moved ring: symbol appended to the label, and colour.
@@ -103,34 +199,99 @@ MOVED: dict[str, dict[str, str]] = {
     "outward": {"label": "Moved further out", "symbol": "\u25bc", "color": OKABE_ITO["sky_blue"]},
 }
 
-#: Rings and sectors: band fills (alternating, innermost first), lines and text.
+#: Rings and sectors: band fills (alternating, innermost first), lines
+#: (sector lines dashed, in multiples of their width) and text colours.
 RING: dict[str, Any] = {
-    "fills": ["#F4F4F4", "#FFFFFF"],
-    "line": "#B0B0B0",
-    "sector_line": "#C8C8C8",
-    "text": "#555555",
+    "fills": ["#EAF0F6", "#F7F9FB"],
+    "line": "#8795A1",
+    "sector_line": "#8795A1",
+    "sector_dash": [4.0, 3.0],
+    "text": "#2F3E46",
+    "ring_text": "#52606D",
 }
-#: Alter-alter ties.
-TIE: dict[str, Any] = {"color": "#7F7F7F", "width": 0.8, "opacity": 0.6}
-#: The person at the centre.
-EGO: dict[str, Any] = {"fill": "#FFFFFF", "line": OKABE_ITO["black"], "text": OKABE_ITO["black"]}
-#: Fonts (sizes in points for figures, px for HTML).
-FONT: dict[str, Any] = {"family": "DejaVu Sans, Arial, sans-serif", "label": 8, "sector": 9, "title": 11}
+#: Alter-alter ties (grey), and ties formed / dissolved in change pictures.
+TIE: dict[str, Any] = {"color": "#52606D", "opacity": 0.55, "label": "Tie: they know each other"}
+#: The line from the person to each alter (colour and dash from :data:`VALENCE`).
+SPOKE: dict[str, Any] = {"opacity": 0.55, "label": "Line to the person: colour and dash as valence"}
+#: The person at the centre: a dark disc with white text.
+EGO: dict[str, Any] = {"fill": "#2F3E46", "line": "#2F3E46", "text": "#FFFFFF"}
+#: Alter labels: dark text with a white halo.
+LABEL: dict[str, Any] = {"color": _INK, "faded": "#7B8794", "halo": "#FFFFFF", "weight": "bold"}
+#: Font families, and point sizes of legend and title text in figures.
+FONT: dict[str, Any] = {"family": "DejaVu Sans, Arial, sans-serif", "legend": 8, "title": 11, "min_label": 6.0}
+
+#: The key (legend), the same entries in the widget, the change view and the
+#: figures: a marker (``kind``, ``professional``, ``valence``; valence
+#: ``None`` = plain white) and whether a line to the person is drawn with it,
+#: or ``tie`` for an alter-alter tie.
+KEY: list[dict[str, Any]] = (
+    [
+        {"label": MARKERS[k]["label"], "kind": k, "professional": False, "valence": None, "spoke": False}
+        for k in MARKER_ORDER
+    ]
+    + [
+        {
+            "label": "Professional (double outline)",
+            "kind": "person",
+            "professional": True,
+            "valence": None,
+            "spoke": False,
+        }
+    ]
+    + [
+        {
+            "label": VALENCE[v]["label"]
+            + (
+                f" ({VALENCE[v]['glyph']}, {VALENCE[v]['linestyle']})"
+                if VALENCE[v]["glyph"]
+                else f" ({VALENCE[v]['linestyle']})"
+            ),
+            "kind": "person",
+            "professional": False,
+            "valence": v,
+            "spoke": True,
+        }
+        for v in VALENCE_ORDER
+    ]
+    + [{"label": TIE["label"], "tie": True}]
+)
 
 #: Ways of showing alter labels.
 LABEL_MODES = ("names", "initials", "hidden")
 
 
 def marker_key(kind: str, is_professional: bool = False) -> str:
-    """Key into :data:`MARKERS` for an alter of ``kind``."""
-    if kind == "person" and is_professional:
-        return "professional"
+    """Key into :data:`MARKERS` for an alter of ``kind`` (professionals keep their kind's shape)."""
     return kind if kind in MARKERS else "person"
 
 
 def valence_key(valence: str | None) -> str:
     """Key into :data:`VALENCE` (``"unknown"`` when no valence is recorded)."""
     return valence if valence in VALENCE else "unknown"
+
+
+def marker_points(kind: str, radius: float = 1.0) -> list[tuple[float, float]]:
+    """Corners of the marker for ``kind`` around (0, 0), y down; ``[]`` for a circle.
+
+    Examples
+    --------
+    >>> marker_points("organisation", 10)
+    [(-9.0, -9.0), (9.0, -9.0), (9.0, 9.0), (-9.0, 9.0)]
+    >>> marker_points("person")
+    []
+    """
+    return [(x * radius, y * radius) for x, y in MARKERS[marker_key(kind)]["points"]]
+
+
+def dash_pattern(dash: Sequence[float], width: float) -> list[float]:
+    """A dash pattern in multiples of the line ``width`` as absolute lengths.
+
+    Examples
+    --------
+    >>> dash_pattern(VALENCE["mixed"]["dash"], 2)
+    [6.4, 3.6]
+    """
+    return [round(d * width, 2) for d in dash]
 
 
 def initials(label: str) -> str:
@@ -165,6 +326,133 @@ def check_label_mode(mode: object) -> str:
     return mode  # type: ignore[return-value]
 
 
+def text_width(text: str, size: float) -> float:
+    """Rough width of ``text`` in bold sans-serif at font ``size`` (same unit as ``size``).
+
+    Examples
+    --------
+    >>> round(text_width("Mum", 10), 1)
+    25.2
+    """
+    narrow = sum(1 for c in text if c in "iljtfrI1.,:;!' |")
+    wide = sum(1 for c in text if c in "mwMW@%")
+    return size * (0.64 * len(text) - 0.32 * narrow + 0.3 * wide)
+
+
+def wrap(text: str, width: int = 14) -> list[str]:
+    """Split a sector label into at most two lines at the space nearest the middle.
+
+    Examples
+    --------
+    >>> wrap("Services and professionals")
+    ['Services and', 'professionals']
+    >>> wrap("Family")
+    ['Family']
+    """
+    if len(text) <= width or " " not in text:
+        return [text]
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return [text[:cut], text[cut + 1 :]]
+
+
+# candidate label centres: (side, shift) - below, above, right, left, then diagonals and further out
+_CANDIDATES = (
+    ("below", 0.0),
+    ("above", 0.0),
+    ("right", 0.0),
+    ("left", 0.0),
+    ("below", 0.6),
+    ("below", -0.6),
+    ("above", 0.6),
+    ("above", -0.6),
+    ("below2", 0.0),
+    ("above2", 0.0),
+)
+
+
+def place_labels(
+    points: Sequence[tuple[float, float]],
+    sizes: Sequence[tuple[float, float]],
+    marker: float,
+    gap: float,
+    obstacles: Sequence[tuple[float, float, float, float]] = (),
+) -> list[tuple[float, float]]:
+    """Centres for labels so that labels of close markers do not overlap.
+
+    A simple, deterministic step: labels are placed in the order given; for
+    each, the first candidate place (below the marker, above, right, left,
+    diagonally below or above, further below or above) whose box overlaps
+    no label already placed and no marker is taken; if none is free, the one
+    that overlaps least. Any units will do, with y pointing down.
+
+    Parameters
+    ----------
+    points : list of (x, y)
+        Marker centres.
+    sizes : list of (width, height)
+        Label box sizes (``(0, 0)`` for no label).
+    marker : float
+        Marker radius (markers count as squares of this half-width).
+    gap : float
+        Space between a marker's edge and its label.
+    obstacles : list of (x0, y0, x1, y1)
+        Other boxes labels should avoid (e.g. the person's disc).
+
+    Returns
+    -------
+    list of (x, y)
+        The centre of each label's box.
+
+    Examples
+    --------
+    >>> place_labels([(0, 0), (100, 0)], [(20, 10), (20, 10)], 5, 2)
+    [(0.0, 12.0), (100.0, 12.0)]
+    >>> place_labels([(0, 0), (0, 12)], [(20, 10), (20, 10)], 5, 2)  # the second goes below its marker
+    [(0.0, -12.0), (0.0, 24.0)]
+    """
+    boxes: list[tuple[float, float, float, float]] = [
+        (x - marker, y - marker, x + marker, y + marker) for x, y in points
+    ] + [tuple(o) for o in obstacles]  # type: ignore[misc]
+    out: list[tuple[float, float]] = []
+    for i, ((x, y), (w, h)) in enumerate(zip(points, sizes)):
+        if w <= 0 or h <= 0:
+            out.append((float(x), float(y + marker + gap)))
+            continue
+        best: tuple[float, float] | None = None
+        best_overlap = math.inf
+        for side, shift in _CANDIDATES:
+            dy = marker + gap + h / 2
+            if side == "below":
+                cx, cy = x + shift * w, y + dy
+            elif side == "above":
+                cx, cy = x + shift * w, y - dy
+            elif side == "below2":
+                cx, cy = x, y + dy + h
+            elif side == "above2":
+                cx, cy = x, y - dy - h
+            elif side == "right":
+                cx, cy = x + marker + gap + w / 2, y
+            else:
+                cx, cy = x - marker - gap - w / 2, y
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            overlap = sum(_overlap(box, b) for j, b in enumerate(boxes) if j != i)
+            if overlap < best_overlap - 1e-9:
+                best, best_overlap = (float(cx), float(cy)), overlap
+            if overlap <= 0:
+                break
+        assert best is not None
+        out.append(best)
+        boxes.append((best[0] - w / 2, best[1] - h / 2, best[0] + w / 2, best[1] + h / 2))
+    return out
+
+
+def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
 def as_dict() -> dict[str, Any]:
     """The whole style as one JSON-able dict (for the widget and the HTML views)."""
     return {
@@ -174,10 +462,15 @@ def as_dict() -> dict[str, Any]:
         "valence_order": list(VALENCE_ORDER),
         "markers": MARKERS,
         "marker_order": list(MARKER_ORDER),
+        "professional": PROFESSIONAL,
+        "size": SIZE,
         "status": STATUS,
         "moved": MOVED,
         "ring": RING,
         "tie": TIE,
+        "spoke": SPOKE,
         "ego": EGO,
+        "label": LABEL,
         "font": FONT,
+        "key": KEY,
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import egomap as em
+from egomap.viz import style
 from egomap.widget import MapWidget
 
 sys.path.insert(0, str(Path(__file__).parent / "harness"))
@@ -114,9 +115,25 @@ def test_render_draws_rings_sectors_markers_and_ties(page, server, m):
     assert shah.locator(".egomap-prof").count() == 1
     assert marker(page, m.alter("Mum").id).locator(".egomap-prof").count() == 0
     assert marker(page, m.alter("Football club").id).locator("polygon.egomap-body").count() == 1
-    assert marker(page, m.alter("Gran").id).locator(".egomap-body").get_attribute("stroke-dasharray") == "7 4"
+    # the look is egomap.viz.style, sent in the snapshot: the same as the figures and the change view
+    outline = style.SIZE["outline"] * 350
+    gran = marker(page, m.alter("Gran").id).locator(".egomap-body")
+    expected = " ".join(f"{d:g}" for d in style.dash_pattern(style.VALENCE["mixed"]["dash"], outline))
+    assert gran.get_attribute("stroke-dasharray") == expected
+    assert gran.get_attribute("fill") == style.VALENCE["mixed"]["color"]
+    assert marker(page, m.alter("Gran").id).locator(".egomap-glyph").text_content() == "~"
     assert shah.locator(".egomap-glyph").text_content() == "!"
+    assert shah.locator(".egomap-body").get_attribute("fill") == style.VALENCE["stressful"]["color"]
     assert marker(page, m.alter("Mum").id).locator(".egomap-body").get_attribute("stroke-dasharray") is None
+    assert marker(page, m.alter("Football club").id).locator(".egomap-glyph").text_content() == ""  # not recorded
+    # a line from the person to each alter, coloured and dashed by valence
+    spokes = page.locator(".egomap-spoke")
+    assert spokes.count() == 4
+    strokes = sorted(spokes.nth(i).get_attribute("stroke") for i in range(4))
+    assert strokes == sorted(style.VALENCE[v]["line"] for v in ("supportive", "mixed", "stressful", "unknown"))
+    # the key shows the same entries as the figures' legend and the change view's key
+    key = page.evaluate("[...document.querySelectorAll('.egomap-legend-list li')].map(li => li.lastChild.textContent)")
+    assert key == [" " + e["label"] for e in style.KEY]
     aria = marker(page, m.alter("Dr Shah").id).get_attribute("aria-label")
     assert aria == "Dr Shah, professional, Outer circle, Services and professionals, stressful"
     # touch targets: the hit circle is at least 44 css px across

@@ -1,8 +1,10 @@
 """Draw a map snapshot without a browser: SVG text and PNG (matplotlib).
 
-The widget front-end (``static/map.js``) and this module draw the same
-picture from the same snapshot (see :func:`egomap.widget.widget.snapshot`):
-the same view box, ring bands, sector lines, marker shapes and colours. All
+The widget front-end (``static/map.js``), this module and the figures in
+:mod:`egomap.viz` draw the same picture: the look (colours, sizes, marker
+shapes, dashes, glyphs) is the plain data in :mod:`egomap.viz.style`, which
+the snapshot carries to the front-end, and labels of close markers are
+moved apart with the same :func:`egomap.viz.style.place_labels` step. All
 positions come from the snapshot, which is built with :mod:`egomap.schemes`.
 
 User text (labels, the person's label, scheme labels) is escaped for XML,
@@ -24,20 +26,22 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
+
+from egomap.viz import style as _style
+from egomap.viz.style import wrap
 
 __all__ = [
     "VIEW",
     "VIEW_HEIGHT",
     "MAP_RADIUS",
     "MARKER",
-    "VALENCE_STYLE",
-    "RING_FILLS",
     "display_label",
     "wrap",
     "xy",
     "shape_points",
+    "label_centres",
     "to_svg",
     "save_png",
 ]
@@ -48,23 +52,17 @@ VIEW_HEIGHT = 880
 #: Radius of the map's outer edge in view-box units.
 MAP_RADIUS = 350
 #: Radius of an alter marker in view-box units.
-MARKER = 19
-
-#: Okabe-Ito colour-blind-safe colours; valence is also shown by the outline
-#: dash pattern and by a glyph inside the marker, never by colour alone.
-VALENCE_STYLE: dict[str, dict[str, str]] = {
-    "supportive": {"stroke": "#0072B2", "fill": "#D5E8F4", "dash": "", "glyph": "+"},
-    "mixed": {"stroke": "#B07700", "fill": "#FBEBC7", "dash": "7 4", "glyph": "~"},
-    "stressful": {"stroke": "#D55E00", "fill": "#F8DCCA", "dash": "2.5 3.5", "glyph": "!"},
-    "": {"stroke": "#5F6B76", "fill": "#FFFFFF", "dash": "", "glyph": ""},
-}
-#: Fills of the ring bands, innermost first (they alternate).
-RING_FILLS = ("#EAF0F6", "#F7F9FB")
+MARKER = _style.SIZE["marker"] * MAP_RADIUS
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
+def _px(key: str) -> float:
+    """A size from :data:`egomap.viz.style.SIZE` in view-box units."""
+    return _style.SIZE[key] * MAP_RADIUS
+
+
 def display_label(alter: Mapping, mode: str = "names") -> str:
-    """The text shown under a marker: the label, initials, or the alter's number.
+    """The text shown next to a marker: the label, initials, or the alter's number.
 
     Examples
     --------
@@ -80,23 +78,6 @@ def display_label(alter: Mapping, mode: str = "names") -> str:
     return alter["label"]
 
 
-def wrap(text: str, width: int = 14) -> list[str]:
-    """Split a sector label into at most two lines at the space nearest the middle.
-
-    Examples
-    --------
-    >>> wrap("Services and professionals")
-    ['Services and', 'professionals']
-    >>> wrap("Family")
-    ['Family']
-    """
-    if len(text) <= width or " " not in text:
-        return [text]
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return [text[:cut], text[cut + 1 :]]
-
-
 def xy(angle: float, radius: float) -> tuple[float, float]:
     """View-box ``(x, y)`` of a position (y points down, as in SVG)."""
     t = math.radians(angle)
@@ -107,24 +88,40 @@ def shape_points(kind: str, s: float = MARKER) -> list[tuple[float, float]] | No
     """Corner points of the marker for ``kind`` around (0, 0); ``None`` means a circle.
 
     person: circle; group: hexagon; organisation: square; online: diamond; pet: triangle.
+
+    Examples
+    --------
+    >>> shape_points("person") is None, len(shape_points("group"))
+    (True, 6)
     """
-    if kind == "organisation":
-        k = s * 0.9
-        return [(-k, -k), (k, -k), (k, k), (-k, k)]
-    if kind == "online":
-        k = s * 1.2
-        return [(0, -k), (k, 0), (0, k), (-k, 0)]
-    if kind == "group":
-        k = s * 1.08
-        return [(k * math.cos(math.radians(a)), k * math.sin(math.radians(a))) for a in range(0, 360, 60)]
-    if kind == "pet":
-        k = s * 1.25
-        return [(0, -k), (k * 0.95, k * 0.7), (-k * 0.95, k * 0.7)]
-    return None
+    return _style.marker_points(kind, s) or None
+
+
+def label_centres(
+    points: Sequence[tuple[float, float]], labels: Sequence[str], centre: float
+) -> list[tuple[float, float]]:
+    """Where labels go (view-box units), so that labels of close markers do not overlap.
+
+    The same step as the widget's: estimated text widths, then
+    :func:`egomap.viz.style.place_labels`.
+    """
+    font = _px("label_font")
+    c = centre * MAP_RADIUS * 0.8
+    return _style.place_labels(
+        points,
+        [(_style.text_width(t, font), font * 1.1) if t else (0.0, 0.0) for t in labels],
+        MARKER * 1.05,
+        _px("label_gap"),
+        obstacles=[(-c, -c, c, c)],
+    )
 
 
 def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
+
+
+def _dash(dash: Sequence[float], width: float) -> str:
+    return f' stroke-dasharray="{" ".join(_fmt(d) for d in _style.dash_pattern(dash, width))}"' if dash else ""
 
 
 def _shape_svg(kind: str, x: float, y: float, s: float, attrs: str) -> str:
@@ -135,12 +132,12 @@ def _shape_svg(kind: str, x: float, y: float, s: float, attrs: str) -> str:
     return f'<polygon points="{p}" {attrs}/>'
 
 
-def _style(alter: Mapping) -> dict[str, str]:
-    return VALENCE_STYLE.get(alter.get("valence") or "", VALENCE_STYLE[""])
+def _valence(alter: Mapping) -> dict:
+    return _style.VALENCE[_style.valence_key(alter.get("valence") or None)]
 
 
 def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
-    """A standalone SVG document of a map snapshot.
+    """A standalone SVG document of a map snapshot, drawn as the widget draws it.
 
     Parameters
     ----------
@@ -155,6 +152,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
     -------
     str
     """
+    ring, ego, tie, label = _style.RING, _style.EGO, _style.TIE, _style.LABEL
     w, h = VIEW / 2, VIEW_HEIGHT / 2
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{round(size * VIEW_HEIGHT / VIEW)}" '
@@ -162,70 +160,107 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
         f"<title>{escape(data['map']['title'])}</title>",
         f'<rect x="{-w}" y="{-h}" width="{VIEW}" height="{VIEW_HEIGHT}" fill="#FFFFFF"/>',
     ]
-    for ring in reversed(data["rings"]):
+    for r in reversed(data["rings"]):
         out.append(
-            f'<circle cx="0" cy="0" r="{_fmt(ring["outer"] * MAP_RADIUS)}" '
-            f'fill="{RING_FILLS[ring["index"] % 2]}" stroke="#8795A1" stroke-width="2"/>'
+            f'<circle cx="0" cy="0" r="{_fmt(r["outer"] * MAP_RADIUS)}" fill="{ring["fills"][r["index"] % 2]}" '
+            f'stroke="{ring["line"]}" stroke-width="{_fmt(_px("ring_line"))}"/>'
         )
     centre = data["centre"] * MAP_RADIUS
     if len(data["sectors"]) > 1:
+        sw = _px("sector_line")
         for sec in data["sectors"]:
             x0, y0 = xy(sec["start"], data["centre"])
             x1, y1 = xy(sec["start"], 1.0)
             out.append(
                 f'<line x1="{_fmt(x0)}" y1="{_fmt(y0)}" x2="{_fmt(x1)}" y2="{_fmt(y1)}" '
-                'stroke="#8795A1" stroke-width="2" stroke-dasharray="8 6"/>'
+                f'stroke="{ring["sector_line"]}" stroke-width="{_fmt(sw)}"{_dash(ring["sector_dash"], sw)}/>'
             )
-    for sec in data["sectors"]:
-        if len(data["sectors"]) == 1:
-            break
-        x, y = xy(sec["mid"], 1.08)
-        anchor = "middle" if abs(x) < 40 else ("start" if x > 0 else "end")
-        lines = wrap(sec["label"])
-        y0 = y + 7 - 12 * (len(lines) - 1)
-        spans = "".join(
-            f'<tspan x="{_fmt(x)}" y="{_fmt(y0 + 24 * i)}">{escape(line)}</tspan>' for i, line in enumerate(lines)
-        )
-        out.append(f'<text text-anchor="{anchor}" font-size="21" font-weight="600" fill="#2F3E46">{spans}</text>')
-    for ring in data["rings"]:
-        y = -(ring["inner"] + ring["outer"]) / 2 * MAP_RADIUS
+        font = _px("sector_font")
+        for sec in data["sectors"]:
+            x, y = xy(sec["mid"], 1.08)
+            anchor = "middle" if abs(x) < 0.12 * MAP_RADIUS else ("start" if x > 0 else "end")
+            lines = wrap(sec["label"])
+            y0 = y + 0.35 * font - 0.55 * font * (len(lines) - 1)
+            spans = "".join(
+                f'<tspan x="{_fmt(x)}" y="{_fmt(y0 + 1.1 * font * i)}">{escape(line)}</tspan>'
+                for i, line in enumerate(lines)
+            )
+            out.append(
+                f'<text text-anchor="{anchor}" font-size="{_fmt(font)}" font-weight="700" fill="{ring["text"]}">'
+                f"{spans}</text>"
+            )
+    inner = data["centre"]
+    font = _px("ring_font")
+    for r in data["rings"]:
+        y = -(inner + r["outer"]) / 2 * MAP_RADIUS
+        inner = r["outer"]
         out.append(
-            f'<text x="6" y="{_fmt(y + 6)}" font-size="16" fill="#52606D" font-style="italic">'
-            f"{escape(ring['label'])}</text>"
+            f'<text x="{_fmt(0.017 * MAP_RADIUS)}" y="{_fmt(y + 0.35 * font)}" font-size="{_fmt(font)}" '
+            f'fill="{ring["ring_text"]}" font-style="italic">{escape(r["label"])}</text>'
         )
-    out.append(f'<circle cx="0" cy="0" r="{_fmt(centre)}" fill="#2F3E46"/>')
-    out.append(
-        f'<text x="0" y="7" text-anchor="middle" font-size="21" font-weight="700" fill="#FFFFFF">'
-        f"{escape(data['person_label'])}</text>"
-    )
     pos = {a["id"]: xy(a["angle"], a["radius"]) for a in data["alters"]}
+    sw = _px("spoke")
+    for alter in data["alters"]:
+        x, y = pos[alter["id"]]
+        d = math.hypot(x, y) or 1.0
+        v = _valence(alter)
+        out.append(
+            f'<line class="spoke" x1="{_fmt(x / d * centre)}" y1="{_fmt(y / d * centre)}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
+            f'stroke="{v["line"]}" stroke-opacity="{_style.SPOKE["opacity"]}" stroke-width="{_fmt(sw)}"{_dash(v["dash"], sw)}/>'
+        )
     for a, b in data["ties"]:
         if a in pos and b in pos:
             (x1, y1), (x2, y2) = pos[a], pos[b]
             out.append(
-                f'<line x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
-                'stroke="#3E4C59" stroke-opacity="0.55" stroke-width="2.5"/>'
+                f'<line x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" stroke="{tie["color"]}" '
+                f'stroke-opacity="{tie["opacity"]}" stroke-width="{_fmt(_px("tie"))}"/>'
             )
+    out.append(f'<circle cx="0" cy="0" r="{_fmt(centre)}" fill="{ego["fill"]}"/>')
+    font = _px("ego_font")
+    out.append(
+        f'<text x="0" y="{_fmt(0.35 * font)}" text-anchor="middle" font-size="{_fmt(font)}" font-weight="700" '
+        f'fill="{ego["text"]}">{escape(data["person_label"])}</text>'
+    )
+    ow, st = _px("outline"), _style.STATUS["retained"]
+    glyph_font = _px("glyph_font")
     for alter in data["alters"]:
         x, y = pos[alter["id"]]
-        st = _style(alter)
-        dash = f' stroke-dasharray="{st["dash"]}"' if st["dash"] else ""
+        v = _valence(alter)
         if alter["is_professional"]:
-            out.append(_shape_svg(alter["kind"], x, y, MARKER + 6, 'fill="none" stroke="#1F2933" stroke-width="2.5"'))
+            out.append(
+                _shape_svg(
+                    alter["kind"],
+                    x,
+                    y,
+                    MARKER * _style.PROFESSIONAL["scale"],
+                    f'fill="#FFFFFF" stroke="{_style.PROFESSIONAL["color"]}" '
+                    f'stroke-width="{_fmt(_px("professional_outline"))}"',
+                )
+            )
         out.append(
             _shape_svg(
-                alter["kind"], x, y, MARKER, f'fill="{st["fill"]}" stroke="{st["stroke"]}" stroke-width="4"{dash}'
+                alter["kind"],
+                x,
+                y,
+                MARKER,
+                f'fill="{v["color"]}" stroke="{st["color"]}" stroke-width="{_fmt(ow)}"{_dash(v["dash"], ow)}',
             )
         )
-        if st["glyph"]:
+        if v["glyph"]:
             out.append(
-                f'<text x="{_fmt(x)}" y="{_fmt(y + 7)}" text-anchor="middle" font-size="20" font-weight="700" '
-                f'fill="{st["stroke"]}">{escape(st["glyph"])}</text>'
+                f'<text x="{_fmt(x)}" y="{_fmt(y + 0.36 * glyph_font)}" text-anchor="middle" '
+                f'font-size="{_fmt(glyph_font)}" font-weight="700" fill="{v["text"]}">{escape(v["glyph"])}</text>'
             )
+    labels = [display_label(a, label_mode) for a in data["alters"]]
+    font = _px("label_font")
+    for text, (cx, cy) in zip(labels, label_centres([pos[a["id"]] for a in data["alters"]], labels, data["centre"])):
+        if not text:
+            continue
         out.append(
-            f'<text x="{_fmt(x)}" y="{_fmt(y + MARKER + 24)}" text-anchor="middle" font-size="19" '
-            'font-weight="600" fill="#1F2933" stroke="#FFFFFF" stroke-width="5" paint-order="stroke" '
-            f'stroke-linejoin="round">{escape(display_label(alter, label_mode))}</text>'
+            f'<text x="{_fmt(cx)}" y="{_fmt(cy + 0.35 * font)}" text-anchor="middle" font-size="{_fmt(font)}" '
+            f'font-weight="700" fill="{label["color"]}" stroke="{label["halo"]}" '
+            f'stroke-width="{_fmt(_px("label_halo"))}" paint-order="stroke" stroke-linejoin="round">'
+            f"{escape(text)}</text>"
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -233,6 +268,9 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
 
 def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", *, dpi: int = 150) -> None:
     """Draw a map snapshot with matplotlib and save it as PNG (no browser needed).
+
+    The picture is drawn by :func:`egomap.viz.figures.draw_map`, as the
+    egogram is, over the widget's view box.
 
     Parameters
     ----------
@@ -245,87 +283,33 @@ def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", 
     dpi : int
         Resolution; the figure is 6 inches wide.
     """
-    from matplotlib import patheffects
     from matplotlib.figure import Figure
-    from matplotlib.patches import Circle, Polygon
+
+    from egomap.viz.figures import Mark, Scene, draw_map, setup_axes
 
     fig = Figure(figsize=(6, 6 * VIEW_HEIGHT / VIEW), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
-    w, h = VIEW / 2, VIEW_HEIGHT / 2
-    ax.set_xlim(-w, w)
-    ax.set_ylim(h, -h)  # y down, as in SVG
-    ax.set_aspect("equal")
-    ax.axis("off")
-    pt = 6 * 72 / VIEW  # font size in points per view-box unit
-
-    for ring in reversed(data["rings"]):
-        ax.add_patch(
-            Circle((0, 0), ring["outer"] * MAP_RADIUS, facecolor=RING_FILLS[ring["index"] % 2], edgecolor="#8795A1")
-        )
-    if len(data["sectors"]) > 1:
-        for sec in data["sectors"]:
-            (x0, y0), (x1, y1) = xy(sec["start"], data["centre"]), xy(sec["start"], 1.0)
-            ax.plot([x0, x1], [y0, y1], color="#8795A1", linestyle=(0, (4, 3)), linewidth=1)
-        for sec in data["sectors"]:
-            x, y = xy(sec["mid"], 1.08)
-            ha = "center" if abs(x) < 40 else ("left" if x > 0 else "right")
-            ax.text(
-                x,
-                y,
-                "\n".join(wrap(sec["label"])),
-                ha=ha,
-                ma=ha,
-                va="center",
-                fontsize=21 * pt,
-                weight="bold",
-                color="#2F3E46",
+    setup_axes(ax, (VIEW / 2 / MAP_RADIUS, VIEW_HEIGHT / 2 / MAP_RADIUS))
+    sectors = data["sectors"]
+    scene = Scene(
+        data["centre"],
+        [(r["outer"], r["label"]) for r in data["rings"]],
+        [(s["start"], s["mid"], s["label"]) for s in sectors] if len(sectors) > 1 else [],
+        data["person_label"],
+    )
+    marks = []
+    for a in data["alters"]:
+        t = math.radians(a["angle"])
+        marks.append(
+            Mark(
+                a["id"],
+                a["radius"] * math.sin(t),
+                a["radius"] * math.cos(t),
+                _style.marker_key(a["kind"]),
+                bool(a["is_professional"]),
+                _style.valence_key(a.get("valence") or None),
+                display_label(a, label_mode),
             )
-    for ring in data["rings"]:
-        y = -(ring["inner"] + ring["outer"]) / 2 * MAP_RADIUS
-        ax.text(6, y, ring["label"], va="center", fontsize=16 * pt, style="italic", color="#52606D")
-    ax.add_patch(Circle((0, 0), data["centre"] * MAP_RADIUS, color="#2F3E46"))
-    ax.text(0, 0, data["person_label"], ha="center", va="center", fontsize=21 * pt, weight="bold", color="white")
-    pos = {a["id"]: xy(a["angle"], a["radius"]) for a in data["alters"]}
-    for a, b in data["ties"]:
-        if a in pos and b in pos:
-            ax.plot(*zip(pos[a], pos[b]), color="#3E4C59", alpha=0.55, linewidth=1.3, zorder=2)
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for alter in data["alters"]:
-        x, y = pos[alter["id"]]
-        st = _style(alter)
-        dash = (0, tuple(float(v) / 2 for v in st["dash"].split())) if st["dash"] else "solid"
-
-        def patch(s, kind=alter["kind"], x=x, y=y, **kw):
-            pts = shape_points(kind, s)
-            if pts is None:
-                return Circle((x, y), s, **kw)
-            return Polygon([(x + a, y + b) for a, b in pts], closed=True, **kw)
-
-        if alter["is_professional"]:
-            ax.add_patch(patch(MARKER + 6, facecolor="none", edgecolor="#1F2933", linewidth=1.3, zorder=3))
-        ax.add_patch(patch(MARKER, facecolor=st["fill"], edgecolor=st["stroke"], linewidth=2, linestyle=dash, zorder=4))
-        if st["glyph"]:
-            ax.text(
-                x,
-                y,
-                st["glyph"],
-                ha="center",
-                va="center",
-                fontsize=20 * pt,
-                weight="bold",
-                color=st["stroke"],
-                zorder=5,
-            )
-        ax.text(
-            x,
-            y + MARKER + 16,
-            display_label(alter, label_mode),
-            ha="center",
-            va="center",
-            fontsize=19 * pt,
-            weight="bold",
-            color="#1F2933",
-            path_effects=halo,
-            zorder=5,
         )
+    draw_map(ax, scene, marks, [(a, b, "present") for a, b in data["ties"]])
     fig.savefig(os.fspath(path), format="png", facecolor="white")

@@ -37,6 +37,7 @@ import traitlets
 from egomap import schemes as _schemes
 from egomap.errors import EgomapError, NotFoundError, SaveError, ValidationError
 from egomap.model import CONTACTS, KINDS, SUPPORT_TYPES, VALENCES, Map
+from egomap.viz import style as _style
 from egomap.widget import render as _render
 
 __all__ = ["MapWidget", "snapshot", "initials", "side_by_side", "LABEL_MODES"]
@@ -172,6 +173,7 @@ def snapshot(m: Map, person_label: str | None = None) -> dict[str, Any]:
             "contacts": list(CONTACTS),
             "support_types": list(SUPPORT_TYPES),
         },
+        "style": _style.as_dict(),
     }
 
 

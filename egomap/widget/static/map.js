@@ -10,18 +10,13 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const VIEW = 1060; // view box width (map centred on 0, 0) -- as egomap/widget/render.py
 const VIEW_HEIGHT = 880;
 const MAP_RADIUS = 350; // outer edge in view-box units
-const MARKER = 19; // marker radius
 const HIT = 36; // touch target radius (>= 44 px at the usual widget size)
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-// Okabe-Ito colours; valence is also shown by dash pattern and glyph.
-const VALENCE = {
-  supportive: { stroke: "#0072B2", fill: "#D5E8F4", dash: "", glyph: "+", word: "supportive" },
-  mixed: { stroke: "#B07700", fill: "#FBEBC7", dash: "7 4", glyph: "~", word: "mixed" },
-  stressful: { stroke: "#D55E00", fill: "#F8DCCA", dash: "2.5 3.5", glyph: "!", word: "stressful" },
-  "": { stroke: "#5F6B76", fill: "#FFFFFF", dash: "", glyph: "", word: "" },
-};
-const RING_FILLS = ["#EAF0F6", "#F7F9FB"];
+// The look (colours, sizes as fractions of the map radius, marker shapes,
+// dashes, glyphs, the key) is egomap.viz.style, sent by Python in the
+// snapshot as `data.style`, so the widget, the figures and the change view
+// draw the same picture. Nothing of it is repeated here.
 const KIND_WORDS = { person: "", group: "group", organisation: "organisation", online: "online", pet: "pet" };
 
 function svg(tag, attrs = {}) {
@@ -50,30 +45,78 @@ function polar(x, y) {
   return { angle, radius: Math.hypot(x, y) / MAP_RADIUS };
 }
 
-function shapePoints(kind, s) {
-  if (kind === "organisation") {
-    const k = s * 0.9;
-    return [[-k, -k], [k, -k], [k, k], [-k, k]];
-  }
-  if (kind === "online") {
-    const k = s * 1.2;
-    return [[0, -k], [k, 0], [0, k], [-k, 0]];
-  }
-  if (kind === "group") {
-    const k = s * 1.08;
-    return [0, 60, 120, 180, 240, 300].map((a) => [k * Math.cos((a * Math.PI) / 180), k * Math.sin((a * Math.PI) / 180)]);
-  }
-  if (kind === "pet") {
-    const k = s * 1.25;
-    return [[0, -k], [k * 0.95, k * 0.7], [-k * 0.95, k * 0.7]];
-  }
-  return null;
+function px(S, key) {
+  return S.size[key] * MAP_RADIUS;
 }
 
-function shape(kind, s, attrs) {
-  const pts = shapePoints(kind, s);
-  if (!pts) return svg("circle", { cx: 0, cy: 0, r: s, ...attrs });
-  return svg("polygon", { points: pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" "), ...attrs });
+function valenceOf(S, v) {
+  return S.valence[v] || S.valence.unknown;
+}
+
+function dashAttr(attrs, dash, width) {
+  if (dash && dash.length) attrs["stroke-dasharray"] = dash.map((d) => +(d * width).toFixed(2)).join(" ");
+  return attrs;
+}
+
+function shape(S, kind, s, attrs) {
+  const m = S.markers[kind] || S.markers.person;
+  if (!m.points.length) return svg("circle", { cx: 0, cy: 0, r: +s.toFixed(2), ...attrs });
+  return svg("polygon", { points: m.points.map((p) => p.map((v) => (v * s).toFixed(1)).join(",")).join(" "), ...attrs });
+}
+
+// Rough width of bold sans-serif text: the same estimate as egomap.viz.style.text_width.
+function textWidth(text, size) {
+  let narrow = 0;
+  let wide = 0;
+  for (const c of text) {
+    if ("iljtfrI1.,:;!' |".includes(c)) narrow++;
+    if ("mwMW@%".includes(c)) wide++;
+  }
+  return size * (0.64 * [...text].length - 0.32 * narrow + 0.3 * wide);
+}
+
+function overlap(a, b) {
+  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+const CANDIDATES = [["below", 0], ["above", 0], ["right", 0], ["left", 0], ["below", 0.6], ["below", -0.6], ["above", 0.6], ["above", -0.6], ["below2", 0], ["above2", 0]];
+
+// Label centres so that labels of close markers do not overlap: the same
+// deterministic step as egomap.viz.style.place_labels (first free candidate
+// place: below, above, right, left, diagonals, further out; else least overlap).
+function placeLabels(points, sizes, marker, gap, obstacles) {
+  const boxes = points.map(([x, y]) => [x - marker, y - marker, x + marker, y + marker]).concat(obstacles);
+  return points.map(([x, y], i) => {
+    const [w, h] = sizes[i];
+    if (w <= 0 || h <= 0) return [x, y + marker + gap];
+    let best = null;
+    let bestOverlap = Infinity;
+    for (const [side, shift] of CANDIDATES) {
+      const dy = marker + gap + h / 2;
+      let cx = x;
+      let cy = y;
+      if (side === "below") [cx, cy] = [x + shift * w, y + dy];
+      else if (side === "above") [cx, cy] = [x + shift * w, y - dy];
+      else if (side === "below2") cy = y + dy + h;
+      else if (side === "above2") cy = y - dy - h;
+      else if (side === "right") cx = x + marker + gap + w / 2;
+      else cx = x - marker - gap - w / 2;
+      const box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+      let o = 0;
+      boxes.forEach((b, j) => {
+        if (j !== i) o += overlap(box, b);
+      });
+      if (o < bestOverlap - 1e-9) {
+        best = [cx, cy];
+        bestOverlap = o;
+      }
+      if (o <= 0) break;
+    }
+    boxes.push([best[0] - w / 2, best[1] - h / 2, best[0] + w / 2, best[1] + h / 2]);
+    return best;
+  });
 }
 
 function wrap(text, width = 14) {
@@ -112,6 +155,9 @@ function render({ model, el }) {
   const nodes = new Map(); // alter id -> {g, parts..., alter, x, y}
   const ties = new Map(); // "a|b" -> line
   const adj = new Map(); // alter id -> [[line, end]]
+  const spokes = new Map(); // alter id -> line from the person
+  let S = null; // the style (egomap.viz.style), from the snapshot
+  let MARKER = 18; // marker radius in view-box units (from the style)
 
   // ---------------------------------------------------------------- skeleton
   const root = html("div", { class: "egomap-root", "data-lm-suppress-shortcuts": "true", "data-p-suppress-shortcuts": "true" });
@@ -156,9 +202,11 @@ function render({ model, el }) {
     "font-family": FONT,
   });
   const gBg = svg("g", { class: "egomap-bg" });
+  const gSpokes = svg("g", { class: "egomap-spokes" });
   const gTies = svg("g", { class: "egomap-ties" });
+  const gEgo = svg("g", { class: "egomap-ego" });
   const gAlters = svg("g", { class: "egomap-alters" });
-  svgRoot.append(gBg, gTies, gAlters);
+  svgRoot.append(gBg, gSpokes, gTies, gEgo, gAlters);
   canvas.append(svgRoot);
   const panel = html("div", { class: "egomap-panel" });
   const reviewBox = html("section", { class: "egomap-review", "aria-label": "Review" });
@@ -212,41 +260,47 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- drawing
   function drawBackground(d) {
+    const R = S.ring;
     gBg.replaceChildren();
     gBg.append(svg("rect", { x: -VIEW / 2, y: -VIEW_HEIGHT / 2, width: VIEW, height: VIEW_HEIGHT, fill: "#FFFFFF" }));
     for (const ring of [...d.rings].reverse()) {
       gBg.append(
-        svg("circle", { class: "egomap-ring", cx: 0, cy: 0, r: ring.outer * MAP_RADIUS, fill: RING_FILLS[ring.index % 2], stroke: "#8795A1", "stroke-width": 2 }),
+        svg("circle", { class: "egomap-ring", cx: 0, cy: 0, r: ring.outer * MAP_RADIUS, fill: R.fills[ring.index % 2], stroke: R.line, "stroke-width": px(S, "ring_line") }),
       );
     }
     if (d.sectors.length > 1) {
+      const sw = px(S, "sector_line");
       for (const s of d.sectors) {
         const [x0, y0] = xy(s.start, d.centre);
         const [x1, y1] = xy(s.start, 1);
-        gBg.append(svg("line", { x1: x0, y1: y0, x2: x1, y2: y1, stroke: "#8795A1", "stroke-width": 2, "stroke-dasharray": "8 6" }));
+        gBg.append(svg("line", dashAttr({ x1: x0, y1: y0, x2: x1, y2: y1, stroke: R.sector_line, "stroke-width": sw }, R.sector_dash, sw)));
       }
+      const font = px(S, "sector_font");
       for (const s of d.sectors) {
         const [x, y] = xy(s.mid, 1.08);
-        const anchor = Math.abs(x) < 40 ? "middle" : x > 0 ? "start" : "end";
+        const anchor = Math.abs(x) < 0.12 * MAP_RADIUS ? "middle" : x > 0 ? "start" : "end";
         const lines = wrap(s.label);
-        const t = svg("text", { class: "egomap-sector-label", "text-anchor": anchor, "font-size": 21, "font-weight": 600, fill: "#2F3E46" });
+        const t = svg("text", { class: "egomap-sector-label", "text-anchor": anchor, "font-size": font.toFixed(1), "font-weight": 700, fill: R.text });
         lines.forEach((line, i) => {
-          const span = svg("tspan", { x, y: y + 7 - 12 * (lines.length - 1) + 24 * i });
+          const span = svg("tspan", { x, y: y + 0.35 * font - 0.55 * font * (lines.length - 1) + 1.1 * font * i });
           span.textContent = line;
           t.append(span);
         });
         gBg.append(t);
       }
     }
+    const rf = px(S, "ring_font");
     for (const ring of d.rings) {
-      const t = svg("text", { class: "egomap-ring-label", x: 6, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 6, "font-size": 16, fill: "#52606D", "font-style": "italic" });
+      const t = svg("text", { class: "egomap-ring-label", x: 0.017 * MAP_RADIUS, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 0.35 * rf, "font-size": rf.toFixed(1), fill: R.ring_text, "font-style": "italic" });
       t.textContent = ring.label;
       gBg.append(t);
     }
-    gBg.append(svg("circle", { cx: 0, cy: 0, r: d.centre * MAP_RADIUS, fill: "#2F3E46" }));
-    const me = svg("text", { class: "egomap-person", x: 0, y: 7, "text-anchor": "middle", "font-size": 21, "font-weight": 700, fill: "#FFFFFF" });
+    gEgo.replaceChildren();
+    gEgo.append(svg("circle", { cx: 0, cy: 0, r: d.centre * MAP_RADIUS, fill: S.ego.fill }));
+    const ef = px(S, "ego_font");
+    const me = svg("text", { class: "egomap-person", x: 0, y: (0.35 * ef).toFixed(1), "text-anchor": "middle", "font-size": ef.toFixed(1), "font-weight": 700, fill: S.ego.text });
     me.textContent = d.person_label;
-    gBg.append(me);
+    gEgo.append(me);
     // ring / sector choices for adding
     addRing.replaceChildren(...d.rings.map((r) => html("option", { value: r.index }, r.label)));
     addRing.value = String(d.rings.length - 1);
@@ -275,9 +329,11 @@ function render({ model, el }) {
   function buildNode(a) {
     const g = svg("g", { class: "egomap-alter", "data-id": a.id });
     const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: HIT, fill: "transparent" });
-    const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: MARKER + 11, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
-    const label = svg("text", { class: "egomap-label", x: 0, y: MARKER + 24, "text-anchor": "middle", "font-size": 19, "font-weight": 600, fill: "#1F2933", stroke: "#FFFFFF", "stroke-width": 5, "paint-order": "stroke", "stroke-linejoin": "round" });
-    const glyph = svg("text", { class: "egomap-glyph", x: 0, y: 7, "text-anchor": "middle", "font-size": 20, "font-weight": 700 });
+    const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: MARKER * S.professional.scale + 8, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
+    const lf = px(S, "label_font");
+    const label = svg("text", { class: "egomap-label", x: 0, y: MARKER + 24, "text-anchor": "middle", "font-size": lf.toFixed(1), "font-weight": 700, fill: S.label.color, stroke: S.label.halo, "stroke-width": px(S, "label_halo").toFixed(1), "paint-order": "stroke", "stroke-linejoin": "round" });
+    const gf = px(S, "glyph_font");
+    const glyph = svg("text", { class: "egomap-glyph", x: 0, y: (0.36 * gf).toFixed(1), "text-anchor": "middle", "font-size": gf.toFixed(1), "font-weight": 700 });
     const n = { g, hit, sel, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
     g.append(hit, sel, label, glyph);
     listen(g, "keydown", (e) => onAlterKey(e, n));
@@ -288,17 +344,18 @@ function render({ model, el }) {
     const look = `${a.kind}|${a.is_professional}|${a.valence}`;
     if (n.look !== look) {
       n.look = look;
-      const st = VALENCE[a.valence] || VALENCE[""];
+      const v = valenceOf(S, a.valence);
       if (n.outer) n.outer.remove();
       if (n.body) n.body.remove();
-      n.outer = a.is_professional ? shape(a.kind, MARKER + 6, { class: "egomap-prof", fill: "none", stroke: "#1F2933", "stroke-width": 2.5 }) : null;
-      const attrs = { class: "egomap-body", fill: st.fill, stroke: st.stroke, "stroke-width": 4 };
-      if (st.dash) attrs["stroke-dasharray"] = st.dash;
-      n.body = shape(a.kind, MARKER, attrs);
+      n.outer = a.is_professional
+        ? shape(S, a.kind, MARKER * S.professional.scale, { class: "egomap-prof", fill: "#FFFFFF", stroke: S.professional.color, "stroke-width": px(S, "professional_outline").toFixed(2) })
+        : null;
+      const ow = px(S, "outline");
+      n.body = shape(S, a.kind, MARKER, dashAttr({ class: "egomap-body", fill: v.color, stroke: S.status.retained.color, "stroke-width": ow.toFixed(2) }, v.dash, ow));
       n.g.insertBefore(n.body, n.label);
       if (n.outer) n.g.insertBefore(n.outer, n.body);
-      n.glyph.textContent = st.glyph;
-      n.glyph.setAttribute("fill", st.stroke);
+      n.glyph.textContent = v.glyph;
+      n.glyph.setAttribute("fill", v.text);
     }
     const text = displayLabel(a, mode);
     if (n.label.textContent !== text) n.label.textContent = text;
@@ -339,6 +396,8 @@ function render({ model, el }) {
         nodes.delete(id);
       }
     }
+    placeAllLabels(d);
+    drawSpokes(d);
     const tseen = new Set();
     adj.clear();
     for (const [a, b] of d.ties) {
@@ -349,7 +408,7 @@ function render({ model, el }) {
       tseen.add(k);
       let line = ties.get(k);
       if (!line) {
-        line = svg("line", { class: "egomap-tie", stroke: "#3E4C59", "stroke-opacity": 0.55, "stroke-width": 2.5, "data-a": a, "data-b": b });
+        line = svg("line", { class: "egomap-tie", stroke: S.tie.color, "stroke-opacity": S.tie.opacity, "stroke-width": px(S, "tie").toFixed(2), "data-a": a, "data-b": b });
         ties.set(k, line);
         gTies.append(line);
       }
@@ -370,15 +429,68 @@ function render({ model, el }) {
     }
   }
 
+  function placeAllLabels(d) {
+    const font = px(S, "label_font");
+    const list = d.alters.map((a) => nodes.get(a.id)).filter((n) => n);
+    const c = d.centre * MAP_RADIUS * 0.8;
+    const centres = placeLabels(
+      list.map((n) => [n.x, n.y]),
+      list.map((n) => (n.label.textContent ? [textWidth(n.label.textContent, font), font * 1.1] : [0, 0])),
+      MARKER * 1.05,
+      px(S, "label_gap"),
+      [[-c, -c, c, c]],
+    );
+    list.forEach((n, i) => {
+      n.label.setAttribute("x", (centres[i][0] - n.x).toFixed(1));
+      n.label.setAttribute("y", (centres[i][1] - n.y + 0.35 * font).toFixed(1));
+    });
+  }
+
+  function spokeEnds(d, x, y) {
+    const r = Math.hypot(x, y) || 1;
+    const c = d.centre * MAP_RADIUS;
+    return { x1: ((x / r) * c).toFixed(2), y1: ((y / r) * c).toFixed(2), x2: x.toFixed(2), y2: y.toFixed(2) };
+  }
+
+  function drawSpokes(d) {
+    const sw = px(S, "spoke");
+    const seen = new Set();
+    for (const a of d.alters) {
+      const n = nodes.get(a.id);
+      if (!n) continue;
+      seen.add(a.id);
+      const v = valenceOf(S, a.valence);
+      let line = spokes.get(a.id);
+      if (!line) {
+        line = svg("line", { class: "egomap-spoke", "stroke-opacity": S.spoke.opacity, "stroke-width": sw.toFixed(2) });
+        spokes.set(a.id, line);
+        gSpokes.append(line);
+      }
+      line.setAttribute("stroke", v.line);
+      if (v.dash.length) line.setAttribute("stroke-dasharray", v.dash.map((x) => +(x * sw).toFixed(2)).join(" "));
+      else line.removeAttribute("stroke-dasharray");
+      for (const [k, val] of Object.entries(spokeEnds(d, n.x, n.y))) line.setAttribute(k, val);
+    }
+    for (const [id, line] of spokes) {
+      if (!seen.has(id)) {
+        line.remove();
+        spokes.delete(id);
+      }
+    }
+  }
+
   function update() {
     const d = model.get("data");
-    if (!d || !d.rings) return;
+    if (!d || !d.rings || !d.style) return;
+    S = d.style;
+    MARKER = px(S, "marker");
     const readOnly = model.get("read_only");
     root.classList.toggle("egomap-readonly", readOnly);
     const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre]);
     if (gk !== geometryKey) {
       geometryKey = gk;
       drawBackground(d);
+      drawLegend();
     }
     title.textContent = `${d.map.title} · ${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
     svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${d.alters.length} people, ${d.ties.length} links`);
@@ -588,33 +700,31 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- legend
   function drawLegend() {
-    legend.append(html("h3", {}, "Key"));
-    const items = [
-      ["person", false, "", "person"],
-      ["group", false, "", "group"],
-      ["organisation", false, "", "organisation"],
-      ["online", false, "", "online"],
-      ["pet", false, "", "pet"],
-      ["person", true, "", "paid / professional (double outline)"],
-      ["person", false, "supportive", "supportive (+, solid)"],
-      ["person", false, "mixed", "mixed (~, dashed)"],
-      ["person", false, "stressful", "stressful (!, dotted)"],
-    ];
+    // the key of egomap.viz.style.KEY: the same entries as the figures and the change view
+    legend.replaceChildren(html("h3", {}, "Key"));
     const list = html("ul", { class: "egomap-legend-list" });
-    for (const [kind, prof, val, text] of items) {
+    for (const e of S.key) {
       const li = html("li");
-      const icon = svg("svg", { viewBox: "-36 -36 72 72", width: 28, height: 28, "aria-hidden": "true" });
-      const st = VALENCE[val];
-      if (prof) icon.append(shape(kind, MARKER + 6, { fill: "none", stroke: "#1F2933", "stroke-width": 2.5 }));
-      const attrs = { fill: st.fill, stroke: st.stroke, "stroke-width": 4 };
-      if (st.dash) attrs["stroke-dasharray"] = st.dash;
-      icon.append(shape(kind, MARKER, attrs));
-      if (st.glyph) {
-        const g = svg("text", { x: 0, y: 7, "text-anchor": "middle", "font-size": 20, "font-weight": 700, fill: st.stroke });
-        g.textContent = st.glyph;
-        icon.append(g);
+      const icon = svg("svg", { viewBox: "-40 -36 76 72", width: 34, height: 32, "aria-hidden": "true" });
+      if (e.tie) {
+        icon.append(svg("line", { x1: -36, y1: 0, x2: 32, y2: 0, stroke: S.tie.color, "stroke-opacity": S.tie.opacity + 0.2, "stroke-width": 5 }));
+      } else {
+        const v = valenceOf(S, e.valence);
+        if (e.spoke) icon.append(svg("line", dashAttr({ x1: -40, y1: 0, x2: 0, y2: 0, stroke: v.line, "stroke-width": 5 }, v.dash, 5)));
+        if (e.professional) {
+          icon.append(shape(S, e.kind, MARKER * S.professional.scale, { fill: "#FFFFFF", stroke: S.professional.color, "stroke-width": px(S, "professional_outline") }));
+        }
+        const ow = px(S, "outline");
+        const fill = e.valence ? v.color : "#FFFFFF";
+        icon.append(shape(S, e.kind, MARKER, dashAttr({ fill, stroke: S.status.retained.color, "stroke-width": ow }, e.valence ? v.dash : [], ow)));
+        if (e.valence && v.glyph) {
+          const gf = px(S, "glyph_font");
+          const g = svg("text", { x: 0, y: 0.36 * gf, "text-anchor": "middle", "font-size": gf, "font-weight": 700, fill: v.text });
+          g.textContent = v.glyph;
+          icon.append(g);
+        }
       }
-      li.append(icon, document.createTextNode(" " + text));
+      li.append(icon, document.createTextNode(" " + e.label));
       list.append(li);
     }
     legend.append(list);
@@ -630,6 +740,8 @@ function render({ model, el }) {
 
   function moveDom(n, x, y) {
     n.g.setAttribute("transform", `translate(${x.toFixed(2)} ${y.toFixed(2)})`);
+    const spoke = spokes.get(n.alter.id);
+    if (spoke && lastData) for (const [k, val] of Object.entries(spokeEnds(lastData, x, y))) spoke.setAttribute(k, val);
     const list = adj.get(n.alter.id);
     if (!list) return;
     const xs = x.toFixed(2);
@@ -886,7 +998,6 @@ function render({ model, el }) {
   onModel("change:ack", onAck);
   onModel("change:status", () => showStatus(pending.size ? "saving" : model.get("status")));
 
-  drawLegend();
   showStatus(model.get("status") || "saved");
   update();
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,30 +39,41 @@ def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"voila did not listen on port {port}")
 
 
-def test_session_app_in_voila(tmp_path, page):
-    shutil.copy(ROOT / "notebooks" / "01_session.ipynb", tmp_path)
-    store = tmp_path / "app.sqlite"
+@contextmanager
+def voila(notebook: Path, folder: Path, env: dict[str, str]):
+    """Serve ``notebook`` with Voilà on a free port; yield the page address."""
+    shutil.copy(notebook, folder)
     port = _free_port()
-    env = {**os.environ, "EGOMAP_STORE": str(store), "JUPYTER_PLATFORM_DIRS": "1", "PYTHONWARNINGS": "ignore"}
-    log = open(tmp_path / "voila.log", "w")
+    full_env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYTHONWARNINGS": "ignore", **env}
+    log = open(folder / "voila.log", "w")
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "voila",
-            str(tmp_path / "01_session.ipynb"),
+            str(folder / notebook.name),
             "--no-browser",
             f"--port={port}",
             "--Voila.ip=127.0.0.1",
         ],
-        cwd=tmp_path,
-        env=env,
+        cwd=folder,
+        env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         _wait_port(port, proc)
-        page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def test_session_app_in_voila(tmp_path, page):
+    store = tmp_path / "app.sqlite"
+    with voila(ROOT / "notebooks" / "01_session.ipynb", tmp_path, {"EGOMAP_STORE": str(store)}) as url:
+        page.goto(url, timeout=90_000)
         page.wait_for_selector(".egomap-session", timeout=90_000)
         assert "SessionPanel(store)" not in page.locator("body").inner_text()  # no code shown
         page.locator(".egomap-session-person-id input").fill("R-300")
@@ -76,9 +88,17 @@ def test_session_app_in_voila(tmp_path, page):
         assert "<img src=x onerror=alert(1)>" in page.locator(".egomap-alter").first.text_content()
         assert page.locator("img[src=x]").count() == 0
         assert page.errors == [] and page.dialogs == []  # type: ignore[attr-defined]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
     with em.open_store(store) as s:
         assert [a.label for a in s.person("R-300").map("Baseline").alters] == ["<img src=x onerror=alert(1)>"]
+
+
+def test_change_view_in_voila(tmp_path, page):
+    with voila(ROOT / "notebooks" / "03_change_over_time.ipynb", tmp_path, {}) as url:
+        page.goto(url, timeout=120_000)
+        frame_el = page.locator("iframe").first
+        frame_el.wait_for(timeout=120_000)
+        frame = frame_el.content_frame
+        frame.locator("canvas").first.wait_for()
+        frame.locator("button[data-i]", has_text="12 months").click()
+        assert frame.locator("button[aria-selected=true]").first.text_content().strip() == "12 months"
+        assert page.errors == []  # type: ignore[attr-defined]

@@ -19,9 +19,30 @@ Examples
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from egomap.graph import to_networkx
 from egomap.viz import style
-from egomap.viz.figures import egogram, ring_flows, small_multiples
-from egomap.viz.pyvis_view import change_network
 
 __all__ = ["change_network", "egogram", "small_multiples", "ring_flows", "to_networkx", "style"]
+
+# matplotlib and pyvis load on first use, so that the widget (which needs only the style) starts fast
+_LAZY = {
+    "egogram": "egomap.viz.figures",
+    "small_multiples": "egomap.viz.figures",
+    "ring_flows": "egomap.viz.figures",
+    "change_network": "egomap.viz.pyvis_view",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'egomap.viz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

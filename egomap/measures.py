@@ -67,6 +67,12 @@ share_stressful         ``n_stressful`` over the alters whose valence is recorde
                         none is recorded
 ======================  ==================================================================
 
+The E-I index of any other alter attribute against the person's own value is
+:func:`ei_index`; pass ``ei={"ei_kind": ("kind", "person")}`` to
+:func:`measures`, ``store.measures()`` or ``store.changes()`` to add such
+columns (after the fixed ones; the person's value may be a mapping from person
+id to value).
+
 Change measures (consecutive maps ``a`` then ``b`` of one person)
 -----------------------------------------------------------------
 ``n_gained`` (on ``b`` only), ``n_lost`` (on ``a`` only), ``n_retained`` (on both),
@@ -95,7 +101,7 @@ import math
 import sys
 import types
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,7 +109,7 @@ import pandas as pd
 
 from egomap import schemes as _schemes
 from egomap.errors import NotFoundError, ValidationError
-from egomap.model import KINDS, SUPPORT_TYPES, VALENCES
+from egomap.model import ALTER_FIELDS, KINDS, SUPPORT_TYPES, VALENCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model import Map
@@ -121,6 +127,8 @@ __all__ = [
     "reference_measures",
     "blau",
     "iqv",
+    "ei_index",
+    "EI_ATTRIBUTES",
 ]
 
 #: Fixed per-map measure columns, in order (``size_ring_<i>`` and
@@ -210,6 +218,160 @@ def iqv(counts: Iterable[float], k: int) -> float:
     return float("nan") if k < 2 or math.isnan(b) else b / (1.0 - 1.0 / k)
 
 
+#: Alter and placement attributes that :func:`ei_index` can compare with the person's value.
+EI_ATTRIBUTES: tuple[str, ...] = (
+    "kind",
+    "relationship",
+    "is_professional",
+    "met_through",
+    "ring",
+    "sector",
+    "valence",
+    "contact",
+)
+
+#: ``ei`` argument of the measure functions: column name -> (attribute, the person's value),
+#: the value either one value for everybody or a mapping person id -> value.
+EISpec = Mapping[str, tuple[str, Any]]
+
+
+def _ei_value(attribute: str, v: Any) -> Any:
+    """A value normalised for E-I comparisons; None when not recorded."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if attribute == "is_professional":
+        if isinstance(v, str):
+            raise ValidationError(f"is_professional values are True or False, not {v!r}", field="ei", value=v)
+        return bool(v)
+    if attribute == "ring":
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValidationError(f"ring values are whole numbers, not {v!r}", field="ei", value=v)
+        return int(v)
+    if isinstance(v, str):
+        return v.strip().casefold() or None
+    raise ValidationError(f"{attribute} values are text, not {v!r}", field="ei", value=v)
+
+
+def _ei_attribute(attribute: object) -> str:
+    if attribute not in EI_ATTRIBUTES:
+        raise ValidationError(
+            f"the E-I index compares one of {', '.join(EI_ATTRIBUTES)}; not {attribute!r}",
+            field="attribute",
+            value=attribute,
+        )
+    return attribute  # type: ignore[return-value]
+
+
+def _ego_value(attribute: str, ego_value: Any, person_id: str) -> Any:
+    if isinstance(ego_value, Mapping):
+        ego_value = ego_value.get(person_id)
+    return _ei_value(attribute, ego_value)
+
+
+def ei_index(m: Map, attribute: str, ego_value: Any) -> float:
+    """Krackhardt and Stern's E-I index of an alter attribute against the person's value.
+
+    ``(E - I) / (E + I)``, where ``E`` counts the alters whose ``attribute``
+    differs from the person's value (external ties) and ``I`` those with the
+    same value (internal ties): +1 when every alter differs from the person, -1
+    when all are alike (Krackhardt & Stern 1988, *Social Psychology Quarterly*
+    51(2); egor's ``comp_ei`` for ego networks). Alters with no value recorded
+    are left out; text is compared ignoring case and surrounding spaces.
+
+    Parameters
+    ----------
+    m : Map
+    attribute : str
+        One of :data:`EI_ATTRIBUTES`: alter ``kind``, ``relationship``,
+        ``is_professional``, ``met_through``, or placement ``ring``,
+        ``sector``, ``valence``, ``contact``.
+    ego_value : object or mapping
+        The person's own value (e.g. ``False`` for ``is_professional``), or a
+        mapping from person id to value.
+
+    Returns
+    -------
+    float
+        NaN when the person's value is missing or no alter has a value.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", 0, "household")
+    >>> _ = m.add_alter("Dr Shah", 2, "services", is_professional=True)
+    >>> _ = m.add_alter("Support group", 2, "clubs_groups", kind="group")
+    >>> ei_index(m, "is_professional", False)  # 1 external, 2 internal
+    -0.3333333333333333
+    >>> ei_index(m, "kind", "person")
+    -0.3333333333333333
+    >>> ei_index(m, "sector", {"R-1": "household"})
+    0.3333333333333333
+    """
+    attr = _ei_attribute(attribute)
+    ego = _ego_value(attr, ego_value, m.person.id)
+    if ego is None:
+        return float("nan")
+    st = m._state
+    e = i = 0
+    for aid, q in st.placements.items():
+        raw = getattr(st.alters[aid], attr) if attr in ALTER_FIELDS else getattr(q, attr)
+        v = _ei_value(attr, raw)
+        if v is None:
+            continue
+        if v == ego:
+            i += 1
+        else:
+            e += 1
+    return (e - i) / (e + i) if e + i else float("nan")
+
+
+def _check_ei(ei: EISpec | None, taken: Iterable[str] = ()) -> dict[str, tuple[str, Any]]:
+    if ei is None:
+        return {}
+    if not isinstance(ei, Mapping):
+        raise ValidationError(
+            "ei maps column names to (attribute, the person's value), e.g. {'ei_kind': ('kind', 'person')}",
+            field="ei",
+        )
+    out = {}
+    for name, spec in ei.items():
+        if not isinstance(name, str) or not name or name in taken or name in ID_COLUMNS or name in CHANGE_MEASURES:
+            raise ValidationError(f"ei column name {name!r} is empty or already a measure name", field="ei")
+        if not isinstance(spec, (tuple, list)) or len(spec) != 2:
+            raise ValidationError(f"ei[{name!r}] must be (attribute, the person's value), got {spec!r}", field="ei")
+        attr = _ei_attribute(spec[0])
+        if not isinstance(spec[1], Mapping):
+            _ei_value(attr, spec[1])  # checks the type
+        out[name] = (attr, spec[1])
+    return out
+
+
+def _ei_columns(arr: _Arrays, mdf: pd.DataFrame, ei: dict[str, tuple[str, Any]]) -> dict[str, np.ndarray]:
+    """E-I index columns for every map at once (same values as :func:`ei_index`)."""
+    out = {}
+    persons = mdf["person_id"].tolist()
+    for name, (attr, ego_value) in ei.items():
+        codes, uniq = pd.factorize(arr.pl[attr], use_na_sentinel=True)
+        norm = [_ei_value(attr, u.item() if isinstance(u, np.generic) else u) for u in uniq]
+        # code of each distinct normalised value; -1 = not recorded
+        vcode: dict[Any, int] = {}
+        look = np.array([-1 if v is None else vcode.setdefault(v, len(vcode)) for v in norm] + [-1], dtype=np.int64)
+        val = look[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        ego_code = np.array(
+            [-2 if (v := _ego_value(attr, ego_value, pid)) is None else vcode.get(v, -3) for pid in persons],
+            dtype=np.int64,
+        )
+        ego_pl = ego_code[arr.map_of]
+        ok = val >= 0
+        internal = _count(arr.map_of, arr.n_maps, (ok & (val == ego_pl)).astype(float))
+        external = _count(arr.map_of, arr.n_maps, (ok & (val != ego_pl)).astype(float))
+        col = _div(external - internal, external + internal)
+        col[ego_code == -2] = np.nan
+        out[name] = col
+    return out
+
+
 def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -257,6 +419,8 @@ _PL_COLS = [
     "kind",
     "is_professional",
     "relationship",
+    "met_through",
+    "contact",
 ]
 
 
@@ -280,6 +444,8 @@ def _tables_from_maps(maps: Sequence[Map]) -> tuple[pd.DataFrame, pd.DataFrame, 
                     a.kind,
                     int(a.is_professional),
                     a.relationship,
+                    a.met_through,
+                    q.contact,
                 )
             )
         trows.extend((m.id, t.a, t.b) for t in st.ties)
@@ -335,7 +501,8 @@ def _select_maps(mdf: pd.DataFrame, maps: Iterable[str | int]) -> pd.DataFrame:
 def _read_rows(store: Store, mdf: pd.DataFrame, everything: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     pl_sql = (
         "SELECT p.map_id, p.alter_id, p.ring, p.sector, p.support_received, p.support_given, p.valence, "
-        "a.kind, a.is_professional, a.relationship FROM placements p JOIN alters a ON a.id = p.alter_id"
+        "a.kind, a.is_professional, a.relationship, a.met_through, p.contact "
+        "FROM placements p JOIN alters a ON a.id = p.alter_id"
     )
     tie_sql = "SELECT map_id, a, b FROM ties"
     args: tuple = ()
@@ -585,12 +752,17 @@ def _changes(arr: _Arrays, mdf: pd.DataFrame, mm: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- public API
 
 
-def measures(m: Map) -> pd.Series:
+def measures(m: Map, *, ei: EISpec | None = None) -> pd.Series:
     """Per-map measures of one map as a pandas Series (names: see the module docs).
 
     Parameters
     ----------
     m : Map
+    ei : mapping, optional
+        Extra E-I index columns (see :func:`ei_index`): column name ->
+        ``(attribute, the person's value)``, e.g.
+        ``{"ei_kind": ("kind", "person")}``; the value may be a mapping from
+        person id to value. They come after the fixed measures.
 
     Returns
     -------
@@ -605,16 +777,22 @@ def measures(m: Map) -> pd.Series:
     >>> s = em.measures(m)
     >>> s[["size", "n_ties", "density", "n_components"]].round(3).tolist()
     [7.0, 8.0, 0.381, 1.0]
+    >>> float(em.measures(m, ei={"ei_sector": ("sector", "family")})["ei_sector"])
+    0.42857142857142855
     """
+    spec = _check_ei(ei)
     mdf, pl, ties = _tables_from_maps([m])
-    out = _compute(_Arrays(mdf, pl, ties, _Schemes()))
+    out = _with_ei(_Arrays(mdf, pl, ties, _Schemes()), mdf, spec)
     s = out.iloc[0]
     s.name = m.label
     return s
 
 
-def change_measures(map_a: Map, map_b: Map) -> pd.Series:
+def change_measures(map_a: Map, map_b: Map, *, ei: EISpec | None = None) -> pd.Series:
     """Change measures from ``map_a`` to the later ``map_b`` of the same person.
+
+    ``ei`` adds E-I index columns as in :func:`measures` (their differences
+    appear as ``d_<name>``).
 
     Returns
     -------
@@ -636,9 +814,10 @@ def change_measures(map_a: Map, map_b: Map) -> pd.Series:
             f"change measures compare two maps of one person; got {map_a.person.id!r} and {map_b.person.id!r}",
             field="map_b",
         )
+    spec = _check_ei(ei)
     mdf, pl, ties = _tables_from_maps([map_a, map_b])
     arr = _Arrays(mdf, pl, ties, _Schemes())
-    res = _changes(arr, mdf, _compute(arr))
+    res = _changes(arr, mdf, _with_ei(arr, mdf, spec))
     s = res.iloc[0, len(CHANGE_ID_COLUMNS) :].astype(float)
     s.name = f"{map_a.label} -> {map_b.label}"
     return s
@@ -659,13 +838,25 @@ def _step(bar: Any, what: str) -> None:
         bar.update(1)
 
 
+def _with_ei(arr: _Arrays, mdf: pd.DataFrame, spec: dict[str, tuple[str, Any]]) -> pd.DataFrame:
+    mm = _compute(arr)
+    if spec:
+        clash = [c for c in spec if c in mm.columns]
+        if clash:
+            raise ValidationError(f"ei column name {clash[0]!r} is already a measure name", field="ei")
+        mm = pd.concat([mm, pd.DataFrame(_ei_columns(arr, mdf, spec), dtype=float)], axis=1)
+    return mm
+
+
 def _cohort(
     store: Store,
     persons: Iterable[str] | None,
     maps: Iterable[str | int] | None,
     progress: bool | None,
     desc: str,
+    ei: EISpec | None = None,
 ) -> tuple[pd.DataFrame, _Arrays, pd.DataFrame, Any]:
+    spec = _check_ei(ei)
     mdf = _read_maps(store, persons, maps)
     bar = _progress(progress, len(mdf), 4, desc)
     _step(bar, "maps read")
@@ -674,7 +865,7 @@ def _cohort(
     _step(bar, "placements and ties read")
     arr = _Arrays(mdf, pl, ties, _Schemes())
     _step(bar, "indexed")
-    mm = _compute(arr)
+    mm = _with_ei(arr, mdf, spec)
     _step(bar, "measures computed")
     return mdf, arr, mm, bar
 
@@ -686,6 +877,7 @@ def cohort_measures(
     progress: bool | None = None,
     *,
     consenting_only: bool = False,
+    ei: EISpec | None = None,
 ) -> pd.DataFrame:
     """Per-map measures for every person x map in a store (``store.measures()``).
 
@@ -701,6 +893,10 @@ def cohort_measures(
         Show a progress bar (tqdm). Default: only for large cohorts.
     consenting_only : bool
         Only persons who consented to research use.
+    ei : mapping, optional
+        Extra E-I index columns, as in :func:`measures`; give the persons'
+        own values as a mapping, e.g.
+        ``{"ei_met": ("met_through", {"R-017": "football", ...})}``.
 
     Returns
     -------
@@ -724,7 +920,7 @@ def cohort_measures(
     12 months  12.0             2.0
     >>> store.close()
     """
-    mdf, _, mm, bar = _cohort(store, persons, maps, progress, "egomap measures")
+    mdf, _, mm, bar = _cohort(store, persons, maps, progress, "egomap measures", ei)
     if bar is not None:
         bar.close()
     ids = mdf[list(ID_COLUMNS)].copy()
@@ -742,6 +938,7 @@ def cohort_changes(
     progress: bool | None = None,
     *,
     consenting_only: bool = False,
+    ei: EISpec | None = None,
 ) -> pd.DataFrame:
     """Change measures for every person x pair of consecutive maps (``store.changes()``).
 
@@ -769,7 +966,7 @@ def cohort_changes(
       6 months 12 months       4.0     3.0     1.0
     >>> store.close()
     """
-    mdf, arr, mm, bar = _cohort(store, persons, maps, progress, "egomap changes")
+    mdf, arr, mm, bar = _cohort(store, persons, maps, progress, "egomap changes", ei)
     if bar is not None:
         bar.close()
     out = _changes(arr, mdf, mm)
@@ -785,7 +982,7 @@ def cohort_changes(
 EGO = "__ego__"
 
 
-def reference_measures(m: Map) -> pd.Series:
+def reference_measures(m: Map, *, ei: EISpec | None = None) -> pd.Series:
     """The per-map measures computed the plain way: a networkx graph per map.
 
     Slow, but written to read like the definitions; :func:`measures` and the
@@ -862,6 +1059,8 @@ def reference_measures(m: Map) -> pd.Series:
     n_str = sum(v == "stressful" for v in vals)
     out["n_stressful"] = float(n_str)
     out["share_stressful"] = n_str / len(vals) if vals else nan
+    for name, (attr, value) in _check_ei(ei, out).items():
+        out[name] = ei_index(m, attr, value)
     return pd.Series(out, name=m.label, dtype=float)
 
 
@@ -873,8 +1072,8 @@ class _CallableModule(types.ModuleType):
     set the package attribute to the module, so the module is callable too.
     """
 
-    def __call__(self, m: Map) -> pd.Series:
-        return measures(m)
+    def __call__(self, m: Map, *, ei: EISpec | None = None) -> pd.Series:
+        return measures(m, ei=ei)
 
 
 sys.modules[__name__].__class__ = _CallableModule

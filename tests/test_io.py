@@ -135,6 +135,63 @@ def test_egor_pseudonymised_round_trip_keeps_structure(filled, tmp_path):
         other.close()
 
 
+def test_egor_round_trip_rebuilds_unknown_schemes(store, tmp_path):
+    # Network Canvas imports make ring schemes (``network_canvas_4``) that another egomap does not know;
+    # egos.csv carries n_rings and sector keys so that the maps still import, with the same measures.
+    em.io.read_network_canvas(em.io.SAMPLE, store)
+    custom = em.schemes.SectorScheme(
+        "my_sectors", [em.schemes.Sector("kin", "Kin", is_family=True), em.schemes.Sector("rest", "Everyone else")]
+    )
+    p = store.add_person("R-CUSTOM", consent_research=True)
+    m = p.new_map("Baseline", sectors=custom)
+    m.add_alter("A", 0, "kin")
+    m.add_alter("B", 2, "rest")
+    paths = em.io.export_egor(store, tmp_path)
+    egos = _rows(paths["egos"])
+    assert {r["n_rings"] for r in egos} == {"4", "3"} and "kin;rest" in {r["sector_keys"] for r in egos}
+    assert {r["family_sectors"] for r in egos if r["person_id"] == "R-CUSTOM"} == {"kin"}
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        em.io.read_egor(tmp_path, other)
+        q = other.person("NC-001").map(0)
+        assert q.rings.name == "network_canvas_4" and len(q.rings) == 4
+        drop = ["map_id", "consent_research", "blau_relationship", "iqv_relationship"]
+        a = store.measures().drop(columns=drop)
+        b = other.measures().drop(columns=drop)
+        pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+        assert other.person("R-CUSTOM").map(0).sectors.family_keys == {"kin"}
+    finally:
+        other.close()
+    # a known scheme name with a different ring count is an error naming the cell
+    row = [r["person_id"] for r in egos].index("R-CUSTOM") + 1  # kahn_antonucci rings
+    _edit_csv(paths["egos"], row, "n_rings", "7")
+    with pytest.raises(em.InputFileError, match="7 rings, but ring scheme 'kahn_antonucci' has 3") as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.row, e.value.column) == (row, "n_rings")
+
+
+def test_pseudonymised_exports_hold_no_free_text(store, tmp_path):
+    # every free-text field gets a marker word; none may appear in any file written without include_names
+    p = store.add_person("R-1", "Quentinmark", consent_research=True)
+    m = p.new_map("Baseline", date="2026-01-01", notes="Notesmark")
+    a = m.add_alter("Zebmark", 0, "family", relationship="Wifemark", met_through="Clubmark", note="Notealtmark")
+    b = m.add_alter("Yolmark", 1, "friends")
+    m.add_tie(a, b)
+    m.add_goal("Goalmark", steps=["Stepmark"], alters=[a])
+    store.add_person("R-2", "Noconmark", consent_research=False).new_map("B").add_alter("Hidemark", 0, "family")
+    em.io.export_egor(store, tmp_path / "out")
+    em.io.export_graphml(store, tmp_path / "out")
+    em.io.export_json(store, tmp_path / "out" / "p.json")
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == 5
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert "mark" not in text.lower(), f.name
+        assert "R-2" not in text, f.name
+    g = nx.read_graphml(tmp_path / "out" / "R-1_0.graphml")
+    assert {k for _, d in g.nodes(data=True) for k in d} & {"label", "relationship", "met_through", "note"} == set()
+
+
 # --------------------------------------------------------------------------- GraphML, JSON
 
 
@@ -173,6 +230,22 @@ def test_json_round_trip_lossless(store, tmp_path):
         with pytest.raises(em.InputFileError, match="nothing was imported"):
             em.io.import_json(path, other)  # already there: nothing written twice
         assert other.info()["persons"] == 1
+    finally:
+        other.close()
+
+
+def test_json_round_trip_of_network_canvas_import(store, tmp_path):
+    # custom ring schemes, notes with many lines, dates, exact positions and goals all come back
+    people = em.io.read_network_canvas(em.io.SAMPLE, store)
+    m = people[0].map(-1)
+    m.add_goal("Call Maya", steps=["find number", "call"], alters=[m.alters[0]], status="in progress")
+    path = em.io.export_json(store, tmp_path / "nc.json", include_names=True)
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        em.io.import_json(path, other)
+        for p in store.people():
+            assert other.person(p.id).to_dict() == p.to_dict()
+        pd.testing.assert_frame_equal(store.measures(), other.measures())
     finally:
         other.close()
 
@@ -292,8 +365,9 @@ def test_sample_protocol_and_no_protocol(store, tmp_path):
     folder = tmp_path / "nc"
     shutil.copytree(em.io.SAMPLE, folder)
     (folder / "egomap_sample_protocol.netcanvas").unlink()
-    with pytest.raises(em.ValidationError, match="rings"):
+    with pytest.raises(em.InputFileError, match="no .netcanvas protocol file") as e:
         em.io.read_network_canvas(folder, store)
+    assert e.value.path == str(folder)
     people = em.io.read_network_canvas(folder, store, rings=5)
     assert len(people[0].map(0).rings) == 5
 
@@ -417,7 +491,10 @@ def test_bad_protocol(store, tmp_path):
         ("alters.csv", ("ring", "7"), 1, "ring", "unknown ring"),
         ("alters.csv", ("alterID", "DEMO-01-A001"), 2, "alterID", "repeats"),
         ("alters.csv", ("egoID", "X_9"), 1, "egoID", "unknown egoID"),
-        ("egos.csv", ("sector_scheme", "nope"), 1, "sector_scheme", "unknown sector scheme"),
+        ("egos.csv", {"sector_scheme": "nope", "sector_keys": ""}, 1, "sector_scheme", "unknown sector scheme"),
+        ("egos.csv", ("sector_keys", "a;b"), 1, "sector_keys", "differ from scheme"),
+        ("egos.csv", {"ring_scheme": "nope", "n_rings": ""}, 1, "ring_scheme", "unknown ring scheme"),
+        ("egos.csv", {"ring_scheme": "nope", "n_rings": "0"}, 1, "n_rings", "at least one ring"),
         ("egos.csv", ("map_date", "yesterday"), 1, "map_date", "date"),
         ("alters.csv", ("valence", "great"), 1, "valence", "valence"),
     ],
@@ -425,12 +502,31 @@ def test_bad_protocol(store, tmp_path):
 def test_egor_bad_input(store, tmp_path, file, edit, row, column, match):
     paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
     f = tmp_path / file
-    _edit_csv(f, row, *edit)
+    for col, value in edit.items() if isinstance(edit, dict) else [edit]:
+        _edit_csv(f, row, col, value)
     with pytest.raises(em.InputFileError, match=match) as e:
         em.io.read_egor(tmp_path, store)
     assert (e.value.path, e.value.row, e.value.column) == (str(f), row, column)
     assert store.person_ids() == []
     assert paths
+
+
+def test_egor_repeated_map_label_names_the_label_column(store, tmp_path):
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    _edit_csv(paths["egos"], 2, "map_label", "Baseline")
+    with pytest.raises(em.InputFileError, match="already has a map labelled") as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.path, e.value.row, e.value.column) == (str(paths["egos"]), 2, "map_label")
+    assert store.person_ids() == []
+
+
+def test_semicolon_separated_csv_gets_a_hint(store, tmp_path):
+    # R's write.csv2 (and egor's own example files) separate columns with ';'
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    paths["edges"].write_text(paths["edges"].read_text().replace(",", ";"))
+    with pytest.raises(em.InputFileError, match="separated by ';'") as e:
+        em.io.read_egor(tmp_path, store)
+    assert e.value.column == "egoID" and e.value.path == str(paths["edges"])
 
 
 def test_egor_missing_and_empty_files(store, tmp_path):

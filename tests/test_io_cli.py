@@ -24,7 +24,8 @@ def test_export_egor_then_import(tmp_path, capsys):
     src = tmp_path / "a.sqlite"
     _store_with_demo(src)
     assert main(["export", "--store", str(src), "--format", "egor", str(tmp_path / "egor")]) == 0
-    assert "pseudonymised" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "pseudonymised) for 1 person(s)" in out and "left out 1 person(s) without consent" in out
     with open(tmp_path / "egor" / "alters.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert "label" not in rows[0] and {r["person_id"] for r in rows} == {em.demo.DEMO_ID}

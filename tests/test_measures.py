@@ -15,10 +15,12 @@ import egomap as em
 from egomap.measures import (
     CHANGE_ID_COLUMNS,
     CHANGE_MEASURES,
+    EI_ATTRIBUTES,
     ID_COLUMNS,
     MEASURES,
     blau,
     change_measures,
+    ei_index,
     iqv,
     measures,
     reference_measures,
@@ -113,6 +115,46 @@ def test_composition_support_and_valence_by_hand():
     assert s["density"] == 0 and s["n_components"] == 4 and s["n_isolates"] == 4
 
 
+def test_ei_index_krackhardt_stern_formula():
+    # Krackhardt & Stern (1988), Social Psychology Quarterly 51(2): E-I = (E - I) / (E + I) with E the
+    # ties to people unlike ego and I the ties to people like ego; -1 all alike, +1 all different.
+    p = em.Person("R-EI")
+    m = p.new_map("Baseline")
+    m.add_alter("Mum", 0, "household", relationship="Mother", valence="supportive")
+    m.add_alter("Dad", 1, "family", relationship="father", valence="stressful")
+    m.add_alter("Dr A", 2, "services", is_professional=True, kind="organisation")
+    m.add_alter("Club", 2, "clubs_groups", kind="group", met_through="Football", contact="weekly")
+    # kind: 2 persons like the person (I = 2), a group and an organisation unlike (E = 2)
+    assert ei_index(m, "kind", "person") == 0.0
+    assert ei_index(m, "is_professional", False) == (1 - 3) / 4
+    assert ei_index(m, "is_professional", True) == (3 - 1) / 4
+    assert ei_index(m, "ring", 2) == (2 - 2) / 4
+    assert ei_index(m, "sector", "services") == (3 - 1) / 4
+    # missing values are left out: only 2 alters have a valence, only 2 a relationship (case ignored)
+    assert ei_index(m, "valence", "supportive") == 0.0
+    assert ei_index(m, "relationship", " MOTHER ") == 0.0
+    assert ei_index(m, "met_through", "football") == -1.0
+    assert ei_index(m, "contact", "daily") == 1.0
+    # the person's value from a mapping; a person missing from it gives NaN
+    assert ei_index(m, "kind", {"R-EI": "group"}) == (3 - 1) / 4
+    assert math.isnan(ei_index(m, "kind", {"R-OTHER": "group"}))
+    assert math.isnan(ei_index(p.new_map("Empty"), "kind", "person"))
+    # the built-in ei_professional is this index with the person not a professional
+    assert measures(m)["ei_professional"] == ei_index(m, "is_professional", False)
+    s = measures(m, ei={"ei_kind": ("kind", "person"), "ei_met": ("met_through", "football")})
+    assert list(s.index[-2:]) == ["ei_kind", "ei_met"] and s["ei_kind"] == 0.0 and s["ei_met"] == -1.0
+    for bad in (
+        {"ei_x": ("label", "Mum")},  # not an attribute the index compares
+        {"size": ("kind", "person")},  # clashes with a measure
+        {"ei_x": ("is_professional", "yes")},  # wrong type for the person's value
+        {"ei_x": "kind"},
+    ):
+        with pytest.raises(em.ValidationError):
+            measures(m, ei=bad)
+    with pytest.raises(em.ValidationError):
+        ei_index(m, "label", "Mum")
+
+
 def test_series_names_order_and_dtype():
     m = em.demo.demo_case().map("Baseline")
     s = measures(m)
@@ -174,8 +216,20 @@ def _random_person(seed: int, k: int = 3) -> em.Person:
 @pytest.mark.parametrize("seed", range(12))
 def test_equal_to_networkx_on_random_networks(seed):
     p = _random_person(seed)
+    rng = random.Random(seed)
+    ei = {
+        f"ei_{a}": (a, {p.id: rng.choice(values)})
+        for a, values in {
+            "kind": em.model.KINDS,
+            "relationship": ["friend", "mother", "coach"],
+            "is_professional": [True, False],
+            "ring": [0, 1, 2],
+            "sector": ["family", "friends"],
+            "valence": VALENCES,
+        }.items()
+    }
     for m in p.maps:
-        fast, ref = measures(m), reference_measures(m)
+        fast, ref = measures(m, ei=ei), reference_measures(m, ei=ei)
         assert list(fast.index) == list(ref.index)
         np.testing.assert_allclose(fast.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-12, equal_nan=True)
         # and the two structural-hole measures straight from networkx on the graph with the person
@@ -248,6 +302,27 @@ def test_cohort_measures_equal_per_map_measures(cohort):
         ref = reference_measures(m)
         got = pd.Series(row._asdict())[ref.index].astype(float)
         np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), atol=1e-12, equal_nan=True)
+
+
+def test_cohort_ei_columns_equal_ei_index(cohort):
+    values = {p.id: random.Random(p.id).choice(em.model.KINDS) for p in cohort.people()}
+    values.pop("R-102")  # a person without a value: NaN
+    ei = {f"ei_{a}": (a, values if a == "kind" else "friends" if a == "sector" else None) for a in ("kind", "sector")}
+    with pytest.raises(em.ValidationError):
+        cohort.measures(ei={"ei_contact": ("contact", 3)})
+    ei["ei_contact"] = ("contact", "weekly")
+    df = cohort.measures(ei=ei)
+    assert list(df.columns[-3:]) == list(ei)
+    for row in df.itertuples(index=False):
+        m = cohort.person(row.person_id).map(row.map_index)
+        for name, (attr, value) in ei.items():
+            want = ei_index(m, attr, value)
+            got = getattr(row, name)
+            assert (math.isnan(want) and math.isnan(got)) or got == pytest.approx(want, abs=1e-12), (name, row.map_id)
+    assert df.loc[df["person_id"] == "R-102", "ei_kind"].isna().all()
+    ch = cohort.changes(ei=ei)
+    assert {"d_ei_kind", "d_ei_sector", "d_ei_contact"} <= set(ch.columns)
+    assert set(EI_ATTRIBUTES) >= {"kind", "sector", "contact"}
 
 
 def test_cohort_filters(cohort):

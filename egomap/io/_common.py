@@ -208,8 +208,14 @@ def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: S
         raise InputFileError(f"is not valid CSV: {e}", path=p) from None
     missing = [c for c in required if c not in header]
     if missing:
+        hint = ""
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            sep = "';'" if ";" in header[0] else "tabs"
+            hint = f" (the columns seem to be separated by {sep}; egomap reads comma-separated CSV, e.g. R's write.csv)"
         raise InputFileError(
-            f"has no column {missing[0]!r}; columns are {', '.join(repr(h) for h in header)}", path=p, column=missing[0]
+            f"has no column {missing[0]!r}; columns are {', '.join(repr(h) for h in header)}{hint}",
+            path=p,
+            column=missing[0],
         )
     dup = [h for h in header if h and header.count(h) > 1]
     if dup:

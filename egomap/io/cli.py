@@ -20,9 +20,12 @@ __all__: list[str] = []
 
 def _export(args: argparse.Namespace) -> int:
     from egomap import io
+    from egomap.io._common import select_persons
 
     store = _open(args)
     try:
+        everyone = select_persons(store, args.person, include_nonconsenting=True)
+        n_out = len(everyone) if args.include_nonconsenting else sum(p.consent_research for p in everyone)
         kw = {
             "persons": args.person,
             "include_names": args.include_names,
@@ -37,7 +40,12 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     what = "with names" if args.include_names else "pseudonymised"
-    print(f"egomap: wrote {len(paths)} file(s) ({what}) to {args.out}")
+    print(f"egomap: wrote {len(paths)} file(s) ({what}) for {n_out} person(s) to {args.out}")
+    if n_out < len(everyone):
+        left = len(everyone) - n_out
+        print(
+            f"egomap: left out {left} person(s) without consent to research use (--include-nonconsenting to add them)"
+        )
     return 0
 
 

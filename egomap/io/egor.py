@@ -6,8 +6,12 @@ map, and one row per alter-alter tie:
 ``egos.csv``
     ``egoID`` (``"<person id>_<map index>"``, map index from 0 in time order),
     ``person_id``, ``map_index``, ``map_label``, ``map_date`` (ISO), ``ring_scheme``,
-    ``sector_scheme``, ``consent_research`` (TRUE/FALSE), ``n_alters``, ``n_ties``;
-    with names also ``display_name`` and ``notes``.
+    ``sector_scheme`` (scheme names), ``n_rings``, ``sector_keys`` and
+    ``family_sectors`` (sector keys clockwise from 12 o'clock, and those counted
+    as family, joined by ``;``: enough to rebuild a scheme the importing
+    egomap does not know, such as one made by a Network Canvas import),
+    ``consent_research`` (TRUE/FALSE), ``n_alters``, ``n_ties``; with names also
+    ``display_name`` and ``notes``.
 ``alters.csv``
     ``egoID``, ``alterID`` (pseudonymous, ``"<person id>-A001"``: the same alter
     has the same alterID on every map of the person), ``person_id``,
@@ -63,6 +67,9 @@ EGO_COLUMNS = (
     "map_date",
     "ring_scheme",
     "sector_scheme",
+    "n_rings",
+    "sector_keys",
+    "family_sectors",
     "consent_research",
     "n_alters",
     "n_ties",
@@ -157,6 +164,8 @@ def export_egor(
                 eid = ego_id(p.id, i)
                 st = m._state
                 row = [eid, p.id, i, m.label, st.info.get("date") or "", m.rings.name, m.sectors.name]
+                row += [len(m.rings), ";".join(m.sectors.keys), ";".join(k for k in m.sectors.keys
+                                                                    if k in m.sectors.family_keys)]  # fmt: skip
                 row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
                 if include_names:
                     row += [p.display_name or "", m.notes]
@@ -258,11 +267,9 @@ def read_egor(
                 label = er.get("map_label").strip() or f"Map {k + 1}"
                 rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
                 sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
-            with at_row(er, "ring_scheme"):
-                rs = _schemes.ring_scheme(rings)
-            with at_row(er, "sector_scheme"):
-                ss = _schemes.sector_scheme(sectors)
-            with at_row(er, "map_date"):
+            rs = _ring_scheme(er, rings)
+            ss = _sector_scheme(er, sectors)
+            with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
                 m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=er.get("notes"))
             for ar in by_ego.get(eid, []):
                 _add_alter(m, ar, known)
@@ -275,6 +282,37 @@ def read_egor(
                     m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
         built.append((p, first))
     return _save(store, built, "person_id")
+
+
+def _ring_scheme(er: Row, name: str) -> _schemes.RingScheme:
+    """The named ring scheme, or, if this egomap does not know it, one rebuilt from ``n_rings``."""
+    n = er.number_value("n_rings", optional=True, integer=True)
+    if name not in _schemes.RING_SCHEMES and n is not None:
+        if n < 1:
+            raise er.error(f"{n} rings: a map needs at least one ring", "n_rings", n)
+        with at_row(er, "ring_scheme"):
+            rings = [_schemes.Ring(f"Ring {i + 1}") for i in range(n)]
+            return _schemes.RingScheme(name, rings, name, "Rebuilt from an egor CSV import.")
+    with at_row(er, "ring_scheme"):
+        rs = _schemes.ring_scheme(name)
+    if n is not None and n != len(rs):
+        raise er.error(f"{n} rings, but ring scheme {name!r} has {len(rs)}", "n_rings", n)
+    return rs
+
+
+def _sector_scheme(er: Row, name: str) -> _schemes.SectorScheme:
+    """The named sector scheme, or, if this egomap does not know it, one rebuilt from ``sector_keys``."""
+    keys = [k.strip() for k in er.get("sector_keys").split(";") if k.strip()]
+    family = {k.strip() for k in er.get("family_sectors").split(";") if k.strip()}
+    if name not in _schemes.SECTOR_SCHEMES and keys:
+        with at_row(er, "sector_keys"):
+            sectors = [_schemes.Sector(k, k.replace("_", " ").capitalize(), "", k in family) for k in keys]
+            return _schemes.SectorScheme(name, sectors, name, "Rebuilt from an egor CSV import.")
+    with at_row(er, "sector_scheme"):
+        ss = _schemes.sector_scheme(name)
+    if keys and keys != ss.keys:
+        raise er.error(f"sector keys {';'.join(keys)} differ from scheme {name!r}: {';'.join(ss.keys)}", "sector_keys")
+    return ss
 
 
 def _add_alter(m, r: Row, known: dict[str, str]) -> None:

@@ -164,7 +164,7 @@ def _categoricals(protocol: dict | None) -> dict[str, list[str]]:
     return out
 
 
-def _files(source: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[list[Path], Path | None]:
+def _files(source: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[list[Path], Path | None, int]:
     if isinstance(source, (str, os.PathLike)):
         folder = Path(source)
         if not folder.exists():
@@ -180,7 +180,7 @@ def _files(source: str | os.PathLike | Iterable[str | os.PathLike]) -> tuple[lis
             raise InputFileError("file not found", path=f)
     protos = [f for f in files if f.suffix == ".netcanvas"]
     csvs = [f for f in files if f.suffix.lower() == ".csv"]
-    return csvs, (protos[0] if len(protos) == 1 else None)
+    return csvs, (protos[0] if len(protos) == 1 else None), len(protos)
 
 
 def _as_rings(rings: int | str | _schemes.RingScheme, skewed: bool) -> tuple[_schemes.RingScheme, int]:
@@ -291,7 +291,7 @@ def read_network_canvas(
         Missing files or key columns, unknown or repeated ids, bad numbers,
         empty or non-UTF-8 files; names file, row and column. Nothing is saved.
     """
-    csvs, found_protocol = _files(source)
+    csvs, found_protocol, n_protocols = _files(source)
     proto: dict | None
     if isinstance(protocol, Mapping):
         proto = dict(protocol)
@@ -358,9 +358,16 @@ def read_network_canvas(
     if rings is None:
         circ = _circles(proto, layout or "") if proto else None
         if circ is None:
-            raise ValidationError(
-                "the number of circles is unknown: pass rings=<number> or the protocol (.netcanvas) file",
-                field="rings",
+            if proto is not None:
+                why = "the protocol has no Sociogram stage with concentric circles"
+            elif n_protocols > 1:
+                why = f"there are {n_protocols} .netcanvas protocol files; pass protocol=<file>"
+            else:
+                why = "no .netcanvas protocol file was found"
+            where = source if isinstance(source, (str, os.PathLike)) else None
+            raise InputFileError(
+                f"the number of circles is unknown ({why}): pass rings=<number> or the protocol (.netcanvas) file",
+                path=where,
             )
         rings, proto_skew = circ
         skewed = proto_skew if skewed is None else skewed

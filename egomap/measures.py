@@ -179,6 +179,8 @@ CHANGE_ID_COLUMNS: tuple[str, ...] = (
 
 _STRESSFUL = VALENCES.index("stressful")
 _AUTO_PROGRESS = 3000  # maps: show a progress bar from this many maps on, unless told
+_CHUNK = 20_000  # rows read at a time when a progress bar is shown
+_COMPUTE_SHARE = 4  # the bar gives indexing and computing 1/4 of the rows read
 
 
 # --------------------------------------------------------------------------- small formulas
@@ -498,7 +500,19 @@ def _select_maps(mdf: pd.DataFrame, maps: Iterable[str | int]) -> pd.DataFrame:
     return mdf[keep]
 
 
-def _read_rows(store: Store, mdf: pd.DataFrame, everything: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _fetch(cur: Any, bar: Any, what: str) -> list:
+    """All rows of a cursor, read in chunks so that the progress bar moves."""
+    if bar is None:
+        return cur.fetchall()
+    bar.set_postfix_str(f"reading {what}", refresh=False)
+    out: list = []
+    while rows := cur.fetchmany(_CHUNK):
+        out.extend(rows)
+        bar.update(len(rows))
+    return out
+
+
+def _read_rows(store: Store, mdf: pd.DataFrame, everything: bool, bar: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     pl_sql = (
         "SELECT p.map_id, p.alter_id, p.ring, p.sector, p.support_received, p.support_given, p.valence, "
         "a.kind, a.is_professional, a.relationship, a.met_through, p.contact "
@@ -511,8 +525,13 @@ def _read_rows(store: Store, mdf: pd.DataFrame, everything: bool) -> tuple[pd.Da
         tie_sql += " WHERE map_id IN (SELECT value FROM json_each(?))"
         args = (json.dumps(mdf["map_id"].tolist()),)
     with store._lock:
-        pl = store._conn.execute(pl_sql, args).fetchall()
-        ties = store._conn.execute(tie_sql, args).fetchall()
+        if bar is not None:  # rows to read, plus a share for indexing and computing
+            n = sum(
+                store._conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0] for sql in (pl_sql, tie_sql)
+            )
+            bar.reset(total=n + n // _COMPUTE_SHARE + 2)
+        pl = _fetch(store._conn.execute(pl_sql, args), bar, "placements")
+        ties = _fetch(store._conn.execute(tie_sql, args), bar, "ties")
     return pd.DataFrame(pl, columns=_PL_COLS), pd.DataFrame(ties, columns=["map_id", "a", "b"])
 
 
@@ -823,19 +842,19 @@ def change_measures(map_a: Map, map_b: Map, *, ei: EISpec | None = None) -> pd.S
     return s
 
 
-def _progress(enabled: bool | None, n_maps: int, total: int, desc: str) -> Any:
+def _progress(enabled: bool | None, n_maps: int, desc: str) -> Any:
     show = n_maps >= _AUTO_PROGRESS if enabled is None else bool(enabled)
     if not show:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="step", leave=False)
+    return tqdm(total=1, desc=desc, unit="row", unit_scale=True, leave=False)
 
 
-def _step(bar: Any, what: str) -> None:
+def _step(bar: Any, what: str, last: bool = False) -> None:
     if bar is not None:
         bar.set_postfix_str(what, refresh=False)
-        bar.update(1)
+        bar.update(bar.total - bar.n if last else max((bar.total - bar.n) // 2, 1))
 
 
 def _with_ei(arr: _Arrays, mdf: pd.DataFrame, spec: dict[str, tuple[str, Any]]) -> pd.DataFrame:
@@ -858,15 +877,15 @@ def _cohort(
 ) -> tuple[pd.DataFrame, _Arrays, pd.DataFrame, Any]:
     spec = _check_ei(ei)
     mdf = _read_maps(store, persons, maps)
-    bar = _progress(progress, len(mdf), 4, desc)
-    _step(bar, "maps read")
+    bar = _progress(progress, len(mdf), desc)
     everything = persons is None and maps is None
-    pl, ties = _read_rows(store, mdf, everything)
-    _step(bar, "placements and ties read")
+    pl, ties = _read_rows(store, mdf, everything, bar)
+    if bar is not None:
+        bar.set_postfix_str("indexing", refresh=True)
     arr = _Arrays(mdf, pl, ties, _Schemes())
-    _step(bar, "indexed")
+    _step(bar, "computing")
     mm = _with_ei(arr, mdf, spec)
-    _step(bar, "measures computed")
+    _step(bar, "done", last=True)
     return mdf, arr, mm, bar
 
 

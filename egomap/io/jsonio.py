@@ -3,12 +3,16 @@
 The file is ``{"format": "egomap", "version": 1, "persons": [<person>, ...]}``
 where each person is :meth:`egomap.Person.to_dict` output. With
 ``include_names=True`` the round trip is lossless: importing into a fresh
-store gives back equal ``to_dict()`` output (ids, schemes, placements, ties,
-goals, dates and notes). Without it (the default, for research use) the
-person's display name, map notes, alter labels, relationships, "met through",
-placement notes and goal texts and steps are removed, and alter ids are
-replaced by the pseudonymous ids of the egor export (``"R-017-A001"``, also
-used as labels); the result still imports.
+store gives back equal ``to_dict()`` output (ids, consent, schemes in full
+including custom ones, exact positions, placements, ties, goals with steps and
+status, dates, creation times and notes). The edit history behind undo/redo
+is not part of the file: an imported map starts with a fresh history.
+
+Without ``include_names`` (the default, for research use) the person's display
+name, map notes, alter labels, relationships, "met through", placement notes
+and goal texts and steps are removed, and alter ids are replaced by the
+pseudonymous ids of the egor export (``"R-017-A001"``, also used as labels);
+the result still imports.
 
 Examples
 --------

@@ -6,7 +6,9 @@
 ``egomap info``  say where the store is and how much it holds.
 
 Every sub-command takes ``--store PATH`` (default: ``$EGOMAP_STORE``, else a
-per-user data file).
+per-user data file). Options that ``egomap lab`` and ``egomap app`` do not
+know themselves (``--no-browser``, ``--port 8890``...) are passed on to
+JupyterLab and Voila.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from egomap.errors import EgomapError
+from egomap.errors import EgomapError, NotFoundError
 
 __all__ = ["main", "notebooks_dir"]
 
@@ -28,12 +30,30 @@ _PARSER_HOOKS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def notebooks_dir() -> Path:
-    """The folder holding egomap's notebooks (the repository's ``notebooks/``)."""
+    """The folder holding egomap's notebooks.
+
+    The repository's ``notebooks/`` (an editable install, ``pip install -e .``),
+    else the copy a regular install puts in ``<prefix>/share/egomap/notebooks``,
+    else ``notebooks/`` in the current folder.
+
+    Raises
+    ------
+    NotFoundError
+        If none of these folders holds the notebooks.
+    """
     here = Path(__file__).resolve().parent
-    for cand in (here.parent / "notebooks", here / "notebooks", Path.cwd() / "notebooks"):
-        if cand.is_dir():
+    candidates = (
+        here.parent / "notebooks",
+        Path(sys.prefix) / "share" / "egomap" / "notebooks",
+        Path.cwd() / "notebooks",
+    )
+    for cand in candidates:
+        if (cand / "01_session.ipynb").is_file():
             return cand
-    return Path.cwd()
+    raise NotFoundError(
+        "cannot find the egomap notebooks; looked in " + ", ".join(str(c) for c in candidates) + " "
+        "(install egomap from its repository with: pip install -e .)"
+    )
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -46,42 +66,58 @@ def _open(args: argparse.Namespace):
     return open_store(args.store)
 
 
-def _cmd_lab(args: argparse.Namespace) -> int:
+def _server_env(args: argparse.Namespace) -> tuple[dict[str, str], Path]:
+    """The environment for the server and its kernels: ``EGOMAP_STORE`` set to the store to use."""
     from egomap.store import default_store_path
 
-    env = dict(os.environ)
-    store = Path(args.store).expanduser().resolve() if args.store else default_store_path()
-    env["EGOMAP_STORE"] = str(store)
-    nb = Path(args.notebooks) if args.notebooks else notebooks_dir()
+    store = Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+    if not args.dry_run:  # check (or create, privately) the store now, not in the first notebook cell
+        _open(argparse.Namespace(store=store)).close()
+    return {**os.environ, "EGOMAP_STORE": str(store)}, store
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    nb = Path(args.notebooks).expanduser().resolve() if args.notebooks else notebooks_dir()
+    if not nb.is_dir():
+        raise NotFoundError(f"no folder {str(nb)!r} to open")
+    env, store = _server_env(args)
     print(f"egomap: store {store}")
     print(f"egomap: opening JupyterLab on {nb}")
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={nb}", *args.jupyter_args]
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={nb}", *args.extra]
     if args.dry_run:
         print(" ".join(cmd))
         return 0
     if shutil.which("jupyter") is None and not _has_module("jupyterlab"):
         print("egomap: JupyterLab is not installed; run: pip install -e .", file=sys.stderr)
         return 1
-    return subprocess.call(cmd, env=env)
+    return _run(cmd, env)
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from egomap.store import default_store_path
-
-    env = dict(os.environ)
-    store = Path(args.store).expanduser().resolve() if args.store else default_store_path()
-    env["EGOMAP_STORE"] = str(store)
     nb = notebooks_dir() / "01_session.ipynb"
+    env, store = _server_env(args)
     print(f"egomap: store {store}")
     print(f"egomap: starting the session app ({nb.name}, no code shown)")
-    cmd = [sys.executable, "-m", "voila", str(nb), f"--port={args.port}", *args.voila_args]
+    cmd = [sys.executable, "-m", "voila", str(nb), f"--port={args.port}", *args.extra]
     if args.dry_run:
         print(" ".join(cmd))
         return 0
     if not _has_module("voila"):
         print("egomap: Voila is not installed; run: pip install -e .", file=sys.stderr)
         return 1
-    return subprocess.call(cmd, env=env)
+    return _run(cmd, env)
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> int:
+    """Run the server in this process's place, so that Ctrl-C and signals reach it directly."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # does not return
+    try:  # pragma: no cover - Windows has no real exec
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
 
 
 def _has_module(name: str) -> bool:
@@ -113,6 +149,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
+    from egomap.store import default_store_path
+
+    path = Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+    if not path.exists():
+        print(f"store:   {path} (not created yet: egomap creates it when it is first used)")
+        print("persons: 0")
+        print("maps:    0")
+        return 0
     store = _open(args)
     try:
         info = store.info()
@@ -141,20 +185,22 @@ def build_parser() -> argparse.ArgumentParser:
         "lab",
         help="open JupyterLab on the egomap notebooks",
         description="Open JupyterLab on the egomap notebooks; the notebooks use the store given here.",
+        epilog="Other options are passed on to jupyter lab, e.g. egomap lab --no-browser --port 8890.",
+        allow_abbrev=False,
     )
     _store_arg(p)
     p.add_argument("--notebooks", metavar="DIR", help="folder to open (default: the egomap notebooks)")
     p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab")
     p = sub.add_parser(
         "app",
         help="open the session notebook as an app without code (Voila)",
         description="Open the co-drawing session as a web app without code cells (Voila).",
+        epilog="Other options are passed on to voila, e.g. egomap app --no-browser.",
+        allow_abbrev=False,
     )
     _store_arg(p)
     p.add_argument("--port", type=int, default=8866, help="port to serve on (default 8866)")
     p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
-    p.add_argument("voila_args", nargs=argparse.REMAINDER, help="further arguments for voila")
     p = sub.add_parser(
         "demo",
         help="write the demo case and a synthetic cohort into the store",
@@ -186,11 +232,18 @@ def _load_plugins() -> None:
 
 
 _COMMANDS.update({"lab": _cmd_lab, "app": _cmd_app, "demo": _cmd_demo, "info": _cmd_info})
+#: Sub-commands that pass options they do not know on to the server they start.
+_PASS_ON = ("lab", "app")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``egomap`` command; return its exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command in _PASS_ON:
+        args.extra = extra[1:] if extra[:1] == ["--"] else extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _COMMANDS[args.command](args)
     except EgomapError as e:

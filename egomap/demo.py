@@ -61,6 +61,21 @@ def demo_case(store: Store | None = None, person_id: str = DEMO_ID) -> Person:
         kept in memory.
     person_id : str
         Pseudonymous id to use.
+
+    Returns
+    -------
+    Person
+        "Jamie", with maps ``Baseline``, ``6 months`` and ``12 months``.
+
+    Examples
+    --------
+    >>> from egomap.demo import demo_case, FOOTBALL
+    >>> p = demo_case()
+    >>> six = p.map("6 months")
+    >>> sorted(a.label for a in six.alters if a.met_through == FOOTBALL)
+    ['Dave', 'Josh', 'Kwame', 'Marcus']
+    >>> p.map("12 months").placement("Marcus").ring    # in the inner circle
+    0
     """
     if store is None:
         return _draw_demo(Person(person_id, "Jamie", consent_research=True))

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import numbers
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -100,12 +102,19 @@ def new_id() -> str:
 # --------------------------------------------------------------------------- validation
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _label(value: object, field: str = "label", *, max_len: int = MAX_LABEL) -> str:
+    """Clean a label (one line, no control characters) or a longer text (line breaks allowed)."""
     if not isinstance(value, str):
         raise ValidationError(f"{field} must be text, got {type(value).__name__} {value!r}", field=field, value=value)
     text = value.strip()
     if not text:
         raise ValidationError(f"{field} must not be empty", field=field, value=value)
+    if (_CONTROL if max_len <= MAX_LABEL else _CONTROL_MULTILINE).search(text):
+        raise ValidationError(f"{field} must not contain control characters: {text[:30]!r}", field=field, value=value)
     if len(text) > max_len:
         raise ValidationError(
             f"{field} is too long ({len(text)} characters; at most {max_len}): {text[:30]!r}...",
@@ -167,7 +176,7 @@ def _support(value: object, field: str) -> frozenset[str]:
 
 
 def _number(value: object, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValidationError(f"{field} must be a finite number, got {value!r}", field=field, value=value)
     return float(value)
 
@@ -194,7 +203,31 @@ def _date(value: object, field: str = "date") -> str | None:
 class Alter:
     """Someone (or a group, organisation, online community, pet) in the person's life.
 
-    An alter keeps one identity (``id``) across all maps of a person.
+    An alter keeps one identity (``id``) across all maps of a person. Alters
+    are made by :meth:`Map.add_alter`, which validates every attribute.
+
+    Attributes
+    ----------
+    id : str
+    label : str
+        As the person wants it shown: a name, initials or a nickname.
+    kind : str
+        One of ``KINDS``: person, group, organisation, online, pet.
+    relationship : str
+        Free text, e.g. ``"mother"``, ``"football coach"``.
+    is_professional : bool
+        Paid or formal support.
+    met_through : str
+        The activity, group or agency where they met.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-030").new_map("Baseline")
+    >>> coach = m.add_alter("Dave", ring=2, sector="clubs_groups", relationship="football coach",
+    ...                     met_through="Community football")
+    >>> coach.kind, coach.met_through
+    ('person', 'Community football')
     """
 
     id: str
@@ -211,7 +244,22 @@ class Alter:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where an alter sits on one map, and the attributes that can change over time."""
+    """Where an alter sits on one map, and the attributes that can change over time.
+
+    ``ring``/``sector`` and ``angle``/``radius`` always agree (see
+    :func:`egomap.schemes.locate`).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-031").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", ring=0, sector="household", valence="supportive", support_received={"emotional"})
+    >>> p = m.placement("Mum")
+    >>> p.ring, p.sector, p.valence, sorted(p.support_received)
+    (0, 'household', 'supportive', ['emotional'])
+    >>> em.schemes.locate(p.angle, p.radius, m.rings, m.sectors)
+    (0, 'household')
+    """
 
     alter_id: str
     ring: int
@@ -243,7 +291,14 @@ class Placement:
 
 @dataclass(frozen=True)
 class Tie:
-    """A link between two alters on one map (``a < b``)."""
+    """A link between two alters on one map (``a < b``).
+
+    Examples
+    --------
+    >>> from egomap.model import Tie
+    >>> Tie.of("b2", "a1")
+    Tie(a='a1', b='b2')
+    """
 
     a: str
     b: str
@@ -256,7 +311,18 @@ class Tie:
 
 @dataclass(frozen=True)
 class Goal:
-    """A goal agreed together, e.g. "go to the Tuesday football session"."""
+    """A goal agreed together, e.g. "go to the Tuesday football session".
+
+    Made by :meth:`Map.add_goal`; ``alter_ids`` are the alters the goal is about.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-032").new_map("Baseline")
+    >>> g = m.add_goal("Go to the Tuesday football session", steps=["Find the times"])
+    >>> g.text, g.steps, g.status
+    ('Go to the Tuesday football session', ('Find the times',), 'open')
+    """
 
     id: str
     text: str
@@ -382,29 +448,53 @@ def describe_edit(edit: Mapping, labels: Mapping[str, str] | None = None) -> str
 class Backend(Protocol):
     """Where a map's and a person's edits go. See :class:`MemoryBackend`."""
 
-    def begin(self, m: Map) -> Any: ...  # context manager: a write transaction
+    def begin(self, m: Map) -> Any:
+        """A write transaction around one edit (a context manager); reloads the map if another writer changed it."""
+        ...
 
-    def write(self, m: Map, edit: dict, inverse: dict) -> None: ...
+    def write(self, m: Map, edit: dict, inverse: dict) -> None:
+        """Save one edit and its inverse (and log it) inside the transaction opened by :meth:`begin`."""
+        ...
 
-    def undo(self, m: Map) -> tuple[dict, dict] | None: ...
+    def undo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.undo`: save and log the undo of the map's last edit; return (edit, inverse)."""
+        ...
 
-    def redo(self, m: Map) -> tuple[dict, dict] | None: ...
+    def redo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.redo`: save and log the redo of the last undone edit; return (edit, inverse)."""
+        ...
 
-    def can_undo(self, m: Map) -> bool: ...
+    def can_undo(self, m: Map) -> bool:
+        """Whether the map has an edit to undo."""
+        ...
 
-    def can_redo(self, m: Map) -> bool: ...
+    def can_redo(self, m: Map) -> bool:
+        """Whether the map has an undone edit to redo."""
+        ...
 
-    def history(self, m: Map) -> list[dict]: ...
+    def history(self, m: Map) -> list[dict]:
+        """The map's edit log, oldest first (see :meth:`Map.history`)."""
+        ...
 
-    def person_maps(self, p: Person) -> list[Map]: ...
+    def person_maps(self, p: Person) -> list[Map]:
+        """The person's maps in time order."""
+        ...
 
-    def create_map(self, p: Person, m: Map, copy_from: Map | None) -> None: ...
+    def create_map(self, p: Person, m: Map, copy_from: Map | None) -> None:
+        """Save a new map (with everything already on it, e.g. copied forward)."""
+        ...
 
-    def update_person(self, p: Person, fields: dict) -> None: ...
+    def update_person(self, p: Person, fields: dict) -> None:
+        """Save changed person attributes."""
+        ...
 
-    def person_alters(self, p: Person) -> dict[str, Alter]: ...
+    def person_alters(self, p: Person) -> dict[str, Alter]:
+        """Every alter of the person (on any map), by id."""
+        ...
 
-    def sibling_maps(self, m: Map) -> list[Map]: ...
+    def sibling_maps(self, m: Map) -> list[Map]:
+        """The loaded maps of the same person (so stable alter changes show on all of them)."""
+        ...
 
 
 class _NullTx:
@@ -425,9 +515,11 @@ class MemoryBackend:
         self._maps: dict[str, list[Map]] = {}
 
     def begin(self, m: Map) -> _NullTx:
+        """A write transaction around one edit (a context manager); reloads the map if another writer changed it."""
         return _NullTx()
 
     def write(self, m: Map, edit: dict, inverse: dict) -> None:
+        """Save one edit and its inverse (and log it) inside the transaction opened by :meth:`begin`."""
         self._undo.setdefault(m.id, []).append((edit, inverse))
         self._redo[m.id] = []
         self._log.setdefault(m.id, []).append(
@@ -435,6 +527,7 @@ class MemoryBackend:
         )
 
     def undo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.undo`: save and log the undo of the map's last edit; return (edit, inverse)."""
         stack = self._undo.get(m.id)
         if not stack:
             return None
@@ -446,6 +539,7 @@ class MemoryBackend:
         return edit, inverse
 
     def redo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.redo`: save and log the redo of the last undone edit; return (edit, inverse)."""
         stack = self._redo.get(m.id)
         if not stack:
             return None
@@ -457,28 +551,36 @@ class MemoryBackend:
         return edit, inverse
 
     def can_undo(self, m: Map) -> bool:
+        """Whether the map has an edit to undo."""
         return bool(self._undo.get(m.id))
 
     def can_redo(self, m: Map) -> bool:
+        """Whether the map has an undone edit to redo."""
         return bool(self._redo.get(m.id))
 
     def history(self, m: Map) -> list[dict]:
+        """The map's edit log, oldest first (see :meth:`Map.history`)."""
         return list(self._log.get(m.id, []))
 
     def person_maps(self, p: Person) -> list[Map]:
+        """The person's maps in time order."""
         return list(self._maps.get(p.id, []))
 
     def create_map(self, p: Person, m: Map, copy_from: Map | None) -> None:
+        """Save a new map (with everything already on it, e.g. copied forward)."""
         self._maps.setdefault(p.id, []).append(m)
         self._maps[p.id].sort(key=_map_order)
 
     def update_person(self, p: Person, fields: dict) -> None:
+        """Save changed person attributes."""
         pass
 
     def sibling_maps(self, m: Map) -> list[Map]:
+        """The loaded maps of the same person (so stable alter changes show on all of them)."""
         return list(self._maps.get(m.person.id, []))
 
     def person_alters(self, p: Person) -> dict[str, Alter]:
+        """Every alter of the person (on any map), by id."""
         out: dict[str, Alter] = {}
         for m in self._maps.get(p.id, []):
             out.update(m._state.alters)
@@ -506,6 +608,16 @@ class Map:
 
     Alters can be given to any method as an :class:`Alter`, an alter id, or
     a label (which must be unique on the map).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-033").new_map("Baseline", date="2026-01-12")
+    >>> _ = m.add_alter("Mum", ring=0, sector="household")
+    >>> m
+    <Map 'Baseline' of 'R-033', date=2026-01-12: 1 alters, 0 ties>
+    >>> m.rings.name, m.sectors.name
+    ('kahn_antonucci', 'social_network_map')
     """
 
     def __init__(
@@ -616,7 +728,23 @@ class Map:
         raise NotFoundError(f"no alter {ref!r} on map {self.label!r}")
 
     def alter(self, ref: Alter | str) -> Alter:
-        """The alter ``ref`` (an Alter, id or label) as it is now."""
+        """The alter ``ref`` (an Alter, id or label) as it is now.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such alter on this map.
+        ValidationError
+            If the label is shared by several alters (pass the Alter instead).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-034").new_map("Baseline")
+        >>> mum = m.add_alter("Mum", ring=0, sector="household")
+        >>> m.alter("mum") == m.alter(mum.id) == mum
+        True
+        """
         return self._state.alters[self._resolve(ref)]
 
     def placement(self, ref: Alter | str) -> Placement:
@@ -624,7 +752,10 @@ class Map:
         return self._state.placements[self._resolve(ref)]
 
     def has_tie(self, a: Alter | str, b: Alter | str) -> bool:
-        """Whether ``a`` and ``b`` are tied on this map."""
+        """Whether ``a`` and ``b`` are tied on this map.
+
+        See :meth:`add_tie` for an example.
+        """
         return Tie.of(self._resolve(a), self._resolve(b)) in self._state.ties
 
     def goal(self, ref: Goal | str) -> Goal:
@@ -844,6 +975,25 @@ class Map:
         """Take an alter off this map (their ties on this map go too).
 
         The alter stays on the person's other maps.
+
+        Parameters
+        ----------
+        ref : Alter or str
+            The alter, its id or its label.
+
+        Raises
+        ------
+        NotFoundError
+            If the alter is not on this map.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-010").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> m.remove_alter("Mum")
+        >>> len(m), m.undo()
+        (0, 'remove Mum')
         """
 
         def build():
@@ -989,7 +1139,38 @@ class Map:
         return x, y
 
     def add_tie(self, a: Alter | str, b: Alter | str) -> Tie:
-        """Record that ``a`` and ``b`` know each other (no-op if already tied)."""
+        """Record that ``a`` and ``b`` know each other (no-op if already tied).
+
+        Parameters
+        ----------
+        a, b : Alter or str
+            Two different alters on this map (Alter, id or label).
+
+        Returns
+        -------
+        Tie
+
+        Raises
+        ------
+        NotFoundError
+            If either alter is not on this map.
+        ValidationError
+            If ``a`` and ``b`` are the same alter.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-011").new_map("Baseline")
+        >>> mum = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie(mum, "Gran")
+        >>> m.has_tie("Gran", "Mum")
+        True
+        >>> m.add_tie(mum, "Mum")
+        Traceback (most recent call last):
+        ...
+        egomap.errors.ValidationError: an alter cannot be tied to themself ('Mum')
+        """
 
         def build():
             x, y = self._tie_ids(a, b)
@@ -1002,7 +1183,19 @@ class Map:
         return Tie.of(*self._tie_ids(a, b))
 
     def remove_tie(self, a: Alter | str, b: Alter | str) -> None:
-        """Remove the tie between ``a`` and ``b`` (no-op if there is none)."""
+        """Remove the tie between ``a`` and ``b`` (no-op if there is none).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-012").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie("Mum", "Gran")
+        >>> m.remove_tie("Gran", "Mum")
+        >>> m.ties
+        []
+        """
 
         def build():
             t = Tie.of(*self._tie_ids(a, b))
@@ -1013,7 +1206,17 @@ class Map:
         self._edit(build)
 
     def toggle_tie(self, a: Alter | str, b: Alter | str) -> bool:
-        """Add the tie if absent, remove it if present; return whether it now exists."""
+        """Add the tie if absent, remove it if present; return whether it now exists.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-013").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> m.toggle_tie("Mum", "Gran"), m.toggle_tie("Mum", "Gran")
+        (True, False)
+        """
         if self.has_tie(a, b):
             self.remove_tie(a, b)
             return False
@@ -1028,12 +1231,16 @@ class Map:
         if steps is not None:
             if isinstance(steps, str):
                 steps = [steps]
+            if not isinstance(steps, Iterable):
+                raise ValidationError(f"goal steps must be a list of text, got {steps!r}", field="steps", value=steps)
             out["steps"] = [_label(s, "goal step", max_len=MAX_TEXT) for s in steps]
         if status is not None:
             out["status"] = _choice(status, GOAL_STATUSES, "goal status")
         if alters is not None:
             if isinstance(alters, (str, Alter)):
                 alters = [alters]
+            if not isinstance(alters, Iterable):
+                raise ValidationError(f"goal alters must be a list of alters, got {alters!r}", field="alters")
             out["alter_ids"] = [self._resolve(a) for a in alters]
         return out
 
@@ -1066,7 +1273,28 @@ class Map:
         return self._state.goals[edit["goal"]["id"]]
 
     def update_goal(self, goal: Goal | str, **fields: Any) -> Goal:
-        """Change a goal's ``text``, ``steps``, ``status`` or ``alters``."""
+        """Change a goal's ``text``, ``steps``, ``status`` or ``alters``.
+
+        Parameters
+        ----------
+        goal : Goal or str
+            The goal, its id or its text.
+        **fields
+            ``text`` (str), ``steps`` (list of str), ``status`` (one of
+            ``GOAL_STATUSES``), ``alters`` (alters on this map).
+
+        Returns
+        -------
+        Goal
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-014").new_map("Baseline")
+        >>> g = m.add_goal("Go to the Tuesday football session")
+        >>> m.update_goal(g, status="done").status
+        'done'
+        """
         unknown = set(fields) - {"text", "steps", "status", "alters"}
         if unknown:
             raise ValidationError(f"unknown goal field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
@@ -1087,13 +1315,41 @@ class Map:
         return self._state.goals[g.id]
 
     def remove_goal(self, goal: Goal | str) -> None:
-        """Delete a goal."""
+        """Delete a goal.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-015").new_map("Baseline")
+        >>> g = m.add_goal("Join a walking group")
+        >>> m.remove_goal(g)
+        >>> m.goals
+        []
+        """
         g = self.goal(goal)
         self._edit(lambda: ({"op": "remove_goal", "goal_id": g.id}, {"op": "add_goal", "goal": g.to_dict()}))
 
     # ------------------------------------------------------------------ map details
     def update_map(self, *, label: str | None = None, date: object = ..., notes: str | None = None) -> None:
-        """Change the map's label, date or notes."""
+        """Change the map's label, date or notes.
+
+        Parameters
+        ----------
+        label : str, optional
+            New label, unique among the person's maps.
+        date : date, str or None, optional
+            New date (``None`` clears it); leave out to keep the date.
+        notes : str, optional
+            New notes.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-016").new_map("Baseline")
+        >>> m.update_map(date="2026-01-12", notes="Met at home.")
+        >>> m.date, m.notes
+        (datetime.date(2026, 1, 12), 'Met at home.')
+        """
 
         def build():
             f: dict[str, Any] = {}
@@ -1117,7 +1373,22 @@ class Map:
 
     # ------------------------------------------------------------------ undo
     def undo(self) -> str | None:
-        """Undo the last edit on this map; return what was undone (or None)."""
+        """Undo the last edit on this map; return what was undone (or None).
+
+        In a store, the undo is itself saved (and logged) before this
+        returns, so it survives reopening the store.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-019").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.move("Mum", ring=2)
+        >>> m.undo(), m.placement("Mum").ring
+        ('move Mum', 0)
+        >>> m.redo(), m.placement("Mum").ring
+        ('move Mum', 2)
+        """
         with self._backend.begin(self):
             pair = self._backend.undo(self)
         if pair is None:
@@ -1130,7 +1401,10 @@ class Map:
         return describe_edit(edit, labels)
 
     def redo(self) -> str | None:
-        """Redo the last undone edit; return what was redone (or None)."""
+        """Redo the last undone edit; return what was redone (or None).
+
+        See :meth:`undo` for an example.
+        """
         with self._backend.begin(self):
             pair = self._backend.redo(self)
         if pair is None:
@@ -1151,7 +1425,20 @@ class Map:
         return self._backend.can_redo(self)
 
     def history(self) -> list[dict]:
-        """The edit log of this map: one dict per edit, undo or redo, oldest first."""
+        """The edit log of this map: one dict per edit, undo or redo, oldest first.
+
+        Each entry has at least ``time``, ``action`` (``"edit"``, ``"undo"``,
+        ``"redo"``; a store also logs ``"create"``), ``description`` and
+        ``edit``; a store adds ``id``, ``target`` and ``writer``.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-020").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> [(e["action"], e["description"]) for e in m.history()]
+        [('edit', 'add Mum')]
+        """
         return self._backend.history(self)
 
 
@@ -1201,7 +1488,22 @@ class Person:
         return self._backend.person_maps(self)
 
     def map(self, ref: str | int) -> Map:
-        """A map by label, id, or position in time order (``p.map(-1)`` is the latest)."""
+        """A map by label, id, or position in time order (``p.map(-1)`` is the latest).
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such map.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-021")
+        >>> _ = p.new_map("Baseline", date="2026-01-12")
+        >>> _ = p.new_map("6 months", date="2026-07-12")
+        >>> p.map(-1).label, p.map("Baseline").label
+        ('6 months', 'Baseline')
+        """
         maps = self.maps
         if isinstance(ref, int) and not isinstance(ref, bool):
             try:
@@ -1249,7 +1551,16 @@ class Person:
         return list(self._alters().values())
 
     def update(self, **fields: Any) -> None:
-        """Change ``display_name``, ``consent_keep`` or ``consent_research``."""
+        """Change ``display_name``, ``consent_keep`` or ``consent_research``.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-022")
+        >>> p.update(consent_research=True)
+        >>> p.consent_research
+        True
+        """
         clean: dict[str, Any] = {}
         for k, v in fields.items():
             if k == "display_name":
@@ -1292,6 +1603,33 @@ class Person:
             (same alters, placements and ties; open goals carried over).
         notes : str
             Free-text notes.
+        id : str, optional
+            Use this map id (for imports); a new one is made otherwise.
+
+        Returns
+        -------
+        Map
+
+        Raises
+        ------
+        DuplicateError
+            If the person already has a map with this label.
+        ValidationError
+            If ``copy_from`` is not a map of this person, or another value is bad.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-024")
+        >>> base = p.new_map("Baseline", date="2026-01-12")
+        >>> _ = base.add_alter("Mum", ring=0, sector="household")
+        >>> six = p.new_map("6 months", date="2026-07-13", copy_from=base)
+        >>> [a.label for a in six.alters], six.copied_from == base.id
+        (['Mum'], True)
+        >>> em.Person("R-025").new_map("Baseline", copy_from=base)
+        Traceback (most recent call last):
+        ...
+        egomap.errors.ValidationError: copy_from is a map of person 'R-024', not of 'R-025'
         """
         lbl = _label(label, "map label")
         d = _date(date)
@@ -1341,7 +1679,18 @@ class Person:
         return m
 
     def changes(self) -> list:
-        """Compare each pair of consecutive maps: a list of :class:`egomap.change.Change`."""
+        """Compare each pair of consecutive maps: a list of :class:`egomap.change.Change`.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-023")
+        >>> base = p.new_map("Baseline")
+        >>> six = p.new_map("6 months", copy_from=base)
+        >>> _ = six.add_alter("Coach", ring=2, sector="clubs_groups")
+        >>> [a.label for a in p.changes()[0].gained]
+        ['Coach']
+        """
         from egomap.change import changes
 
         return changes(self)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -112,7 +113,7 @@ class RingScheme:
     title: str = ""
     description: str = ""
 
-    def __init__(self, name, rings, title="", description=""):
+    def __init__(self, name: str, rings: Iterable[Ring | str], title: str = "", description: str = "") -> None:
         object.__setattr__(self, "name", _check_name(name, "ring scheme"))
         rings = tuple(r if isinstance(r, Ring) else Ring(str(r)) for r in rings)
         if not rings:
@@ -130,11 +131,25 @@ class RingScheme:
         return (1.0 - CENTRE_RADIUS) / len(self.rings)
 
     def check(self, ring: object) -> int:
-        """Return ``ring`` as an int, or raise if it is not a ring of this scheme."""
+        """Return ``ring`` as an int, or raise if it is not a ring of this scheme.
+
+        Whole numbers (also NumPy integers and floats such as ``1.0``) are
+        accepted; text, ``True``/``False``, NaN and fractions are not.
+
+        Examples
+        --------
+        >>> from egomap.schemes import ring_scheme
+        >>> ring_scheme("kahn_antonucci").check(2)
+        2
+        >>> ring_scheme("kahn_antonucci").check(3)
+        Traceback (most recent call last):
+        ...
+        egomap.errors.ValidationError: unknown ring 3: scheme 'kahn_antonucci' has rings 0..2
+        """
         if (
             isinstance(ring, bool)
-            or not isinstance(ring, (int,))
-            and not (isinstance(ring, float) and ring.is_integer())
+            or not isinstance(ring, numbers.Integral)
+            and not (isinstance(ring, numbers.Real) and math.isfinite(ring) and float(ring).is_integer())
         ):
             raise ValidationError(
                 f"ring must be a whole number 0..{len(self) - 1} for scheme {self.name!r}, got {ring!r}",
@@ -166,7 +181,7 @@ class RingScheme:
         A drop anywhere inside a ring band lands in that ring; a drop on the
         centre disc lands in ring 0 and one beyond the edge in the outer ring.
         """
-        if not math.isfinite(radius):
+        if isinstance(radius, bool) or not isinstance(radius, numbers.Real) or not math.isfinite(radius):
             raise ValidationError(f"radius must be a finite number, got {radius!r}", field="radius")
         i = math.floor((radius - CENTRE_RADIUS) / self.width)
         return min(max(i, 0), len(self) - 1)
@@ -210,9 +225,15 @@ class SectorScheme:
     description: str = ""
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def __init__(self, name, sectors, title="", description=""):
+    def __init__(self, name: str, sectors: Iterable[Sector], title: str = "", description: str = "") -> None:
         object.__setattr__(self, "name", _check_name(name, "sector scheme"))
         sectors = tuple(sectors)
+        bad = [s for s in sectors if not isinstance(s, Sector) or not isinstance(s.key, str) or not s.key.strip()]
+        if bad:
+            raise ValidationError(
+                f"sector scheme {name!r}: each sector must be a Sector with a non-empty text key, got {bad[0]!r}",
+                field="sectors",
+            )
         if not sectors:
             raise ValidationError(f"sector scheme {name!r} needs at least one sector", field="sectors")
         keys = [s.key for s in sectors]
@@ -237,8 +258,15 @@ class SectorScheme:
         return frozenset(s.key for s in self.sectors if s.is_family)
 
     def check(self, sector: object) -> str:
-        """Return ``sector`` if it is a key of this scheme, else raise."""
-        if sector not in self._index:
+        """Return ``sector`` if it is a key of this scheme, else raise.
+
+        Examples
+        --------
+        >>> from egomap.schemes import sector_scheme
+        >>> sector_scheme("four_quadrants").check("friends")
+        'friends'
+        """
+        if not isinstance(sector, str) or sector not in self._index:
             raise ValidationError(
                 f"unknown sector {sector!r}: scheme {self.name!r} has sectors {', '.join(self.keys)}",
                 field="sector",
@@ -271,7 +299,7 @@ class SectorScheme:
 
     def sector_at(self, angle: float) -> str:
         """The sector a position at ``angle`` falls in."""
-        if not math.isfinite(angle):
+        if isinstance(angle, bool) or not isinstance(angle, numbers.Real) or not math.isfinite(angle):
             raise ValidationError(f"angle must be a finite number, got {angle!r}", field="angle")
         i = int((angle % 360.0) // self.width)
         return self.sectors[min(i, len(self.sectors) - 1)].key
@@ -328,7 +356,28 @@ def register_scheme(scheme: RingScheme | SectorScheme, *, replace: bool = False)
 
 
 def ring_scheme(scheme: str | RingScheme | Mapping = "kahn_antonucci") -> RingScheme:
-    """Look up a ring scheme by name (or pass one through)."""
+    """Look up a ring scheme by name (or pass one through).
+
+    Parameters
+    ----------
+    scheme : str, RingScheme or mapping
+        A registered name, a scheme (returned as is), or its :meth:`RingScheme.to_dict` form.
+
+    Returns
+    -------
+    RingScheme
+
+    Raises
+    ------
+    NotFoundError
+        If no scheme of that name is registered.
+
+    Examples
+    --------
+    >>> from egomap.schemes import ring_scheme
+    >>> [r.label for r in ring_scheme("circles_of_support").rings]
+    ['Intimacy', 'Friendship', 'Participation', 'Exchange']
+    """
     if isinstance(scheme, RingScheme):
         return scheme
     if isinstance(scheme, Mapping):
@@ -340,7 +389,28 @@ def ring_scheme(scheme: str | RingScheme | Mapping = "kahn_antonucci") -> RingSc
 
 
 def sector_scheme(scheme: str | SectorScheme | Mapping = "social_network_map") -> SectorScheme:
-    """Look up a sector scheme by name (or pass one through)."""
+    """Look up a sector scheme by name (or pass one through).
+
+    Parameters
+    ----------
+    scheme : str, SectorScheme or mapping
+        A registered name, a scheme (returned as is), or its :meth:`SectorScheme.to_dict` form.
+
+    Returns
+    -------
+    SectorScheme
+
+    Raises
+    ------
+    NotFoundError
+        If no scheme of that name is registered.
+
+    Examples
+    --------
+    >>> from egomap.schemes import sector_scheme
+    >>> sector_scheme("four_quadrants").keys
+    ['family', 'friends', 'work_school', 'professional']
+    """
     if isinstance(scheme, SectorScheme):
         return scheme
     if isinstance(scheme, Mapping):
@@ -352,7 +422,27 @@ def sector_scheme(scheme: str | SectorScheme | Mapping = "social_network_map") -
 
 
 def locate(angle: float, radius: float, rings: RingScheme, sectors: SectorScheme) -> tuple[int, str]:
-    """Convert an exact position to ``(ring, sector)``."""
+    """Convert an exact position to ``(ring, sector)``.
+
+    Parameters
+    ----------
+    angle : float
+        Degrees clockwise from 12 o'clock (any value; taken modulo 360).
+    radius : float
+        0 at the centre, 1 at the outer edge.
+    rings : RingScheme
+    sectors : SectorScheme
+
+    Returns
+    -------
+    tuple of (int, str)
+
+    Examples
+    --------
+    >>> from egomap.schemes import ring_scheme, sector_scheme, locate
+    >>> locate(200.0, 0.95, ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants"))
+    (2, 'work_school')
+    """
     return rings.ring_at(radius), sectors.sector_at(angle)
 
 
@@ -435,12 +525,31 @@ def spread_position(
 
 
 def position(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[float, float]:
-    """The centre of the cell ``(ring, sector)`` as ``(angle, radius)``."""
+    """The centre of the cell ``(ring, sector)`` as ``(angle, radius)``.
+
+    Examples
+    --------
+    >>> from egomap.schemes import ring_scheme, sector_scheme, position, locate
+    >>> rings, sectors = ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants")
+    >>> position(0, "friends", rings, sectors)
+    (135.0, 0.291...)
+    >>> locate(*position(0, "friends", rings, sectors), rings, sectors)
+    (0, 'friends')
+    """
     return sectors.mid(sector), rings.mid(ring)
 
 
 def to_xy(angle: float, radius: float) -> tuple[float, float]:
-    """Cartesian ``(x, y)`` with y pointing up (matplotlib); ``radius`` 1 is the edge."""
+    """Cartesian ``(x, y)`` with y pointing up (matplotlib); ``radius`` 1 is the edge.
+
+    Examples
+    --------
+    >>> from egomap.schemes import to_xy, from_xy
+    >>> [round(v, 9) for v in to_xy(90.0, 1.0)]   # 3 o'clock
+    [1.0, 0.0]
+    >>> [round(v, 9) for v in from_xy(0.0, -0.5)]  # 6 o'clock, half way out
+    [180.0, 0.5]
+    """
     t = math.radians(angle)
     return radius * math.sin(t), radius * math.cos(t)
 

@@ -167,6 +167,14 @@ def default_store_path() -> Path:
     directory (``~/.local/share/egomap`` on Linux,
     ``~/Library/Application Support/egomap`` on macOS,
     ``%LOCALAPPDATA%\\egomap`` on Windows).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"EGOMAP_STORE": "~/study.sqlite"}):
+    ...     em.default_store_path() == em.default_store_path().home() / "study.sqlite"
+    True
     """
     env = os.environ.get("EGOMAP_STORE")
     if env:
@@ -213,7 +221,20 @@ def _support_set(s: str) -> frozenset[str]:
 
 
 class Store:
-    """An egomap store in one SQLite file. Use :func:`open_store` to get one."""
+    """An egomap store in one SQLite file. Use :func:`open_store` to get one.
+
+    A store can be used as a context manager (closed at the end). Maps got
+    from a store save every edit before the editing call returns.
+
+    Examples
+    --------
+    >>> import egomap as em, tempfile, os
+    >>> with em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite")) as store:
+    ...     m = store.add_person("R-017").new_map("Baseline")
+    ...     _ = m.add_alter("Mum", ring=0, sector="household")
+    ...     print(store.info()["alters"], m.history()[-1]["description"])
+    1 add Mum
+    """
 
     def __init__(self, path: str | os.PathLike, *, _upto: int = SCHEMA_VERSION) -> None:
         self.path = Path(path).expanduser().resolve()
@@ -236,7 +257,12 @@ class Store:
                 head = f.read(16)
             if head != b"SQLite format 3\x00":
                 raise NotAStoreError(f"{str(p)!r} is not an egomap store (not an SQLite file)")
-        elif not p.exists():
+        elif p.exists():  # an empty file (e.g. made by `touch`): it becomes the store, so make it private
+            try:
+                os.chmod(p, 0o600)
+            except OSError:  # pragma: no cover - not the owner; SQLite will say if it cannot write
+                pass
+        else:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -251,6 +277,11 @@ class Store:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA foreign_keys = ON")
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id not in (0, APPLICATION_ID):
+                raise NotAStoreError(
+                    f"{str(p)!r} is an SQLite file of another application (application_id {app_id}), "
+                    "not an egomap store"
+                )
             if app_id != APPLICATION_ID:
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                 if tables:
@@ -414,10 +445,42 @@ class Store:
     ) -> Person:
         """Add a person, identified by a pseudonymous id the practitioner picks.
 
+        Saved before this returns.
+
+        Parameters
+        ----------
+        id : str
+            Pseudonymous id such as ``"R-017"`` (at most 64 characters; no
+            slashes, tabs or line breaks). Never a real name.
+        display_name : str, optional
+            A name to show in sessions (left out of research exports).
+        consent_keep : bool
+            Consent to keep the map.
+        consent_research : bool
+            Consent to research use of the map.
+
+        Returns
+        -------
+        Person
+
         Raises
         ------
         DuplicateError
             If a person with that id is already in the store.
+        ValidationError
+            If the id or another value is not acceptable.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> store.add_person("R-017", consent_research=True).consent_research
+        True
+        >>> store.add_person("R-017")
+        Traceback (most recent call last):
+        ...
+        egomap.errors.DuplicateError: a person with id 'R-017' is already in the store
+        >>> store.close()
         """
         p = Person(id, display_name, consent_keep=consent_keep, consent_research=consent_research, backend=self)
         with self._tx() as c:
@@ -471,7 +534,17 @@ class Store:
         return self._person_from_row(row)
 
     def people(self) -> list[Person]:
-        """All persons, ordered by id."""
+        """All persons, ordered by id.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = store.add_person("R-2"), store.add_person("R-1")
+        >>> [p.id for p in store.people()], store.person_ids()
+        (['R-1', 'R-2'], ['R-1', 'R-2'])
+        >>> store.close()
+        """
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, display_name, consent_keep, consent_research, created FROM persons ORDER BY id"
@@ -484,7 +557,23 @@ class Store:
             return [r[0] for r in self._conn.execute("SELECT id FROM persons ORDER BY id")]
 
     def delete_person(self, id: str) -> None:
-        """Delete a person and all their maps and edit logs (e.g. consent withdrawn)."""
+        """Delete a person and all their maps and edit logs (e.g. consent withdrawn).
+
+        Raises
+        ------
+        NotFoundError
+            If there is no such person.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = store.add_person("R-1").new_map("Baseline")
+        >>> store.delete_person("R-1")
+        >>> store.info()["maps"]
+        0
+        >>> store.close()
+        """
         pid = _person_id(id)
         with self._tx() as c:
             if c.execute("DELETE FROM persons WHERE id = ?", (pid,)).rowcount == 0:
@@ -570,7 +659,22 @@ class Store:
         return handle
 
     def map(self, map_id: str) -> Map:
-        """A map by its id."""
+        """A map by its id.
+
+        Raises
+        ------
+        NotFoundError
+            If there is no map with that id.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> m = store.add_person("R-1").new_map("Baseline")
+        >>> store.map(m.id) is m
+        True
+        >>> store.close()
+        """
         with self._lock:
             cached = self._maps.get(map_id)
             if cached is not None:
@@ -581,7 +685,23 @@ class Store:
         return self.person(row[0]).map(map_id)
 
     def info(self) -> dict[str, Any]:
-        """Where the store is and how much it holds."""
+        """Where the store is and how much it holds.
+
+        Returns
+        -------
+        dict
+            ``path``, ``schema_version`` and the numbers of ``persons``,
+            ``maps``, ``alters`` and ``edits``.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = store.add_person("R-1").new_map("Baseline")
+        >>> {k: v for k, v in store.info().items() if k in ("persons", "maps")}
+        {'persons': 1, 'maps': 1}
+        >>> store.close()
+        """
         with self._lock:
             c = self._conn
             return {
@@ -607,6 +727,7 @@ class Store:
 
     # ------------------------------------------------------------------ backend: persons
     def update_person(self, p: Person, fields: dict) -> None:
+        """Save changed person attributes."""
         if not fields:
             return
         cols = [k for k in fields if k in ("display_name", "consent_keep", "consent_research")]
@@ -619,6 +740,7 @@ class Store:
                 raise NotFoundError(f"no person {p.id!r} in the store")
 
     def person_alters(self, p: Person) -> dict[str, Alter]:
+        """Every alter of the person (on any map), by id."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, label, kind, relationship, is_professional, met_through FROM alters "
@@ -628,9 +750,11 @@ class Store:
         return {r[0]: Alter(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows}
 
     def sibling_maps(self, m: Map) -> list[Map]:
+        """The loaded maps of the same person (so stable alter changes show on all of them)."""
         return [x for x in list(self._maps.values()) if x.person.id == m.person.id]
 
     def person_maps(self, p: Person) -> list[Map]:
+        """The person's maps in time order."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, rev FROM maps WHERE person_id = ? ORDER BY COALESCE(date, '9999-99-99'), seq",
@@ -695,6 +819,7 @@ class Store:
         m._rev = row[3]
 
     def create_map(self, p: Person, m: Map, copy_from: Map | None) -> None:
+        """Save a new map (with everything already on it, e.g. copied forward)."""
         st = m._state
         with self._tx() as c:
             if c.execute("SELECT 1 FROM persons WHERE id = ?", (p.id,)).fetchone() is None:
@@ -765,6 +890,7 @@ class Store:
     # ------------------------------------------------------------------ backend: map edits
     @contextmanager
     def begin(self, m: Map) -> Iterator[None]:
+        """A write transaction around one edit (a context manager); reloads the map if another writer changed it."""
         with self._tx() as c:
             row = c.execute("SELECT rev FROM maps WHERE id = ?", (m.id,)).fetchone()
             if row is None:
@@ -779,6 +905,7 @@ class Store:
         return rev
 
     def write(self, m: Map, edit: dict, inverse: dict) -> None:
+        """Save one edit and its inverse (and log it) inside the transaction opened by :meth:`begin`."""
         c = self._conn
         self._apply_sql(m, edit)
         rev = self._bump(m)
@@ -844,20 +971,25 @@ class Store:
         return edit, inverse
 
     def undo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.undo`: save and log the undo of the map's last edit; return (edit, inverse)."""
         return self._undo_redo(m, "undo")
 
     def redo(self, m: Map) -> tuple[dict, dict] | None:
+        """Backend side of :meth:`Map.redo`: save and log the redo of the last undone edit; return (edit, inverse)."""
         return self._undo_redo(m, "redo")
 
     def can_undo(self, m: Map) -> bool:
+        """Whether the map has an edit to undo."""
         with self._lock:
             return bool(self._stack(m)[0])
 
     def can_redo(self, m: Map) -> bool:
+        """Whether the map has an undone edit to redo."""
         with self._lock:
             return bool(self._stack(m)[1])
 
     def history(self, m: Map) -> list[dict]:
+        """The map's edit log, oldest first (see :meth:`Map.history`)."""
         with self._lock:
             rows = self._conn.execute(
                 "SELECT id, time, action, target, description, writer, edit FROM edits WHERE map_id = ? ORDER BY id",

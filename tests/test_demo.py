@@ -6,6 +6,26 @@ import egomap as em
 from egomap.demo import FOOTBALL, demo_case, synthetic_cohort, synthetic_person
 
 
+def _content(p: em.Person) -> list:
+    """Everything on a person's maps except the random ids (alters named by label, in order)."""
+    out = []
+    for m in p.maps:
+        name = {a.id: a.label for a in p.alters}  # goals may name alters of the person's other maps
+        d = m.to_dict()
+        out.append(
+            (
+                d["label"],
+                d["date"],
+                d["notes"],
+                [{k: v for k, v in a.items() if k != "id"} for a in d["alters"]],
+                [{k: v for k, v in q.items() if k != "alter_id"} for q in d["placements"]],
+                sorted(sorted((name[a], name[b])) for a, b in d["ties"]),
+                [(g["text"], g["steps"], g["status"], [name[x] for x in g["alter_ids"]]) for g in d["goals"]],
+            )
+        )
+    return out
+
+
 def test_demo_case_tells_the_story():
     p = demo_case()
     base, six, twelve = p.maps
@@ -15,31 +35,51 @@ def test_demo_case_tells_the_story():
     assert sectors == {"household", "family", "services"}
     assert [a.label for a in base.alters if base.placement(a).valence == "stressful"] == ["Dad"]
     profs = [a for a in base.alters if a.is_professional]
-    assert len(profs) == 3
+    assert len(profs) == 3 and all(base.placement(a).sector == "services" for a in profs)
+    assert {a.met_through for a in profs} == {"Early intervention in psychosis team"}  # mental-health team
+    assert {a.relationship for a in base.alters if not a.is_professional} >= {"mother", "father", "sister"}
+    # his team linked him to football: a baseline goal, about his support worker, done by 6 months
+    (linked,) = base.goals
+    assert "football" in linked.text.lower() and [base.alter(x).is_professional for x in linked.alter_ids] == [True]
     # 6 months: football coach and players, Marcus a close friend who helped him move
     football = [a for a in six.alters if a.met_through == FOOTBALL]
     assert {a.label for a in football} == {"Dave", "Marcus", "Josh", "Kwame"}
+    assert six.alter("Dave").relationship == "football coach"
+    assert len(football) - 1 >= 3  # several players besides the coach
     marcus = six.alter("Marcus")
+    assert marcus.relationship == "friend" and six.placement(marcus).ring <= 1  # a close friend
     assert six.placement(marcus).sector == "friends" and "practical" in six.placement(marcus).support_received
-    assert "move" in six.placement(marcus).note
+    assert "move" in six.placement(marcus).note and "flat" in six.placement(marcus).note
+    assert {a.id for a in six.alters} > {a.id for a in base.alters}  # everyone from baseline is still there
     assert six.goals[0].status == "done" and "football" in six.goals[0].text
     # 12 months: job and colleagues, fewer professionals, Marcus in the inner circle
     assert twelve.placement(marcus).ring == 0
     assert sum(a.is_professional for a in twelve.alters) < len(profs)
     assert len([a for a in twelve.alters if twelve.placement(a).sector == "work_school"]) == 3
     assert all(a.met_through for a in twelve.alters if a.id not in {x.id for x in base.alters})
+    assert all(a.met_through for a in six.alters if a.id not in {x.id for x in base.alters})
+    colleagues = [a for a in twelve.alters if twelve.placement(a).sector == "work_school"]
+    assert {a.relationship for a in colleagues} == {"manager", "colleague"}
+    assert len({a.met_through for a in colleagues}) == 1  # all through the job
+    # the 6-month goal (work) is done at 12 months
+    work = [g for g in twelve.goals if "work" in g.text.lower()]
+    assert [g.status for g in work] == ["done"]
+    assert [twelve.placement(a).ring for a in twelve.alters if a.label == "Marcus"] == [0]
 
 
 def test_demo_case_in_store_is_identical(store):
     saved = demo_case(store)
-    fresh = em.open_store(store.path).person(saved.id)
-    assert [len(m) for m in fresh.maps] == [len(m) for m in demo_case().maps]
+    with em.open_store(store.path) as again:
+        fresh = again.person(saved.id)
+        assert fresh.to_dict() == saved.to_dict()
+        assert _content(fresh) == _content(demo_case())
+        assert fresh.map("Baseline").history()  # written through the store, with an edit log
 
 
 def test_synthetic_cohort_is_seeded_and_realistic(store):
-    a = [p.to_dict()["maps"][0]["alters"] for p in synthetic_cohort(n=5, k=3, seed=7)]
-    b = [p.to_dict()["maps"][0]["alters"] for p in synthetic_cohort(n=5, k=3, seed=7)]
-    assert [[x["label"] for x in m] for m in a] == [[x["label"] for x in m] for m in b]
+    a = [_content(p) for p in synthetic_cohort(n=5, k=3, seed=7)]
+    assert a == [_content(p) for p in synthetic_cohort(n=5, k=3, seed=7)]  # same seed, same cohort
+    assert a != [_content(p) for p in synthetic_cohort(n=5, k=3, seed=8)]
     people = synthetic_cohort(store, n=30, k=3, seed=1)
     assert len(people) == 30 and store.info()["maps"] == 90
     sizes = [len(m) for p in people for m in p.maps]

@@ -78,6 +78,18 @@ def test_update_attributes_and_unknown_values(m):
         ({"label": "A", "ring": 0, "sector": "family", "is_professional": "yes"}, "is_professional must be True"),
         ({"label": "A", "angle": 10, "radius": float("inf")}, "radius must be a finite number"),
         ({"label": "A", "ring": 2, "angle": 10, "radius": 0.2}, "does not match radius"),
+        ({"label": "   ", "ring": 0, "sector": "family"}, "label must not be empty"),
+        ({"label": "Mum\nDad", "ring": 0, "sector": "family"}, "label must not contain control characters"),
+        ({"label": "A", "ring": "0", "sector": "family"}, "ring must be a whole number"),
+        ({"label": "A", "ring": True, "sector": "family"}, "ring must be a whole number"),
+        ({"label": "A", "ring": 0, "sector": {"family"}}, "unknown sector"),
+        ({"label": "A", "angle": 10, "radius": float("nan")}, "radius must be a finite number"),
+        ({"label": "A", "angle": "10", "radius": 0.5}, "angle must be a finite number"),
+        ({"label": "A", "angle": 10}, "give both angle and radius"),
+        ({"label": "A", "angle": 10, "radius": -0.1}, "radius must not be negative"),
+        ({"label": "A", "ring": 0, "sector": "family", "valence": "angry"}, "unknown valence 'angry'"),
+        ({"label": "A", "ring": 0, "sector": "family", "support_given": 3}, "support_given must be a set"),
+        ({"label": "A", "ring": 0, "sector": "family", "relationship": "r" * 81}, "relationship is too long"),
     ],
 )
 def test_bad_alter_input_is_rejected_and_nothing_written(m, kwargs, match):
@@ -147,6 +159,12 @@ def test_goals(m):
         m.update_goal(g, status="finished")
     with pytest.raises(em.ValidationError, match="goal text must not be empty"):
         m.add_goal("  ")
+    with pytest.raises(em.ValidationError, match="goal steps must be a list of text"):
+        m.add_goal("Walk", steps=3)
+    with pytest.raises(em.ValidationError, match="goal alters must be a list"):
+        m.add_goal("Walk", alters=7)
+    assert m.add_goal("Plan\nover two lines").text == "Plan\nover two lines"  # longer texts may have line breaks
+    m.undo()
     m.remove_goal(g)
     assert m.goals == []
     m.undo()

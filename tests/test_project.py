@@ -40,3 +40,14 @@ def test_readme_quick_start_has_the_two_commands():
     assert commands == ["pip install -e . && egomap lab", 'pip install -e ".[test]" && pytest']
     ci = (ROOT / ".ci" / "run").read_text()
     assert 'pip install -q --disable-pip-version-check -e ".[test]"' in ci and ci.rstrip().endswith("pytest")
+
+
+def test_a_regular_install_ships_the_notebooks_and_the_typing_marker():
+    """`egomap lab` after `pip install .` (not -e) finds the notebooks in <prefix>/share/egomap/notebooks."""
+    py = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    tool = py["tool"]["setuptools"]
+    shipped = {p for pattern in tool["data-files"]["share/egomap/notebooks"] for p in ROOT.glob(pattern)}
+    assert shipped == set((ROOT / "notebooks").glob("*.ipynb")) and len(shipped) >= 4
+    assert "py.typed" in tool["package-data"]["egomap"] and (ROOT / "egomap" / "py.typed").is_file()
+    assert py["project"]["scripts"]["egomap"] == "egomap.cli:main"
+    assert py["project"]["requires-python"] == ">=3.10" and "test" in py["project"]["optional-dependencies"]

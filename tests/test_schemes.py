@@ -115,8 +115,24 @@ def test_user_defined_scheme_round_trips_and_registers():
         (lambda: em.RingScheme("empty", []), "at least one ring"),
         (lambda: em.SectorScheme("dup", [em.Sector("a", "A"), em.Sector("a", "B")]), "repeats a sector key"),
         (lambda: sc.ring_scheme("kahn_antonucci").ring_at(float("nan")), "finite"),
+        (lambda: sc.ring_scheme("kahn_antonucci").ring_at("0.5"), "radius must be a finite number"),
+        (lambda: sc.sector_scheme("four_quadrants").sector_at(None), "angle must be a finite number"),
+        (lambda: sc.sector_scheme("four_quadrants").check(["family"]), r"unknown sector \['family'\]"),
+        (lambda: sc.ring_scheme("kahn_antonucci").check(True), "ring must be a whole number"),
+        (lambda: sc.ring_scheme("kahn_antonucci").check(float("inf")), "ring must be a whole number"),
+        (lambda: sc.ring_scheme("kahn_antonucci").check(0.5), "ring must be a whole number"),
+        (lambda: em.SectorScheme("strings", ["a", "b"]), "each sector must be a Sector"),
+        (lambda: em.SectorScheme("blank", [em.Sector(" ", "Blank")]), "non-empty text key"),
+        (lambda: em.RingScheme(" ", [em.Ring("x")]), "ring scheme name must be a non-empty string"),
     ],
 )
 def test_bad_scheme_input_names_what_is_wrong(call, match):
     with pytest.raises(em.EgomapError, match=match):
         call()
+
+
+def test_whole_numbers_of_any_type_are_rings():
+    np = pytest.importorskip("numpy")
+    rings = sc.ring_scheme("kahn_antonucci")
+    assert [rings.check(x) for x in (2, 2.0, np.int64(2), np.float32(2.0))] == [2, 2, 2, 2]
+    assert rings.ring_at(np.float64(0.99)) == 2

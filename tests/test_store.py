@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import stat
@@ -44,15 +45,27 @@ def test_round_trip_through_a_new_store_object(tmp_path):
 
 def test_store_file_is_private_and_in_wal_mode(tmp_path):
     path = tmp_path / "sub" / "s.sqlite"
-    with em.open_store(path) as s:
-        _build(s)
-        assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert s._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    for extra in (Path(str(path) + "-wal"), Path(str(path) + "-shm")):
-        if extra.exists():
-            assert stat.S_IMODE(extra.stat().st_mode) & 0o077 == 0
+    old_umask = os.umask(0o022)  # the usual umask would make new files world-readable
+    try:
+        with em.open_store(path) as s:
+            _build(s)
+            assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert s._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+            assert s._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            # while the store is open SQLite keeps the -wal and -shm files next to it: private too
+            for extra in (Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+                assert extra.exists(), extra
+                assert stat.S_IMODE(extra.stat().st_mode) == 0o600, extra
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # a folder made for the store
+        # an empty file made beforehand (e.g. with `touch`) becomes the store and is made private
+        touched = tmp_path / "touched.sqlite"
+        touched.touch(mode=0o644)
+        em.open_store(touched).close()
+        assert stat.S_IMODE(touched.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
 
 
 def test_default_location_from_environment(tmp_path, monkeypatch):
@@ -60,7 +73,17 @@ def test_default_location_from_environment(tmp_path, monkeypatch):
     with em.open_store() as s:
         assert s.path == (tmp_path / "env.sqlite").resolve()
     monkeypatch.delenv("EGOMAP_STORE")
-    assert em.default_store_path().name == "egomap.sqlite"
+    import platformdirs
+
+    assert em.default_store_path() == Path(platformdirs.user_data_dir("egomap", appauthor=False)) / "egomap.sqlite"
+    # the per-user folder is used (and created privately) when the variable is not set
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if sys.platform.startswith("linux"):
+        assert em.default_store_path() == tmp_path / "xdg" / "egomap" / "egomap.sqlite"
+        with em.open_store() as s:
+            assert s.path == (tmp_path / "xdg" / "egomap" / "egomap.sqlite").resolve()
+        assert stat.S_IMODE((tmp_path / "xdg" / "egomap").stat().st_mode) == 0o700
 
 
 def test_every_edit_is_in_the_edit_log(store):
@@ -70,6 +93,55 @@ def test_every_edit_is_in_the_edit_log(store):
     assert [e["action"] for e in log] == ["create"] + ["edit"] * 6
     assert log[-1]["description"] == "move Mum"
     assert log[-1]["edit"]["placement"]["ring"] == 1
+
+
+def test_every_mutating_call_is_committed_before_it_returns(store):
+    """After each call another connection (another kernel) already sees the change: nothing waits for close()."""
+    seen = _rows(store.path)
+
+    def committed(what: str) -> None:
+        nonlocal seen
+        assert not store._conn.in_transaction, what
+        now = _rows(store.path)  # a separate, plain SQLite connection
+        assert now != seen, f"{what} was not visible to another connection"
+        seen = now
+
+    p = store.add_person("R-1")
+    committed("add_person")
+    p.update(consent_research=True)
+    committed("person.update")
+    m = p.new_map("Baseline")
+    committed("new_map")
+    mum = m.add_alter("Mum", ring=0, sector="household")
+    committed("add_alter")
+    m.add_alter("Gran", ring=1, sector="family")
+    committed("add_alter")
+    m.move(mum, ring=1)
+    committed("move")
+    m.update(mum, valence="supportive")
+    committed("update")
+    m.add_tie(mum, "Gran")
+    committed("add_tie")
+    m.remove_tie(mum, "Gran")
+    committed("remove_tie")
+    g = m.add_goal("Walk")
+    committed("add_goal")
+    m.update_goal(g, status="done")
+    committed("update_goal")
+    m.remove_goal(g)
+    committed("remove_goal")
+    m.update_map(notes="At home")
+    committed("update_map")
+    m.remove_alter("Gran")
+    committed("remove_alter")
+    m.undo()
+    committed("undo")
+    m.redo()
+    committed("redo")
+    p.new_map("6 months", copy_from=m)
+    committed("new_map copy_from")
+    store.delete_person("R-1")
+    committed("delete_person")
 
 
 def test_undo_and_redo_survive_reopening(tmp_path):
@@ -131,23 +203,70 @@ def test_label_change_is_seen_by_other_maps(store):
     assert [a.label for a in again.alters][0] == "Mother"
 
 
+_TABLES = ("persons", "maps", "alters", "placements", "ties", "goals", "edits")
+
+
+def _rows(path: Path) -> dict[str, list]:
+    """Every row of every table, read through a separate plain SQLite connection."""
+    con = sqlite3.connect(path)
+    try:
+        return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}"))) for t in _TABLES}
+    finally:
+        con.close()
+
+
 def test_failed_operations_leave_the_store_as_it_was(store):
     m = _build(store)
+    other = store.add_person("R-099").new_map("Baseline")
+    bob = other.add_alter("Bob", ring=1, sector="friends")
     before = m.to_dict()
-    edits = store.info()["edits"]
-    for bad in (
-        lambda: m.add_alter("", ring=0, sector="family"),
-        lambda: m.add_tie("Mum", "Nobody"),
-        lambda: m.add_tie("Mum", "Mum"),
-        lambda: m.update("Mum", valence="angry"),
-        lambda: m.move("Mum", ring=7),
-        lambda: store.add_person("R-017"),
-        lambda: store.person("R-017").new_map("Baseline"),
-    ):
-        with pytest.raises(em.EgomapError):
-            bad()
-    assert m.to_dict() == before and store.info()["edits"] == edits
-    assert len(store.people()) == 1
+    rows = _rows(store.path)
+    mum = m.alter("Mum")
+    np = pytest.importorskip("numpy")
+    cases = [
+        # (call, exception, what the message must name)
+        (lambda: m.add_alter("", ring=0, sector="family"), em.ValidationError, "label must not be empty"),
+        (lambda: m.add_alter("   ", ring=0, sector="family"), em.ValidationError, "label must not be empty"),
+        (lambda: m.add_alter("x" * 81, ring=0, sector="family"), em.ValidationError, "label is too long"),
+        (lambda: m.add_alter("a\x00b", ring=0, sector="family"), em.ValidationError, "control characters"),
+        (lambda: m.add_alter("Sam", ring=0, sector="pub"), em.ValidationError, "unknown sector 'pub'"),
+        (lambda: m.add_alter("Sam", ring=0, sector=["family"]), em.ValidationError, "unknown sector"),
+        (lambda: m.add_alter("Sam", ring=3, sector="family"), em.ValidationError, "unknown ring 3"),
+        (lambda: m.add_alter("Sam", ring="0", sector="family"), em.ValidationError, "ring must be a whole number"),
+        (lambda: m.add_alter("Sam", ring=True, sector="family"), em.ValidationError, "ring must be a whole number"),
+        (lambda: m.add_alter("Sam", ring=float("nan"), sector="family"), em.ValidationError, "ring must be"),
+        (lambda: m.add_alter("Sam", angle=10, radius=float("nan")), em.ValidationError, "radius must be a finite"),
+        (lambda: m.add_alter("Sam", angle="north", radius=0.5), em.ValidationError, "angle must be a finite"),
+        (lambda: m.add_alter("Sam", ring=0, sector="family", kind="robot"), em.ValidationError, "unknown kind"),
+        (lambda: m.add_tie("Mum", "Nobody"), em.NotFoundError, "no alter 'Nobody' on map 'Baseline'"),
+        (lambda: m.add_tie(mum, bob), em.NotFoundError, "alter 'Bob' is not on map 'Baseline'"),
+        (lambda: m.add_tie("Mum", "Mum"), em.ValidationError, "cannot be tied to themself ('Mum')"),
+        (lambda: m.add_tie(mum, "mum"), em.ValidationError, "cannot be tied to themself"),
+        (lambda: m.update("Mum", valence="angry"), em.ValidationError, "unknown valence 'angry'"),
+        (lambda: m.update("Mum", colour="red"), em.ValidationError, "unknown attribute 'colour'"),
+        (lambda: m.update("Mum", support_received={"money"}), em.ValidationError, "support_received type 'money'"),
+        (lambda: m.move("Mum", ring=7), em.ValidationError, "unknown ring 7"),
+        (lambda: m.add_goal("Walk", steps=5), em.ValidationError, "goal steps"),
+        (lambda: m.add_goal("Walk", alters=["Nobody"]), em.NotFoundError, "no alter 'Nobody'"),
+        (lambda: store.add_person("R-017"), em.DuplicateError, "person with id 'R-017' is already in the store"),
+        (lambda: store.add_person(" R-017 "), em.DuplicateError, "'R-017' is already in the store"),
+        (lambda: store.person("R-017").new_map("Baseline"), em.DuplicateError, "already has a map labelled"),
+        (
+            lambda: store.person("R-099").new_map("6 months", copy_from=m),
+            em.ValidationError,
+            "copy_from is a map of person 'R-017', not of 'R-099'",
+        ),
+        (lambda: store.person("R-017").new_map("6 months", rings="nope"), em.NotFoundError, "unknown ring scheme"),
+    ]
+    for call, exc, words in cases:
+        with pytest.raises(exc, match=re.escape(words)):
+            call()
+        assert isinstance(exc("x"), (ValueError, KeyError, LookupError))
+    assert m.to_dict() == before
+    assert _rows(store.path) == rows  # nothing partly written
+    # whole numbers from NumPy and pandas are fine
+    m.add_alter("Sam", ring=np.int64(1), sector="friends", angle=np.float64(225.0), radius=np.float64(0.5))
+    assert m.placement("Sam").ring == 1
 
 
 def test_duplicate_person_and_unknown_person(store):
@@ -190,6 +309,22 @@ def test_not_a_store(tmp_path):
     with pytest.raises(em.NotAStoreError, match="is a folder"):
         em.open_store(tmp_path)
     assert isinstance(em.NotAStoreError("x"), ValueError)
+    # an empty SQLite file of another application (here: a GeoPackage's application_id) is not taken over
+    gpkg = tmp_path / "places.gpkg"
+    con = sqlite3.connect(gpkg)
+    con.execute("PRAGMA application_id = 1196444487")
+    con.commit()
+    con.close()
+    with pytest.raises(em.NotAStoreError, match="another application"):
+        em.open_store(gpkg)
+    # the refused files are left exactly as they were: no WAL switch, no -wal/-shm files, no tables
+    assert text.read_text() == "hello, this is not a database at all" * 10
+    for f in (other, gpkg):
+        con = sqlite3.connect(f)
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 0
+        con.close()
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["notes.txt", "other.sqlite", "places.gpkg"]
 
 
 def test_newer_schema_is_refused_clearly(tmp_path):
@@ -201,6 +336,93 @@ def test_newer_schema_is_refused_clearly(tmp_path):
     con.close()
     with pytest.raises(em.StoreError, match="newer egomap"):
         em.open_store(path)
+
+
+# The schema of store version 1, frozen as egomap 0.1 wrote it. Kept here as text (not taken from
+# egomap.store.MIGRATIONS) so that the test opens a genuinely old file even if the code changes.
+_V1_FILE_SQL = """
+PRAGMA application_id = 1164406605;
+PRAGMA journal_mode = WAL;
+CREATE TABLE persons (id TEXT PRIMARY KEY, display_name TEXT, consent_keep INTEGER NOT NULL DEFAULT 1,
+    consent_research INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+CREATE TABLE alters (id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    label TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'person', relationship TEXT NOT NULL DEFAULT '',
+    is_professional INTEGER NOT NULL DEFAULT 0, met_through TEXT NOT NULL DEFAULT '');
+CREATE INDEX alters_person ON alters(person_id);
+CREATE TABLE maps (id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, label TEXT NOT NULL, date TEXT, notes TEXT NOT NULL DEFAULT '', rings TEXT NOT NULL,
+    sectors TEXT NOT NULL, copied_from TEXT, created TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (person_id, label));
+CREATE TABLE placements (map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    alter_id TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE, ring INTEGER NOT NULL, sector TEXT NOT NULL,
+    angle REAL NOT NULL, radius REAL NOT NULL, support_received TEXT NOT NULL DEFAULT '',
+    support_given TEXT NOT NULL DEFAULT '', valence TEXT, contact TEXT, note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (map_id, alter_id));
+CREATE INDEX placements_alter ON placements(alter_id);
+CREATE TABLE ties (map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    a TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE, b TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE,
+    PRIMARY KEY (map_id, a, b), CHECK (a < b));
+CREATE TABLE goals (id TEXT PRIMARY KEY, map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    text TEXT NOT NULL, steps TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL DEFAULT 'open',
+    alter_ids TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE edits (id INTEGER PRIMARY KEY AUTOINCREMENT, map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    time TEXT NOT NULL, action TEXT NOT NULL, target INTEGER, edit TEXT NOT NULL, inverse TEXT,
+    description TEXT NOT NULL DEFAULT '');
+INSERT INTO persons VALUES ('R-OLD', 'Old', 1, 1, '2025-01-01T09:00:00.000+00:00');
+INSERT INTO alters VALUES ('a1', 'R-OLD', 'Mum', 'person', 'mother', 0, '');
+INSERT INTO alters VALUES ('a2', 'R-OLD', 'Gran', 'person', 'grandmother', 0, '');
+INSERT INTO maps VALUES ('m1', 'R-OLD', 0, 'Baseline', '2025-01-01', '',
+    '{"name": "kahn_antonucci", "rings": [{"label": "Inner"}, {"label": "Middle"}, {"label": "Outer"}]}',
+    '{"name": "four_quadrants", "sectors": [{"key": "family", "label": "Family", "is_family": true},
+      {"key": "friends", "label": "Friends"}, {"key": "work_school", "label": "Work"},
+      {"key": "professional", "label": "Professional helpers"}]}',
+    NULL, '2025-01-01T09:00:00.000+00:00', 1);
+INSERT INTO placements VALUES ('m1', 'a1', 0, 'family', 45.0, 0.3, 'emotional,practical', '', 'supportive',
+    'daily', '');
+INSERT INTO placements VALUES ('m1', 'a2', 1, 'family', 30.0, 0.6, '', '', NULL, NULL, '');
+INSERT INTO ties VALUES ('m1', 'a1', 'a2');
+INSERT INTO goals VALUES ('g1', 'm1', 'Visit Gran', '[]', 'open', '["a2"]');
+INSERT INTO edits (map_id, time, action, edit, description) VALUES
+    ('m1', '2025-01-01T09:00:00.000+00:00', 'create', '{"copied_from":null,"op":"create_map"}', 'new map');
+INSERT INTO edits (map_id, time, action, edit, inverse, description) VALUES
+    ('m1', '2025-01-01T09:01:00.000+00:00', 'edit',
+     '{"alter_id":"a1","op":"update","placement":{"radius":0.3,"ring":0}}',
+     '{"alter_id":"a1","op":"update","placement":{"radius":0.6,"ring":1}}', 'move Mum');
+PRAGMA user_version = 1;
+"""
+
+
+def test_migration_of_a_version_1_store_file(tmp_path):
+    """A store file written by schema version 1 opens, is upgraded in place, and keeps its undo history."""
+    assert f"PRAGMA application_id = {APPLICATION_ID};" in _V1_FILE_SQL
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(_V1_FILE_SQL)
+    assert "reviewed" not in {r[1] for r in con.execute("PRAGMA table_info(placements)")}
+    con.close()
+    with em.open_store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        p = s.person("R-OLD")
+        m = p.map("Baseline")
+        assert (p.display_name, p.consent_research) == ("Old", True)
+        assert m.placement("Mum").support_received == {"emotional", "practical"}
+        assert m.placement("Mum").reviewed is False and m.has_tie("Mum", "Gran")
+        assert m.goal("Visit Gran").alter_ids == ("a2",)
+        assert [e["writer"] for e in m.history()] == ["", ""]  # old rows get the new column's default
+        assert m.undo() == "move Mum"  # the version-1 edit log still backs undo
+        assert m.placement("Mum").ring == 1
+    with em.open_store(path) as s:  # the upgrade was saved; opening again changes nothing
+        m = s.person("R-OLD").map("Baseline")
+        assert m.placement("Mum").ring == 1
+        assert m.redo() == "move Mum" and m.placement("Mum").ring == 0
+        m.update("Gran", reviewed=True)
+        assert m.history()[-1]["writer"] and not m.can_redo
+    with em.open_store(path) as s:
+        assert s.person("R-OLD").map("Baseline").placement("Gran").reviewed is True
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
 
 
 def test_migration_from_schema_version_1(tmp_path):
@@ -233,12 +455,16 @@ def test_migration_from_schema_version_1(tmp_path):
 
 _WRITER = textwrap.dedent(
     """
-    import sys, egomap as em
+    import os, sys, time, egomap as em
     path, pid, label, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     s = em.open_store(path)
     m = s.person(pid).map("Baseline")
+    print("ready", flush=True)
+    while not os.path.exists(path + ".go"):  # all writers start together, each from a map loaded before any wrote
+        time.sleep(0.005)
     for i in range(n):
         a = m.add_alter(f"{label}{i}", ring=i % 3, sector="friends")
+        m.update("Start", note=f"{label}{i}")  # both kernels keep changing the same alter
         print(a.id, flush=True)
     m.move(f"{label}0", ring=2)
     print("done", flush=True)
@@ -267,6 +493,9 @@ def test_two_processes_write_at_once(tmp_path):
         )
         for pid, label in jobs
     ]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    Path(str(path) + ".go").touch()
     outs = [p.communicate(timeout=120) for p in procs]
     for (out, err), p in zip(outs, procs):
         assert p.returncode == 0, err
@@ -279,7 +508,17 @@ def test_two_processes_write_at_once(tmp_path):
         assert a.placement("x0").ring == 2 and a.placement("y0").ring == 2
         writers = {e["description"][4]: e["writer"] for e in a.history() if e["description"][:5] in ("add x", "add y")}
         assert len(set(writers.values())) == 2  # both kernels' edits are in the edit log
-        assert len(s.person("R-B").map("Baseline")) == n + 1
+        # the same alter changed by both: every change is logged, and the one logged last is what is kept
+        start = a.alter("Start").id
+        notes = [
+            e
+            for e in a.history()
+            if e["action"] == "edit" and e["edit"]["op"] == "update" and e["edit"]["alter_id"] == start
+        ]
+        assert len(notes) == 2 * n and len({e["writer"] for e in notes}) == 2
+        assert a.placement("Start").note == notes[-1]["edit"]["placement"]["note"]
+        b = s.person("R-B").map("Baseline")
+        assert len(b) == n + 1 and b.placement("Start").note == f"z{n - 1}"
 
 
 def test_later_write_wins_between_two_kernels(tmp_path):

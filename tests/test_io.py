@@ -511,6 +511,22 @@ def test_egor_bad_input(store, tmp_path, file, edit, row, column, match):
     assert paths
 
 
+def test_egor_style_files_written_for_r(store, tmp_path):
+    # the minimal three files threefiles_to_egor reads (ID.vars defaults egoID/alterID/Source/Target),
+    # alter ids numbered within each ego; columns egomap has no field for are kept as notes
+    (tmp_path / "egos.csv").write_text("egoID,age\n1,34\n2,51\n")
+    (tmp_path / "alters.csv").write_text("egoID,alterID,sex\n1,1,m\n1,2,w\n1,3,w\n2,1,m\n2,2,\n")
+    (tmp_path / "edges.csv").write_text("egoID,Source,Target,weight\n1,1,2,1\n1,2,3,2\n2,1,2,1\n")
+    people = em.io.read_egor(tmp_path, store)
+    assert [p.id for p in people] == ["1", "2"]
+    m = store.person("1").map(0)
+    assert [a.label for a in m.alters] == ["1", "2", "3"] and len(m.ties) == 2
+    assert m.notes == "Other columns of egos.csv:\nage: 34"
+    assert m.placement("2").note == "Other columns of alters.csv:\nsex: w"
+    assert store.person("2").map(0).placement("2").note == ""  # empty cells are left out
+    assert list(store.measures()["density"]) == [2 / 3, 1.0]
+
+
 def test_egor_repeated_map_label_names_the_label_column(store, tmp_path):
     paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
     _edit_csv(paths["egos"], 2, "map_label", "Baseline")

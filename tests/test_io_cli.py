@@ -36,6 +36,19 @@ def test_export_egor_then_import(tmp_path, capsys):
         assert s.person_ids() == [em.demo.DEMO_ID]
 
 
+def test_export_egor_keep_notes_of_a_network_canvas_import(tmp_path, capsys):
+    db = str(tmp_path / "nc.sqlite")
+    assert main(["import", "--store", db, "--format", "network-canvas", str(em.io.SAMPLE)]) == 0
+    out = tmp_path / "egor"
+    assert main(["export", "--store", db, "--format", "egor", str(out), "--keep", "note"]) == 0
+    with open(out / "alters.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert "label" not in rows[0] and "Age: 52" in rows[0]["note"] and "Maya" not in (out / "alters.csv").read_text()
+    capsys.readouterr()
+    assert main(["export", "--store", db, "--format", "json", str(tmp_path / "x.json"), "--keep", "note"]) == 2
+    assert "--keep is for --format egor" in capsys.readouterr().err
+
+
 def test_export_json_with_names_round_trips(tmp_path):
     src = tmp_path / "a.sqlite"
     _store_with_demo(src)

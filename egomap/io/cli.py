@@ -1,7 +1,7 @@
 """``egomap export`` and ``egomap import``: research data exchange on the command line.
 
 ``egomap export --store PATH --format egor|graphml|json OUT [--include-names] [--person ID ...]
-[--include-nonconsenting]`` writes pseudonymised files (OUT is a folder for egor and
+[--include-nonconsenting] [--keep relationship|met_through|note ...]`` writes pseudonymised files (OUT is a folder for egor and
 graphml, a file for json).
 
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 
 from egomap.cli import _open, _store_arg, register
+from egomap.errors import ValidationError
 
 __all__: list[str] = []
 
@@ -31,8 +32,10 @@ def _export(args: argparse.Namespace) -> int:
             "include_names": args.include_names,
             "include_nonconsenting": args.include_nonconsenting,
         }
+        if args.keep and args.format != "egor":
+            raise ValidationError("--keep is for --format egor; use --include-names", field="keep")
         if args.format == "egor":
-            paths = list(io.export_egor(store, args.out, **kw).values())
+            paths = list(io.export_egor(store, args.out, keep=args.keep or (), **kw).values())
         elif args.format == "graphml":
             paths = io.export_graphml(store, args.out, **kw)
         else:
@@ -82,6 +85,12 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-names", action="store_true", help="also write names, relationships and notes")
     p.add_argument("--person", action="append", metavar="ID", help="only this person (repeatable)")
     p.add_argument("--include-nonconsenting", action="store_true", help="also persons without research consent")
+    p.add_argument(
+        "--keep",
+        action="append",
+        choices=["relationship", "met_through", "note"],
+        help="egor: also this free-text field without --include-names (repeatable; notes hold imported attributes)",
+    )
     p = sub.add_parser(
         "import",
         help="read Network Canvas, egor CSV or egomap JSON into the store",

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, InputFileError, ValidationError
 from egomap.io._common import Row, Source, at_row, ego_id, pseudonyms, read_csv, select_persons
-from egomap.model import Person, new_id
+from egomap.model import MAX_TEXT, Person, new_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
@@ -125,7 +125,10 @@ def export_egor(
         names. Off by default: research exports are pseudonymous.
     keep : iterable of str
         Free-text fields to keep without ``include_names``, e.g.
-        ``keep=["relationship"]`` (allowed: relationship, met_through).
+        ``keep=["relationship"]`` (allowed: relationship, met_through, note).
+        ``note`` holds the other attributes of a Network Canvas or egor
+        import (age, gender...), but also whatever a practitioner typed, so
+        check the notes before sharing them.
     include_nonconsenting : bool
         Also export persons who did not consent to research use.
 
@@ -135,10 +138,10 @@ def export_egor(
         ``{"egos": path, "alters": path, "edges": path}``.
     """
     keep = set(keep)
-    bad = keep - {"relationship", "met_through"}
+    bad = keep - {"relationship", "met_through", "note"}
     if bad:
         raise ValidationError(
-            f"keep may list 'relationship' and 'met_through', not {sorted(bad)[0]!r}; use include_names=True",
+            f"keep may list 'relationship', 'met_through' and 'note', not {sorted(bad)[0]!r}; use include_names=True",
             field="keep",
         )
     if include_names:
@@ -212,7 +215,10 @@ def read_egor(
         other column of :func:`export_egor` is read when present: egos without
         ``person_id`` are each their own person; the same ``alterID`` on several
         maps of a person is the same alter; alters without ``label`` are
-        labelled with their alterID.
+        labelled with their alterID. Columns egomap has no field for (say
+        ``age`` or ``sex`` in a file written for egor) are kept as
+        ``column: value`` lines: ego columns in the map notes, alter columns
+        in the placement note. Edge attributes (e.g. ``weight``) are not kept.
     store : Store
     consent_research : bool, optional
         Consent of the imported persons; default: the ``consent_research``
@@ -270,7 +276,8 @@ def read_egor(
             rs = _ring_scheme(er, rings)
             ss = _sector_scheme(er, sectors)
             with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
-                m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=er.get("notes"))
+                notes = _with_extra(er.get("notes"), er, _EGO_KNOWN)
+                m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=notes)
             for ar in by_ego.get(eid, []):
                 _add_alter(m, ar, known)
             for tr in ties_by_ego.get(eid, []):
@@ -282,6 +289,19 @@ def read_egor(
                     m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
         built.append((p, first))
     return _save(store, built, "person_id")
+
+
+_EGO_KNOWN = frozenset(EGO_COLUMNS) | {"display_name", "notes"}
+_ALTER_KNOWN = frozenset(ALTER_COLUMNS) | {"relationship", "met_through", "label", "note"}
+
+
+def _with_extra(text: str, row: Row, known: frozenset[str]) -> str:
+    """``text`` followed by ``column: value`` lines for the row's columns egomap has no field for."""
+    lines = [f"{k}: {' '.join(v.split())}" for k, v in row.values.items() if k and k not in known and v.strip()]
+    if not lines:
+        return text
+    heading = f"Other columns of {row.path.name}:"
+    return "\n".join([*([text] if text.strip() else []), heading, *lines])[:MAX_TEXT]
 
 
 def _ring_scheme(er: Row, name: str) -> _schemes.RingScheme:
@@ -329,7 +349,7 @@ def _add_alter(m, r: Row, known: dict[str, str]) -> None:
         kw[f] = [s for s in r.get(f).replace(",", ";").split(";") if s.strip()]
     kw["valence"] = r.get("valence").strip() or None
     kw["contact"] = r.get("contact").strip() or None
-    kw["note"] = r.get("note")
+    kw["note"] = _with_extra(r.get("note"), r, _ALTER_KNOWN)
     with at_row(r, "alterID"):
         if alter_ref in known:
             m.add_alter(m.person._alters()[known[alter_ref]], **kw)

@@ -241,7 +241,9 @@ class Change:
         """One row per alter on either map.
 
         Columns: ``alter_id``, ``label``, ``kind``, ``is_professional``,
-        ``status`` (retained, gained, lost), ``ring_before``, ``ring_after``,
+        ``relationship``, ``met_through`` (the activity, group or agency
+        where they met: how a new tie is traced back to the work that made
+        it), ``status`` (retained, gained, lost), ``ring_before``, ``ring_after``,
         ``shift`` (negative = inward), ``direction``, ``sector_before``,
         ``sector_after``, ``sector_changed``, and ``<attribute>_before`` /
         ``<attribute>_after`` for valence, contact and the support sets
@@ -259,6 +261,8 @@ class Change:
                     "label": a.label,
                     "kind": a.kind,
                     "is_professional": a.is_professional,
+                    "relationship": a.relationship,
+                    "met_through": a.met_through,
                     "status": status,
                     "ring_before": b.ring if b else None,
                     "ring_after": f.ring if f else None,
@@ -279,6 +283,8 @@ class Change:
             "label",
             "kind",
             "is_professional",
+            "relationship",
+            "met_through",
             "status",
             "ring_before",
             "ring_after",
@@ -327,6 +333,12 @@ class Change:
         out = []
         if self.gained:
             out.append(f"{len(self.gained)} new: {names(self.gained)}.")
+            sources: dict[str, list[Alter]] = {}
+            for a in self.gained:
+                if a.met_through:
+                    sources.setdefault(a.met_through, []).append(a)
+            for source, alters in sources.items():
+                out.append(f"Met through {source}: {names(alters)}.")
         if self.lost:
             out.append(f"{len(self.lost)} gone: {names(self.lost)}.")
         inward, outward = self.moved_inward, self.moved_outward
@@ -361,7 +373,16 @@ class Change:
                 + "."
             )
         if self.ties_formed or self.ties_dissolved:
-            out.append(f"Ties between alters: {len(self.ties_formed)} formed, {len(self.ties_dissolved)} dissolved.")
+            line = f"Ties between alters: {len(self.ties_formed)} formed, {len(self.ties_dissolved)} dissolved."
+
+            def pairs(ties: list[tuple[Alter, Alter]]) -> str:
+                return ", ".join(f"{x.label} \u2013 {y.label}" for x, y in ties)
+
+            if self.ties_formed:
+                line += f" Formed: {pairs(self.ties_formed)}."
+            if self.ties_dissolved:
+                line += f" Dissolved: {pairs(self.ties_dissolved)}."
+            out.append(line)
         if not out:
             out.append("No change.")
         return out
@@ -389,7 +410,7 @@ class Change:
             if key.startswith("share"):
                 cells = [_pct(r["before"]), _pct(r["after"]), _pct(r["shift"], signed=True)]
             else:
-                cells = [f"{r['before']:.0f}", f"{r['after']:.0f}", f"{r['shift']:+.0f}"]
+                cells = [f"{r['before']:.0f}", f"{r['after']:.0f}", f"{round(r['shift']) + 0:+d}"]
             rows.append(f"<tr><th style='text-align:left'>{esc(label)}</th>" + "".join(f"<td>{c}</td>" for c in cells))
         items = "".join(f"<li>{esc(s)}</li>" for s in self.summary())
         return (
@@ -407,7 +428,8 @@ class Change:
 def _pct(x: float, signed: bool = False) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "&ndash;"
-    return f"{100 * x:+.0f} points" if signed else f"{100 * x:.0f}%"
+    v = round(100 * x) + 0  # + 0 turns -0 into 0
+    return f"{v:+d} points" if signed else f"{v:d}%"
 
 
 def _sector_label(m: Map, key: str) -> str:
@@ -480,9 +502,15 @@ def compare(before: Map, after: Map) -> Change:
         ch.attribute_changes.extend(_attribute_changes(a, b, f))
     alters = {a.id: a for a in before.alters}
     alters.update({a.id: a for a in after.alters})
+    rank = {aid: i for i, aid in enumerate(alters)}  # map order, so pairs do not depend on random ids
+
+    def pair(t: Any) -> tuple[Alter, Alter]:
+        x, y = sorted((t.a, t.b), key=rank.__getitem__)
+        return alters[x], alters[y]
+
     tb, ta = set(before.ties), set(after.ties)
-    ch.ties_formed = [(alters[t.a], alters[t.b]) for t in after.ties if t not in tb]
-    ch.ties_dissolved = [(alters[t.a], alters[t.b]) for t in before.ties if t not in ta]
+    ch.ties_formed = [pair(t) for t in after.ties if t not in tb]
+    ch.ties_dissolved = [pair(t) for t in before.ties if t not in ta]
     return ch
 
 

@@ -59,7 +59,7 @@ def test_gained_lost_retained_and_moves():
     ]
     got = {(c.alter.label, c.attribute, c.before, c.after) for c in ch.attribute_changes}
     assert got == {("Dad", "valence", "stressful", "mixed"), ("Mum", "contact", "daily", "weekly")}
-    assert [(x.label, y.label) for x, y in ch.ties_formed] in ([("Mum", "Marcus")], [("Marcus", "Mum")])
+    assert [(x.label, y.label) for x, y in ch.ties_formed] == [("Mum", "Marcus")]  # in map order, not id order
     assert [sorted([x.label, y.label]) for x, y in ch.ties_dissolved] == [["Coach", "Dr Shah"]]
     assert bool(ch)
 
@@ -203,3 +203,39 @@ def test_html_summary_escapes_user_text():
     assert "Baseline &lt;b&gt;" in out and "<b>" not in out
     assert "1 new" in out
     assert "R-10" in repr(em.compare(a, b))
+
+
+def test_where_new_alters_came_from_and_which_ties_changed():
+    p = em.Person("R-11")
+    a = p.new_map("Baseline", date="2026-01-01")
+    mum = a.add_alter("Mum", 0, "household")
+    b = p.new_map("6 months", date="2026-07-01", copy_from=a)
+    coach = b.add_alter("Coach", 2, "clubs_groups", relationship="football coach", met_through="Kickabout")
+    pal = b.add_alter("Pal", 1, "friends", met_through="Kickabout")
+    b.add_alter("Neighbour", 2, "neighbours")
+    b.add_tie(pal, mum)
+    b.add_tie(coach, pal)
+    ch = compare(a, b)
+    by = ch.to_frame().set_index("label")
+    assert by.loc["Coach", "met_through"] == "Kickabout" and by.loc["Coach", "relationship"] == "football coach"
+    assert by.loc["Mum", "met_through"] == ""  # not recorded
+    assert list(ch.to_frame().columns[3:7]) == ["is_professional", "relationship", "met_through", "status"]
+    summary = ch.summary()
+    assert summary[:2] == ["3 new: Coach, Pal, Neighbour.", "Met through Kickabout: Coach, Pal."]
+    assert summary[-1] == "Ties between alters: 2 formed, 0 dissolved. Formed: Mum \u2013 Pal, Coach \u2013 Pal."
+    assert "Met through Kickabout: Coach, Pal." in ch._repr_html_()
+
+
+def test_html_table_never_shows_minus_zero():
+    p = em.Person("R-12")
+    a = p.new_map("A", date="2026-01-01")
+    for i in range(3):
+        a.add_alter(f"P{i}", 1, "friends", valence="stressful" if i == 0 else None)
+    b = p.new_map("B", date="2026-02-01", copy_from=a)
+    b.add_alter("Q", 1, "friends")
+    b.add_alter("R", 1, "friends")
+    b.add_alter("S", 1, "friends")
+    b.update("P0", valence="supportive")
+    b.update("Q", valence="stressful")
+    out = compare(a, b)._repr_html_()
+    assert "-0" not in out and "Share stressful</th><td>33%</td><td>17%</td><td>-17 points</td>" in out

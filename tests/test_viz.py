@@ -262,7 +262,12 @@ def test_small_multiples_marks_gained_and_lost(demo):
     texts = [t.get_text() for t in axes[2].texts if t.get_gid() == "alter-label"]
     assert "Marcus \u25b2" in texts and "Priya \u25bc" in texts and "Tom" in texts  # moves marked, ghost labelled
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert {"New", "Gone", "Still there", "Moved closer", "Moved further out"} <= set(legend)
+    assert {"New (star)", "Gone (faded, dashed)", "Still there", "Moved closer", "Moved further out"} <= set(legend)
+    # the key, the change states and the moves each start a legend column (blanks pad the columns)
+    assert legend.index("Still there") % 3 == 0 and legend.index("Moved closer") % 3 == 0
+    # new alters carry a star (a shape, not only a colour): one per new alter in each panel
+    stars = [sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() == "badge-gained") for ax in axes]
+    assert stars == [0, 4, 4]
 
 
 def test_small_multiples_keeps_positions_stable(demo):
@@ -293,7 +298,9 @@ def test_ring_flows_has_new_and_gone_and_one_band_per_transition(demo):
     nonzero = sum(int((c.ring_transitions.to_numpy() > 0).sum()) for c in chs)
     assert len(gid(fig, "flow")) == nonzero
     labels = [t.get_text() for t in gid(fig, "state-label")]
-    assert "new (4)" in labels and "gone (3)" in labels
+    # "new" and "gone" are states, named for the map they lead to
+    assert "new by 6 months (4)" in labels and "new by 12 months (4)" in labels
+    assert "gone by 12 months (3)" in labels
     assert "Inner circle (2)" in labels  # baseline: Mum and Leah
     assert [t.get_text() for t in gid(fig, "timepoint-label")] == [
         "Baseline (2026-01-12)",
@@ -324,9 +331,9 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     assert page.count("https://visjs.github.io/vis-network/") == 1
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "").split("<script>")[0]
     assert not re.search(r'<(script|link)[^>]+(src|href)="?https?:', page)  # nothing loaded from a CDN
-    again = em.viz.change_network(em.demo.demo_case())  # different random alter ids ...
-    assert em.viz.change_network(demo).html == page  # ... but the same input gives the same output
-    assert len(again.html) == len(page)
+    assert em.viz.change_network(demo).html == page  # the same input gives the same output ...
+    again = em.viz.change_network(em.demo.demo_case())  # ... and so do the same maps with other random alter ids
+    assert again.html == page
     assert os.listdir(tmp_path) == []  # nothing written into the working directory
     data = page_data(page)
     assert [vw["label"] for vw in data["views"]] == ["Baseline", "6 months", "12 months", "All time points"]
@@ -391,3 +398,127 @@ def test_change_view_input_checks(demo):
     one = em.viz.change_network([demo.map(1)])
     assert one.labels == ["6 months"]
     assert "6 months" in repr(one) or "DEMO-01" in repr(one)
+
+
+# --------------------------------------------------------------------------- label placement
+
+
+def _boxes_overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_change_view_labels_clear_of_markers_labels_and_ghosts(demo):
+    """No label over another label or over a marker (professionals' double outline included);
+    "gone" ghosts do not sit on anyone. docs/change.png once had "Tom" over Priya's outline."""
+    from egomap.viz._layout import _MIN_GAP, marker_reach
+    from egomap.viz.pyvis_view import SCALE
+
+    data = page_data(em.viz.change_network(demo).html)
+    alters = {a.label: a for a in demo.alters}
+    font = style.SIZE["label_font"] * SCALE
+    for view in data["views"]:
+        labels, markers = {}, {}
+        for n in view["nodes"]:
+            r = marker_reach(alters[n["l"]]) * SCALE
+            markers[n["l"]] = (n["x"] - r, n["y"] - r, n["x"] + r, n["y"] + r)
+            text = n["l"] + ("  " + style.MOVED[n["m"]]["symbol"] if "m" in n else "")
+            w, h = style.text_width(text, font), font * 1.1
+            cx, cy = n["x"] + n["lx"], n["y"] + n["ly"]
+            labels[n["l"]] = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        names = sorted(labels)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                assert not _boxes_overlap(labels[a], labels[b]), (view["label"], a, b)
+            for b, box in markers.items():
+                assert b == a or not _boxes_overlap(labels[a], box), (view["label"], a, "marker", b)
+        for g in (n for n in view["nodes"] if n["s"] == "lost"):
+            for n in view["nodes"]:
+                if n is not g:
+                    d = ((g["x"] - n["x"]) ** 2 + (g["y"] - n["y"]) ** 2) ** 0.5
+                    assert d >= _MIN_GAP * SCALE * 0.999, (view["label"], g["l"], n["l"])
+    six = {n["l"]: n for n in data["views"][1]["nodes"]}
+    tom, priya = six["Tom"], six["Priya"]
+    r = marker_reach(alters["Priya"]) * SCALE
+    w, h = style.text_width("Tom", font), font * 1.1
+    cx, cy = tom["x"] + tom["lx"], tom["y"] + tom["ly"]
+    tom_label = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    assert not _boxes_overlap(tom_label, (priya["x"] - r, priya["y"] - r, priya["x"] + r, priya["y"] + r))
+
+
+def test_figure_labels_clear_of_each_other_and_of_ring_and_sector_labels(demo):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figs = [em.viz.small_multiples(demo, label_mode=mode) for mode in ("names", "initials")]
+    figs += [em.viz.egogram(m) for m in demo.maps]
+    for fig in figs:
+        FigureCanvasAgg(fig).draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in (a for a in fig.axes if a.get_visible()):
+            labels = [
+                (t.get_text(), t.get_window_extent(renderer)) for t in gid(fig, "alter-label", ax=fig.axes.index(ax))
+            ]
+            assert labels
+            fixed = [
+                (t.get_text(), t.get_window_extent(renderer))
+                for t in ax.texts
+                if t.get_gid() in ("sector-label", "ring-label", "ego-label")
+            ]
+            for i, (a, box) in enumerate(labels):
+                for b, other in labels[i + 1 :] + fixed:
+                    assert not box.overlaps(other), (ax.get_title(), a, b)
+
+
+def test_place_labels_grid_gives_the_brute_force_answer():
+    """The grid index is only a speed-up: the same places as checking every box."""
+    import math
+    import random
+
+    def brute(points, sizes, radii, gap, obstacles):
+        boxes = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(points, radii)] + list(obstacles)
+        out = []
+        for i, ((x, y), (w, h), r) in enumerate(zip(points, sizes, radii)):
+            if w <= 0 or h <= 0:
+                out.append((float(x), float(y + r + gap)))
+                continue
+            best, best_overlap = None, math.inf
+            for side, shift in style._CANDIDATES:
+                dy = r + gap + h / 2
+                cx, cy = {
+                    "below": (x + shift * w, y + dy),
+                    "above": (x + shift * w, y - dy),
+                    "below2": (x, y + dy + h),
+                    "above2": (x, y - dy - h),
+                    "right": (x + r + gap + w / 2, y),
+                    "left": (x - r - gap - w / 2, y),
+                }[side]
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                overlap = sum(style._overlap(box, b) for j, b in enumerate(boxes) if j != i)
+                if overlap < best_overlap - 1e-9:
+                    best, best_overlap = (float(cx), float(cy)), overlap
+                if overlap <= 0:
+                    break
+            out.append(best)
+            boxes.append((best[0] - w / 2, best[1] - h / 2, best[0] + w / 2, best[1] + h / 2))
+        return out
+
+    rng = random.Random(7)
+    for _ in range(20):
+        n = rng.randrange(0, 120)
+        pts = [(rng.uniform(-300, 300), rng.uniform(-300, 300)) for _ in range(n)]
+        sizes = [(rng.uniform(5, 70), 16.5) if rng.random() > 0.1 else (0.0, 0.0) for _ in range(n)]
+        radii = [rng.choice([15.6, 21.2, 20.3]) for _ in range(n)]
+        obstacles = [(-36, -36, 36, 36), (5, -200, 90, -185)]
+        assert style.place_labels(pts, sizes, radii, 2.4, obstacles) == brute(pts, sizes, radii, 2.4, obstacles)
+        assert style.place_labels(pts, sizes, 15.6, 2.4) == brute(pts, sizes, [15.6] * n, 2.4, [])
+    with pytest.raises(ValueError, match="same length"):
+        style.place_labels([(0, 0)], [(1, 1)], [1, 2], 1)
+
+
+def test_moves_are_marked_when_labels_are_hidden(demo):
+    fig = em.viz.small_multiples(demo, label_mode="hidden")
+    last = [ax for ax in fig.axes if ax.get_visible()][2]
+    marks = sorted(t.get_text() for t in last.texts if t.get_gid() == "alter-label")
+    assert marks == ["\u25b2", "\u25b2", "\u25bc"]  # Marcus and Josh closer, Priya further out; no names
+    view = page_data(em.viz.change_network(demo, label_mode="hidden").html)["views"][2]
+    assert sorted(n["m"] for n in view["nodes"] if "m" in n) == ["inward", "inward", "outward"]
+    assert {n["l"] for n in view["nodes"]} == {""}

@@ -56,6 +56,22 @@ def node_pixels(frame, node_id: str) -> tuple[float, float]:
     )
 
 
+def pixels_near(frame, node_id: str, dx: float, dy: float, half: int = 2) -> list[list[int]]:
+    """RGB of the canvas pixels in a small square at (dx, dy) canvas units from a node's centre."""
+    return frame.evaluate(
+        """([id, dx, dy, half]) => {
+        const net = window.egomapView.network, p = net.getPositions([id])[id];
+        const d = net.canvasToDOM({x: p.x + dx, y: p.y + dy});
+        const c = document.querySelector('#em-net canvas'), r = window.devicePixelRatio || 1;
+        const x = Math.round(d.x * r) - half, y = Math.round(d.y * r) - half, n = 2 * half + 1;
+        const data = c.getContext('2d').getImageData(x, y, n, n).data, out = [];
+        for (let i = 0; i < data.length; i += 4) out.push([data[i], data[i + 1], data[i + 2]]);
+        return out;
+    }""",
+        [node_id, dx, dy, half],
+    )
+
+
 def xss_person() -> em.Person:
     p = em.Person("R-50", display_name="<script>alert('ego')</script>")
     a = p.new_map("Baseline <img src=x onerror=alert(2)>", date="2026-01-01")
@@ -89,6 +105,19 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     assert tom["shapeProperties"]["borderDashes"] and tom["opacity"] < 1  # gone: dashed ghost
     assert dad["shapeProperties"]["borderDashes"] is False
     assert key_of(page, "Marcus \u25b2")  # moved closer
+    # new alters carry a star at the upper right of the marker (a shape, not only a colour)
+    from egomap.viz import style
+    from egomap.viz.pyvis_view import SCALE
+
+    r = style.SIZE["marker"] * SCALE
+    off = (style.BADGE["offset"][0] * r, style.BADGE["offset"][1] * r)
+    blue = [int(style.BADGE["color"][i : i + 2], 16) for i in (1, 3, 5)]
+
+    def star_blue(pixels):  # a solid patch of the star's colour (ties in that colour are thin and translucent)
+        return all(max(abs(a - b) for a, b in zip(px, blue)) <= 12 for px in pixels)
+
+    assert star_blue(pixels_near(page, key_of(page, "Ben"), *off))
+    assert not star_blue(pixels_near(page, key_of(page, "Dad"), *off))
     assert page.evaluate(f"{ev}.nodeCount()") == 15  # 12 on the map + 3 gone as ghosts
     assert page.get_by_role("tab", name="12 months").get_attribute("aria-selected") == "true"
     assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()

@@ -12,10 +12,27 @@ from dataclasses import dataclass
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.model import Alter, Map, Person, Placement
+from egomap.viz import style as _style
 
-__all__ = ["Frame", "Item", "resolve_maps", "stable_positions", "frames", "combined_frame"]
+__all__ = [
+    "Frame",
+    "Item",
+    "resolve_maps",
+    "stable_positions",
+    "frames",
+    "combined_frame",
+    "marker_reach",
+    "label_obstacles",
+    "LABEL_CLEARANCE",
+]
 
-_MIN_GAP = 0.045  # closest two markers may come (fraction of the map radius) when keeping an angle
+# closest two marker centres may come (fraction of the map radius) when an alter keeps its angle or a
+# "gone" ghost is placed: so far apart that markers, even two with the second outline of professionals, do not touch
+_MIN_GAP = 2.1 * _style.SIZE["marker"] * _style.PROFESSIONAL["scale"]
+
+#: Space (map units) between an alter's label and any other marker, so that a
+#: label is clearly nearer its own marker (see ``place_labels(clearance=...)``).
+LABEL_CLEARANCE = 0.4 * _style.SIZE["marker"]
 
 
 def resolve_maps(obj: object) -> list[Map]:
@@ -175,7 +192,7 @@ def _settle_ghosts(items: list[Item], sectors: _schemes.SectorScheme) -> None:
     for it in items:
         if it.status != "lost" or grid.free(it.alter.id, (it.angle, it.radius)):
             continue
-        for step in (3, -3, 6, -6, 9, -9, 12, -12, 15, -15):
+        for step in (3, -3, 6, -6, 9, -9, 12, -12, 15, -15, 18, -18, 21, -21, 24, -24):
             ang = (it.angle + step) % 360.0
             if sectors.sector_at(ang) == it.placement.sector and grid.free(it.alter.id, (ang, it.radius)):
                 grid.move(it.alter.id, (it.angle, it.radius), (ang, it.radius))
@@ -219,3 +236,53 @@ def combined_frame(maps: Sequence[Map], stable: bool = True, label: str = "All t
     ties = [(x.a, x.b, "present" if x in last else "dissolved") for x in seen]
     _settle_ghosts(items, maps[-1].sectors)
     return Frame(label, maps[-1], items, ties, None)
+
+
+def marker_reach(alter: Alter) -> float:
+    """Half-width of the box a label keeps clear of (marker radius units, as ``SIZE["marker"]``).
+
+    Takes in the marker's shape (a pet's triangle reaches further than a
+    circle) and the second outline of professionals.
+    """
+    pts = _style.marker_points(alter.kind)
+    extent = max(max(abs(x), abs(y)) for x, y in pts) if pts else 1.0
+    if alter.is_professional:
+        extent *= _style.PROFESSIONAL["scale"]
+    return _style.SIZE["marker"] * extent * 1.05
+
+
+def label_obstacles(
+    rings: Sequence[tuple[float, str]],
+    sectors: Sequence[tuple[float, str]],
+    ring_font: float,
+    sector_font: float,
+) -> list[tuple[float, float, float, float]]:
+    """Boxes (map units, y down) of the person's disc and the ring and sector labels.
+
+    Alter labels are placed clear of these.
+
+    Parameters
+    ----------
+    rings : list of (outer radius, label)
+        Innermost first.
+    sectors : list of (mid angle, label)
+        Empty when the map has one sector (no sector labels are drawn).
+    ring_font, sector_font : float
+        Font sizes in map units, as drawn.
+    """
+    c = _schemes.CENTRE_RADIUS * 0.8
+    boxes = [(-c, -c, c, c)]
+    inner = _schemes.CENTRE_RADIUS
+    for outer, label in rings:
+        r = (inner + outer) / 2
+        w = _style.text_width(label, ring_font) * 0.9  # italic, not bold
+        boxes.append((0.017, -r - ring_font * 0.55, 0.017 + w, -r + ring_font * 0.55))
+        inner = outer
+    for mid, label in sectors:
+        lines = _style.wrap(label)
+        x, y = _schemes.to_xy(mid, 1.08)
+        w = max(_style.text_width(line, sector_font) for line in lines)
+        h = len(lines) * 1.1 * sector_font
+        x0 = x - w / 2 if abs(x) < 0.12 else (x if x > 0 else x - w)
+        boxes.append((x0, -y - h / 2, x0 + w, -y + h / 2))
+    return boxes

@@ -39,7 +39,15 @@ from egomap.change import compare, ring_state_labels
 from egomap.errors import ValidationError
 from egomap.model import Map, Person
 from egomap.viz import style as _style
-from egomap.viz._layout import Frame, Item, frames, resolve_maps
+from egomap.viz._layout import (
+    LABEL_CLEARANCE,
+    Frame,
+    Item,
+    frames,
+    label_obstacles,
+    marker_reach,
+    resolve_maps,
+)
 
 __all__ = ["EgoFigure", "egogram", "small_multiples", "ring_flows", "SAVE_RC"]
 
@@ -54,6 +62,8 @@ _RING_COLOURS = [
     _style.OKABE_ITO["reddish_purple"],
 ]
 _NEW_COLOUR = _style.OKABE_ITO["orange"]
+_RING_FLOOR = 5.0  # smallest ring label, points
+_SECTOR_FLOOR = 6.5  # smallest sector label, points
 _GONE_COLOUR = _style.GREY
 
 
@@ -103,6 +113,7 @@ class Mark:
     label: str = ""
     status: str = "retained"  # key into style.STATUS
     spoke: bool = True
+    reach: float = _style.SIZE["marker"] * 1.05  # half-width a label keeps clear of (map units)
 
 
 @dataclass
@@ -145,6 +156,11 @@ def marker_path(kind: str) -> Path:
     return Path([(x, -y) for x, y in pts] + [(0.0, 0.0)], closed=True)
 
 
+def badge_path() -> Path:
+    """The star that marks new alters (radius 1, y up)."""
+    return Path([(x, -y) for x, y in _style.BADGE["points"]] + [(0.0, 0.0)], closed=True)
+
+
 def _extent(kind: str) -> float:
     pts = _style.marker_points(kind)
     return max(max(abs(x), abs(y)) for x, y in pts) if pts else 1.0
@@ -159,8 +175,8 @@ def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
     out = []
     for it in items:
         label = _style.display_label(it.alter.label, label_mode)
-        if it.shift and label_mode != "hidden":
-            label += " " + _style.MOVED["inward" if it.shift < 0 else "outward"]["symbol"]
+        if it.shift:  # the mark stays when names are hidden
+            label += (" " if label else "") + _style.MOVED["inward" if it.shift < 0 else "outward"]["symbol"]
         x, y = _schemes.to_xy(it.angle, it.radius)
         out.append(
             Mark(
@@ -173,6 +189,7 @@ def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
                 label,
                 "retained" if it.status == "present" else it.status,
                 it.status != "lost",
+                marker_reach(it.alter),
             )
         )
     return out
@@ -297,7 +314,28 @@ def draw_map(
                     zorder=z + 0.01,
                     gid="glyph",
                 )
-    _draw_labels(ax, scene, marks, u, fs("label_font", _style.FONT["min_label"]))
+    obstacles = label_obstacles(
+        scene.rings,
+        [(mid, label) for _, mid, label in scene.sectors],
+        fs("ring_font", _RING_FLOOR) / u,
+        fs("sector_font", _SECTOR_FLOOR) / u,
+    )
+    badged = [mk for mk in marks if _style.STATUS[mk.status]["badge"]]
+    if badged:
+        b = _style.BADGE
+        off = (b["offset"][0] * S["marker"], -b["offset"][1] * S["marker"])  # map units, y up
+        ax.scatter(
+            [mk.x + off[0] for mk in badged],
+            [mk.y + off[1] for mk in badged],
+            s=(2 * b["size"] * radius) ** 2,
+            marker=badge_path(),
+            c=b["color"],
+            edgecolors=b["edge"],
+            linewidths=S["outline"] * u,
+            zorder=4.2,
+            gid="badge-gained",
+        )
+    _draw_labels(ax, marks, u, fs("label_font", _style.FONT["min_label"]), obstacles)
 
 
 def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
@@ -321,7 +359,7 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
             0.017,
             (inner + outer) / 2,
             label,
-            fontsize=fs("ring_font", 5.0),
+            fontsize=fs("ring_font", _RING_FLOOR),
             color=R["ring_text"],
             style="italic",
             va="center",
@@ -341,7 +379,7 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
                 x,
                 y,
                 "\n".join(_style.wrap(label)),
-                fontsize=fs("sector_font", 6.5),
+                fontsize=fs("sector_font", _SECTOR_FLOOR),
                 fontweight="bold",
                 color=R["text"],
                 ha=ha,
@@ -380,7 +418,9 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
     )
 
 
-def _draw_labels(ax: Axes, scene: Scene, marks: Sequence[Mark], u: float, size: float) -> None:
+def _draw_labels(
+    ax: Axes, marks: Sequence[Mark], u: float, size: float, obstacles: Sequence[tuple[float, float, float, float]]
+) -> None:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
@@ -393,14 +433,16 @@ def _draw_labels(ax: Axes, scene: Scene, marks: Sequence[Mark], u: float, size: 
     for mk in shown:
         w = t2p.get_text_width_height_descent(mk.label, prop, ismath=False)[0]
         sizes.append((w / u + 0.01, size * 1.1 / u))
-    c = scene.centre
+    # every marker is an obstacle (also the unlabelled ones); labels are placed for the labelled ones
+    order = shown + [mk for mk in marks if not mk.label]
     centres = _style.place_labels(
-        [(mk.x, -mk.y) for mk in shown],
-        sizes,
-        _style.SIZE["marker"] * 1.05,
+        [(mk.x, -mk.y) for mk in order],
+        sizes + [(0.0, 0.0)] * (len(order) - len(shown)),
+        [mk.reach for mk in order],
         _style.SIZE["label_gap"],
-        obstacles=[(-c * 0.8, -c * 0.8, c * 0.8, c * 0.8)],
-    )
+        obstacles=obstacles,
+        clearance=LABEL_CLEARANCE,
+    )[: len(shown)]
     # a light box rather than a stroked halo: path effects would turn SVG text into paths
     halo = {"boxstyle": "round,pad=0.12", "facecolor": _style.LABEL["halo"], "edgecolor": "none", "alpha": 0.78}
     for mk, (x, y) in zip(shown, centres):
@@ -477,6 +519,19 @@ class _KeyHandler(HandlerBase):
             alpha=s["opacity"],
         )
         handlebox.add_artist(body)
+        if s.get("badge"):
+            b = _style.BADGE
+            bx, by, br = cx + b["offset"][0] * r, cy - b["offset"][1] * r, b["size"] * r
+            handlebox.add_artist(
+                Polygon(
+                    [(bx + x * br, by - y * br) for x, y in b["points"]],
+                    closed=True,
+                    transform=tr,
+                    facecolor=b["color"],
+                    edgecolor=b["edge"],
+                    lw=0.6,
+                )
+            )
         if e["valence"] and v["glyph"]:
             handlebox.add_artist(
                 Text(
@@ -523,6 +578,18 @@ def _legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
 
 
 _HANDLER_MAP = {_KeyEntry: _KeyHandler()}
+
+
+def _grouped(handles: list, n_key: int, rows: int) -> list:
+    """Legend handles padded with blanks so that the key, the change states and the moves each start a column."""
+    key, rest = handles[:n_key], handles[n_key:]
+    status = [h for h in rest if isinstance(h, _KeyEntry)]
+    moves = [h for h in rest if not isinstance(h, _KeyEntry)]
+    out: list = []
+    for group in (key, status, moves):
+        if group:
+            out += group + [Line2D([], [], ls="none", label=" ") for _ in range(-len(group) % rows)]
+    return out
 
 
 def _ego_label(person: Person, mode: str) -> str:
@@ -635,9 +702,10 @@ def small_multiples(
     """One panel per time point, with stable positions and changes marked.
 
     Alters keep their angle from one panel to the next while they stay in a
-    sector. The markers look as in :func:`egogram`. New alters (since the previous panel) have a thick blue outline;
-    alters who have gone are drawn as faded ghosts with a dashed outline where
-    they were; ▲/▼ mark moves closer or further out.
+    sector. The markers look as in :func:`egogram`. New alters (since the
+    previous panel) have a thick blue outline and a star; alters who have
+    gone are drawn as faded ghosts with a dashed outline where they were;
+    ▲/▼ mark moves closer or further out (also when labels are hidden).
 
     Parameters
     ----------
@@ -681,12 +749,12 @@ def small_multiples(
         ax.set_visible(False)
     fig.suptitle(f"{maps[0].person.id}: network across {k} time point(s)", fontsize=12, parse_math=False)
     if legend and all_items:
-        handles = _legend_handles(all_items, True)
+        handles = _grouped(_legend_handles(all_items, True), len(_style.KEY), rows=3)
         fig.legend(
             handles=handles,
             handler_map=_HANDLER_MAP,
             loc="outside lower center",
-            ncols=min(len(handles), 6),
+            ncols=len(handles) // 3,
             frameon=False,
             fontsize=_style.FONT["legend"],
             handlelength=2.8,
@@ -711,9 +779,10 @@ def ring_flows(
 
     Each time point is a column of blocks, one per ring, as tall as the
     number of alters in that ring. Bands between columns show how many alters
-    went from each ring to each ring; alters who appear are drawn from a
-    ``new`` block (orange) and alters who leave flow into a ``gone`` block
-    (grey).
+    went from each ring to each ring. Alters who are new on a map flow from
+    a "new" block (orange, labelled "new by <that map>") under the previous
+    column; alters who have left flow into a "gone" block (grey, "gone by
+    <that map>") under the column of the map they are missing from.
 
     Parameters
     ----------
@@ -732,7 +801,7 @@ def ring_flows(
     >>> import egomap as em
     >>> fig = em.viz.ring_flows(em.demo.demo_case())
     >>> sorted({t.get_text().split(" (")[0] for t in fig.axes[0].texts if t.get_gid() == "state-label"})
-    ['Inner circle', 'Middle circle', 'Outer circle', 'gone', 'new']
+    ['Inner circle', 'Middle circle', 'Outer circle', 'gone by 12 months', 'new by 12 months', 'new by 6 months']
     """
     maps = resolve_maps(person_or_maps)
     if len(maps) < 2:
@@ -761,12 +830,12 @@ def ring_flows(
         if t > 0:
             n = int(mats[t - 1].iloc[:, -1].sum())
             if n:
-                col["gone"] = (y, y - n, "gone")
+                col["gone"] = (y, y - n, f"gone by {m.label}")
                 y -= n + gap
         if t < k - 1:
             n = int(mats[t].iloc[-1, :].sum())
-            if n:
-                col["new"] = (y, y - n, "new")
+            if n:  # alters new on the next map flow from here
+                col["new"] = (y, y - n, f"new by {maps[t + 1].label}")
         blocks.append(col)
     colour = {f"ring{i}": _RING_COLOURS[i % len(_RING_COLOURS)] for i in range(10)}
     colour.update(new=_NEW_COLOUR, gone=_GONE_COLOUR)

@@ -38,7 +38,16 @@ from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.model import Map, Person
 from egomap.viz import style as _style
-from egomap.viz._layout import Frame, Item, combined_frame, frames, resolve_maps
+from egomap.viz._layout import (
+    LABEL_CLEARANCE,
+    Frame,
+    Item,
+    combined_frame,
+    frames,
+    label_obstacles,
+    marker_reach,
+    resolve_maps,
+)
 
 __all__ = ["ChangeView", "change_network", "script_json", "vis_network_js"]
 
@@ -141,20 +150,24 @@ def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[
     return node
 
 
-def _place_labels(nodes: list[dict], centre: float) -> None:
-    """Give each node ``lx``/``ly``: its label's centre relative to the node, so labels do not overlap."""
+def _place_labels(nodes: list[dict], reach: list[float], obstacles: list[tuple[float, float, float, float]]) -> None:
+    """Give each node ``lx``/``ly``: its label's centre relative to the node, so labels do not overlap.
+
+    ``reach`` is each marker's half-width and ``obstacles`` the boxes of the
+    person's disc and the ring and sector labels, in map units (y down).
+    """
     font = _style.SIZE["label_font"] * SCALE
     labels = []
     for n in nodes:
         text = n["l"] + (("  " if n["l"] else "") + _style.MOVED[n["m"]]["symbol"] if "m" in n else "")
         labels.append((_style.text_width(text, font), font * 1.1) if text else (0.0, 0.0))
-    c = centre * SCALE * 0.8
     centres = _style.place_labels(
         [(n["x"], n["y"]) for n in nodes],
         labels,
-        _style.SIZE["marker"] * SCALE * 1.05,
+        [r * SCALE for r in reach],
         _style.SIZE["label_gap"] * SCALE,
-        obstacles=[(-c, -c, c, c)],
+        obstacles=[tuple(v * SCALE for v in box) for box in obstacles],  # type: ignore[misc]
+        clearance=LABEL_CLEARANCE * SCALE,
     )
     for n, (cx, cy) in zip(nodes, centres):
         n["lx"], n["ly"] = round(cx - n["x"], 1), round(cy - n["y"], 1)
@@ -166,18 +179,32 @@ def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption
     moved = sum(1 for it in frame.items if it.shift)
     on_map = sum(1 for it in frame.items if it.status != "lost")
     nodes = [_node(it, m, mode, frame.previous, maps, keys[it.alter.id]) for it in frame.items]
-    _place_labels(nodes, _schemes.CENTRE_RADIUS)
+    _place_labels(
+        nodes,
+        [marker_reach(it.alter) for it in frame.items],
+        label_obstacles(
+            [(m.rings.band(i)[1], r.label) for i, r in enumerate(m.rings.rings)],
+            [(m.sectors.mid(k), m.sectors.label(k)) for k in m.sectors.keys] if len(m.sectors) > 1 else [],
+            _style.SIZE["ring_font"],
+            _style.SIZE["sector_font"],
+        ),
+    )
     return {
         "label": frame.label,
         "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
-        "edges": [[keys[a], keys[b], _TIE_CODES[s]] for a, b, s in frame.ties],
+        "edges": [[*sorted((keys[a], keys[b]), key=_key_order), _TIE_CODES[s]] for a, b, s in frame.ties],
     }
 
 
 _TIE_CODES = {"present": 0, "formed": 1, "dissolved": 2}
+
+
+def _key_order(key: str) -> int:
+    """Order of a node key ``a<number>`` (first seen first), so tie order does not depend on random ids."""
+    return int(key[1:])
 
 
 def _geometry(m: Map) -> dict:
@@ -260,6 +287,17 @@ _JS = r"""
           ctx.fillStyle = v.text; ctx.textAlign = "center"; ctx.textBaseline = "middle";
           ctx.font = "bold " + px("glyph_font").toFixed(1) + "px " + FONT;
           ctx.fillText(v.glyph, x, y + px("glyph_font") * 0.05);
+        }
+        if (st.badge) {  // new: a star at the upper right, so new alters stand out without colour
+          var B = STYLE.badge, br = R * B.size, bx = x + B.offset[0] * R, by = y + B.offset[1] * R;
+          ctx.globalAlpha = 1;
+          ctx.beginPath();
+          B.points.forEach(function (q, i) {
+            if (i) ctx.lineTo(bx + q[0] * br, by + q[1] * br); else ctx.moveTo(bx + q[0] * br, by + q[1] * br);
+          });
+          ctx.closePath();
+          ctx.fillStyle = B.color; ctx.fill();
+          ctx.lineWidth = px("outline"); ctx.strokeStyle = B.edge; ctx.stroke();
         }
         ctx.restore();
       },
@@ -472,6 +510,11 @@ def _swatch(entry: dict[str, Any], status: str = "retained") -> str:
             f'<text x="{cx}" y="{cy + 3.5}" text-anchor="middle" font-size="10" font-weight="700" '
             f'fill="{v["text"]}">{html.escape(v["glyph"])}</text>'
         )
+    if st["badge"]:
+        b = _style.BADGE
+        bx, by, br = cx + b["offset"][0] * r, cy + b["offset"][1] * r, b["size"] * r
+        pts = " ".join(f"{bx + x * br:.2f},{by + y * br:.2f}" for x, y in b["points"])
+        parts.append(f'<polygon points="{pts}" fill="{b["color"]}" stroke="{b["edge"]}" stroke-width="0.8"/>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -557,9 +600,9 @@ def change_network(
     point to the next. Buttons (or the arrow keys) step through the time
     points and a combined view of all of them. Marker shape shows the kind of
     alter, fill colour and the line to the person show valence, and the
-    outline shows whether the alter is new (thick, blue), still there
-    (thin) or gone (dashed ghost where they were); ▲/▼ mark moves closer or
-    further out. Hover over an alter for details, shown as plain text.
+    outline shows whether the alter is new (thick, blue, with a star), still
+    there (thin) or gone (dashed, faded ghost where they were); ▲/▼ mark
+    moves closer or further out. Hover over an alter for details, shown as plain text.
 
     Parameters
     ----------

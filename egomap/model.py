@@ -1642,6 +1642,13 @@ class Person:
                     field="copy_from",
                     value=copy_from.label,
                 )
+            if not _same_place(copy_from._backend, self._backend):
+                raise ValidationError(
+                    f"copy_from is map {copy_from.label!r} of a person {self.id!r} kept elsewhere (another store, "
+                    "or in memory); copy maps within one store, or bring the person in with Store.import_person",
+                    field="copy_from",
+                    value=copy_from.label,
+                )
         rs = _schemes.ring_scheme(rings or (copy_from.rings if copy_from else _schemes.DEFAULT_RINGS))
         ss = _schemes.sector_scheme(sectors or (copy_from.sectors if copy_from else _schemes.DEFAULT_SECTORS))
         if any(m.label == lbl for m in self.maps):
@@ -1711,6 +1718,12 @@ class Person:
             "created": self.created,
             "maps": [m.to_dict() for m in self.maps],
         }
+
+
+def _same_place(a: Backend, b: Backend) -> bool:
+    """Whether two backends keep their data in the same place (the same object, or the same store file)."""
+    path = getattr(a, "path", None)
+    return a is b or (path is not None and path == getattr(b, "path", None))
 
 
 def _person_id(value: object) -> str:

@@ -291,7 +291,10 @@ class Store:
                 raise StoreError(f"store {str(p)!r} cannot use WAL journal mode (got {mode!r})")
             conn.execute("PRAGMA synchronous = FULL")
             self._migrate(conn, upto)
-        except sqlite3.DatabaseError as e:
+        except sqlite3.OperationalError as e:  # e.g. a read-only file or folder: the file itself may be fine
+            conn.close()
+            raise StoreError(f"cannot open store {str(p)!r}: {e}") from e
+        except sqlite3.DatabaseError as e:  # "file is not a database" and the like
             conn.close()
             raise NotAStoreError(f"{str(p)!r} is not an egomap store ({e})") from e
         except BaseException:

@@ -194,6 +194,23 @@ def test_copy_forward_in_store_and_alter_identity(tmp_path):
         assert len(p.alters) == 3
 
 
+def test_copy_forward_only_within_one_store(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with em.open_store(path) as s, em.open_store(tmp_path / "other.sqlite") as t:
+        base = _build(s)
+        elsewhere = t.add_person("R-017")  # the same id in another store
+        memory = em.Person("R-017").new_map("Baseline")
+        memory.add_alter("Mum", ring=0, sector="household")
+        rows = _rows(path), _rows(tmp_path / "other.sqlite")
+        for person, src in ((elsewhere, base), (s.person("R-017"), memory)):
+            with pytest.raises(em.ValidationError, match="kept elsewhere"):
+                person.new_map("6 months", copy_from=src)
+        assert (_rows(path), _rows(tmp_path / "other.sqlite")) == rows
+    with em.open_store(path) as again:  # the same file opened again is the same place
+        six = again.person("R-017").new_map("6 months", copy_from=base)
+        assert [a.label for a in six.alters] == ["Mum", "Dr Shah", "Gran"]
+
+
 def test_label_change_is_seen_by_other_maps(store):
     base = _build(store)
     six = store.person("R-017").new_map("6 months", copy_from=base)

@@ -437,8 +437,11 @@ def test_change_view_labels_clear_of_markers_labels_and_ghosts(demo):
                     d = ((g["x"] - n["x"]) ** 2 + (g["y"] - n["y"]) ** 2) ** 0.5
                     assert d >= _MIN_GAP * SCALE * 0.999, (view["label"], g["l"], n["l"])
     six = {n["l"]: n for n in data["views"][1]["nodes"]}
+    # "Tom" is clearly Tom's: not even within the clearance of Priya's double outline (it once sat right by it)
+    from egomap.viz._layout import LABEL_CLEARANCE
+
     tom, priya = six["Tom"], six["Priya"]
-    r = marker_reach(alters["Priya"]) * SCALE
+    r = (marker_reach(alters["Priya"]) + LABEL_CLEARANCE) * SCALE
     w, h = style.text_width("Tom", font), font * 1.1
     cx, cy = tom["x"] + tom["lx"], tom["y"] + tom["ly"]
     tom_label = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)

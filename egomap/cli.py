@@ -33,7 +33,8 @@ def notebooks_dir() -> Path:
     """The folder holding egomap's notebooks.
 
     The repository's ``notebooks/`` (an editable install, ``pip install -e .``),
-    else the copy a regular install puts in ``<prefix>/share/egomap/notebooks``,
+    else the copy a regular install puts in ``<prefix>/share/egomap/notebooks``
+    (``~/.local/share/egomap/notebooks`` after ``pip install --user``),
     else ``notebooks/`` in the current folder.
 
     Raises
@@ -42,9 +43,12 @@ def notebooks_dir() -> Path:
         If none of these folders holds the notebooks.
     """
     here = Path(__file__).resolve().parent
+    import site
+
     candidates = (
         here.parent / "notebooks",
         Path(sys.prefix) / "share" / "egomap" / "notebooks",
+        Path(site.getuserbase()) / "share" / "egomap" / "notebooks",
         Path.cwd() / "notebooks",
     )
     for cand in candidates:

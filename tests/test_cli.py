@@ -69,11 +69,16 @@ def test_lab_dry_run_uses_the_store_and_notebooks(tmp_path, capsys, monkeypatch)
 def test_notebooks_are_found_after_a_regular_install_or_not_at_all(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "__file__", str(tmp_path / "site-packages" / "egomap" / "cli.py"))
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    monkeypatch.setattr("site.getuserbase", lambda: str(tmp_path / "userbase"))
     monkeypatch.chdir(tmp_path)
     with pytest.raises(em.NotFoundError, match="cannot find the egomap notebooks"):
         notebooks_dir()
     shared = tmp_path / "prefix" / "share" / "egomap" / "notebooks"
     shared.mkdir(parents=True)
+    user = tmp_path / "userbase" / "share" / "egomap" / "notebooks"  # pip install --user
+    user.mkdir(parents=True)
+    (user / "01_session.ipynb").write_text("{}")
+    assert notebooks_dir() == user
     (shared / "01_session.ipynb").write_text("{}")
     assert notebooks_dir() == shared
 

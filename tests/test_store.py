@@ -586,9 +586,10 @@ def test_killed_writer_loses_no_acknowledged_edit(tmp_path, seed):
         acked.append(int(line))
         if len(acked) >= target:
             break
+    assert len(acked) == target, "the writer stopped before it was killed"
     time.sleep(rng.random() * 0.05)  # kill somewhere inside a later edit
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL
     with em.open_store(path) as s:
         m = s.person("R-C").map("Baseline")
         for i in acked:

@@ -330,9 +330,11 @@ class Store:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
-        """Close the store file."""
+        """Close the store file (again: nothing happens). Using the store or its maps afterwards raises StoreError."""
         with self._lock:
-            self._conn.close()
+            if not isinstance(self._conn, _Closed):
+                self._conn.close()
+                self._conn = _Closed(self.path)  # type: ignore[assignment]
 
     def __enter__(self) -> Store:
         return self
@@ -1145,6 +1147,18 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
+
+
+class _Closed:
+    """Stands in for the connection of a closed store: any use says so plainly."""
+
+    in_transaction = False
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __getattr__(self, name: str) -> Any:
+        raise StoreError(f"the store {str(self.path)!r} is closed; open it again with em.open_store()")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

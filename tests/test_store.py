@@ -617,6 +617,17 @@ def test_save_failure_is_reported_and_nothing_changes(tmp_path):
     s.close()
 
 
+def test_a_closed_store_says_so(tmp_path):
+    s = em.open_store(tmp_path / "s.sqlite")
+    m = _build(s)
+    s.close()
+    s.close()  # closing twice is fine
+    for call in (s.person_ids, s.info, lambda: s.person("R-017"), lambda: m.move("Mum", ring=2), m.undo):
+        with pytest.raises(em.StoreError, match="is closed"):
+            call()
+    assert m.placement("Mum").ring == 0  # what was loaded can still be read
+
+
 def test_info_and_delete_person(store):
     _build(store)
     info = store.info()

@@ -525,3 +525,47 @@ def test_moves_are_marked_when_labels_are_hidden(demo):
     view = page_data(em.viz.change_network(demo, label_mode="hidden").html)["views"][2]
     assert sorted(n["m"] for n in view["nodes"] if "m" in n) == ["inward", "inward", "outward"]
     assert {n["l"] for n in view["nodes"]} == {""}
+
+
+def test_change_view_after_an_empty_map_and_with_braces_in_labels():
+    """An alter who leaves and comes back, around maps with nobody on them; labels with {braces}."""
+    p = em.Person("R-41")
+    p.new_map("Empty {x}", date="2026-01-01")
+    one = p.new_map("One", date="2026-02-01")
+    mum = one.add_alter("Mum {0}", 1, "household")
+    p.new_map("Gone", date="2026-03-01")
+    back = p.new_map("Back", date="2026-04-01")
+    back.add_alter(mum, ring=0, sector="family")
+    views = page_data(em.viz.change_network(p).html)["views"]
+    assert [v["caption"] for v in views[:4]] == [
+        "0 alters",
+        "1 alter - since Empty {x}: 1 new, 0 gone, 0 moved ring",  # an empty map before is still a map before
+        "0 alters - since One: 0 new, 1 gone, 0 moved ring",
+        "1 alter - since Gone: 1 new, 0 gone, 0 moved ring",
+    ]
+    assert [[(n["l"], n["s"]) for n in v["nodes"]] for v in views] == [
+        [],
+        [("Mum {0}", "gained")],
+        [("Mum {0}", "lost")],
+        [("Mum {0}", "gained")],  # back again: new since the previous map ...
+        [("Mum {0}", "gained")],  # ... and, overall, not on the first map
+    ]
+    assert "New since Empty {x}" in views[1]["nodes"][0]["t"]
+    assert views[4]["nodes"][0]["m"] == "inward"  # ring 1 on her first map, ring 0 on her last
+    fig = em.viz.small_multiples(p, label_mode="names")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [marker_points(ax, "alters-gained") for ax in axes] == [0, 1, 0, 1]
+    assert [marker_points(ax, "alters-lost") for ax in axes] == [0, 0, 1, 0]
+    labels = [t.get_text() for t in gid(em.viz.ring_flows(p), "state-label")]
+    assert "new by One (1)" in labels and "gone by Gone (1)" in labels and "new by Back (1)" in labels
+
+
+def test_pictures_leave_the_maps_as_they_were(demo):
+    before = demo.to_dict()
+    em.viz.change_network(demo)
+    em.viz.small_multiples(demo)
+    em.viz.ring_flows(demo)
+    em.viz.egogram(demo.map(2))
+    g = demo.to_networkx()
+    g.nodes[next(iter(g.nodes))]["ring"] = "changed"  # the caller's graph is theirs to change ...
+    assert demo.to_dict() == before  # ... and nothing drawn or built changes the person's maps

@@ -157,7 +157,7 @@ def frames(maps: Sequence[Map], stable: bool = True) -> list[Frame]:
     for t, m in enumerate(maps):
         pl = m.placements
         prev = maps[t - 1] if t else None
-        ppl = prev.placements if prev else {}
+        ppl = prev.placements if prev is not None else {}  # (an empty map is falsy)
         items = []
         for a in m.alters:
             p = pl[a.id]
@@ -181,8 +181,8 @@ def frames(maps: Sequence[Map], stable: bool = True) -> list[Frame]:
             ties += [(x.a, x.b, "dissolved") for x in prev.ties if x not in now]
         else:
             ties = [(x.a, x.b, "present") for x in m.ties]
-        _settle_ghosts(items, prev.sectors if prev else m.sectors)
-        out.append(Frame(m.label, m, items, ties, prev.label if prev else None))
+        _settle_ghosts(items, prev.sectors if prev is not None else m.sectors)
+        out.append(Frame(m.label, m, items, ties, prev.label if prev is not None else None))
     return out
 
 

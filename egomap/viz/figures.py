@@ -857,6 +857,8 @@ def ring_flows(
                     ha="right" if side < 0 else "left",
                     va="center",
                     fontsize=8,
+                    zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
                     gid="state-label",
                 )
             elif y0 - y1 >= 1:

@@ -103,9 +103,9 @@ def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence
         head += f" ({a.relationship})"
     lines = [head]
     if item.status == "lost":
-        lines.append(f"Gone since {prev_label}" if prev_label else "Not on the latest map")
+        lines.append(f"Gone since {prev_label}" if prev_label is not None else "Not on the latest map")
     elif item.status == "gained":
-        lines.append(f"New since {prev_label}" if prev_label else "New since the first map")
+        lines.append(f"New since {prev_label}" if prev_label is not None else "New since the first map")
     if item.shift:
         lines.append(f"Moved {'closer' if item.shift < 0 else 'further out'} by {abs(item.shift)} ring(s)")
     try:
@@ -173,7 +173,8 @@ def _place_labels(nodes: list[dict], reach: list[float], obstacles: list[tuple[f
         n["lx"], n["ly"] = round(cx - n["x"], 1), round(cy - n["y"], 1)
 
 
-def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption: str, keys: dict[str, str]) -> dict:
+def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequence[Map] | None = None) -> dict:
+    """One step of the view; ``maps`` is given for the combined view of all of them."""
     m = frame.map
     counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
     moved = sum(1 for it in frame.items if it.shift)
@@ -191,7 +192,7 @@ def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption
     )
     return {
         "label": frame.label,
-        "caption": caption.format(n=on_map, gained=counts["gained"], lost=counts["lost"], moved=moved),
+        "caption": _caption(frame, maps, on_map, counts["gained"], counts["lost"], moved),
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
@@ -200,6 +201,19 @@ def _view(frame: Frame, mode: str, ego: str, maps: Sequence[Map] | None, caption
 
 
 _TIE_CODES = {"present": 0, "formed": 1, "dissolved": 2}
+
+
+def _caption(frame: Frame, maps: Sequence[Map] | None, n: int, gained: int, lost: int, moved: int) -> str:
+    """The line under the view (user text is only joined in, never read as a format string)."""
+    if maps is not None:
+        return (
+            f"Everyone on any map, where they were last. From {maps[0].label} to {maps[-1].label}: "
+            f"{gained} joined, {lost} gone, {moved} in another ring"
+        )
+    text = f"{n} alter{'' if n == 1 else 's'}"
+    if frame.previous is not None:
+        text += f" - since {frame.previous}: {gained} new, {lost} gone, {moved} moved ring"
+    return text
 
 
 def _key_order(key: str) -> int:
@@ -646,19 +660,9 @@ def change_network(
     for mm in maps:
         for alt in mm.alters:
             keys.setdefault(alt.id, f"a{len(keys)}")
-    views = []
-    for fr in frames(maps, stable):
-        cap = "{n} alters" + (
-            f" - since {fr.previous}: {{gained}} new, {{lost}} gone, {{moved}} moved ring" if fr.previous else ""
-        )
-        views.append(_view(fr, mode, ego, None, cap, keys))
+    views = [_view(fr, mode, ego, keys) for fr in frames(maps, stable)]
     if combined and len(maps) > 1:
-        fr = combined_frame(maps, stable)
-        cap = (
-            f"Everyone on any map, where they were last. From {maps[0].label} to {maps[-1].label}: "
-            "{gained} joined, {lost} gone, {moved} in another ring"
-        )
-        views.append(_view(fr, mode, ego, maps, cap, keys))
+        views.append(_view(combined_frame(maps, stable), mode, ego, keys, maps))
     data = {"scale": SCALE, "style": _style.as_dict(), "views": views}
     esc = html.escape
     page = (

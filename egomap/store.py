@@ -237,6 +237,8 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike, *, _upto: int = SCHEMA_VERSION) -> None:
+        if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+            raise ValidationError(f"a store path must be a file name, got {path!r}", field="path", value=path)
         self.path = Path(path).expanduser().resolve()
         self._lock = threading.RLock()
         self._maps: weakref.WeakValueDictionary[str, Map] = weakref.WeakValueDictionary()

@@ -325,6 +325,9 @@ def test_not_a_store(tmp_path):
         em.open_store(other)
     with pytest.raises(em.NotAStoreError, match="is a folder"):
         em.open_store(tmp_path)
+    for odd in (123, "", "  "):
+        with pytest.raises(em.ValidationError, match="a store path must be a file name"):
+            em.open_store(odd)
     assert isinstance(em.NotAStoreError("x"), ValueError)
     # an empty SQLite file of another application (here: a GeoPackage's application_id) is not taken over
     gpkg = tmp_path / "places.gpkg"

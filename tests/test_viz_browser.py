@@ -121,8 +121,10 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     assert page.evaluate(f"{ev}.nodeCount()") == 15  # 12 on the map + 3 gone as ghosts
     assert page.get_by_role("tab", name="12 months").get_attribute("aria-selected") == "true"
     assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()
+    assert page.locator("#em-since").inner_text() == "Since the previous map"
     page.get_by_role("button", name="Next time point").click()
     assert page.evaluate(f"{ev}.label()") == "All time points"
+    assert page.locator("#em-since").inner_text() == "Since the first map"  # the key says what the marks compare
     assert page.evaluate(f"{ev}.nodeCount()") == 15
     page.keyboard.press("ArrowRight")  # wraps round to the first time point
     assert page.evaluate(f"{ev}.label()") == "Baseline"

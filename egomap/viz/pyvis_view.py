@@ -193,6 +193,7 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
     return {
         "label": frame.label,
         "caption": _caption(frame, maps, on_map, counts["gained"], counts["lost"], moved),
+        "since": "Since the first map" if maps is not None else "Since the previous map",
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
@@ -379,6 +380,7 @@ _JS = r"""
       buttons[b].setAttribute("aria-selected", String(Number(buttons[b].dataset.i) === current));
     }
     document.getElementById("em-caption").textContent = view.caption;
+    document.getElementById("em-since").textContent = view.since;
     network.redraw();
   }
   function xy(angle, radius) {
@@ -540,7 +542,7 @@ def _legend() -> str:
     parts = ["<h2>Key</h2>"]
     for e in _style.KEY:
         parts.append(f"<div>{_swatch(e)}{esc(e['label'])}</div>")
-    parts.append("<h2>Since the previous map</h2>")
+    parts.append("<h2 id='em-since'>Since the previous map</h2>")
     for k in ("retained", "gained", "lost"):
         s = _style.STATUS[k]
         entry = {"kind": "person", "valence": "supportive", "professional": False}

@@ -1649,6 +1649,8 @@ class Person:
                     field="copy_from",
                     value=copy_from.label,
                 )
+            # the person's own, up-to-date handle (another kernel may have changed the map since it was loaded)
+            copy_from = self.map(copy_from.id)
         rs = _schemes.ring_scheme(rings or (copy_from.rings if copy_from else _schemes.DEFAULT_RINGS))
         ss = _schemes.sector_scheme(sectors or (copy_from.sectors if copy_from else _schemes.DEFAULT_SECTORS))
         if any(m.label == lbl for m in self.maps):

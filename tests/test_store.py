@@ -207,8 +207,18 @@ def test_copy_forward_only_within_one_store(tmp_path):
                 person.new_map("6 months", copy_from=src)
         assert (_rows(path), _rows(tmp_path / "other.sqlite")) == rows
     with em.open_store(path) as again:  # the same file opened again is the same place
-        six = again.person("R-017").new_map("6 months", copy_from=base)
-        assert [a.label for a in six.alters] == ["Mum", "Dr Shah", "Gran"]
+        again.person("R-017").map("Baseline").add_alter("Sam", ring=1, sector="friends")
+        six = again.person("R-017").new_map("6 months", copy_from=base)  # base is an old handle: what is saved counts
+        assert [a.label for a in six.alters] == ["Mum", "Dr Shah", "Gran", "Sam"]
+
+
+def test_copy_forward_starts_from_what_is_saved_now(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with em.open_store(path) as s1, em.open_store(path) as s2:
+        base = _build(s1)
+        s2.person("R-017").map("Baseline").add_alter("Sam", ring=1, sector="friends")  # another kernel
+        six = s1.person("R-017").new_map("6 months", copy_from=base)  # base was loaded before Sam came
+        assert "Sam" in six and six.placement("Sam").ring == 1
 
 
 def test_label_change_is_seen_by_other_maps(store):

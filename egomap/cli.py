@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import site
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -43,8 +44,6 @@ def notebooks_dir() -> Path:
         If none of these folders holds the notebooks.
     """
     here = Path(__file__).resolve().parent
-    import site
-
     candidates = (
         here.parent / "notebooks",
         Path(sys.prefix) / "share" / "egomap" / "notebooks",
@@ -241,7 +240,21 @@ _PASS_ON = ("lab", "app")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``egomap`` command; return its exit code."""
+    """Run the ``egomap`` command; return its exit code.
+
+    ``egomap lab`` and ``egomap app`` (without ``--dry-run``) replace this
+    process with the JupyterLab or Voila server on POSIX systems, so they do
+    not return there.
+
+    Examples
+    --------
+    >>> from egomap.cli import main
+    >>> main(["info", "--store", "/nonexistent/folder/s.sqlite"])  # doctest: +ELLIPSIS
+    store:   /nonexistent/folder/s.sqlite (not created yet: ...)
+    persons: 0
+    maps:    0
+    0
+    """
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if args.command in _PASS_ON:

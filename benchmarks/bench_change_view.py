@@ -77,7 +77,10 @@ def main() -> None:
     print(f"_repr_html_ build: {t_repr:.3f} s")
     print(f"notebook output size: {size:,} bytes = {size / 1e6:.3f} MB (target <= 1 MB) -> ratio {size / 1e6:.2f}")
     print(f"  page: {page:,} bytes, of which vis-network {len(em.viz.pyvis_view.vis_network_js()):,}")
-    print(f"  vis-network included {view.html.count('https://visjs.github.io/vis-network/')} time(s)")
+    n_vis = view.html.count("https://visjs.github.io/vis-network/")
+    print(f"  vis-network included {n_vis} time(s) (target: once per output)")
+    ok = t_build <= 0.5 and size <= 1e6 and n_vis == 1
+    print(f"targets met: {'yes' if ok else 'NO'}")
     t_cmp, _ = timed(lambda: p.changes())
     print(f"person.changes() (4 comparisons): {t_cmp:.3f} s")
     for name, fn in (

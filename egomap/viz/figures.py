@@ -211,10 +211,16 @@ def draw_map(
     *,
     spokes: bool = True,
     show_ties: bool = True,
+    scale: float | None = None,
 ) -> None:
-    """Draw one map (background, lines, markers, labels) into ``ax``, sized for its current scale."""
+    """Draw one map (background, lines, markers, labels) into ``ax``, sized for its current scale.
+
+    ``scale`` is the axes' points per map unit, if already known (see :func:`points_per_unit`).
+    Alter labels and glyphs take no part in the figure's layout (there can be hundreds; they
+    sit inside the axes).
+    """
     S = _style.SIZE
-    u = points_per_unit(ax)
+    u = points_per_unit(ax) if scale is None else scale
 
     def fs(key: str, floor: float = 4.0) -> float:
         return max(S[key] * u, floor)
@@ -312,6 +318,7 @@ def draw_map(
                     ha="center",
                     va="center_baseline",
                     zorder=z + 0.01,
+                    in_layout=False,
                     gid="glyph",
                 )
     obstacles = label_obstacles(
@@ -458,6 +465,7 @@ def _draw_labels(
             va="center",
             zorder=5,
             bbox=halo,
+            in_layout=False,
             gid="alter-label",
         )
 
@@ -760,8 +768,10 @@ def small_multiples(
             handlelength=2.8,
             handleheight=1.6,
         )
+    u = points_per_unit(axes[0])  # the panels are all the same size: lay the figure out once
     for ax, fr in zip(axes, frs):
-        draw_map(ax, scene_of(fr.map, ego), frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties)
+        scene = scene_of(fr.map, ego)
+        draw_map(ax, scene, frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties, scale=u)
     return fig
 
 

@@ -8,6 +8,8 @@ Targets, on a map with 150 alters and 300 ties:
 * loading the map <= 20 ms (a fresh Store object: open the person, load the map);
 * a store holding 1,000 people with 5 maps each opens and lists its people in <= 200 ms.
 
+Each edit is timed next to a bare insert (one, then the other), so that both meet the same load.
+
 Run: ``python benchmarks/bench_store.py [--edits 400]``
 """
 
@@ -47,11 +49,17 @@ def build_map(store: em.Store) -> em.Map:
     return m
 
 
-def bench_edits(m: em.Map, n: int, seed: int) -> list[float]:
-    """Time ``n`` edits, each committed before the call returns: moves, attribute updates, ties."""
+def bench_edits(
+    m: em.Map, n: int, seed: int, bare: sqlite3.Connection | None = None
+) -> tuple[list[float], list[float]]:
+    """Time ``n`` edits, each committed before the call returns: moves, attribute updates, ties.
+
+    With ``bare``, each edit is followed by one bare single-row insert + commit on that connection,
+    so that both meet the same moment's disk and CPU load. Returns (edit times, bare times) in ms.
+    """
     rng = random.Random(seed)
     alters = m.alters
-    times = []
+    times, bare_times = [], []
     for i in range(n):
         a, b = rng.sample(alters, 2)
         if i % 6 == 2:  # tie edits alternate between removing one and adding one: the map keeps 300
@@ -68,26 +76,24 @@ def bench_edits(m: em.Map, n: int, seed: int) -> list[float]:
         else:
             m.toggle_tie(a, b)
         times.append((time.perf_counter() - t0) * 1000)
-    return times
+        if bare is not None:
+            t0 = time.perf_counter()
+            bare.execute("BEGIN IMMEDIATE")
+            bare.execute("INSERT INTO t (x) VALUES (?)", (f"row {seed} {i}",))
+            bare.execute("COMMIT")
+            bare_times.append((time.perf_counter() - t0) * 1000)
+    return times, bare_times
 
 
-def bench_bare(path: Path, n: int) -> list[float]:
-    """A bare single-row insert + commit, on a connection set up like the store's."""
+def bare_connection(path: Path) -> sqlite3.Connection:
+    """A connection set up like the store's (WAL, synchronous=FULL, busy timeout, foreign keys), one table."""
     con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     con.execute("PRAGMA busy_timeout = 30000")
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = FULL")
     con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)")
-    times = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("INSERT INTO t (x) VALUES (?)", (f"row {i}",))
-        con.execute("COMMIT")
-        times.append((time.perf_counter() - t0) * 1000)
-    con.close()
-    return times
+    return con
 
 
 def main() -> None:
@@ -100,12 +106,10 @@ def main() -> None:
         store = em.open_store(path)
         m = build_map(store)
         print(f"map: {len(m)} alters, {len(m.ties)} ties")
-        # interleave rounds of both so that noise hits both alike
-        edit_t: list[float] = []
-        bare_t: list[float] = []
-        for r in range(4):
-            edit_t += bench_edits(m, args.edits // 4, seed=r)
-            bare_t += bench_bare(Path(d) / f"bare{r}.sqlite", args.edits // 4)
+        # one edit, then one bare insert, and so on: noise hits both alike
+        bare = bare_connection(Path(d) / "bare.sqlite")
+        edit_t, bare_t = bench_edits(m, args.edits, seed=0, bare=bare)
+        bare.close()
         e95, b95 = pct(edit_t, 0.95), pct(bare_t, 0.95)
         print(
             f"edit commit:     median {statistics.median(edit_t):.2f} ms, p95 {e95:.2f} ms  "
@@ -116,7 +120,7 @@ def main() -> None:
         print(f"ratio median edit / bare insert: {statistics.median(edit_t) / statistics.median(bare_t):.2f}x")
         # for context: the same kind of edits without waiting for the disk (fsync) is egomap's own work
         store._conn.execute("PRAGMA synchronous = OFF")
-        cpu_t = bench_edits(m, args.edits // 4, seed=99)
+        cpu_t, _ = bench_edits(m, args.edits // 4, seed=99)
         store._conn.execute("PRAGMA synchronous = FULL")
         print(
             f"(egomap's own work per edit, without the disk flush: median {statistics.median(cpu_t):.2f} ms, "

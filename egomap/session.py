@@ -41,6 +41,11 @@ from egomap.store import Store, open_store
 __all__ = ["SessionPanel", "picture_name"]
 
 
+def _auto() -> w.Layout:
+    """A layout that makes a button as wide as its text (the default width cuts longer texts off)."""
+    return w.Layout(width="auto", min_width="fit-content")
+
+
 def picture_name(person_id: str, map_label: str) -> str:
     """A safe file name (without extension) for a map's picture.
 
@@ -91,7 +96,9 @@ class SessionPanel(w.VBox):
             placeholder="e.g. R-017 (not a real name)",
             style={"description_width": "initial"},
         )
-        self.open_person = w.Button(description="Open", button_style="primary", icon="folder-open")
+        self.open_person = w.Button(
+            description="Open person", button_style="primary", icon="folder-open", layout=_auto()
+        )
         self.open_person.on_click(lambda _: self._guard(self._open_person))
         self.maps_info = w.Label(value="")
         self.map_label = w.Combobox(
@@ -101,23 +108,29 @@ class SessionPanel(w.VBox):
             style={"description_width": "initial"},
         )
         self.map_date = w.DatePicker(description="Date", value=_dt.date.today(), style={"description_width": "initial"})
-        self.open_map = w.Button(description="Open or start map", button_style="primary", icon="pencil")
+        self.open_map = w.Button(description="Open or start map", button_style="primary", icon="pencil", layout=_auto())
         self.open_map.on_click(lambda _: self._guard(self._open_map))
         self.map_box = w.VBox([])
         self.goal_text = w.Text(
             placeholder="A goal agreed together, e.g. go to the Tuesday football session", layout=w.Layout(width="60%")
         )
-        self.add_goal = w.Button(description="Add goal", icon="flag")
-        self.add_goal.on_click(lambda _: self._guard(self._add_goal))
+        self.add_goal = w.Button(description="Add goal", icon="flag", layout=_auto())
+        self.add_goal.on_click(lambda _: self._guard(self._add_goal, self.goal_note))
+        self.goal_note = w.Label(value="")
         self.goals_box = w.VBox([])
-        self.save_picture = w.Button(description="Save picture for the person", icon="image")
-        self.save_picture.on_click(lambda _: self._guard(self._save_picture))
+        self.save_picture = w.Button(description="Save picture for the person", icon="image", layout=_auto())
+        self.save_picture.on_click(lambda _: self._guard(self._save_picture, self.picture_note))
+        self.picture_note = w.Label(value="")
         self.download = w.HTML(value="")
         self.map_step = w.HBox([self.map_label, self.map_date, self.open_map])
         self.goal_step = w.VBox(
-            [w.HTML("<b>Goals agreed together</b>"), w.HBox([self.goal_text, self.add_goal]), self.goals_box]
+            [
+                w.HTML("<b>Goals agreed together</b>"),
+                w.HBox([self.goal_text, self.add_goal, self.goal_note]),
+                self.goals_box,
+            ]
         )
-        self.picture_step = w.HBox([self.save_picture, self.download])
+        self.picture_step = w.VBox([w.HBox([self.save_picture, self.download]), self.picture_note])
         for part in (self.map_step, self.goal_step, self.picture_step):
             part.layout.display = "none"
         for part, name in (
@@ -127,7 +140,12 @@ class SessionPanel(w.VBox):
             (self.open_map, "open-map"),
             (self.goal_text, "goal-text"),
             (self.add_goal, "add-goal"),
+            (self.goal_note, "goal-note"),
+            (self.goals_box, "goals"),
+            (self.maps_info, "maps"),
             (self.save_picture, "save-picture"),
+            (self.picture_note, "picture-note"),
+            (self.download, "download"),
         ):
             part.add_class(f"egomap-session-{name}")
         super().__init__(
@@ -135,10 +153,10 @@ class SessionPanel(w.VBox):
                 w.HBox([self.person_id, self.open_person]),
                 self.maps_info,
                 self.map_step,
+                self.message,
                 self.map_box,
                 self.goal_step,
                 self.picture_step,
-                self.message,
             ]
         )
         self.add_class("egomap-session")
@@ -151,11 +169,42 @@ class SessionPanel(w.VBox):
         return f"<SessionPanel{who}{what}>"
 
     # ------------------------------------------------------------------ steps
-    def _guard(self, step: Any) -> None:
+    def _guard(self, step: Any, note: w.Label | None = None) -> None:
+        """Run one step; show a bad input as a message, never a traceback.
+
+        Steps below the drawing (goals, picture) answer in ``note``, next to their button, where the
+        practitioner is looking; the others in :attr:`message`, under the map name.
+        """
+        if note is not None:
+            note.value = ""
         try:
             step()
         except EgomapError as e:
-            self.message.value = f"Not done: {e}"
+            self._say(f"Not done: {e}", note)
+
+    def _say(self, text: str, note: w.Label | None = None) -> None:
+        if note is None:
+            self.message.value = text
+        else:
+            note.value = text
+            self.message.value = ""  # no older message left standing above
+
+    def _show_maps(self) -> None:
+        """The person's maps so far, and which one is open."""
+        assert self.person is not None
+        maps = self.person.maps
+        labels = [m.label for m in maps]
+        self.map_label.options = tuple(labels)
+        if not maps:
+            self.maps_info.value = f"{self.person.id} has no maps yet: start with the baseline map."
+            return
+        listed = ", ".join(f"{m.label} ({m.date.isoformat()})" if m.date else m.label for m in maps)
+        text = f"Maps of {self.person.id} so far: {listed}."
+        if self.map is not None:
+            text += f" Open now: {self.map.label}."
+        else:
+            text += f" A new map starts as a copy of {labels[-1]!r}; to carry on with a map, choose it from the list."
+        self.maps_info.value = text
 
     def _open_person(self) -> None:
         pid = self.person_id.value.strip()
@@ -163,17 +212,26 @@ class SessionPanel(w.VBox):
             self.message.value = "Type the person's id first (a code such as R-017, not their name)."
             return
         new = pid not in self.store.person_ids()
-        self.person = self.store.person(pid, create=True)
-        maps = self.person.maps
-        labels = [m.label for m in maps]
-        self.map_label.options = tuple(labels)
+        person = self.store.person(pid, create=True)
+        # a different person: close the map that was open, so nobody draws on the wrong map
+        self.person, self.map, self.widget = person, None, None
+        self.map_box.children = ()
+        self.goals_box.children = ()
+        self.download.value = ""
+        self.goal_note.value = self.picture_note.value = ""
+        self.goal_step.layout.display = "none"
+        self.picture_step.layout.display = "none"
+        maps = person.maps
         self.map_label.value = "Baseline" if not maps else f"Follow-up {len(maps)}"
-        if maps:
-            self.maps_info.value = f"Maps so far: {', '.join(labels)}. A new map starts as a copy of {labels[-1]!r}."
-        else:
-            self.maps_info.value = "No maps yet: start with the baseline map."
+        self.map_date.value = _dt.date.today()
+        self._show_maps()
         self.map_step.layout.display = "flex"
-        self.message.value = f"Added {pid}." if new else f"Opened {pid}."
+        if new:
+            self.message.value = f"Added {pid}. Next: press 'Open or start map' to start the baseline map."
+        elif maps:
+            self.message.value = f"Opened {pid}. Give the new map a name (e.g. 6 months), or choose a map to carry on."
+        else:
+            self.message.value = f"Opened {pid}. Next: press 'Open or start map' to start the baseline map."
 
     def _open_map(self) -> None:
         if self.person is None:
@@ -185,45 +243,55 @@ class SessionPanel(w.VBox):
         label = self.map_label.value.strip()
         existed = any(m.label == label for m in self.person.maps)
         self.map = self.person.open_map(label, self.map_date.value)
+        if self.map.date is not None:
+            self.map_date.value = self.map.date
         self.widget = MapWidget(self.map, label_mode=self.label_mode)
         self.map_box.children = (self.widget,)
         self.goal_step.layout.display = "flex"
         self.picture_step.layout.display = "flex"
         self.download.value = ""
+        self.goal_note.value = self.picture_note.value = ""
         self._show_goals()
+        self._show_maps()
         if existed:
-            self.message.value = f"Opened map {label!r}."
+            self.message.value = f"Opened map {label!r}: carry on where you left off."
         elif self.map.copied_from:
-            self.message.value = f"Started {label!r} as a copy of the last map: review who is still there."
+            source = next((m.label for m in self.person.maps if m.id == self.map.copied_from), "the last map")
+            self.message.value = (
+                f"Started {label!r} as a copy of {source!r}. Press 'Review changes' to go through each person: "
+                "still in their life? Closer or further away?"
+            )
         else:
-            self.message.value = f"Started {label!r}."
+            self.message.value = f"Started {label!r}. Add the people in their life, then drag them into place."
 
     def _show_goals(self) -> None:
         rows = []
         assert self.map is not None
         for g in self.map.goals:
             status = w.Dropdown(options=GOAL_STATUSES, value=g.status, layout=w.Layout(width="9em"))
-            status.observe(lambda ch, gid=g.id: self._guard(lambda: self._set_status(gid, ch["new"])), "value")
+            status.observe(
+                lambda ch, gid=g.id: self._guard(lambda: self._set_status(gid, ch["new"]), self.goal_note), "value"
+            )
             rows.append(w.HBox([status, w.Label(value=g.text)]))
         self.goals_box.children = tuple(rows)
 
     def _set_status(self, goal_id: str, status: str) -> None:
         assert self.map is not None
         self.map.update_goal(goal_id, status=status)
-        self.message.value = f"Goal marked {status}."
+        self._say(f"Goal marked {status}.", self.goal_note)
 
     def _add_goal(self) -> None:
         if self.map is None:
-            self.message.value = "Open a map first."
+            self._say("Open a map first.", self.goal_note)
             return
         self.map.add_goal(self.goal_text.value)
         self.goal_text.value = ""
         self._show_goals()
-        self.message.value = "Goal saved."
+        self._say("Goal saved.", self.goal_note)
 
     def _save_picture(self) -> None:
         if self.widget is None or self.map is None:
-            self.message.value = "Open a map first."
+            self._say("Open a map first.", self.picture_note)
             return
         self.pictures.mkdir(parents=True, exist_ok=True)
         name = picture_name(self.map.person.id, self.map.label)
@@ -231,7 +299,8 @@ class SessionPanel(w.VBox):
         self.widget.save_svg(self.pictures / f"{name}.svg")
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         self.download.value = (
-            f'<a download="{html.escape(png.name)}" href="data:image/png;base64,{data}">'
-            f"Download {html.escape(png.name)}</a>"
+            f'<a download="{html.escape(png.name)}" href="data:image/png;base64,{data}" '
+            'style="color:#0b5cad;text-decoration:underline;font-weight:600">'
+            f"⬇ Download {html.escape(png.name)}</a>"
         )
-        self.message.value = f"Saved {png} (and .svg)."
+        self._say(f"Saved {png} (and .svg). Use the link to download a copy for the person.", self.picture_note)

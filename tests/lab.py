@@ -44,6 +44,8 @@ __all__ = [
     "wait_kernel_idle",
     "run_all_cells",
     "cell_outputs",
+    "cell_errors",
+    "run_all_cells_checked",
 ]
 
 
@@ -254,3 +256,49 @@ def run_all_cells(page: Any, *, timeout: float = 120.0) -> None:
 def cell_outputs(page: Any) -> list[str]:
     """The text of every output area of the current notebook, in order."""
     return page.locator(".jp-OutputArea-output").all_text_contents()
+
+
+_CELL_ERRORS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const found = [];
+  w.content.widgets.forEach((cell, i) => {
+    if (cell.model.type !== 'code') return;
+    for (const o of cell.model.outputs.toJSON()) {
+      if (o.output_type === 'error') found.push(`cell ${i + 1}: ${o.ename}: ${o.evalue}`);
+    }
+  });
+  return found;
+}"""
+
+
+def cell_errors(page: Any) -> list[str]:
+    """Every error output of the current notebook, read from the notebook model (``"cell 3: ValueError: ..."``).
+
+    Unlike the traceback text of :func:`run_all_cells`, this also catches errors whose text has no
+    "Traceback" (a ``SyntaxError``) and errors in cells scrolled out of view.
+    """
+    return page.evaluate(_CELL_ERRORS)
+
+
+def run_all_cells_checked(page: Any, *, timeout: float = 120.0) -> None:
+    """Run every cell like :func:`run_all_cells`, then fail if any cell holds an error output.
+
+    A cell that raises makes JupyterLab skip the cells after it, which never get an execution
+    count; so this waits for the kernel to be idle with no cell still running, then reads the
+    errors from the notebook model.
+    """
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        """() => {
+          const w = window.jupyterapp.shell.currentWidget;
+          const k = w.sessionContext.session && w.sessionContext.session.kernel;
+          const cells = w.content.widgets.filter(c => c.model.type === 'code');
+          const failed = cells.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'));
+          const busy = cells.some(c => c.node.querySelector('.jp-InputPrompt') &&
+                                       c.node.querySelector('.jp-InputPrompt').textContent.includes('*'));
+          return k && k.status === 'idle' && !busy && (failed || cells.every(c => c.model.executionCount !== null));
+        }""",
+        timeout=timeout * 1000,
+    )
+    errors = cell_errors(page)
+    assert not errors, "a cell raised:\n" + "\n".join(errors)

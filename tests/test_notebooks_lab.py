@@ -1,9 +1,11 @@
 """Every notebook, opened and run in a real JupyterLab in headless Chromium, as a user would.
 
-Checks that no cell shows an error, that the widget and the change view are visible, and (in the
-session notebook) that a practitioner can open a person and a map from the panel and add someone,
-which is then in the store. With ``EGOMAP_SCREENSHOTS=1`` the session and change notebooks are
-saved to ``docs/``.
+Checks that no cell holds an error output (read from the notebook model, so errors out of view or
+without a "Traceback" count too), that the widgets, figures and the change view are visible on the
+page (not just present), and that a practitioner can walk through a whole session from the panel:
+new person, baseline, people added, a goal, a picture to download; then, later, a follow-up copied
+from the baseline and reviewed. With ``EGOMAP_SCREENSHOTS=1`` the session panel is saved to
+``docs/session.png`` and the change view to ``docs/change.png``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 import egomap as em
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lab import open_notebook, run_all_cells, running_lab  # noqa: E402
+from lab import cell_errors, open_notebook, run_all_cells_checked, running_lab  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,41 +54,111 @@ def lab_page(browser):
 def _open_and_run(page, lab, name):
     open_notebook(page, lab, name)
     page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-    run_all_cells(page, timeout=180)
+    run_all_cells_checked(page, timeout=180)
 
 
-def test_session_notebook_panel_opens_a_map_and_saves(lab, lab_page):
+def _visible(locator) -> bool:
+    """On screen with a real size once scrolled to (not hidden, not collapsed to nothing)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    return locator.is_visible() and box is not None and box["width"] > 100 and box["height"] > 100
+
+
+def _panel_says(page, css: str, text: str) -> None:
+    page.wait_for_function(
+        "([css, text]) => (document.querySelector(css) || {}).textContent?.includes(text)", arg=[css, text]
+    )
+
+
+def _press(button) -> None:
+    """Click a panel button whose whole text can be read (not cut off with "…")."""
+    assert button.evaluate("b => b.scrollWidth <= b.clientWidth"), f"text cut off: {button.text_content()!r}"
+    button.click()
+
+
+def _add(page, name: str, ring: str, sector: str) -> None:
+    before = page.locator(".egomap-session .egomap-alter").count()
+    page.locator(".egomap-session .egomap-add-ring").select_option(label=ring)
+    page.locator(".egomap-session .egomap-add-sector").select_option(label=sector)
+    box = page.locator(".egomap-session .egomap-add-input")
+    box.fill(name)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.egomap-session .egomap-alter')].length === n",
+        arg=before + 1,
+    )
+
+
+def test_session_notebook_a_whole_session(lab, lab_page):
     page = lab_page
+    page.set_viewport_size({"width": 1300, "height": 2200})  # the whole panel on screen, for the picture too
     _open_and_run(page, lab, "01_session.ipynb")
     panel = page.locator(".egomap-session")
     panel.wait_for()
     panel.scroll_into_view_if_needed()
+    # a new person, and their baseline map
     panel.locator(".egomap-session-person-id input").fill("R-101")
     panel.locator(".egomap-session-open-person").click()
-    page.wait_for_function("() => document.querySelector('.egomap-session').textContent.includes('No maps yet')")
-    panel.locator(".egomap-session-open-map").click()
+    _panel_says(page, ".egomap-session-maps", "R-101 has no maps yet")
+    _press(panel.locator(".egomap-session-open-map"))
     page.wait_for_selector(".egomap-session .egomap-root")
-    box = page.locator(".egomap-session .egomap-add-input")
-    box.fill("Gran")
-    box.press("Enter")
-    page.wait_for_selector(".egomap-session .egomap-alter")
+    _panel_says(page, ".egomap-session-maps", "Open now: Baseline")
+    assert "no maps yet" not in panel.text_content()  # no stale status line
+    assert _visible(page.locator(".egomap-session .egomap-svg"))
+    _add(page, "Mum", "Inner circle", "Household")
+    _add(page, "Gran", "Middle circle", "Family")
+    _add(page, "Dave", "Outer circle", "Clubs and groups")
+    _add(page, "Dr Shah", "Outer circle", "Services and professionals")
     page.wait_for_selector(".egomap-session .egomap-status-saved")
-    assert page.locator(".egomap-session .egomap-alter").count() == 1
+    # a goal agreed together, and the picture for the person to keep
+    panel.locator(".egomap-session-goal-text input").fill("Go to the Tuesday football session")
+    panel.locator(".egomap-session-add-goal").click()
+    _panel_says(page, ".egomap-session-goal-note", "Goal saved")
+    _press(panel.locator(".egomap-session-save-picture"))
+    link = page.locator(".egomap-session-download a")
+    link.wait_for(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "R-101_Baseline.png"
+    _panel_says(page, ".egomap-session-picture-note", "Saved")
+    page.locator(".egomap-session .egomap-close").click()  # details closed: the key shows in the picture
+    page.wait_for_timeout(300)
     if SHOTS:
-        page.locator(".egomap-session").screenshot(path=str(DOCS / "session.png"))
-    assert page.errors == []  # type: ignore[attr-defined]
+        panel.screenshot(path=str(DOCS / "session.png"))
     with em.open_store(lab.store_path) as store:
         m = store.person("R-101").map("Baseline")
-        assert [a.label for a in m.alters] == ["Gran"]
+        assert sorted(a.label for a in m.alters) == ["Dave", "Dr Shah", "Gran", "Mum"]
+        assert [g.text for g in m.goals] == ["Go to the Tuesday football session"]
+
+    # months later: the same person again; the follow-up starts as a copy of the baseline
+    panel.locator(".egomap-session-person-id input").fill("R-101")
+    panel.locator(".egomap-session-open-person").click()
+    _panel_says(page, ".egomap-session-maps", "A new map starts as a copy of 'Baseline'")
+    assert page.locator(".egomap-session .egomap-root").count() == 0  # the old map is closed
+    panel.locator(".egomap-session-map-label input").fill("6 months")
+    panel.locator(".egomap-session-open-map").click()
+    _panel_says(page, ".egomap-session-message", "as a copy of 'Baseline'")
+    page.wait_for_function("() => document.querySelectorAll('.egomap-session .egomap-alter').length === 4")
+    assert "Go to the Tuesday football session" in panel.locator(".egomap-session-goals").text_content()
+    page.locator(".egomap-session .egomap-review-btn").click()
+    page.locator(".egomap-session .egomap-review-keep").click()
+    page.wait_for_selector(".egomap-session .egomap-status-saved")
+    assert cell_errors(page) == [] and page.errors == []  # type: ignore[attr-defined]
+    with em.open_store(lab.store_path) as store:
+        person = store.person("R-101")
+        assert [m.label for m in person.maps] == ["Baseline", "6 months"]
+        follow = person.map("6 months")
+        assert len(follow.alters) == 4 and sum(p.reviewed for p in follow.placements.values()) == 1
 
 
 def test_workshop_notebook_shows_three_maps(lab, lab_page):
     page = lab_page
     _open_and_run(page, lab, "02_workshop.ipynb")
     page.wait_for_selector(".egomap-side-by-side .egomap-root")
-    assert page.locator(".egomap-side-by-side .egomap-root").count() == 3
+    maps = page.locator(".egomap-side-by-side .egomap-svg")
+    assert maps.count() == 3 and all(_visible(maps.nth(i)) for i in range(3))
     assert page.locator(".egomap-readonly").count() >= 3
-    assert page.locator(".jp-OutputArea-output img").count() >= 1  # the small multiples figure
+    assert _visible(page.locator(".jp-OutputArea-output img").last)  # the small multiples figure
     assert "Kickabout community football project" in page.locator(".jp-Notebook").text_content()
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -95,12 +167,14 @@ def test_change_notebook_shows_the_change_view(lab, lab_page):
     page = lab_page
     _open_and_run(page, lab, "03_change_over_time.ipynb")
     frame_el = page.locator(".jp-OutputArea-output iframe").first
-    frame_el.scroll_into_view_if_needed()
+    assert _visible(frame_el)
     frame = frame_el.content_frame
     frame.locator("canvas").first.wait_for()
+    assert frame.locator("canvas").first.bounding_box()["width"] > 300  # drawn, not collapsed
     frame.locator("button[data-i]", has_text="6 months").click()
     assert frame.locator("button[aria-selected=true]").first.text_content().strip() == "6 months"
-    assert page.locator(".jp-OutputArea-output img").count() >= 2  # small multiples and ring flows
+    figures = page.locator(".jp-OutputArea-output img")
+    assert figures.count() >= 2 and _visible(figures.nth(0)) and _visible(figures.nth(1))  # small multiples, flows
     if SHOTS:
         page.wait_for_timeout(500)
         frame_el.screenshot(path=str(DOCS / "change.png"))
@@ -111,5 +185,12 @@ def test_research_notebook_runs_clean(lab, lab_page):
     page = lab_page
     _open_and_run(page, lab, "04_research.ipynb")
     text = page.locator(".jp-Notebook").text_content()
-    assert "share_professional" in text and "cohort_figure.pdf" in text
+    assert "share_professional" in text and "cohort_figure.pdf" in text and "NC-001" in text
+    assert _visible(page.locator(".jp-OutputArea-output img").first)  # the paper figure
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_running_the_notebooks_writes_nothing_next_to_them(lab):
+    """Run last in this module: stores, pictures and exports went to temporary folders, not beside the notebooks."""
+    left = sorted(p.name for p in lab.root_dir.iterdir() if not p.name.startswith("."))
+    assert left == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
+import pytest
+
 import egomap as em
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
 def test_a_whole_session_without_code(store, tmp_path):
@@ -12,7 +20,11 @@ def test_a_whole_session_without_code(store, tmp_path):
     panel.person_id.value = "R-017"
     panel.open_person.click()
     assert store.person_ids() == ["R-017"] and panel.map_label.value == "Baseline"
+    assert "no maps yet" in panel.maps_info.value and "Added R-017" in panel.message.value
     panel.open_map.click()
+    # the status lines say what is open now, not what was true before (no stale "no maps yet")
+    assert "no maps yet" not in panel.maps_info.value
+    assert "Open now: Baseline" in panel.maps_info.value and panel.map_label.options == ("Baseline",)
     w = panel.widget
     w.handle({"type": "add", "req": 1, "label": "Mum", "ring": 0, "sector": "household"})
     panel.goal_text.value = "Go to the Tuesday football session"
@@ -23,6 +35,7 @@ def test_a_whole_session_without_code(store, tmp_path):
     assert (tmp_path / "pics" / "R-017_Baseline.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "pics" / "R-017_Baseline.svg").exists()
     assert 'download="R-017_Baseline.png"' in panel.download.value
+    assert "Saved" in panel.picture_note.value  # said next to the button, not only far above
 
     # months later, in a new kernel: the follow-up starts as a copy of the baseline
     again = em.SessionPanel(em.open_store(store.path), "R-017", pictures=tmp_path / "pics")
@@ -31,10 +44,39 @@ def test_a_whole_session_without_code(store, tmp_path):
     again.open_map.click()
     m = again.map
     assert m.copied_from is not None and [a.label for a in m.alters] == ["Mum"]
-    assert "copy of the last map" in again.message.value
+    assert "as a copy of 'Baseline'" in again.message.value and "Review changes" in again.message.value
+    assert "Open now: 6 months" in again.maps_info.value
     base = store.person("R-017").map("Baseline")
     assert base.goals[0].status == "done"
     assert m.goals == []  # done goals are not carried forward
+
+    # coming back to carry on with the baseline: it opens as it was, with its own date
+    again.map_label.value = "Baseline"
+    again.open_map.click()
+    assert again.map.id == base.id and again.map_date.value == base.date
+    assert "carry on" in again.message.value and len(again.goals_box.children) == 1
+
+
+def test_opening_another_person_closes_the_open_map(store):
+    panel = em.SessionPanel(store, "R-1")
+    panel.open_map.click()
+    assert panel.widget is not None
+    panel.person_id.value = "R-2"
+    panel.open_person.click()
+    # nobody can go on drawing on R-1's map while R-2 is named at the top
+    assert panel.map is None and panel.widget is None and panel.map_box.children == ()
+    assert panel.goal_step.layout.display == "none" and panel.picture_step.layout.display == "none"
+    assert "R-2 has no maps yet" in panel.maps_info.value
+    panel.add_goal.click()
+    assert panel.goal_note.value == "Open a map first."
+
+
+def test_goal_errors_show_next_to_the_goal_box(store):
+    panel = em.SessionPanel(store, "R-3")
+    panel.open_map.click()
+    panel.goal_text.value = "   "
+    panel.add_goal.click()
+    assert panel.goal_note.value.startswith("Not done:") and panel.map.goals == []
 
 
 def test_errors_show_as_messages_not_tracebacks(store):
@@ -56,3 +98,47 @@ def test_picture_link_escapes_the_name(store, tmp_path):
     panel.save_picture.click()
     assert "<img" not in panel.download.value
     assert em.session.picture_name("R-2", "<img src=x onerror=alert(1)>") == "R-2_-img-src-x-onerror-alert-1"
+
+
+# ---------------------------------------------------------------- the notebooks as committed
+
+
+def test_there_are_four_notebooks():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_session.ipynb",
+        "02_workshop.ipynb",
+        "03_change_over_time.ipynb",
+        "04_research.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_clean(path):
+    """No outputs in git (a change view alone is ~700 KB); nothing outside the repository needed."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert path.stat().st_size < 20_000
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = []
+    for cell in nb["cells"]:
+        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None, cell["id"]
+        if cell["cell_type"] == "code":
+            code.append("".join(cell["source"]))
+    source = "\n".join(code)
+    assert "../shared" not in source  # runs from a fresh clone
+    # stores and files go to a temporary folder; only the session notebook opens the user's own store
+    for call in re.findall(r"open_store\(([^)]*)\)", source):
+        assert call.startswith("work /") or (call == "" and path.name == "01_session.ipynb"), call
+    if re.search(r"savefig|export_|save_png|save_svg", source):
+        assert "tempfile.mkdtemp" in source
+
+
+def test_session_notebook_hides_notebook_only_text_in_the_app():
+    """Cells about running code are left out of the Voila app (nbconvert's ``transient.remove_source``)."""
+    nb = json.loads(NOTEBOOKS[0].read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        text = "".join(cell["source"])
+        hidden = cell["metadata"].get("transient", {}).get("remove_source", False)
+        if cell["cell_type"] == "markdown" and ("Run All Cells" in text or "in code" in text):
+            assert hidden, text[:60]
+        if "SessionPanel" in text and cell["cell_type"] == "code":
+            assert not hidden

@@ -75,9 +75,15 @@ def test_session_app_in_voila(tmp_path, page):
     with voila(ROOT / "notebooks" / "01_session.ipynb", tmp_path, {"EGOMAP_STORE": str(store)}) as url:
         page.goto(url, timeout=90_000)
         page.wait_for_selector(".egomap-session", timeout=90_000)
-        assert "SessionPanel(store)" not in page.locator("body").inner_text()  # no code shown
+        text = page.locator("body").inner_text()
+        assert "SessionPanel(store)" not in text  # no code shown
+        assert "A co-drawing session" in text and "The session, step by step" in text
+        assert "Run All Cells" not in text and "Working in code" not in text  # notebook-only cells left out
         page.locator(".egomap-session-person-id input").fill("R-300")
         page.locator(".egomap-session-open-person").click()
+        page.wait_for_function(
+            "() => document.querySelector('.egomap-session-maps').textContent.includes('no maps yet')"
+        )
         page.locator(".egomap-session-open-map").click()
         page.wait_for_selector(".egomap-root")
         box = page.locator(".egomap-add-input")
@@ -87,6 +93,13 @@ def test_session_app_in_voila(tmp_path, page):
         page.wait_for_selector(".egomap-status-saved")
         assert "<img src=x onerror=alert(1)>" in page.locator(".egomap-alter").first.text_content()
         assert page.locator("img[src=x]").count() == 0
+        # the picture for the person to keep, downloaded from the app
+        page.locator(".egomap-session-save-picture").click()
+        link = page.locator(".egomap-session-download a")
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "R-300_Baseline.png"
         assert page.errors == [] and page.dialogs == []  # type: ignore[attr-defined]
     with em.open_store(store) as s:
         assert [a.label for a in s.person("R-300").map("Baseline").alters] == ["<img src=x onerror=alert(1)>"]

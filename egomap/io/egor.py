@@ -167,8 +167,8 @@ def export_egor(
                 eid = ego_id(p.id, i)
                 st = m._state
                 row = [eid, p.id, i, m.label, st.info.get("date") or "", m.rings.name, m.sectors.name]
-                row += [len(m.rings), ";".join(m.sectors.keys), ";".join(k for k in m.sectors.keys
-                                                                    if k in m.sectors.family_keys)]  # fmt: skip
+                family = ";".join(k for k in m.sectors.keys if k in m.sectors.family_keys)
+                row += [len(m.rings), ";".join(m.sectors.keys), family]
                 row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
                 if include_names:
                     row += [p.display_name or "", m.notes]

@@ -38,6 +38,10 @@ class _Tags(HTMLParser):
         super().__init__()
         self.starts: list[str] = []
         self.srcdoc: str | None = None
+        self.text: list[str] = []
+
+    def handle_data(self, data):
+        self.text.append(data)
 
     def handle_starttag(self, tag, attrs):
         self.starts.append(tag)
@@ -362,6 +366,8 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     tags.feed(out)
     assert tags.starts == ["div", "iframe"]  # the page's markup is inside the srcdoc attribute
     assert tags.srcdoc == page
+    # the iframe's own text, shown only where the iframe is stripped (a saved notebook that is not trusted)
+    assert "not trusted: run the cell again" in "".join(tags.text)
     saved = v.save(tmp_path / "view.html")
     assert saved.read_text(encoding="utf-8") == page
 

@@ -144,6 +144,7 @@ def test_notebook_output_iframe_renders_offline(page):
     frame = page.frames[1]
     frame.wait_for_function("window.egomapView && window.egomapView.nodeCount() === 7")
     assert painted_pixels(frame) > 5000
+    assert "not trusted" not in page.locator("body").inner_text()  # the fallback text shows only without the iframe
     frame.get_by_role("tab", name="6 months").click()
     assert frame.evaluate("window.egomapView.nodeCount()") == 11
     assert tried == [] and page.errors == [] and page.dialogs == []

@@ -565,6 +565,12 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace("'", "&#39;")
 
 
+_UNTRUSTED = (
+    "The change view is not shown because this notebook is not trusted: run the cell again "
+    "(or trust the notebook) to see it."
+)
+
+
 class ChangeView:
     """An interactive change view (an HTML page) that displays itself in a notebook.
 
@@ -586,11 +592,17 @@ class ChangeView:
         return f"<ChangeView {self.heading!r}: {len(self.labels)} views, {len(self.html)} characters>"
 
     def _repr_html_(self) -> str:
+        """The page in an ``<iframe srcdoc>`` inside a ``<div>``.
+
+        The text inside the iframe element is never shown by a browser; it
+        shows only where the iframe is removed, as JupyterLab does with the
+        outputs of a saved notebook that is not trusted.
+        """
         return (
             '<div class="egomap-change-view" style="width:100%">'
             f"<iframe srcdoc='{_attr(self.html)}' title=\"{html.escape(self.heading, quote=True)}\" "
-            f'sandbox="allow-scripts" style="width:100%;height:{self.height + 90}px;border:0" loading="eager"></iframe>'
-            "</div>"
+            f'sandbox="allow-scripts" style="width:100%;height:{self.height + 90}px;border:0" loading="eager">'
+            f"{_UNTRUSTED}</iframe></div>"
         )
 
     def save(self, path: str | os.PathLike) -> Path:

@@ -1,6 +1,10 @@
 """Plain networkx graphs of a map, or of a person's network across all maps.
 
-Every call builds a new graph; nothing the caller holds is changed.
+Every call builds a new graph; nothing the caller holds is changed. To draw
+one with pyvis yourself, note that pyvis 0.3.2's ``Network.from_nx`` adds
+attributes (``size``) to the graph it is given: pass ``g.copy()`` to keep
+``g`` as it was, and use ``generate_html()`` rather than ``show()`` (which
+writes files). :func:`egomap.viz.change_network` does all this for you.
 
 Examples
 --------

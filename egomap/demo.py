@@ -38,7 +38,6 @@ from egomap.model import (
     Person,
     Placement,
     Tie,
-    new_id,
 )
 from egomap.store import Store
 
@@ -345,7 +344,8 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
     """One synthetic person with ``k`` maps (in memory), with realistic turnover.
 
     Sizes lie between 5 and 40 alters; about 80 % of alters are kept from one
-    time point to the next, some move a ring, and new ones appear.
+    time point to the next, some move a ring, and new ones appear. The same
+    ``person_id`` and ``seed`` give the same person, ids included.
 
     Examples
     --------
@@ -355,6 +355,12 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
     (3, True)
     """
     rng = random.Random(seed)
+    # ids come from their own stream, so that the same seed gives the same ids without changing the content
+    id_rng = random.Random(f"egomap-ids:{seed}:{person_id}")
+
+    def new_id() -> str:
+        return f"{id_rng.getrandbits(128):032x}"
+
     p = Person(person_id, consent_research=consent_research)
     rings = _schemes.ring_scheme(_schemes.DEFAULT_RINGS)
     sectors = _schemes.sector_scheme(_schemes.DEFAULT_SECTORS)

@@ -80,6 +80,19 @@ def test_synthetic_cohort_is_seeded_and_realistic(store):
     a = [_content(p) for p in synthetic_cohort(n=5, k=3, seed=7)]
     assert a == [_content(p) for p in synthetic_cohort(n=5, k=3, seed=7)]  # same seed, same cohort
     assert a != [_content(p) for p in synthetic_cohort(n=5, k=3, seed=8)]
+
+    # ids too, so exports of the same cohort are the same files; another prefix gives other ids
+    def plain(p: em.Person) -> dict:  # all but the time it was made
+        d = p.to_dict()
+        del d["created"]
+        for m in d["maps"]:
+            del m["created"]
+        return d
+
+    same = [plain(p) for p in synthetic_cohort(n=3, k=2, seed=7)]
+    assert same == [plain(p) for p in synthetic_cohort(n=3, k=2, seed=7)]
+    other = synthetic_cohort(n=3, k=2, seed=7, prefix="T-")
+    assert not {a.id for p in other for a in p.alters} & {a["id"] for d in same for m in d["maps"] for a in m["alters"]}
     people = synthetic_cohort(store, n=30, k=3, seed=1)
     assert len(people) == 30 and store.info()["maps"] == 90
     sizes = [len(m) for p in people for m in p.maps]

@@ -137,6 +137,7 @@ class Item:
     status: str  # "present" (first map), "retained", "gained", "lost"
     shift: int = 0  # ring shift since the previous frame (negative = closer)
     history: tuple[Placement | None, ...] = ()  # placement on each map (combined frame)
+    previous: Placement | None = None  # placement on the previous map (retained alters)
 
 
 @dataclass
@@ -162,13 +163,14 @@ def frames(maps: Sequence[Map], stable: bool = True) -> list[Frame]:
         for a in m.alters:
             p = pl[a.id]
             ang, rad = positions[t][a.id]
+            before = ppl.get(a.id)
             if prev is None:
                 status, shift = "present", 0
-            elif a.id in ppl:
-                status, shift = "retained", p.ring - ppl[a.id].ring
+            elif before is not None:
+                status, shift = "retained", p.ring - before.ring
             else:
                 status, shift = "gained", 0
-            items.append(Item(a, p, ang, rad, status, shift))
+            items.append(Item(a, p, ang, rad, status, shift, previous=before))
         ties = []
         if prev is not None:
             for a in prev.alters:

@@ -114,6 +114,8 @@ def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence
     except (IndexError, ValidationError):
         ring, sector = f"ring {p.ring}", p.sector
     lines.append(f"{ring}, {sector}")
+    if item.previous is not None and item.previous.sector != p.sector and prev_label is not None:
+        lines.append(f"Moved from {_sector_label(m, item.previous.sector)} since {prev_label}")
     lines.append(f"Valence: {p.valence or 'not recorded'}; contact: {p.contact or 'not recorded'}")
     if p.support_received:
         lines.append("Support received: " + ", ".join(sorted(p.support_received)))
@@ -127,6 +129,13 @@ def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence
     if mode == "names" and p.note:
         lines.append(f"Note: {p.note}")
     return "\n".join(lines)
+
+
+def _sector_label(m: Map, key: str) -> str:
+    try:
+        return m.sectors.label(key)
+    except ValidationError:  # a sector of an earlier map's scheme
+        return key
 
 
 def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None, key: str) -> dict:

@@ -76,7 +76,7 @@ def xss_person() -> em.Person:
     p = em.Person("R-50", display_name="<script>alert('ego')</script>")
     a = p.new_map("Baseline <img src=x onerror=alert(2)>", date="2026-01-01")
     a.add_alter(XSS, 0, "friends", note=XSS, relationship=XSS, met_through=XSS)
-    a.add_alter("Mum", 1, "household")
+    a.add_alter("Mum", 1, "household", relationship='<a href="javascript:alert(4)">mum</a>')  # pyvis: href -> innerHTML
     b = p.new_map("Later", date="2026-06-01", copy_from=a)
     b.add_alter("Coach", 2, "clubs_groups")
     b.remove_alter("Mum")
@@ -169,8 +169,13 @@ def test_labels_with_markup_show_as_text_and_run_nothing(page):
     tip = page.locator("div.vis-tooltip")
     assert XSS in tip.inner_text()
     assert tip.locator("img").count() == 0 and page.locator("img").count() == 0
+    mum = key_of(page, "Mum")
+    x, y = node_pixels(page, mum)
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_function("document.querySelector('div.vis-tooltip').innerText.includes('Mum')")
+    assert '<a href="javascript:alert(4)">mum</a>' in tip.inner_text() and page.locator("a").count() == 0
     for i in range(3):
         page.evaluate(f"window.egomapView.show({i})")
         page.wait_for_timeout(100)
-        assert page.locator("img").count() == 0
+        assert page.locator("img").count() == 0 and page.locator("a").count() == 0
     assert tried == [] and page.errors == [] and page.dialogs == []

@@ -252,3 +252,37 @@ def test_snapshot_person_label_and_svg_title(base):
     d = snapshot(base, person_label="Me")
     assert d["person_label"] == "Me"
     assert "<title>Baseline (2026-01-12)</title>" in to_svg(d)
+
+
+def test_answer_is_sent_before_the_snapshot(base, monkeypatch):
+    """The small "saved" answer goes out as soon as the store has the edit; the snapshot follows."""
+    w = MapWidget(base)
+    sent = []
+    monkeypatch.setattr(w, "send_state", lambda key=None: sent.append(set(key) if key else set()))
+    w.handle({"type": "place", "req": 3, "id": base.alter("Mum").id, "ring": 1, "sector": "family"})
+    assert len(sent) == 2
+    assert "ack" in sent[0] and "data" not in sent[0]  # with status, when it changed
+    assert "data" in sent[1] and "ack" not in sent[1]
+    assert w.data["ack"] == 3 and w.ack == 3
+
+
+def test_review_counts_come_from_the_store(store, base):
+    six = base.person.new_map("6 months", date="2026-07-13", copy_from=base)
+    w = MapWidget(six)
+    w.handle({"type": "review_start", "req": 1})
+    w.handle({"type": "review", "req": 2, "id": six.alter("Mum").id, "action": "keep"})
+    w.handle({"type": "review", "req": 3, "id": six.alter("Dr Shah").id, "action": "closer"})
+    w.handle({"type": "review_stop", "req": 4})
+    # a new widget (e.g. in a new kernel) counts what the store recorded, and goes on where it stopped
+    s2, m2 = reopen(store, "6 months")
+    w2 = MapWidget(m2)
+    assert w2.review_counts == {"kept": 1, "moved": 1, "removed": 0}
+    w2.handle({"type": "review_start", "req": 1})
+    assert w2.reviewing == m2.alter("Gran").id
+    w2.handle({"type": "review", "req": 2, "id": m2.alter("Gran").id, "action": "remove"})
+    assert w2.review_counts == {"kept": 1, "moved": 1, "removed": 1}
+    assert "Review finished: 1 kept, 1 moved, 1 removed" in w2.last_action
+    w2.handle({"type": "undo", "req": 3})  # Gran is back: the counts follow the store
+    w2.handle({"type": "review_start", "req": 4})
+    assert w2.review_counts == {"kept": 1, "moved": 1, "removed": 0}
+    s2.close()

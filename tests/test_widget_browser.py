@@ -343,9 +343,13 @@ def test_side_panel_edits_every_field(page, server, m):
         "Sunday lunch",
     )
     assert page.locator(".egomap-details-title").text_content() == "Granny"
+    granny = m.alter("Granny").id
+    assert any(granny in t for t in reopened(m)["ties"])  # Gran knows Mum
     page.click(".egomap-delete")
     settle(page)
-    assert "Granny" not in [a["label"] for a in reopened(m)["alters"]]
+    d = reopened(m)
+    assert "Granny" not in [a["label"] for a in d["alters"]]
+    assert d["ties"] == [] and page.locator(".egomap-tie").count() == 0  # her tie went with her
     assert [e["edit"]["op"] for e in m.history()].count("remove_alter") == 1
     no_errors(page)
 
@@ -413,31 +417,153 @@ def test_two_views_of_one_widget_stay_in_sync(page, server, m):
     no_errors(page)
 
 
-def test_save_error_is_shown_and_the_marker_returns(page, server, m, monkeypatch):
-    import sqlite3
+def drag(page, alter_id, tx, ty, steps=6):
+    x0, y0 = centre_of(page, alter_id)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(tx, ty, steps=steps)
+    page.mouse.up()
 
+
+def test_read_only_store_error_is_shown_and_the_change_can_be_saved_again(page, server, m):
     open_widget(page, server, m)
     mum = m.alter("Mum").id
     where = marker(page, mum).get_attribute("transform")
+    conn = m.person._backend._conn
+    conn.execute("PRAGMA query_only = ON")  # SQLite now refuses every write, as with a read-only file
+    try:
+        drag(page, mum, *screen_point(page, 230, 0.9))
+        settle(page)
+        st = page.locator(".egomap-status")
+        assert st.get_attribute("data-status") == "error"
+        assert st.get_attribute("role") == "alert"
+        assert "not saved" in st.text_content() and "readonly database" in st.text_content()
+        assert st.is_visible() and st.bounding_box()["width"] > 200
+        assert marker(page, mum).get_attribute("transform") == where  # back where the store says
+        assert placement(reopened(m), "Mum")["ring"] == 0
+        retry = page.locator(".egomap-retry")
+        assert retry.is_visible()
+        # still read-only: trying again fails again, and the change is still offered
+        retry.click()
+        settle(page)
+        assert st.get_attribute("data-status") == "error" and retry.is_visible()
+    finally:
+        conn.execute("PRAGMA query_only = OFF")
+    # the store can be written again: the same drop is saved with one press
+    page.locator(".egomap-retry").click()
+    settle(page)
+    assert page.locator(".egomap-status").get_attribute("data-status") == "saved"
+    assert page.locator(".egomap-retry").is_hidden()
+    d = reopened(m)
+    assert (placement(d, "Mum")["ring"], placement(d, "Mum")["sector"]) == (2, "friends")
+    assert page.evaluate("window.model.sent.map(s => s.type)") == ["move", "move", "move"]
+    no_errors(page)
 
-    def readonly(*a, **k):
-        raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(m.person._backend, "_apply_sql", readonly)
-    x0, y0 = centre_of(page, mum)
+def test_dropped_marker_stays_where_it_was_dropped_while_saving(page, server, m, monkeypatch):
+    import time
+
+    w = open_widget(page, server, m)
+    handle = w.handle
+    monkeypatch.setattr(w, "handle", lambda msg: (time.sleep(0.6), handle(msg)))
+    mum = m.alter("Mum").id
     tx, ty = screen_point(page, 230, 0.9)
+    drag(page, mum, tx, ty)
+    page.wait_for_timeout(150)
+    assert page.locator(".egomap-status").get_attribute("data-status") == "saving"
+    x, y = centre_of(page, mum)
+    assert math.hypot(x - tx, y - ty) < 3  # no jump back to the old place before the answer
+    settle(page)
+    x, y = centre_of(page, mum)
+    p = m.placement("Mum")
+    assert (p.ring, p.sector) == (2, "friends")
+    ex, ey = screen_point(page, p.angle, p.radius)
+    assert math.hypot(x - ex, y - ey) < 1.5
+    no_errors(page)
+
+
+def test_drag_released_outside_the_map_still_ends_and_saves(page, server, m):
+    open_widget(page, server, m)
+    gran = m.alter("Gran").id
+    x0, y0 = centre_of(page, gran)
     page.mouse.move(x0, y0)
     page.mouse.down()
-    page.mouse.move(tx, ty, steps=6)
+    page.mouse.move(x0 + 30, y0 + 10, steps=3)
+    assert page.evaluate("document.querySelector('.egomap-svg').hasPointerCapture(1)")
+    right = page.locator(".egomap-svg").bounding_box()
+    page.mouse.move(right["x"] + right["width"] + 60, y0, steps=6)  # over the side panel
     page.mouse.up()
     settle(page)
-    st = page.locator(".egomap-status")
-    assert st.get_attribute("data-status") == "error"
-    assert st.get_attribute("role") == "alert"
-    assert "not saved" in st.text_content() and "readonly database" in st.text_content()
-    assert marker(page, mum).get_attribute("transform") == where  # back where the store says
-    monkeypatch.undo()
-    assert placement(reopened(m), "Mum")["ring"] == 0
+    assert page.evaluate("window.model.sent.map(s => s.type)") == ["move"]
+    p = placement(reopened(m), "Gran")
+    assert p["ring"] == 2 and p["radius"] < 1  # kept on the map, in the outer circle
+    # the drag is over: moving the mouse again does not move the marker
+    before = marker(page, gran).get_attribute("transform")
+    page.mouse.move(x0, y0, steps=3)
+    assert marker(page, gran).get_attribute("transform") == before
+    no_errors(page)
+
+
+def test_pen_drag_with_cdp_pen_events(page, server, m):
+    open_widget(page, server, m)
+    shah = m.alter("Dr Shah").id
+    x0, y0 = centre_of(page, shah)
+    tx, ty = screen_point(page, 130, 0.6)  # middle circle, work / school
+    cdp = page.context.new_cdp_session(page)
+    page.evaluate("window.kinds = []; document.addEventListener('pointerdown', e => kinds.push(e.pointerType), true)")
+
+    def pen(kind, x, y, buttons=1):
+        cdp.send(
+            "Input.dispatchMouseEvent",
+            {"type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1, "pointerType": "pen"},
+        )
+
+    pen("mouseMoved", x0, y0, 0)
+    pen("mousePressed", x0, y0)
+    for i in range(1, 9):
+        pen("mouseMoved", x0 + (tx - x0) * i / 8, y0 + (ty - y0) * i / 8)
+    pen("mouseReleased", tx, ty, 0)
+    settle(page)
+    assert page.evaluate("window.kinds") == ["pen"]
+    p = placement(reopened(m), "Dr Shah")
+    assert (p["ring"], p["sector"]) == (1, "work_school")
+    no_errors(page)
+
+
+def test_touch_targets_stay_44_px_in_a_narrow_column(page, server, m):
+    page.set_viewport_size({"width": 420, "height": 900})
+    open_widget(page, server, m)
+    marker(page, m.alter("Gran").id).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    svg_box = page.locator(".egomap-svg").bounding_box()
+    assert svg_box["width"] <= 420
+    for i in range(page.locator(".egomap-hit").count()):
+        box = page.locator(".egomap-hit").nth(i).bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    controls = page.locator(".egomap-root button:visible, .egomap-root select:visible, .egomap-root input:visible")
+    for i in range(controls.count()):
+        c = controls.nth(i)
+        box = c.bounding_box()
+        if c.get_attribute("type") == "checkbox":  # the whole label is the target
+            box = c.locator("xpath=..").bounding_box()
+        assert box["height"] >= 44, c.evaluate("e => e.outerHTML")
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 420 + 1, c.evaluate("e => e.outerHTML")
+    # a press at the edge of the (grown) target still picks the marker
+    x, y = centre_of(page, m.alter("Mum").id)
+    page.mouse.click(x + 20, y)
+    assert page.locator(".egomap-details-title").text_content() == "Mum"
+    no_errors(page)
+
+
+def test_numbers_only_keeps_names_out_of_the_panel_heading(page, server, m):
+    open_widget(page, server, m, label_mode="hidden")
+    marker(page, m.alter("Gran").id).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    assert page.locator(".egomap-details-title").text_content() == "Person 2"
+    shadow = page.locator("[data-field=label]").evaluate("e => getComputedStyle(e).color")
+    assert shadow == "rgba(0, 0, 0, 0)"  # blurred until focused
+    page.locator("[data-field=label]").focus()
+    assert page.locator("[data-field=label]").evaluate("e => getComputedStyle(e).color") != "rgba(0, 0, 0, 0)"
     no_errors(page)
 
 

@@ -1,9 +1,12 @@
 """End to end: the widget in a real JupyterLab server, driven by headless Chromium.
 
 A notebook opens a store (a temporary file) and shows ``em.MapWidget(m)``;
-the test drags an alter with the mouse into another ring, links two alters,
-undoes once, and then reopens the store file in this process to check that
-it holds exactly the expected state.
+the test first makes the store refuse writes (a drop is then shown as not
+saved and nothing reaches the file), then drags an alter with the mouse
+into another ring, links two alters, undoes once, restarts the kernel and
+runs the notebook again (the widget shows what was saved), and reopens the
+store file in this process to check that it holds exactly the expected state.
+A second test works the widget with the keyboard only.
 
 With ``EGOMAP_SCREENSHOTS=1`` the widget is saved to ``docs/widget.png``.
 """
@@ -19,7 +22,7 @@ import pytest
 import egomap as em
 
 sys.path.insert(0, str(Path(__file__).parent))
-from lab import open_notebook, run_all_cells, running_lab, write_notebook  # noqa: E402
+from lab import open_notebook, run_all_cells, running_lab, wait_kernel_idle, write_notebook  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab, pytest.mark.slow]
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -50,6 +53,39 @@ def screen_point(page, angle, radius):
 def centre(page, aid):
     box = page.locator(f".egomap-alter[data-id='{aid}'] .egomap-body").bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def drag(page, aid, angle, radius, steps=10):
+    """Drag alter ``aid`` with the mouse to a map position (angle, radius)."""
+    x0, y0 = centre(page, aid)
+    tx, ty = screen_point(page, angle, radius)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(tx, ty, steps=steps)
+    page.mouse.up()
+
+
+def run_in_kernel(page, code: str) -> None:
+    """Run ``code`` in the notebook's kernel (not in a cell) and wait until it is done."""
+    page.evaluate(
+        """async (code) => {
+            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            await k.requestExecute({ code, silent: true }).done;
+        }""",
+        code,
+    )
+
+
+def restart_and_run_all(page) -> None:
+    """Restart the notebook's kernel (no dialog) and run every cell again."""
+    page.evaluate(
+        """async () => {
+            const ctx = window.jupyterapp.shell.currentWidget.sessionContext;
+            await ctx.session.kernel.restart();
+        }"""
+    )
+    wait_kernel_idle(page)
+    run_all_cells(page)
 
 
 def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
@@ -83,13 +119,23 @@ def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
             page.locator(".egomap-root").scroll_into_view_if_needed()
             ack = page.locator(".egomap-root").get_attribute("data-ack") or ""
 
+            # 0. the store refuses writes (as a read-only file would): a drop says so and saves nothing
+            run_in_kernel(page, "store._conn.execute('PRAGMA query_only = ON')")
+            where = page.locator(f".egomap-alter[data-id='{ids['Dave']}']").get_attribute("transform")
+            drag(page, ids["Dave"], 60, 0.3)
+            page.wait_for_selector(".egomap-status-error")
+            status = page.locator(".egomap-status")
+            assert "not saved" in status.text_content() and status.get_attribute("role") == "alert"
+            assert page.locator(".egomap-retry").is_visible()
+            page.wait_for_function(
+                "([id, t]) => document.querySelector(`.egomap-alter[data-id='${id}']`).getAttribute('transform') === t",
+                arg=[ids["Dave"], where],
+            )  # back where the store says
+            run_in_kernel(page, "store._conn.execute('PRAGMA query_only = OFF')")
+            ack = page.locator(".egomap-root").get_attribute("data-ack")
+
             # 1. drag Josh (outer circle, clubs and groups) into the middle circle, friends sector
-            x0, y0 = centre(page, ids["Josh"])
-            tx, ty = screen_point(page, 214, 0.64)
-            page.mouse.move(x0, y0)
-            page.mouse.down()
-            page.mouse.move(tx, ty, steps=12)
-            page.mouse.up()
+            drag(page, ids["Josh"], 214, 0.64, steps=12)
             ack = wait_ack(page, ack)
 
             # 2. link Marcus and Kwame in tie mode
@@ -106,11 +152,25 @@ def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
             assert page.locator(".egomap-tie").count() == len(before["ties"])
             assert page.locator(".egomap-status").text_content() == "✓ Saved"
 
+            assert page.locator(".egomap-retry").is_hidden()
+
+            # 4. a new kernel shows what was saved: Josh in the middle circle, no new link
+            restart_and_run_all(page)
+            page.wait_for_selector(".egomap-alter")
+            josh = page.locator(f".egomap-alter[data-id='{ids['Josh']}']").get_attribute("aria-label")
+            assert "Middle circle, Friends" in josh
+            assert page.locator(".egomap-tie").count() == len(before["ties"])
+            assert page.locator(".egomap-alter").count() == len(ids)
+            assert not page.locator(".egomap-undo").is_disabled()  # the edit log came back with the store
+
             if os.environ.get("EGOMAP_SCREENSHOTS") == "1":
                 DOCS.mkdir(exist_ok=True)
                 page.locator(f".egomap-alter[data-id='{ids['Marcus']}'] .egomap-body").click()
                 page.wait_for_selector(".egomap-details-title")
                 page.mouse.move(5, 5)
+                page.set_viewport_size({"width": 1400, "height": 1900})  # the whole widget, key included
+                page.locator(".egomap-root").scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
                 page.locator(".egomap-root").screenshot(path=str(DOCS / "widget.png"))
             assert errors == []
     finally:
@@ -132,3 +192,55 @@ def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
     assert sorted(map(sorted, after["ties"])) == sorted(map(sorted, before["ties"]))
     assert [h["action"] for h in history[-3:]] == ["edit", "edit", "undo"]
     assert history[-1]["description"] in ("undo link Marcus and Kwame", "undo link Kwame and Marcus")
+
+
+def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
+    """JupyterLab's own shortcuts (d d, a, b, m, z, arrows) must not fire while the widget has focus."""
+    path = tmp_path / "study.sqlite"
+    with em.open_store(path) as store:
+        em.demo.demo_case(store)
+    write_notebook(
+        tmp_path / "keys.ipynb",
+        [
+            "import egomap as em\n"
+            f"store = em.open_store({str(path)!r})\n"
+            "w = em.MapWidget(store.person('DEMO-01').map('Baseline'))",
+            "w",
+        ],
+    )
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = ctx.new_page()
+    try:
+        with running_lab(tmp_path) as lab:
+            open_notebook(page, lab, "keys.ipynb")
+            run_all_cells(page)
+            page.wait_for_selector(".egomap-alter")
+            cells = page.locator(".jp-Notebook .jp-Cell").count()
+            ack = page.locator(".egomap-root").get_attribute("data-ack") or ""
+            page.locator(".egomap-add-input").focus()  # where Tab from the notebook lands first
+            page.keyboard.type("Addie dd mb az")
+            page.keyboard.press("Enter")
+            ack = wait_ack(page, ack)
+            new = page.locator(".egomap-alter").last
+            aid = new.get_attribute("data-id")
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.dataset && document.activeElement.dataset.id") == aid:
+                    break
+            assert page.evaluate("document.activeElement.dataset.id") == aid
+            for key in ("ArrowUp", "ArrowUp", "ArrowRight", "ArrowRight", "Control+z", "Control+Shift+Z"):
+                page.keyboard.press(key)
+                ack = wait_ack(page, ack)
+            assert new.get_attribute("aria-label").startswith("Addie dd mb az, Inner circle, Work / school")
+            page.keyboard.press("Delete")
+            ack = wait_ack(page, ack)
+            assert page.locator(f".egomap-alter[data-id='{aid}']").count() == 0
+            page.keyboard.press("Control+z")  # bring Addie back
+            ack = wait_ack(page, ack)
+            assert page.locator(".jp-Notebook .jp-Cell").count() == cells  # no cell added, cut or deleted
+    finally:
+        ctx.close()
+    with em.open_store(path) as again:
+        m = again.person("DEMO-01").map("Baseline")
+        p = m.placement("Addie dd mb az")
+        assert (p.ring, p.sector) == (0, "work_school")

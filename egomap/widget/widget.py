@@ -5,10 +5,13 @@ front-end (``static/map.js``) draws the map from the ``data`` trait and, when
 a gesture is *completed* (pointer up, Enter, a button), sends one message such
 as ``{"type": "move", "req": 7, "id": ..., "angle": 80.0, "radius": 0.9}``.
 Python applies it through the :class:`egomap.Map` API -- which commits to the
-store before it returns -- then sends back, in one update, the fresh
-``data`` snapshot, ``status`` (``"saved"`` or ``"error: ..."``) and ``ack``
-(the request id that was handled). If a save fails the map is unchanged, so
-the snapshot shows the store's truth and the status says what went wrong.
+store before it returns -- then answers in two updates: first ``status``
+(``"saved"`` or ``"error: ..."``) and ``ack`` (the request id that was
+handled), a small message sent as soon as the store has committed; then
+the fresh ``data`` snapshot, whose ``data["ack"]`` names the request it
+includes. If a save fails the map is unchanged, so the snapshot shows the
+store's truth, the status says what went wrong and the front-end offers to
+send the same gesture again ("Try again").
 
 Examples
 --------
@@ -256,9 +259,9 @@ class MapWidget(anywidget.AnyWidget):
             read_only=bool(read_only),
             can_undo=m.can_undo,
             can_redo=m.can_redo,
-            review_counts={"kept": 0, "moved": 0, "removed": 0},
             **kwargs,
         )
+        self.review_counts = self._review_counts()
         self.on_msg(self._on_msg)
 
     # ------------------------------------------------------------------ reading
@@ -301,7 +304,10 @@ class MapWidget(anywidget.AnyWidget):
                 raise ValidationError("this map is shown read-only", field="read_only")
             action, selected, reviewing = self._apply(msg, selected, reviewing)
         except SaveError as e:
-            status = f"error: not saved - {e}. Your last change was not kept; check the store file and try again."
+            status = (
+                f"error: not saved - {e}. The map shows what the store holds; "
+                "check the store file, then press Try again to save this change."
+            )
         except EgomapError as e:
             status = f"error: {e}"
         except Exception as e:  # a bug must never look like a save
@@ -316,14 +322,19 @@ class MapWidget(anywidget.AnyWidget):
             can_undo, can_redo = m.can_undo, m.can_redo
         except EgomapError:
             can_undo = can_redo = False
+        # 1. the answer ("saved" or the error), small, as soon as the store has it
         with self.hold_sync():
-            self.data = snapshot(m, self._person_label)
-            self.selected = selected
-            self.reviewing = reviewing
             self.can_undo, self.can_redo = can_undo, can_redo
             self.last_action = action if status == "saved" else ""
             self.status = status
             self.ack = req
+        # 2. the map as the store now holds it
+        data = snapshot(m, self._person_label)
+        data["ack"] = req
+        with self.hold_sync():
+            self.data = data
+            self.selected = selected
+            self.reviewing = reviewing
 
     def _name(self, aid: str) -> str:
         return self._map.alter(aid).label
@@ -388,7 +399,7 @@ class MapWidget(anywidget.AnyWidget):
             if not m.copied_from:
                 raise ValidationError("review is for a follow-up map (one copied from an earlier map)", field="review")
             nxt = self._next_unreviewed()
-            self.review_counts = {"kept": 0, "moved": 0, "removed": 0}
+            self.review_counts = self._review_counts()
             if not nxt:
                 return "Everyone on this map has been reviewed", selected, ""
             return f"Reviewing {self._name(nxt)}", nxt, nxt
@@ -406,10 +417,8 @@ class MapWidget(anywidget.AnyWidget):
         aid = self._id(msg.get("id"))
         action = msg.get("action")
         name = self._name(aid)
-        counts = dict(self.review_counts or {"kept": 0, "moved": 0, "removed": 0})
         if action == "keep":
             m.update(aid, reviewed=True)
-            counts["kept"] = counts.get("kept", 0) + 1
             said = f"{name} stays where they are"
         elif action in ("closer", "further"):
             ring = m.placement(aid).ring + (-1 if action == "closer" else 1)
@@ -417,21 +426,44 @@ class MapWidget(anywidget.AnyWidget):
                 edge = "innermost" if action == "closer" else "outermost"
                 raise ValidationError(f"{name} is already in the {edge} circle", field="ring", value=ring)
             m.update(aid, ring=ring, reviewed=True)
-            counts["moved"] = counts.get("moved", 0) + 1
             said = f"{name} moved {action} ({self._where(aid)})"
         elif action == "remove":
             m.remove_alter(aid)
-            counts["removed"] = counts.get("removed", 0) + 1
             said = f"{name} is no longer on the map"
         else:
             raise ValidationError(
                 f"unknown review action {action!r}: expected keep, closer, further or remove", field="action"
             )
-        self.review_counts = counts
+        counts = self.review_counts = self._review_counts()
         nxt = self._next_unreviewed()
         if not nxt:
             said += f". Review finished: {counts['kept']} kept, {counts['moved']} moved, {counts['removed']} removed"
         return said, nxt, nxt
+
+    def _review_counts(self) -> dict[str, int]:
+        """Kept, moved and removed alters of a follow-up map, as the store records them.
+
+        Compared with the map it was copied from: *kept* = reviewed and in the
+        same ring and sector (or new since then), *moved* = reviewed and in
+        another ring or sector, *removed* = on the earlier map but not on this one.
+        """
+        m = self._map
+        prev: dict[str, Any] = {}
+        if m.copied_from:
+            try:
+                prev = m.person.map(m.copied_from).placements
+            except NotFoundError:
+                prev = {}
+        kept = moved = 0
+        for aid, p in m.placements.items():
+            if not p.reviewed:
+                continue
+            before = prev.get(aid)
+            if before is not None and (before.ring, before.sector) != (p.ring, p.sector):
+                moved += 1
+            else:
+                kept += 1
+        return {"kept": kept, "moved": moved, "removed": len(set(prev) - set(m.placements))}
 
     def _next_unreviewed(self) -> str:
         for aid, p in self._map.placements.items():

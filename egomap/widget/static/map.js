@@ -10,7 +10,8 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const VIEW = 1060; // view box width (map centred on 0, 0) -- as egomap/widget/render.py
 const VIEW_HEIGHT = 880;
 const MAP_RADIUS = 350; // outer edge in view-box units
-const HIT = 36; // touch target radius (>= 44 px at the usual widget size)
+const HIT = 36; // touch target radius in view-box units (grown on a small screen, see fitHit)
+const MIN_TARGET_PX = 44; // smallest touch target, in CSS pixels
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 // The look (colours, sizes as fractions of the map radius, marker shapes,
@@ -145,11 +146,16 @@ function render({ model, el }) {
 
   // ---------------------------------------------------------------- view state (per view)
   let reqSeq = 0;
-  const pending = new Map(); // req -> {t0, type}
+  const pending = new Map(); // req -> {t0, type, msg}
+  const held = new Map(); // alter id -> {x, y, req}: where a dropped marker stays until the snapshot that answers req
+  let failed = null; // the last gesture that could not be saved (offered again with "Try again")
+  let hitR = HIT; // touch target radius in view-box units
   let tieMode = false;
   let tieFrom = null;
   let press = null; // pointer press / drag in progress
   let geometryKey = "";
+  let lastTiesKey = "";
+  let geometryRev = 0; // bumped when rings or sectors change (marker descriptions name them)
   let lastData = null;
   let panelFor = null;
   const nodes = new Map(); // alter id -> {g, parts..., alter, x, y}
@@ -165,7 +171,7 @@ function render({ model, el }) {
   const addInput = html("input", {
     class: "egomap-add-input",
     type: "text",
-    placeholder: "Add someone: type a name, press Enter",
+    placeholder: "Type a name, press Enter",
     "aria-label": "Name of someone to add",
     maxlength: "80",
   });
@@ -183,12 +189,13 @@ function render({ model, el }) {
   const svgBtn = html("button", { class: "egomap-btn egomap-export-svg", type: "button" }, "Save SVG");
   const pngBtn = html("button", { class: "egomap-btn egomap-export-png", type: "button" }, "Save PNG");
   const status = html("span", { class: "egomap-status", role: "status", "aria-live": "polite" });
+  const retryBtn = html("button", { class: "egomap-btn egomap-retry", type: "button", hidden: "" }, "Try again");
   const addGroup = html("div", { class: "egomap-add" });
   addGroup.append(addInput, addRing, addSector, addBtn);
   const editTools = html("div", { class: "egomap-tools egomap-edit-tools" });
   editTools.append(tieBtn, undoBtn, redoBtn, reviewBtn);
   const viewTools = html("div", { class: "egomap-tools" });
-  viewTools.append(modeSel, svgBtn, pngBtn, status);
+  viewTools.append(modeSel, svgBtn, pngBtn, status, retryBtn);
   bar.append(addGroup, editTools, viewTools);
 
   const title = html("div", { class: "egomap-title" });
@@ -221,7 +228,7 @@ function render({ model, el }) {
   // ---------------------------------------------------------------- messages
   function send(msg) {
     const req = ++reqSeq + Math.floor(Math.random() * 1e6) * 1000; // unique across views of one model
-    pending.set(req, { t0: performance.now(), type: msg.type });
+    pending.set(req, { t0: performance.now(), type: msg.type, msg });
     showStatus("saving");
     model.send({ ...msg, req });
     return req;
@@ -244,18 +251,37 @@ function render({ model, el }) {
     status.setAttribute("data-status", s.startsWith("error") ? "error" : s);
   }
 
+  // Python answers each gesture first with `ack` + `status` (as soon as the
+  // store has committed it, or failed to), then with the new snapshot, whose
+  // `data.ack` says which request it already includes.
   function onAck() {
     const ack = model.get("ack");
     const p = pending.get(ack);
+    const st = model.get("status") || "saved";
     if (p) {
       root.dataset.roundTripMs = (performance.now() - p.t0).toFixed(2);
       root.dataset.ack = String(ack);
       pending.delete(ack);
+      if (st.startsWith("error: not saved")) {
+        failed = p.msg; // a save failure: the gesture can be sent again as it was
+      } else if (!st.startsWith("error")) {
+        failed = null;
+      }
+      retryBtn.hidden = !failed;
     }
-    showStatus(pending.size ? "saving" : model.get("status"));
+    showStatus(pending.size ? "saving" : st);
     const said = model.get("last_action");
     if (said && p) live.textContent = said;
-    if (model.get("status").startsWith("error") && p) live.textContent = status.textContent;
+    if (st.startsWith("error") && p) live.textContent = status.textContent;
+  }
+
+  function onData() {
+    const d = model.get("data");
+    const p = d && pending.get(d.ack);
+    const t = d && [...held.values()].find((h) => h.req === d.ack);
+    if (t) root.dataset.snapshotMs = (performance.now() - t.t0).toFixed(2);
+    if (d) for (const [id, h] of held) if (h.req === d.ack) held.delete(id);
+    schedule();
   }
 
   // ---------------------------------------------------------------- drawing
@@ -328,7 +354,7 @@ function render({ model, el }) {
 
   function buildNode(a) {
     const g = svg("g", { class: "egomap-alter", "data-id": a.id });
-    const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: HIT, fill: "transparent" });
+    const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: hitR.toFixed(1), fill: "transparent" });
     const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: MARKER * S.professional.scale + 8, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
     const lf = px(S, "label_font");
     const label = svg("text", { class: "egomap-label", x: 0, y: MARKER + 24, "text-anchor": "middle", "font-size": lf.toFixed(1), "font-weight": 700, fill: S.label.color, stroke: S.label.halo, "stroke-width": px(S, "label_halo").toFixed(1), "paint-order": "stroke", "stroke-linejoin": "round" });
@@ -340,7 +366,16 @@ function render({ model, el }) {
     return n;
   }
 
+  // Returns whether anything about the marker changed (redrawing 150 unchanged
+  // markers would keep the page busy for tens of ms after every answer).
   function updateNode(d, n, a, mode, readOnly) {
+    const h = held.get(a.id);
+    const key = `${geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${JSON.stringify(a)}`;
+    if (n.key === key) {
+      n.alter = a;
+      return false;
+    }
+    n.key = key;
     const look = `${a.kind}|${a.is_professional}|${a.valence}`;
     if (n.look !== look) {
       n.look = look;
@@ -359,13 +394,14 @@ function render({ model, el }) {
     }
     const text = displayLabel(a, mode);
     if (n.label.textContent !== text) n.label.textContent = text;
-    [n.x, n.y] = xy(a.angle, a.radius);
+    [n.x, n.y] = h ? [h.x, h.y] : xy(a.angle, a.radius);
     n.g.setAttribute("transform", `translate(${n.x.toFixed(2)} ${n.y.toFixed(2)})`);
     n.g.setAttribute("aria-label", ariaFor(d, a, mode));
     n.g.setAttribute("role", readOnly ? "img" : "button");
     n.g.setAttribute("tabindex", readOnly ? "-1" : "0");
     n.g.classList.toggle("egomap-reviewed", !!a.reviewed);
     n.alter = a;
+    return true;
   }
 
   function tieKey(a, b) {
@@ -377,6 +413,7 @@ function render({ model, el }) {
     const readOnly = model.get("read_only");
     const seen = new Set();
     let prev = null;
+    let changed = false;
     for (const a of d.alters) {
       seen.add(a.id);
       let n = nodes.get(a.id);
@@ -384,7 +421,7 @@ function render({ model, el }) {
         n = buildNode(a);
         nodes.set(a.id, n);
       }
-      updateNode(d, n, a, mode, readOnly);
+      if (updateNode(d, n, a, mode, readOnly)) changed = true;
       // keep DOM (and tab) order = the alters' order
       const want = prev ? prev.nextSibling : gAlters.firstChild;
       if (want !== n.g) gAlters.insertBefore(n.g, want);
@@ -394,8 +431,12 @@ function render({ model, el }) {
       if (!seen.has(id)) {
         n.g.remove();
         nodes.delete(id);
+        changed = true;
       }
     }
+    const tiesKey = JSON.stringify(d.ties);
+    if (!changed && tiesKey === lastTiesKey) return; // labels, lines to the person and ties are as drawn
+    lastTiesKey = tiesKey;
     placeAllLabels(d);
     drawSpokes(d);
     const tseen = new Set();
@@ -486,9 +527,11 @@ function render({ model, el }) {
     MARKER = px(S, "marker");
     const readOnly = model.get("read_only");
     root.classList.toggle("egomap-readonly", readOnly);
+    root.classList.toggle("egomap-private", model.get("label_mode") === "hidden");
     const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre]);
     if (gk !== geometryKey) {
       geometryKey = gk;
+      geometryRev++;
       drawBackground(d);
       drawLegend();
     }
@@ -645,7 +688,9 @@ function render({ model, el }) {
 
   function syncDetails(a, active) {
     const head = details.querySelector(".egomap-details-title");
-    if (head) head.textContent = a.label;
+    // with initials or numbers only (a projector, a screenshot) the name is not shown in big type
+    const mode = model.get("label_mode");
+    if (head) head.textContent = mode === "names" ? a.label : mode === "hidden" ? `Person ${a.n}` : a.initials;
     for (const input of details.querySelectorAll("[data-field]")) {
       if (input === active || input.contains(active)) continue;
       const name = input.dataset.field;
@@ -755,7 +800,7 @@ function render({ model, el }) {
   function onPointerDown(e, n) {
     if (model.get("read_only") || press || (e.pointerType === "mouse" && e.button !== 0)) return;
     e.preventDefault();
-    n.g.setPointerCapture(e.pointerId);
+    svgRoot.setPointerCapture(e.pointerId);
     const [sx, sy] = toSvg(e);
     press = { n, id: e.pointerId, cx: e.clientX, cy: e.clientY, dx: n.x - sx, dy: n.y - sy, dragging: false, x: n.x, y: n.y };
     n.g.focus({ preventScroll: true });
@@ -788,14 +833,26 @@ function render({ model, el }) {
     const p = press;
     press = null;
     p.n.g.classList.remove("egomap-dragging");
-    if (p.n.g.hasPointerCapture(e.pointerId)) p.n.g.releasePointerCapture(e.pointerId);
+    if (svgRoot.hasPointerCapture(e.pointerId)) svgRoot.releasePointerCapture(e.pointerId);
     if (p.dragging) {
       const { angle, radius } = polar(p.x, p.y);
-      send({ type: "move", id: p.n.alter.id, angle: Math.round(angle * 1e4) / 1e4, radius: Math.round(radius * 1e5) / 1e5 });
-      schedule(); // restores DOM order; the saved position arrives with the snapshot
+      const req = send({ type: "move", id: p.n.alter.id, angle: Math.round(angle * 1e4) / 1e4, radius: Math.round(radius * 1e5) / 1e5 });
+      // the marker stays where it was dropped until the snapshot with the saved position arrives
+      held.set(p.n.alter.id, { x: p.x, y: p.y, req, t0: pending.get(req).t0 });
+      // It is already drawn there: only put it back in tab order now; labels,
+      // lines and the rest are redrawn once, when the saved snapshot arrives.
+      restoreOrder(p.n);
+      p.n.key = ""; // moved by hand: redraw it from the next snapshot whatever that says
     } else {
       choose(p.n);
     }
+  }
+
+  function restoreOrder(n) {
+    const list = lastData ? lastData.alters : [];
+    const i = list.findIndex((a) => a.id === n.alter.id);
+    const next = i >= 0 && i + 1 < list.length ? nodes.get(list[i + 1].id) : null;
+    gAlters.insertBefore(n.g, next ? next.g : null);
   }
 
   function onPointerCancel(e) {
@@ -803,6 +860,7 @@ function render({ model, el }) {
     const p = press;
     press = null;
     p.n.g.classList.remove("egomap-dragging");
+    if (svgRoot.hasPointerCapture(e.pointerId)) svgRoot.releasePointerCapture(e.pointerId);
     moveDom(p.n, p.n.x, p.n.y); // back where it was: nothing is sent
     schedule();
   }
@@ -974,7 +1032,7 @@ function render({ model, el }) {
   listen(svgRoot, "pointerdown", (e) => {
     const [sx, sy] = toSvg(e);
     let best = null;
-    let bestD = HIT;
+    let bestD = hitR;
     for (const n of nodes.values()) {
       const dd = Math.hypot(n.x - sx, n.y - sy);
       if (dd <= bestD) {
@@ -988,11 +1046,37 @@ function render({ model, el }) {
   listen(svgRoot, "pointerup", onPointerUp);
   listen(svgRoot, "pointercancel", onPointerCancel);
   listen(svgRoot, "lostpointercapture", (e) => {
-    if (press && e.pointerId === press.id && !press.dragging) press = null;
+    // capture is released after pointerup (press is already cleared then); losing it
+    // in the middle of a gesture is treated as a cancel, so no drag is left hanging
+    if (press && e.pointerId === press.id) onPointerCancel(e);
+  });
+  listen(retryBtn, "click", () => {
+    if (!failed) return;
+    const msg = failed;
+    failed = null;
+    retryBtn.hidden = true;
+    send(msg);
   });
   listen(root, "keydown", onRootKey);
 
-  for (const name of ["data", "label_mode", "read_only", "selected", "reviewing", "can_undo", "can_redo"]) {
+  // Touch targets stay at least 44 CSS px across when the map is drawn small
+  // (a narrow notebook column, a phone): the hit circles grow with the scale.
+  function fitHit() {
+    const m = svgRoot.getScreenCTM();
+    const scale = m ? Math.hypot(m.a, m.b) : 0;
+    const r = scale > 0 ? Math.max(HIT, MIN_TARGET_PX / 2 / scale + 0.5) : HIT;
+    if (Math.abs(r - hitR) < 0.05) return;
+    hitR = r;
+    for (const n of nodes.values()) n.hit.setAttribute("r", hitR.toFixed(1));
+  }
+  let resizeObserver = null;
+  if (typeof ResizeObserver !== "undefined") {
+    resizeObserver = new ResizeObserver(() => fitHit());
+    resizeObserver.observe(svgRoot);
+  }
+
+  onModel("change:data", onData);
+  for (const name of ["label_mode", "read_only", "selected", "reviewing", "can_undo", "can_redo"]) {
     onModel(`change:${name}`, schedule);
   }
   onModel("change:ack", onAck);
@@ -1003,6 +1087,7 @@ function render({ model, el }) {
 
   return () => {
     ac.abort();
+    if (resizeObserver) resizeObserver.disconnect();
     for (const [name, fn] of modelHandlers) model.off(name, fn);
     root.remove();
   };

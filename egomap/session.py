@@ -108,6 +108,8 @@ class SessionPanel(w.VBox):
             style={"description_width": "initial"},
         )
         self.map_date = w.DatePicker(description="Date", value=_dt.date.today(), style={"description_width": "initial"})
+        self._date_from_map = False  # the date box shows an existing map's date (not one typed in)
+        self.map_label.observe(lambda ch: self._date_for(ch["new"]), "value")
         self.open_map = w.Button(description="Open or start map", button_style="primary", icon="pencil", layout=_auto())
         self.open_map.on_click(lambda _: self._guard(self._open_map))
         self.map_box = w.VBox([])
@@ -206,6 +208,16 @@ class SessionPanel(w.VBox):
             text += f" A new map starts as a copy of {labels[-1]!r}; to carry on with a map, choose it from the list."
         self.maps_info.value = text
 
+    def _date_for(self, label: str) -> None:
+        """Show an existing map's own date; back to today when a new name is typed after it."""
+        if self.person is None:
+            return
+        m = next((m for m in self.person.maps if m.label == label.strip()), None)
+        if m is not None and m.date is not None:
+            self.map_date.value, self._date_from_map = m.date, True
+        elif m is None and self._date_from_map:
+            self.map_date.value, self._date_from_map = _dt.date.today(), False
+
     def _open_person(self) -> None:
         pid = self.person_id.value.strip()
         if not pid:
@@ -222,8 +234,8 @@ class SessionPanel(w.VBox):
         self.goal_step.layout.display = "none"
         self.picture_step.layout.display = "none"
         maps = person.maps
+        self.map_date.value, self._date_from_map = _dt.date.today(), False
         self.map_label.value = "Baseline" if not maps else f"Follow-up {len(maps)}"
-        self.map_date.value = _dt.date.today()
         self._show_maps()
         self.map_step.layout.display = "flex"
         if new:
@@ -244,7 +256,7 @@ class SessionPanel(w.VBox):
         existed = any(m.label == label for m in self.person.maps)
         self.map = self.person.open_map(label, self.map_date.value)
         if self.map.date is not None:
-            self.map_date.value = self.map.date
+            self.map_date.value, self._date_from_map = self.map.date, True
         self.widget = MapWidget(self.map, label_mode=self.label_mode)
         self.map_box.children = (self.widget,)
         self.goal_step.layout.display = "flex"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ def test_a_whole_session_without_code(store, tmp_path):
     panel.open_person.click()
     assert store.person_ids() == ["R-017"] and panel.map_label.value == "Baseline"
     assert "no maps yet" in panel.maps_info.value and "Added R-017" in panel.message.value
+    panel.map_date.value = datetime.date(2026, 1, 12)
     panel.open_map.click()
     # the status lines say what is open now, not what was true before (no stale "no maps yet")
     assert "no maps yet" not in panel.maps_info.value
@@ -53,8 +55,16 @@ def test_a_whole_session_without_code(store, tmp_path):
     # coming back to carry on with the baseline: it opens as it was, with its own date
     again.map_label.value = "Baseline"
     again.open_map.click()
-    assert again.map.id == base.id and again.map_date.value == base.date
+    assert again.map.id == base.id and again.map_date.value == base.date == datetime.date(2026, 1, 12)
     assert "carry on" in again.message.value and len(again.goals_box.children) == 1
+
+    # a new map named after that gets today's date (or the one chosen), not the baseline's
+    again.map_label.value = "12 months"
+    assert again.map_date.value == datetime.date.today()
+    again.map_date.value = datetime.date(2027, 1, 11)
+    again.map_label.value = "12 months later"  # typing on does not undo the chosen date
+    again.open_map.click()
+    assert again.map.date == datetime.date(2027, 1, 11)
 
 
 def test_opening_another_person_closes_the_open_map(store):

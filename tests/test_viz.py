@@ -318,6 +318,18 @@ def test_ring_flows_has_new_and_gone_and_one_band_per_transition(demo):
         em.viz.ring_flows([demo.map(0)])
 
 
+def test_pictures_with_a_scheme_of_many_rings():
+    p = em.Person("R-42")
+    a = p.new_map("A", date="2026-01-01", rings=em.RingScheme("twelve", [f"R{i}" for i in range(12)]))
+    a.add_alter("X", 11, "friends")
+    b = p.new_map("B", date="2026-02-01", copy_from=a)
+    b.add_alter("Y", 10, "friends")
+    labels = [t.get_text() for t in gid(em.viz.ring_flows(p), "state-label")]
+    assert "R11 (1)" in labels and "R10 (1)" in labels and "new by B (1)" in labels
+    assert marker_points(em.viz.small_multiples(p).axes[1]) == 2
+    assert [len(v["nodes"]) for v in page_data(em.viz.change_network(p).html)["views"]] == [1, 2, 2]
+
+
 # --------------------------------------------------------------------------- change view (HTML)
 
 

@@ -847,7 +847,8 @@ def ring_flows(
             if n:  # alters new on the next map flow from here
                 col["new"] = (y, y - n, f"new by {maps[t + 1].label}")
         blocks.append(col)
-    colour = {f"ring{i}": _RING_COLOURS[i % len(_RING_COLOURS)] for i in range(10)}
+    most_rings = max(len(m.rings) for m in maps)
+    colour = {f"ring{i}": _RING_COLOURS[i % len(_RING_COLOURS)] for i in range(most_rings)}
     colour.update(new=_NEW_COLOUR, gone=_GONE_COLOUR)
     for t, col in enumerate(blocks):
         for key, (y0, y1, state) in col.items():

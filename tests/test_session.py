@@ -139,7 +139,7 @@ def test_notebooks_are_committed_clean(path):
     for call in re.findall(r"open_store\(([^)]*)\)", source):
         assert call.startswith("work /") or (call == "" and path.name == "01_session.ipynb"), call
     if re.search(r"savefig|export_|save_png|save_svg", source):
-        assert "tempfile.mkdtemp" in source
+        assert "tempfile.TemporaryDirectory" in source  # and removed again when the kernel stops
 
 
 def test_session_notebook_hides_notebook_only_text_in_the_app():

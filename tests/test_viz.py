@@ -589,3 +589,13 @@ def test_pictures_leave_the_maps_as_they_were(demo):
     g = demo.to_networkx()
     g.nodes[next(iter(g.nodes))]["ring"] = "changed"  # the caller's graph is theirs to change ...
     assert demo.to_dict() == before  # ... and nothing drawn or built changes the person's maps
+
+
+def test_small_multiples_legend_fits_the_figure(demo):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for maps in (demo.maps[:1], demo.maps[:2], demo.maps):
+        fig = em.viz.small_multiples(maps)
+        FigureCanvasAgg(fig).draw()
+        box, page = fig.legends[0].get_window_extent(), fig.bbox
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0, (len(maps), box, page)

@@ -588,16 +588,35 @@ def _legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
 _HANDLER_MAP = {_KeyEntry: _KeyHandler()}
 
 
-def _grouped(handles: list, n_key: int, rows: int) -> list:
-    """Legend handles padded with blanks so that the key, the change states and the moves each start a column."""
+def _grouped(handles: list, n_key: int, width: float) -> tuple[list, int]:
+    """Legend handles padded with blanks so that the key, the change states and the moves each start a
+    column, in as few rows (at least 3) as let the columns fit a figure ``width`` inches wide.
+
+    Returns the handles and the number of columns.
+    """
     key, rest = handles[:n_key], handles[n_key:]
     status = [h for h in rest if isinstance(h, _KeyEntry)]
     moves = [h for h in rest if not isinstance(h, _KeyEntry)]
+    groups = [g for g in (key, status, moves) if g]
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    pt = _style.FONT["legend"]
+    prop, t2p = FontProperties(size=pt), TextToPath()
+    text = {id(h): t2p.get_text_width_height_descent(h.get_label(), prop, ismath=False)[0] for g in groups for h in g}
+
+    def inches(rows: int) -> float:  # legend width: per column its widest text, the handle (2.8) and spaces (2.8)
+        cols = [g[i : i + rows] for g in groups for i in range(0, len(g), rows)]
+        return sum(max(text[id(h)] for h in col) + 5.6 * pt for col in cols) / 72
+
+    rows = 3
+    while inches(rows) > width * 0.95 and rows < len(handles):
+        rows += 1
     out: list = []
-    for group in (key, status, moves):
-        if group:
-            out += group + [Line2D([], [], ls="none", label=" ") for _ in range(-len(group) % rows)]
-    return out
+    for group in groups:
+        out += group + [Line2D([], [], ls="none", label=" ") for _ in range(-len(group) % rows)]
+    return out, len(out) // rows
 
 
 def _ego_label(person: Person, mode: str) -> str:
@@ -757,12 +776,12 @@ def small_multiples(
         ax.set_visible(False)
     fig.suptitle(f"{maps[0].person.id}: network across {k} time point(s)", fontsize=12, parse_math=False)
     if legend and all_items:
-        handles = _grouped(_legend_handles(all_items, True), len(_style.KEY), rows=3)
+        handles, columns = _grouped(_legend_handles(all_items, True), len(_style.KEY), fig.get_figwidth())
         fig.legend(
             handles=handles,
             handler_map=_HANDLER_MAP,
             loc="outside lower center",
-            ncols=len(handles) // 3,
+            ncols=columns,
             frameon=False,
             fontsize=_style.FONT["legend"],
             handlelength=2.8,

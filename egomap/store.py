@@ -720,17 +720,63 @@ class Store:
                 "edits": c.execute("SELECT count(*) FROM edits").fetchone()[0],
             }
 
-    def measures(self, **kwargs: Any) -> Any:
-        """Per-map measures for every person x map: see :func:`egomap.measures.cohort_measures`."""
+    def measures(
+        self,
+        persons: Any = None,
+        maps: Any = None,
+        progress: bool | None = None,
+        *,
+        consenting_only: bool = False,
+        ei: Any = None,
+    ) -> Any:
+        """Per-map measures, one row per person x map (a pandas DataFrame).
+
+        Columns and options: :func:`egomap.measures.cohort_measures`. ``persons``
+        (ids) and ``maps`` (labels, or positions such as ``0`` and ``-1``) choose
+        rows; ``consenting_only`` keeps persons who consented to research use;
+        ``ei`` adds E-I index columns; a tqdm progress bar shows on large
+        cohorts (``progress=True``/``False`` to choose).
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = em.demo.demo_case(store)
+        >>> store.measures(maps=[0, -1])[["map_label", "size"]].values.tolist()
+        [['Baseline', 7.0], ['12 months', 12.0]]
+        >>> store.close()
+        """
         from egomap.measures import cohort_measures
 
-        return cohort_measures(self, **kwargs)
+        return cohort_measures(self, persons, maps, progress, consenting_only=consenting_only, ei=ei)
 
-    def changes(self, **kwargs: Any) -> Any:
-        """Change measures for every person x consecutive maps: see :func:`egomap.measures.cohort_changes`."""
+    def changes(
+        self,
+        persons: Any = None,
+        maps: Any = None,
+        progress: bool | None = None,
+        *,
+        consenting_only: bool = False,
+        ei: Any = None,
+    ) -> Any:
+        """Change measures, one row per person x pair of consecutive maps (a pandas DataFrame).
+
+        Columns and options: :func:`egomap.measures.cohort_changes`; the options
+        are those of :meth:`measures` (with ``maps``, pairs are consecutive among
+        the chosen maps).
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = em.demo.demo_case(store)
+        >>> store.changes(maps=[0, -1])[["to_label", "n_gained", "n_lost", "n_retained"]].values.tolist()
+        [['12 months', 7.0, 2.0, 5.0]]
+        >>> store.close()
+        """
         from egomap.measures import cohort_changes
 
-        return cohort_changes(self, **kwargs)
+        return cohort_changes(self, persons, maps, progress, consenting_only=consenting_only, ei=ei)
 
     # ------------------------------------------------------------------ backend: persons
     def update_person(self, p: Person, fields: dict) -> None:

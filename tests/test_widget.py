@@ -286,3 +286,18 @@ def test_review_counts_come_from_the_store(store, base):
     w2.handle({"type": "review_start", "req": 4})
     assert w2.review_counts == {"kept": 1, "moved": 1, "removed": 0}
     s2.close()
+
+
+def test_exported_labels_keep_clear_of_the_ring_labels():
+    from egomap.viz import style
+    from egomap.widget.render import _px, display_label, label_centres, ring_label_boxes
+
+    m = em.demo.demo_case().map("Baseline")
+    d = snapshot(m)
+    labels = [display_label(a) for a in d["alters"]]
+    centres = label_centres([xy(a["angle"], a["radius"]) for a in d["alters"]], labels, d["centre"], d["rings"])
+    font = _px("label_font")
+    for text, (cx, cy) in zip(labels, centres):
+        w, h = style.text_width(text, font), font * 1.1
+        for x0, y0, x1, y1 in ring_label_boxes(d["rings"]):
+            assert min(cx + w / 2, x1) <= max(cx - w / 2, x0) or min(cy + h / 2, y1) <= max(cy - h / 2, y0), text

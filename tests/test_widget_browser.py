@@ -631,3 +631,22 @@ def test_cleanup_removes_dom_and_listeners(page, server, m):
     assert page.evaluate("harness.unmountAll()") == 0
     assert page.locator(".egomap-root").count() == 0
     no_errors(page)
+
+
+def test_labels_keep_clear_of_each_other_and_of_the_ring_labels(page, server, store):
+    """The demo case's maps: no name is drawn over another name or over a ring's label."""
+    p = em.demo.demo_case(store)
+
+    def overlap(a, b):
+        w = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+        h = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+        return w > 4 and h > 4  # the boxes include the labels' white halo
+
+    for m in p.maps:
+        open_widget(page, server, m)
+        labels = [page.locator(".egomap-label").nth(i).bounding_box() for i in range(len(m))]
+        rings = [page.locator(".egomap-ring-label").nth(i).bounding_box() for i in range(len(m.rings))]
+        for i, a in enumerate(labels):
+            assert not any(overlap(a, r) for r in rings), (m.label, m.alters[i].label)
+            assert not any(overlap(a, b) for b in labels[i + 1 :]), (m.label, m.alters[i].label)
+    no_errors(page)

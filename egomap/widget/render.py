@@ -42,6 +42,7 @@ __all__ = [
     "xy",
     "shape_points",
     "label_centres",
+    "ring_label_boxes",
     "to_svg",
     "save_png",
 ]
@@ -97,13 +98,35 @@ def shape_points(kind: str, s: float = MARKER) -> list[tuple[float, float]] | No
     return _style.marker_points(kind, s) or None
 
 
+def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float, float]]:
+    """Boxes (view-box units) around the ring labels drawn up the 12 o'clock line.
+
+    Examples
+    --------
+    >>> box = ring_label_boxes([{"label": "Inner circle", "inner": 0.15, "outer": 0.43}])[0]
+    >>> box[0] == round(0.017 * MAP_RADIUS, 2) and box[1] < -0.29 * MAP_RADIUS < box[3]
+    True
+    """
+    font = _px("ring_font")
+    out = []
+    for r in rings:
+        y = -(r["inner"] + r["outer"]) / 2 * MAP_RADIUS
+        x = round(0.017 * MAP_RADIUS, 2)
+        out.append((x, y - 0.6 * font, x + 0.9 * _style.text_width(r["label"], font), y + 0.6 * font))
+    return out
+
+
 def label_centres(
-    points: Sequence[tuple[float, float]], labels: Sequence[str], centre: float
+    points: Sequence[tuple[float, float]],
+    labels: Sequence[str],
+    centre: float,
+    rings: Sequence[Mapping] = (),
 ) -> list[tuple[float, float]]:
     """Where labels go (view-box units), so that labels of close markers do not overlap.
 
     The same step as the widget's: estimated text widths, then
-    :func:`egomap.viz.style.place_labels`.
+    :func:`egomap.viz.style.place_labels`, keeping clear of the person's
+    disc and of the ring labels (``rings`` as in a snapshot).
     """
     font = _px("label_font")
     c = centre * MAP_RADIUS * 0.8
@@ -112,7 +135,7 @@ def label_centres(
         [(_style.text_width(t, font), font * 1.1) if t else (0.0, 0.0) for t in labels],
         MARKER * 1.05,
         _px("label_gap"),
-        obstacles=[(-c, -c, c, c)],
+        obstacles=[(-c, -c, c, c), *ring_label_boxes(rings)],
     )
 
 
@@ -253,7 +276,9 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
             )
     labels = [display_label(a, label_mode) for a in data["alters"]]
     font = _px("label_font")
-    for text, (cx, cy) in zip(labels, label_centres([pos[a["id"]] for a in data["alters"]], labels, data["centre"])):
+    for text, (cx, cy) in zip(
+        labels, label_centres([pos[a["id"]] for a in data["alters"]], labels, data["centre"], data["rings"])
+    ):
         if not text:
             continue
         out.append(

@@ -470,6 +470,16 @@ function render({ model, el }) {
     }
   }
 
+  // Boxes around the ring labels up the 12 o'clock line: the same as egomap/widget/render.py ring_label_boxes.
+  function ringLabelBoxes(d) {
+    const font = px(S, "ring_font");
+    const x = Math.round(0.017 * MAP_RADIUS * 100) / 100;
+    return d.rings.map((r) => {
+      const y = (-(r.inner + r.outer) / 2) * MAP_RADIUS;
+      return [x, y - 0.6 * font, x + 0.9 * textWidth(r.label, font), y + 0.6 * font];
+    });
+  }
+
   function placeAllLabels(d) {
     const font = px(S, "label_font");
     const list = d.alters.map((a) => nodes.get(a.id)).filter((n) => n);
@@ -479,7 +489,7 @@ function render({ model, el }) {
       list.map((n) => (n.label.textContent ? [textWidth(n.label.textContent, font), font * 1.1] : [0, 0])),
       MARKER * 1.05,
       px(S, "label_gap"),
-      [[-c, -c, c, c]],
+      [[-c, -c, c, c], ...ringLabelBoxes(d)],
     );
     list.forEach((n, i) => {
       n.label.setAttribute("x", (centres[i][0] - n.x).toFixed(1));

@@ -6,7 +6,8 @@ saved and nothing reaches the file), then drags an alter with the mouse
 into another ring, links two alters, undoes once, restarts the kernel and
 runs the notebook again (the widget shows what was saved), and reopens the
 store file in this process to check that it holds exactly the expected state.
-A second test works the widget with the keyboard only.
+A second test works the widget with the keyboard only (JupyterLab's own
+shortcuts must not fire) while a second view of the same widget follows.
 
 With ``EGOMAP_SCREENSHOTS=1`` the widget is saved to ``docs/widget.png``.
 """
@@ -35,7 +36,7 @@ def wait_ack(page, before: str) -> str:
         " return r.dataset.ack && r.dataset.ack !== b && !document.querySelector('.egomap-status-saving'); }",
         arg=[before],
     )
-    return page.locator(".egomap-root").get_attribute("data-ack")
+    return page.locator(".egomap-root").first.get_attribute("data-ack")
 
 
 def screen_point(page, angle, radius):
@@ -117,7 +118,7 @@ def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
             page.wait_for_selector(".egomap-alter", timeout=60_000)
             assert page.locator(".egomap-alter").count() == len(ids)
             page.locator(".egomap-root").scroll_into_view_if_needed()
-            ack = page.locator(".egomap-root").get_attribute("data-ack") or ""
+            ack = page.locator(".egomap-root").first.get_attribute("data-ack") or ""
 
             # 0. the store refuses writes (as a read-only file would): a drop says so and saves nothing
             run_in_kernel(page, "store._conn.execute('PRAGMA query_only = ON')")
@@ -206,6 +207,7 @@ def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
             f"store = em.open_store({str(path)!r})\n"
             "w = em.MapWidget(store.person('DEMO-01').map('Baseline'))",
             "w",
+            "w",  # a second view of the same widget (e.g. on a projector)
         ],
     )
     ctx = browser.new_context(viewport={"width": 1400, "height": 1200})
@@ -216,12 +218,13 @@ def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
             run_all_cells(page)
             page.wait_for_selector(".egomap-alter")
             cells = page.locator(".jp-Notebook .jp-Cell").count()
-            ack = page.locator(".egomap-root").get_attribute("data-ack") or ""
-            page.locator(".egomap-add-input").focus()  # where Tab from the notebook lands first
+            ack = page.locator(".egomap-root").first.get_attribute("data-ack") or ""
+            view, other = page.locator(".egomap-root").nth(0), page.locator(".egomap-root").nth(1)
+            view.locator(".egomap-add-input").focus()  # where Tab from the notebook lands first
             page.keyboard.type("Addie dd mb az")
             page.keyboard.press("Enter")
             ack = wait_ack(page, ack)
-            new = page.locator(".egomap-alter").last
+            new = view.locator(".egomap-alter").last
             aid = new.get_attribute("data-id")
             for _ in range(60):
                 page.keyboard.press("Tab")
@@ -232,9 +235,17 @@ def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
                 page.keyboard.press(key)
                 ack = wait_ack(page, ack)
             assert new.get_attribute("aria-label").startswith("Addie dd mb az, Inner circle, Work / school")
+            twin = other.locator(f".egomap-alter[data-id='{aid}']")
+            page.wait_for_function(
+                "([id]) => { const e = document.querySelectorAll('.egomap-root')[1]"
+                ".querySelector(`.egomap-alter[data-id='${id}']`);"
+                " return e && e.getAttribute('aria-label').includes('Inner circle, Work / school'); }",
+                arg=[aid],
+            )  # the second view follows
+            assert twin.get_attribute("transform") == new.get_attribute("transform")
             page.keyboard.press("Delete")
             ack = wait_ack(page, ack)
-            assert page.locator(f".egomap-alter[data-id='{aid}']").count() == 0
+            assert view.locator(f".egomap-alter[data-id='{aid}']").count() == 0
             page.keyboard.press("Control+z")  # bring Addie back
             ack = wait_ack(page, ack)
             assert page.locator(".jp-Notebook .jp-Cell").count() == cells  # no cell added, cut or deleted

@@ -268,6 +268,11 @@ function render({ model, el }) {
         failed = null;
       }
       retryBtn.hidden = !failed;
+      if (st.startsWith("error")) {
+        // nothing changed in the store: a dropped marker goes back at once
+        for (const [id, h] of held) if (h.req === ack) held.delete(id);
+        schedule();
+      }
     }
     showStatus(pending.size ? "saving" : st);
     const said = model.get("last_action");

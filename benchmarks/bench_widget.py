@@ -22,7 +22,7 @@ Run: ``python benchmarks/bench_widget.py`` (takes about a minute). It prints:
 
    * drop-to-saved: a real mouse drag (CDP) of an alter into another ring;
      the time runs from the ``pointerup`` handler sending the ``move``
-     message until the widget receives the answer (``ack`` for that request
+     request (a change of the widget's ``request`` trait) until the widget receives the answer (``ack`` for that request
      with ``status == "saved"``), which Python only sends after the store
      has committed the new ring to the SQLite file. The widget records this
      time in ``data-round-trip-ms`` on its root element. Python answers

@@ -301,3 +301,12 @@ def test_exported_labels_keep_clear_of_the_ring_labels():
         w, h = style.text_width(text, font), font * 1.1
         for x0, y0, x1, y1 in ring_label_boxes(d["rings"]):
             assert min(cx + w / 2, x1) <= max(cx - w / 2, x0) or min(cy + h / 2, y1) <= max(cy - h / 2, y0), text
+
+
+def test_a_request_trait_change_is_handled_like_a_message(store, base):
+    w = MapWidget(base)
+    w.request = {"type": "place", "req": 11, "id": base.alter("Gran").id, "ring": 0, "sector": "friends"}
+    assert (w.ack, w.status) == (11, "saved")
+    s2, m2 = reopen(store)
+    assert (m2.placement("Gran").ring, m2.placement("Gran").sector) == (0, "friends")
+    s2.close()

@@ -2,8 +2,9 @@
 
 :class:`MapWidget` is an anywidget. It holds only synced traits; the
 front-end (``static/map.js``) draws the map from the ``data`` trait and, when
-a gesture is *completed* (pointer up, Enter, a button), sends one message such
-as ``{"type": "move", "req": 7, "id": ..., "angle": 80.0, "radius": 0.9}``.
+a gesture is *completed* (pointer up, Enter, a button), sends one request
+such as ``{"type": "move", "req": 7, "id": ..., "angle": 80.0, "radius": 0.9}``
+(as a change of the ``request`` trait; a custom message works too).
 Python applies it through the :class:`egomap.Map` API -- which commits to the
 store before it returns -- then answers in two updates: first ``status``
 (``"saved"`` or ``"error: ..."``) and ``ack`` (the request id that was
@@ -233,6 +234,8 @@ class MapWidget(anywidget.AnyWidget):
     reviewing = traitlets.Unicode("").tag(sync=True)
     #: Results of the review so far: {"kept": n, "moved": n, "removed": n}.
     review_counts = traitlets.Dict().tag(sync=True)
+    #: The last gesture sent by a view (see :meth:`handle`); set by the front-end.
+    request = traitlets.Dict().tag(sync=True, echo_update=False)
 
     def __init__(
         self,
@@ -278,6 +281,11 @@ class MapWidget(anywidget.AnyWidget):
     def _on_msg(self, _widget: object, content: object, _buffers: object = None) -> None:
         if isinstance(content, Mapping):
             self.handle(content)
+
+    @traitlets.observe("request")
+    def _on_request(self, change: Mapping[str, Any]) -> None:
+        if change["new"]:
+            self.handle(change["new"])
 
     def handle(self, msg: Mapping[str, Any]) -> None:
         """Apply one gesture message from the front-end and send back the result.

@@ -21,6 +21,7 @@ export class StandInModel {
   }
 
   set(name, value) {
+    if (name === "request") this.sent.push(value); // a gesture, as the widget sends it
     if (JSON.stringify(this.state[name]) === JSON.stringify(value)) return;
     this.state[name] = value;
     this.dirty[name] = value;

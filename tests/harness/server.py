@@ -4,7 +4,8 @@ It serves ``tests/harness/`` and ``egomap/widget/static/`` and connects the
 harness page's stand-in model to a real Python :class:`egomap.MapWidget`:
 ``GET /state`` gives the widget's synced traits, ``POST /msg`` passes a
 gesture message to :meth:`MapWidget.handle`, ``POST /state`` sets traits
-from the page (``label_mode``, ``selected``). Each answer is the traits
+from the page (``label_mode``, ``selected``, and ``request``: a gesture,
+which the widget handles when it is set). Each answer is the traits
 after the change, which the page applies to its model.
 """
 
@@ -31,7 +32,7 @@ TRAITS = (
     "reviewing",
     "review_counts",
 )
-SETTABLE = ("label_mode", "selected")
+SETTABLE = ("label_mode", "selected", "request")
 
 
 def widget_state(widget: Any) -> dict:

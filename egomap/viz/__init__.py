@@ -5,7 +5,9 @@
 * :func:`egogram` - the concentric-circle map as a publication figure;
 * :func:`small_multiples` - one panel per time point, changes marked;
 * :func:`ring_flows` - ring membership flows between time points;
-* :func:`to_networkx` - a map as a plain networkx graph.
+* :func:`to_networkx` - a map as a plain networkx graph;
+* :func:`to_pyvis` - one time point as a pyvis ``Network`` to customise,
+  and :func:`pyvis_html` to show any pyvis network inline and offline.
 
 The shared look (colours, line styles, marker shapes) is plain data in
 :mod:`egomap.viz.style`.
@@ -14,7 +16,7 @@ Examples
 --------
 >>> import egomap as em
 >>> sorted(em.viz.__all__)
-['change_network', 'egogram', 'ring_flows', 'small_multiples', 'style', 'to_networkx']
+['change_network', 'egogram', 'pyvis_html', 'ring_flows', 'small_multiples', 'style', 'to_networkx', 'to_pyvis']
 """
 
 from __future__ import annotations
@@ -25,7 +27,16 @@ from typing import Any
 from egomap.graph import to_networkx
 from egomap.viz import style
 
-__all__ = ["change_network", "egogram", "small_multiples", "ring_flows", "to_networkx", "style"]
+__all__ = [
+    "change_network",
+    "egogram",
+    "small_multiples",
+    "ring_flows",
+    "to_networkx",
+    "to_pyvis",
+    "pyvis_html",
+    "style",
+]
 
 # matplotlib and pyvis load on first use, so that the widget (which needs only the style) starts fast
 _LAZY = {
@@ -33,6 +44,8 @@ _LAZY = {
     "small_multiples": "egomap.viz.figures",
     "ring_flows": "egomap.viz.figures",
     "change_network": "egomap.viz.pyvis_view",
+    "to_pyvis": "egomap.viz.pyvis_net",
+    "pyvis_html": "egomap.viz.pyvis_net",
 }
 
 

@@ -650,3 +650,21 @@ def test_labels_keep_clear_of_each_other_and_of_the_ring_labels(page, server, st
             assert not any(overlap(a, r) for r in rings), (m.label, m.alters[i].label)
             assert not any(overlap(a, b) for b in labels[i + 1 :]), (m.label, m.alters[i].label)
     no_errors(page)
+
+
+def test_keyboard_only_link_two_people(page, server, m):
+    open_widget(page, server, m)
+    mum, shah = m.alter("Mum").id, m.alter("Dr Shah").id
+    page.locator(".egomap-tie-btn").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".egomap-tie-btn").get_attribute("aria-pressed") == "true"
+    marker(page, mum).focus()
+    page.keyboard.press("Enter")
+    assert "Now choose who Mum knows" in page.locator(".egomap-hint").text_content()
+    marker(page, shah).focus()
+    page.keyboard.press("Enter")
+    settle(page)
+    assert sorted([mum, shah]) in reopened(m)["ties"]
+    page.keyboard.press("Escape")
+    assert page.locator(".egomap-tie-btn").get_attribute("aria-pressed") == "false"
+    no_errors(page)

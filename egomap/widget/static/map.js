@@ -376,9 +376,14 @@ function render({ model, el }) {
 
   // Returns whether anything about the marker changed (redrawing 150 unchanged
   // markers would keep the page busy for tens of ms after every answer).
+  function nodeKey(a, mode, readOnly) {
+    const h = held.get(a.id);
+    return `${geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${JSON.stringify(a)}`;
+  }
+
   function updateNode(d, n, a, mode, readOnly) {
     const h = held.get(a.id);
-    const key = `${geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${JSON.stringify(a)}`;
+    const key = nodeKey(a, mode, readOnly);
     if (n.key === key) {
       n.alter = a;
       return false;
@@ -860,7 +865,8 @@ function render({ model, el }) {
       // It is already drawn there: only put it back in tab order now; labels,
       // lines and the rest are redrawn once, when the saved snapshot arrives.
       restoreOrder(p.n);
-      p.n.key = ""; // moved by hand: redraw it from the next snapshot whatever that says
+      // drawn by hand where it was dropped: nothing to redraw until the snapshot (or a failure) arrives
+      p.n.key = nodeKey(p.n.alter, model.get("label_mode"), model.get("read_only"));
     } else {
       choose(p.n);
     }

@@ -82,6 +82,14 @@ def test_import_network_canvas_sample(tmp_path, capsys):
     assert "nothing was imported" in capsys.readouterr().err
     with em.open_store(dst) as s:
         assert s.info()["maps"] == 3 and len(s.person("NC-001").map(0).rings) == 4
+        assert s.person("NC-001").consent_research  # Network Canvas data is collected for research
+    other = str(tmp_path / "other.sqlite")
+    assert (
+        main(["import", "--store", other, "--format", "network-canvas", str(em.io.SAMPLE), "--no-research-consent"])
+        == 0
+    )
+    with em.open_store(other) as s:
+        assert not any(p.consent_research for p in s.people())
 
 
 def test_import_errors_are_messages_not_tracebacks(tmp_path, capsys):

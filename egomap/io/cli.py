@@ -5,7 +5,7 @@
 graphml, a file for json).
 
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
-[--protocol FILE] [--edge-type TYPE ...]`` reads a Network Canvas export folder, an
+[--protocol FILE] [--edge-type TYPE ...] [--no-research-consent]`` reads a Network Canvas export folder, an
 egor three-file folder or an egomap JSON file into the store (all or nothing).
 """
 
@@ -57,12 +57,22 @@ def _import(args: argparse.Namespace) -> int:
 
     store = _open(args)
     try:
+        consent = False if args.no_research_consent else None
+        if args.no_research_consent and args.format == "json":
+            raise ValidationError(
+                "--no-research-consent is for network-canvas and egor; JSON keeps its own", field="no_research_consent"
+            )
         if args.format == "network-canvas":
             people = io.read_network_canvas(
-                args.input, store, rings=args.rings, protocol=args.protocol, edge_types=args.edge_type
+                args.input,
+                store,
+                rings=args.rings,
+                protocol=args.protocol,
+                edge_types=args.edge_type,
+                consent_research=consent is None,
             )
         elif args.format == "egor":
-            people = io.read_egor(args.input, store)
+            people = io.read_egor(args.input, store, consent_research=consent)
         else:
             people = io.import_json(args.input, store)
         n_maps = sum(len(p.maps) for p in people)
@@ -102,6 +112,12 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rings", type=int, help="Network Canvas: number of circles (default: from the protocol)")
     p.add_argument("--protocol", metavar="FILE", help="Network Canvas: the .netcanvas protocol file")
     p.add_argument("--edge-type", action="append", metavar="TYPE", help="Network Canvas: only this edge type")
+    p.add_argument(
+        "--no-research-consent",
+        action="store_true",
+        help="record the imported persons as not consenting to research use (default: network-canvas yes, "
+        "egor from its consent_research column)",
+    )
 
 
 register("export", _export, _add_parsers)

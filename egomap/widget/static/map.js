@@ -287,7 +287,10 @@ function render({ model, el }) {
     const d = model.get("data");
     const p = d && pending.get(d.ack);
     const t = d && [...held.values()].find((h) => h.req === d.ack);
-    if (t) root.dataset.snapshotMs = (performance.now() - t.t0).toFixed(2);
+    if (t) {
+      root.dataset.snapshotMs = (performance.now() - t.t0).toFixed(2);
+      root.dataset.snapshotAck = String(d.ack);
+    }
     if (d) for (const [id, h] of held) if (h.req === d.ack) held.delete(id);
     schedule();
   }

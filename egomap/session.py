@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -305,10 +306,14 @@ class SessionPanel(w.VBox):
         if self.widget is None or self.map is None:
             self._say("Open a map first.", self.picture_note)
             return
-        self.pictures.mkdir(parents=True, exist_ok=True)
+        # pictures carry names: keep them as private as the store itself
+        if not self.pictures.exists():
+            self.pictures.mkdir(mode=0o700, parents=True)
         name = picture_name(self.map.person.id, self.map.label)
         png = self.widget.save_png(self.pictures / f"{name}.png")
-        self.widget.save_svg(self.pictures / f"{name}.svg")
+        svg = self.widget.save_svg(self.pictures / f"{name}.svg")
+        for path in (png, svg):
+            os.chmod(path, 0o600)
         data = base64.b64encode(png.read_bytes()).decode("ascii")
         self.download.value = (
             f'<a download="{html.escape(png.name)}" href="data:image/png;base64,{data}" '

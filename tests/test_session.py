@@ -36,6 +36,10 @@ def test_a_whole_session_without_code(store, tmp_path):
     panel.save_picture.click()
     assert (tmp_path / "pics" / "R-017_Baseline.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "pics" / "R-017_Baseline.svg").exists()
+    # pictures carry names: as private as the store (owner only)
+    assert (tmp_path / "pics").stat().st_mode & 0o777 == 0o700
+    for ext in ("png", "svg"):
+        assert (tmp_path / "pics" / f"R-017_Baseline.{ext}").stat().st_mode & 0o777 == 0o600
     assert 'download="R-017_Baseline.png"' in panel.download.value
     assert "Saved" in panel.picture_note.value  # said next to the button, not only far above
 

@@ -313,7 +313,7 @@ def test_ring_flows_has_new_and_gone_and_one_band_per_transition(demo):
     ]
     # blocks: 3 rings x 3 maps + new (twice) + gone (once)
     assert len(gid(fig, "block")) == 9 + 2 + 1
-    assert ax.get_title() == "DEMO-01: ring membership over time"
+    assert ax.get_title() == "DEMO-01: who is in which circle over time"
     with pytest.raises(em.ValidationError, match="at least two maps"):
         em.viz.ring_flows([demo.map(0)])
 
@@ -557,12 +557,15 @@ def test_change_view_after_an_empty_map_and_with_braces_in_labels():
     back = p.new_map("Back", date="2026-04-01")
     back.add_alter(mum, ring=0, sector="family")
     views = page_data(em.viz.change_network(p).html)["views"]
-    assert [v["caption"] for v in views[:4]] == [
-        "0 alters",
-        "1 alter - since Empty {x}: 1 new, 0 gone, 0 moved ring",  # an empty map before is still a map before
-        "0 alters - since One: 0 new, 1 gone, 0 moved ring",
-        "1 alter - since Gone: 1 new, 0 gone, 0 moved ring",
-    ]
+    assert (
+        [v["caption"] for v in views[:4]]
+        == [
+            "0 on the map",
+            "1 on the map - since Empty {x}: 1 new, 0 gone, 0 moved to another circle",  # an empty map before is still a map before
+            "0 on the map - since One: 0 new, 1 gone, 0 moved to another circle",
+            "1 on the map - since Gone: 1 new, 0 gone, 0 moved to another circle",
+        ]
+    )
     assert [[(n["l"], n["s"]) for n in v["nodes"]] for v in views] == [
         [],
         [("Mum {0}", "gained")],

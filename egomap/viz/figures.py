@@ -774,7 +774,9 @@ def small_multiples(
         all_items.extend(fr.items)
     for ax in axes[k:]:
         ax.set_visible(False)
-    fig.suptitle(f"{maps[0].person.id}: network across {k} time point(s)", fontsize=12, parse_math=False)
+    fig.suptitle(
+        f"{maps[0].person.id}: network across {k} time point{'' if k == 1 else 's'}", fontsize=12, parse_math=False
+    )
     if legend and all_items:
         handles, columns = _grouped(_legend_handles(all_items, True), len(_style.KEY), fig.get_figwidth())
         fig.legend(
@@ -927,7 +929,7 @@ def ring_flows(
     ax.set_ylim(lowest - gap, 1.5 + gap)
     ax.set_axis_off()
     ax.set_title(
-        f"{maps[0].person.id}: ring membership over time" if title is None else title,
+        f"{maps[0].person.id}: who is in which circle over time" if title is None else title,
         fontsize=_style.FONT["title"],
         parse_math=False,
     )

@@ -218,11 +218,11 @@ def _caption(frame: Frame, maps: Sequence[Map] | None, n: int, gained: int, lost
     if maps is not None:
         return (
             f"Everyone on any map, where they were last. From {maps[0].label} to {maps[-1].label}: "
-            f"{gained} joined, {lost} gone, {moved} in another ring"
+            f"{gained} joined, {lost} gone, {moved} in another circle"
         )
-    text = f"{n} alter{'' if n == 1 else 's'}"
+    text = f"{n} on the map"
     if frame.previous is not None:
-        text += f" - since {frame.previous}: {gained} new, {lost} gone, {moved} moved ring"
+        text += f" - since {frame.previous}: {gained} new, {lost} gone, {moved} moved to another circle"
     return text
 
 
@@ -677,7 +677,11 @@ def change_network(
     person = maps[0].person
     who = person.display_name or person.id
     ego = _style.display_label(who, mode) if mode != "hidden" else "Person"
-    title = heading if heading is not None else f"{person.id}: network across {len(maps)} time point(s)"
+    title = (
+        heading
+        if heading is not None
+        else f"{person.id}: network across {len(maps)} time point{'' if len(maps) == 1 else 's'}"
+    )
     # short, deterministic node keys (alter ids are random and long)
     keys: dict[str, str] = {}
     for mm in maps:

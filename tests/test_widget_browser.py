@@ -296,14 +296,19 @@ def test_tie_mode_toggles_a_tie(page, server, m):
 
 
 def test_label_modes_initials_and_numbers(page, server, m):
+    m.person.update(display_name="Jamie Smith")
     w = open_widget(page, server, m)
+    assert page.locator(".egomap-person").text_content() == "Jamie Smith"
     page.select_option(".egomap-label-mode", "initials")
     settle(page)
     assert page.locator(".egomap-label").all_text_contents() == ["M", "G", "DS", "FC"]
+    assert page.locator(".egomap-person").text_content() == "JS"  # no name in big type in the centre either
     assert w.label_mode == "initials"
     page.select_option(".egomap-label-mode", "hidden")
     settle(page)
     assert page.locator(".egomap-label").all_text_contents() == ["1", "2", "3", "4"]
+    assert page.locator(".egomap-person").text_content() == ""
+    assert "Jamie" not in w.to_svg() and "Jamie" not in w.to_svg("initials")
     svg_text = page.locator(".egomap-svg").text_content()
     assert "Mum" not in svg_text and "Gran" not in svg_text
     aria = " ".join(page.locator(".egomap-alter").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))

@@ -38,6 +38,7 @@ __all__ = [
     "MAP_RADIUS",
     "MARKER",
     "display_label",
+    "person_text",
     "wrap",
     "xy",
     "shape_points",
@@ -60,6 +61,22 @@ _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 
 def _px(key: str) -> float:
     """A size from :data:`egomap.viz.style.SIZE` in view-box units."""
     return _style.SIZE[key] * MAP_RADIUS
+
+
+def person_text(data: Mapping, mode: str = "names") -> str:
+    """The text in the centre: the person's name (or id), initials, or nothing with numbers only.
+
+    Examples
+    --------
+    >>> d = {"person_label": "Jamie Smith", "person_initials": "JS"}
+    >>> person_text(d), person_text(d, "initials"), person_text(d, "hidden")
+    ('Jamie Smith', 'JS', '')
+    """
+    if mode == "initials":
+        return data.get("person_initials", "")
+    if mode == "hidden":
+        return ""
+    return data["person_label"]
 
 
 def display_label(alter: Mapping, mode: str = "names") -> str:
@@ -242,7 +259,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
     font = _px("ego_font")
     out.append(
         f'<text x="0" y="{_fmt(0.35 * font)}" text-anchor="middle" font-size="{_fmt(font)}" font-weight="700" '
-        f'fill="{ego["text"]}">{escape(data["person_label"])}</text>'
+        f'fill="{ego["text"]}">{escape(person_text(data, label_mode))}</text>'
     )
     ow, st = _px("outline"), _style.STATUS["retained"]
     glyph_font = _px("glyph_font")
@@ -320,7 +337,7 @@ def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", 
         data["centre"],
         [(r["outer"], r["label"]) for r in data["rings"]],
         [(s["start"], s["mid"], s["label"]) for s in sectors] if len(sectors) > 1 else [],
-        data["person_label"],
+        person_text(data, label_mode),
     )
     marks = []
     for a in data["alters"]:

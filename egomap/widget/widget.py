@@ -151,7 +151,8 @@ def snapshot(m: Map, person_label: str | None = None) -> dict[str, Any]:
             "copied_from": m.copied_from or "",
             "title": f"{m.label} ({date})" if date else m.label,
         },
-        "person_label": person_label or m.person.display_name or m.person.id,
+        "person_label": (centre := person_label or m.person.display_name or m.person.id),
+        "person_initials": initials(centre),
         "centre": _schemes.CENTRE_RADIUS,
         "rings": [
             {"index": i, "label": r.label, "prompt": r.prompt, "inner": lo, "outer": hi}

@@ -129,6 +129,13 @@ function wrap(text, width = 14) {
   return [text.slice(0, cut), text.slice(cut + 1)];
 }
 
+// the person in the centre: no name in big type with initials or numbers only
+function personText(d, mode) {
+  if (mode === "initials") return d.person_initials || "";
+  if (mode === "hidden") return "";
+  return d.person_label;
+}
+
 function displayLabel(a, mode) {
   if (mode === "initials") return a.initials;
   if (mode === "hidden") return String(a.n);
@@ -336,7 +343,7 @@ function render({ model, el }) {
     gEgo.append(svg("circle", { cx: 0, cy: 0, r: d.centre * MAP_RADIUS, fill: S.ego.fill }));
     const ef = px(S, "ego_font");
     const me = svg("text", { class: "egomap-person", x: 0, y: (0.35 * ef).toFixed(1), "text-anchor": "middle", "font-size": ef.toFixed(1), "font-weight": 700, fill: S.ego.text });
-    me.textContent = d.person_label;
+    me.textContent = personText(d, model.get("label_mode"));
     gEgo.append(me);
     // ring / sector choices for adding
     addRing.replaceChildren(...d.rings.map((r) => html("option", { value: r.index }, r.label)));
@@ -554,7 +561,7 @@ function render({ model, el }) {
     const readOnly = model.get("read_only");
     root.classList.toggle("egomap-readonly", readOnly);
     root.classList.toggle("egomap-private", model.get("label_mode") === "hidden");
-    const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre]);
+    const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre, model.get("label_mode")]);
     if (gk !== geometryKey) {
       geometryKey = gk;
       geometryRev++;

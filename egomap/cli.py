@@ -69,11 +69,16 @@ def _open(args: argparse.Namespace):
     return open_store(args.store)
 
 
-def _server_env(args: argparse.Namespace) -> tuple[dict[str, str], Path]:
-    """The environment for the server and its kernels: ``EGOMAP_STORE`` set to the store to use."""
+def _store_path(args: argparse.Namespace) -> Path:
+    """The store file the command works on: ``--store``, else ``$EGOMAP_STORE`` or the per-user file."""
     from egomap.store import default_store_path
 
-    store = Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+    return Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+
+
+def _server_env(args: argparse.Namespace) -> tuple[dict[str, str], Path]:
+    """The environment for the server and its kernels: ``EGOMAP_STORE`` set to the store to use."""
+    store = _store_path(args)
     if not args.dry_run:  # check (or create, privately) the store now, not in the first notebook cell
         _open(argparse.Namespace(store=store)).close()
     return {**os.environ, "EGOMAP_STORE": str(store)}, store
@@ -152,9 +157,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from egomap.store import default_store_path
-
-    path = Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+    path = _store_path(args)
     if not path.exists():
         print(f"store:   {path} (not created yet: egomap creates it when it is first used)")
         print("persons: 0")

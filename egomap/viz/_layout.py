@@ -278,7 +278,8 @@ def label_obstacles(
     for outer, label in rings:
         r = (inner + outer) / 2
         w = _style.text_width(label, ring_font) * 0.9  # italic, not bold
-        boxes.append((0.017, -r - ring_font * 0.55, 0.017 + w, -r + ring_font * 0.55))
+        x = _style.RING["label_x"]
+        boxes.append((x, -r - ring_font * 0.55, x + w, -r + ring_font * 0.55))
         inner = outer
     for mid, label in sectors:
         lines = _style.wrap(label)

@@ -363,7 +363,7 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
     for outer, label in scene.rings:
         _text(
             ax,
-            0.017,
+            R["label_x"],
             (inner + outer) / 2,
             label,
             fontsize=fs("ring_font", _RING_FLOOR),

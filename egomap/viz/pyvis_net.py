@@ -37,10 +37,8 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egomap import schemes as _schemes
@@ -48,7 +46,7 @@ from egomap.errors import ValidationError
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
-from egomap.viz.pyvis_view import SCALE, _attr, _title
+from egomap.viz.pyvis_view import SCALE, InlinePage, _title
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
@@ -173,7 +171,7 @@ def _guides(net: Network, m: Map) -> None:
             f"ring-label-{i}",
             r.label,
             shape="text",
-            x=round((0.017 + w / 2) * SCALE, 1),
+            x=round((_style.RING["label_x"] + w / 2) * SCALE, 1),
             y=round(-(inner + outer) / 2 * SCALE, 1),
             font={"size": ring_font, "color": _style.RING["ring_text"], "face": _FONT},
             **still,
@@ -416,7 +414,7 @@ def to_pyvis(
 # --------------------------------------------------------------------------- showing a network
 
 
-class PyvisHTML:
+class PyvisHTML(InlinePage):
     """A pyvis network as an offline HTML page that displays itself inline in a notebook.
 
     Attributes
@@ -427,28 +425,15 @@ class PyvisHTML:
         Height of the iframe in pixels.
     """
 
+    css_class = "egomap-pyvis"
+    what = "The network"
+
     def __init__(self, page: str, height: int) -> None:
-        self.html = page
+        super().__init__(page, "Network", height)
         self.height = height
 
     def __repr__(self) -> str:
         return f"<PyvisHTML: {len(self.html)} characters>"
-
-    def _repr_html_(self) -> str:
-        """The page in an ``<iframe srcdoc>`` inside a ``<div>`` (no file, no URL)."""
-        return (
-            '<div class="egomap-pyvis" style="width:100%">'
-            f'<iframe srcdoc=\'{_attr(self.html)}\' title="Network" sandbox="allow-scripts" '
-            f'style="width:100%;height:{self.height}px;border:0" loading="eager">'
-            "The network is not shown because this notebook is not trusted: run the cell again "
-            "(or trust the notebook) to see it.</iframe></div>"
-        )
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (an ``.html`` file that works offline); return the path."""
-        p = Path(path)
-        p.write_text(self.html, encoding="utf-8")
-        return p
 
 
 def _offline(page: str, heading: str) -> str:

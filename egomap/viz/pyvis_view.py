@@ -49,7 +49,7 @@ from egomap.viz._layout import (
     resolve_maps,
 )
 
-__all__ = ["ChangeView", "change_network", "script_json", "vis_network_js"]
+__all__ = ["ChangeView", "InlinePage", "change_network", "script_json", "vis_network_js"]
 
 #: Map radius in vis-network canvas units.
 SCALE = 300.0
@@ -424,7 +424,7 @@ _JS = r"""
     ctx.font = "italic " + px("ring_font").toFixed(1) + "px " + FONT; ctx.textAlign = "left"; ctx.fillStyle = RS.ring_text;
     for (i = 0; i < g.rings.length; i++) {
       r = ((i ? g.rings[i - 1] : g.centre) + g.rings[i]) / 2;
-      ctx.fillText(g.ring_labels[i], 0.017 * S, -r * S);
+      ctx.fillText(g.ring_labels[i], RS.label_x * S, -r * S);
     }
     ctx.lineWidth = px("spoke");
     view.nodes.forEach(function (n) {
@@ -574,13 +574,46 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace("'", "&#39;")
 
 
-_UNTRUSTED = (
-    "The change view is not shown because this notebook is not trusted: run the cell again "
-    "(or trust the notebook) to see it."
-)
+class InlinePage:
+    """A self-contained HTML page that displays itself inline in a notebook.
+
+    The page goes into an ``<iframe srcdoc>`` inside a ``<div>``: no file,
+    no URL, so it works in JupyterLab, Voilà and the classic notebook alike.
+    The text inside the iframe element is never shown by a browser; it shows
+    only where the iframe is removed, as JupyterLab does with the outputs of
+    a saved notebook that is not trusted.
+    """
+
+    #: CSS class of the wrapping ``<div>``.
+    css_class = "egomap-page"
+    #: What is shown, for the message in an untrusted notebook.
+    what = "The page"
+
+    def __init__(self, page: str, heading: str, frame_height: int) -> None:
+        self.html = page
+        self.heading = heading
+        self.frame_height = frame_height
+
+    def _repr_html_(self) -> str:
+        untrusted = (
+            f"{self.what} is not shown because this notebook is not trusted: run the cell again "
+            "(or trust the notebook) to see it."
+        )
+        return (
+            f'<div class="{self.css_class}" style="width:100%">'
+            f"<iframe srcdoc='{_attr(self.html)}' title=\"{html.escape(self.heading, quote=True)}\" "
+            f'sandbox="allow-scripts" style="width:100%;height:{self.frame_height}px;border:0" loading="eager">'
+            f"{untrusted}</iframe></div>"
+        )
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page to ``path`` (an ``.html`` file that works offline); return the path."""
+        p = Path(path)
+        p.write_text(self.html, encoding="utf-8")
+        return p
 
 
-class ChangeView:
+class ChangeView(InlinePage):
     """An interactive change view (an HTML page) that displays itself in a notebook.
 
     Attributes
@@ -591,34 +624,16 @@ class ChangeView:
         The views the viewer can step through: one per map, then the combined view.
     """
 
+    css_class = "egomap-change-view"
+    what = "The change view"
+
     def __init__(self, page: str, labels: list[str], heading: str, height: int) -> None:
-        self.html = page
+        super().__init__(page, heading, height + 90)
         self.labels = labels
-        self.heading = heading
         self.height = height
 
     def __repr__(self) -> str:
         return f"<ChangeView {self.heading!r}: {len(self.labels)} views, {len(self.html)} characters>"
-
-    def _repr_html_(self) -> str:
-        """The page in an ``<iframe srcdoc>`` inside a ``<div>``.
-
-        The text inside the iframe element is never shown by a browser; it
-        shows only where the iframe is removed, as JupyterLab does with the
-        outputs of a saved notebook that is not trusted.
-        """
-        return (
-            '<div class="egomap-change-view" style="width:100%">'
-            f"<iframe srcdoc='{_attr(self.html)}' title=\"{html.escape(self.heading, quote=True)}\" "
-            f'sandbox="allow-scripts" style="width:100%;height:{self.height + 90}px;border:0" loading="eager">'
-            f"{_UNTRUSTED}</iframe></div>"
-        )
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (an ``.html`` file that works offline); return the path."""
-        p = Path(path)
-        p.write_text(self.html, encoding="utf-8")
-        return p
 
 
 def change_network(

@@ -243,6 +243,8 @@ RING: dict[str, Any] = {
     "sector_dash": [4.0, 3.0],
     "text": "#2F3E46",
     "ring_text": "#52606D",
+    # ring labels run up the 12 o'clock line, this far to its right (fraction of the map radius)
+    "label_x": 0.017,
 }
 #: Alter-alter ties (grey), and ties formed / dissolved in change pictures.
 TIE: dict[str, Any] = {"color": "#52606D", "opacity": 0.55, "label": "Tie: they know each other"}

@@ -121,14 +121,14 @@ def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float
     Examples
     --------
     >>> box = ring_label_boxes([{"label": "Inner circle", "inner": 0.15, "outer": 0.43}])[0]
-    >>> box[0] == round(0.017 * MAP_RADIUS, 2) and box[1] < -0.29 * MAP_RADIUS < box[3]
+    >>> box[0] == round(_style.RING["label_x"] * MAP_RADIUS, 2) and box[1] < -0.29 * MAP_RADIUS < box[3]
     True
     """
     font = _px("ring_font")
     out = []
     for r in rings:
         y = -(r["inner"] + r["outer"]) / 2 * MAP_RADIUS
-        x = round(0.017 * MAP_RADIUS, 2)
+        x = round(_style.RING["label_x"] * MAP_RADIUS, 2)
         out.append((x, y - 0.6 * font, x + 0.9 * _style.text_width(r["label"], font), y + 0.6 * font))
     return out
 
@@ -235,7 +235,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
         y = -(inner + r["outer"]) / 2 * MAP_RADIUS
         inner = r["outer"]
         out.append(
-            f'<text x="{_fmt(0.017 * MAP_RADIUS)}" y="{_fmt(y + 0.35 * font)}" font-size="{_fmt(font)}" '
+            f'<text x="{_fmt(_style.RING["label_x"] * MAP_RADIUS)}" y="{_fmt(y + 0.35 * font)}" font-size="{_fmt(font)}" '
             f'fill="{ring["ring_text"]}" font-style="italic">{escape(r["label"])}</text>'
         )
     pos = {a["id"]: xy(a["angle"], a["radius"]) for a in data["alters"]}

@@ -335,7 +335,7 @@ function render({ model, el }) {
     }
     const rf = px(S, "ring_font");
     for (const ring of d.rings) {
-      const t = svg("text", { class: "egomap-ring-label", x: 0.017 * MAP_RADIUS, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 0.35 * rf, "font-size": rf.toFixed(1), fill: R.ring_text, "font-style": "italic" });
+      const t = svg("text", { class: "egomap-ring-label", x: R.label_x * MAP_RADIUS, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 0.35 * rf, "font-size": rf.toFixed(1), fill: R.ring_text, "font-style": "italic" });
       t.textContent = ring.label;
       gBg.append(t);
     }
@@ -496,7 +496,7 @@ function render({ model, el }) {
   // Boxes around the ring labels up the 12 o'clock line: the same as egomap/widget/render.py ring_label_boxes.
   function ringLabelBoxes(d) {
     const font = px(S, "ring_font");
-    const x = Math.round(0.017 * MAP_RADIUS * 100) / 100;
+    const x = Math.round(S.ring.label_x * MAP_RADIUS * 100) / 100;
     return d.rings.map((r) => {
       const y = (-(r.inner + r.outer) / 2) * MAP_RADIUS;
       return [x, y - 0.6 * font, x + 0.9 * textWidth(r.label, font), y + 0.6 * font];

@@ -35,6 +35,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from egomap.geometry import LABEL_MODES, check_label_mode, display_label, initials
+
 __all__ = [
     "OKABE_ITO",
     "GREY",
@@ -293,9 +295,6 @@ KEY: list[dict[str, Any]] = (
     + [{"label": TIE["label"], "tie": True}]
 )
 
-#: Ways of showing alter labels.
-LABEL_MODES = ("names", "initials", "hidden")
-
 
 def marker_key(kind: str, is_professional: bool = False) -> str:
     """Key into :data:`MARKERS` for an alter of ``kind`` (professionals keep their kind's shape)."""
@@ -329,38 +328,6 @@ def dash_pattern(dash: Sequence[float], width: float) -> list[float]:
     [6.4, 3.6]
     """
     return [round(d * width, 2) for d in dash]
-
-
-def initials(label: str) -> str:
-    """Initials of a label: first character of each word, upper case, at most 3.
-
-    Examples
-    --------
-    >>> initials("mum"), initials("Kickabout football group"), initials("  ")
-    ('M', 'KFG', '')
-    """
-    return "".join(w[0] for w in label.split() if w)[:3].upper()
-
-
-def display_label(label: str, mode: str) -> str:
-    """The label as shown in ``mode`` (``"names"``, ``"initials"`` or ``"hidden"``)."""
-    check_label_mode(mode)
-    if mode == "names":
-        return label
-    if mode == "initials":
-        return initials(label)
-    return ""
-
-
-def check_label_mode(mode: object) -> str:
-    """Return ``mode`` if it is one of :data:`LABEL_MODES`, else raise ValidationError."""
-    if mode not in LABEL_MODES:
-        from egomap.errors import ValidationError
-
-        raise ValidationError(
-            f"unknown label_mode {mode!r}: expected one of {', '.join(LABEL_MODES)}", field="label_mode", value=mode
-        )
-    return mode  # type: ignore[return-value]
 
 
 def text_width(text: str, size: float) -> float:

@@ -1,4 +1,4 @@
-"""Ring and sector schemes, and the geometry of a map.
+"""Ring and sector schemes: the rings and sectors a map is drawn with.
 
 A map is a disc. The person sits in a small centre disc; around it the rings
 of the ring scheme are bands of equal width, ring 0 innermost. The sectors of
@@ -10,23 +10,22 @@ Positions are given in one coordinate system everywhere in egomap:
 * ``radius`` as a fraction of the map's outer edge: 0 is the centre, 1 the
   outer edge of the outermost ring.
 
-This module is the one place that converts between an exact position and a
-``(ring, sector)`` pair.
+A scheme knows its own bands and spans (:meth:`RingScheme.ring_at`,
+:meth:`SectorScheme.sector_at`); converting between an exact position and a
+``(ring, sector)`` pair, and between polar and Cartesian coordinates, is in
+:mod:`egomap.geometry`.
 
 Examples
 --------
->>> from egomap.schemes import ring_scheme, sector_scheme, locate
+>>> from egomap.schemes import ring_scheme, sector_scheme
 >>> rings = ring_scheme("kahn_antonucci")
 >>> sectors = sector_scheme("four_quadrants")
->>> locate(45.0, 0.3, rings, sectors)
-(0, 'family')
->>> rings.ring_at(0.99)
-2
+>>> rings.ring_at(0.99), sectors.sector_at(45.0)
+(2, 'family')
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
@@ -47,11 +46,6 @@ __all__ = [
     "ring_scheme",
     "sector_scheme",
     "register_scheme",
-    "locate",
-    "position",
-    "spread_position",
-    "to_xy",
-    "from_xy",
 ]
 
 #: Radius of the centre disc in which the person is drawn.
@@ -421,144 +415,6 @@ def sector_scheme(scheme: str | SectorScheme | Mapping = "social_network_map") -
         raise NotFoundError(f"unknown sector scheme {scheme!r}; known: {', '.join(sorted(SECTOR_SCHEMES))}") from None
 
 
-def locate(angle: float, radius: float, rings: RingScheme, sectors: SectorScheme) -> tuple[int, str]:
-    """Convert an exact position to ``(ring, sector)``.
-
-    Parameters
-    ----------
-    angle : float
-        Degrees clockwise from 12 o'clock (any value; taken modulo 360).
-    radius : float
-        0 at the centre, 1 at the outer edge.
-    rings : RingScheme
-    sectors : SectorScheme
-
-    Returns
-    -------
-    tuple of (int, str)
-
-    Examples
-    --------
-    >>> from egomap.schemes import ring_scheme, sector_scheme, locate
-    >>> locate(200.0, 0.95, ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants"))
-    (2, 'work_school')
-    """
-    return rings.ring_at(radius), sectors.sector_at(angle)
-
-
-def _van_der_corput(n: int) -> float:
-    """0.5, 0.25, 0.75, 0.125, ... : well-spread fractions in (0, 1)."""
-    n += 1
-    q, denom = 0.0, 1.0
-    while n:
-        denom *= 2
-        n, rem = divmod(n, 2)
-        q += rem / denom
-    return q
-
-
-@functools.lru_cache(maxsize=512)
-def _candidates(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[tuple[float, float], ...]:
-    """Well-spread spots in a cell, ordered so that each is far from those before it."""
-    lo, hi = rings.band(ring)
-    a0, a1 = sectors.span(sector)
-    margin = min(5.0, (a1 - a0) / 10)
-    span = a1 - a0 - 2 * margin
-    rows = [0.5, 0.2, 0.8] if hi - lo > 0.12 else [0.5]
-    spots = []
-    for fr in rows:
-        r = lo + fr * (hi - lo)
-        n = max(2, int(r * math.radians(span) / 0.11))
-        for i in range(n):
-            spots.append(((a0 + margin + (i + 0.5) * span / n) % 360.0, r))
-    xy = [to_xy(a, r) for a, r in spots]
-    mid = min(range(len(spots)), key=lambda i: (abs(spots[i][1] - (lo + hi) / 2), abs(spots[i][0] - (a0 + a1) / 2)))
-    order = [mid]
-    best = [math.dist(xy[mid], p) for p in xy]
-    while len(order) < len(spots):
-        nxt = max((i for i in range(len(spots)) if i not in order), key=lambda i: (round(best[i], 9), -i))
-        order.append(nxt)
-        best = [min(b, math.dist(xy[nxt], p)) for b, p in zip(best, xy)]
-    return tuple((round(spots[i][0], 6), round(spots[i][1], 6)) for i in order)
-
-
-def spread_position(
-    ring: int,
-    sector: str,
-    rings: RingScheme,
-    sectors: SectorScheme,
-    slot: int = 0,
-    taken: Iterable[tuple[float, float]] | None = None,
-) -> tuple[float, float]:
-    """A position inside ``(ring, sector)`` that keeps markers apart.
-
-    With ``taken`` (the ``(angle, radius)`` of alters already in the cell), the
-    free spot farthest from all of them; otherwise the ``slot``-th of a fixed,
-    well-spread sequence of spots. Always inside the cell, so ``locate`` gives
-    back ``(ring, sector)``.
-
-    Examples
-    --------
-    >>> from egomap.schemes import ring_scheme, sector_scheme, spread_position, locate
-    >>> rings, sectors = ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants")
-    >>> first = spread_position(1, "friends", rings, sectors)
-    >>> second = spread_position(1, "friends", rings, sectors, taken=[first])
-    >>> first != second and locate(*second, rings, sectors) == (1, "friends")
-    True
-    """
-    spots = _candidates(rings.check(ring), sectors.check(sector), rings, sectors)
-    if taken is not None:
-        pts = [to_xy(a, r) for a, r in taken]
-        if not pts:
-            return spots[0]
-        return max(spots, key=lambda s: min(math.dist(to_xy(*s), p) for p in pts))
-    if slot < len(spots):
-        return spots[slot]
-    # more alters than spots: fill in between, still inside the cell
-    lo, hi = rings.band(ring)
-    a0, a1 = sectors.span(sector)
-    margin = min(5.0, (a1 - a0) / 10)
-    k = slot - len(spots)
-    angle = a0 + margin + _van_der_corput(k) * (a1 - a0 - 2 * margin)
-    radius = lo + (0.15 + 0.7 * _van_der_corput(k // 2 + 7)) * (hi - lo)
-    return round(angle % 360.0, 6), round(radius, 6)
-
-
-def position(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[float, float]:
-    """The centre of the cell ``(ring, sector)`` as ``(angle, radius)``.
-
-    Examples
-    --------
-    >>> from egomap.schemes import ring_scheme, sector_scheme, position, locate
-    >>> rings, sectors = ring_scheme("kahn_antonucci"), sector_scheme("four_quadrants")
-    >>> position(0, "friends", rings, sectors)
-    (135.0, 0.291...)
-    >>> locate(*position(0, "friends", rings, sectors), rings, sectors)
-    (0, 'friends')
-    """
-    return sectors.mid(sector), rings.mid(ring)
-
-
-def to_xy(angle: float, radius: float) -> tuple[float, float]:
-    """Cartesian ``(x, y)`` with y pointing up (matplotlib); ``radius`` 1 is the edge.
-
-    Examples
-    --------
-    >>> from egomap.schemes import to_xy, from_xy
-    >>> [round(v, 9) for v in to_xy(90.0, 1.0)]   # 3 o'clock
-    [1.0, 0.0]
-    >>> [round(v, 9) for v in from_xy(0.0, -0.5)]  # 6 o'clock, half way out
-    [180.0, 0.5]
-    """
-    t = math.radians(angle)
-    return radius * math.sin(t), radius * math.cos(t)
-
-
-def from_xy(x: float, y: float) -> tuple[float, float]:
-    """Inverse of :func:`to_xy`: ``(angle, radius)`` from ``(x, y)`` with y up."""
-    return math.degrees(math.atan2(x, y)) % 360.0, math.hypot(x, y)
-
-
 def _builtin(schemes: Iterable[RingScheme | SectorScheme]) -> None:
     for s in schemes:
         register_scheme(s)
@@ -635,3 +491,23 @@ _builtin(
 DEFAULT_RINGS = "kahn_antonucci"
 #: Default sector scheme name.
 DEFAULT_SECTORS = "social_network_map"
+
+
+# Moved to egomap.geometry. Until every caller imports them from there, the old names
+# still resolve here, on first use (egomap.geometry imports nothing from this module at
+# run time, so this makes no import circle). Delete once no caller uses them.
+_MOVED = {
+    "locate": "locate",
+    "position": "position",
+    "spread_position": "spread_position",
+    "to_xy": "polar_to_xy",
+    "from_xy": "xy_to_polar",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _MOVED:
+        raise AttributeError(f"module 'egomap.schemes' has no attribute {name!r}")
+    from egomap import geometry
+
+    return getattr(geometry, _MOVED[name])

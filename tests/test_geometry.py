@@ -59,3 +59,44 @@ def test_widget_snapshot_and_figures_agree_on_initials():
     fig = em.viz.egogram(m, label_mode="initials")
     texts = sorted(t.get_text() for t in fig.axes[0].findobj(lambda a: a.get_gid() == "alter-label"))
     assert texts == ["DO", "M", "MJ"]
+
+
+def test_polar_to_xy_angle_zero_is_up_and_clockwise():
+    x, y = geometry.polar_to_xy(0.0, 1.0)
+    assert abs(x) < 1e-12 and y == pytest.approx(1.0)
+    x, y = geometry.polar_to_xy(90.0, 2.0)  # 3 o'clock, radius kept in its unit
+    assert x == pytest.approx(2.0) and abs(y) < 1e-12
+    for a in (0.0, 45.0, 135.0, 200.0, 359.5):
+        for r in (0.2, 0.7, 1.0):
+            a2, r2 = geometry.xy_to_polar(*geometry.polar_to_xy(a, r))
+            assert a2 == pytest.approx(a) and r2 == pytest.approx(r)
+
+
+def test_locate_and_spread_position_keep_cells():
+    rings, sectors = em.schemes.ring_scheme("kahn_antonucci"), em.schemes.sector_scheme("four_quadrants")
+    assert geometry.locate(45.0, 0.3, rings, sectors) == (0, "family")
+    assert geometry.locate(*geometry.position(2, "professional", rings, sectors), rings, sectors) == (2, "professional")
+    taken = []
+    for _ in range(12):
+        taken.append(geometry.spread_position(1, "friends", rings, sectors, taken=taken))
+    assert len(set(taken)) == 12
+    assert all(geometry.locate(a, r, rings, sectors) == (1, "friends") for a, r in taken)
+
+
+def test_old_scheme_names_are_the_geometry_functions():
+    from egomap import schemes
+
+    assert schemes.locate is geometry.locate
+    assert schemes.spread_position is geometry.spread_position
+    assert schemes.position is geometry.position
+    assert schemes.to_xy is geometry.polar_to_xy and schemes.from_xy is geometry.xy_to_polar
+    with pytest.raises(AttributeError):
+        schemes.no_such_name  # noqa: B018
+
+
+def test_render_xy_is_polar_to_xy_with_y_down():
+    from egomap.widget.render import MAP_RADIUS, xy
+
+    for a, r in ((0.0, 1.0), (72.5, 0.4), (250.0, 0.9)):
+        x, y = geometry.polar_to_xy(a, r * MAP_RADIUS)
+        assert xy(a, r) == (x, -y)

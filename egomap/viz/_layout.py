@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
+from egomap.geometry import polar_to_xy
 from egomap.model import Alter, Map, Person, Placement
 from egomap.viz import style as _style
 
@@ -102,7 +103,7 @@ class _Grid:
 
     @staticmethod
     def _xy(ar: tuple[float, float]) -> tuple[float, float]:
-        return _schemes.to_xy(*ar)
+        return polar_to_xy(*ar)
 
     def _key(self, xy: tuple[float, float]) -> tuple[int, int]:
         return (math.floor(xy[0] / _MIN_GAP), math.floor(xy[1] / _MIN_GAP))
@@ -283,7 +284,7 @@ def label_obstacles(
         inner = outer
     for mid, label in sectors:
         lines = _style.wrap(label)
-        x, y = _schemes.to_xy(mid, 1.08)
+        x, y = polar_to_xy(mid, 1.08)
         w = max(_style.text_width(line, sector_font) for line in lines)
         h = len(lines) * 1.1 * sector_font
         x0 = x - w / 2 if abs(x) < 0.12 else (x if x > 0 else x - w)

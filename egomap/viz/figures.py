@@ -37,6 +37,7 @@ from matplotlib.text import Text
 from egomap import schemes as _schemes
 from egomap.change import compare, ring_state_labels
 from egomap.errors import ValidationError
+from egomap.geometry import polar_to_xy
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import (
@@ -177,7 +178,7 @@ def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
         label = _style.display_label(it.alter.label, label_mode)
         if it.shift:  # the mark stays when names are hidden
             label += (" " if label else "") + _style.MOVED["inward" if it.shift < 0 else "outward"]["symbol"]
-        x, y = _schemes.to_xy(it.angle, it.radius)
+        x, y = polar_to_xy(it.angle, it.radius)
         out.append(
             Mark(
                 it.alter.id,
@@ -378,8 +379,8 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
     if scene.sectors:
         segs = []
         for start, mid, label in scene.sectors:
-            segs.append([_schemes.to_xy(start, scene.centre), _schemes.to_xy(start, 1.0)])
-            x, y = _schemes.to_xy(mid, 1.08)
+            segs.append([polar_to_xy(start, scene.centre), polar_to_xy(start, 1.0)])
+            x, y = polar_to_xy(mid, 1.08)
             ha = "center" if abs(x) < 0.12 else ("left" if x > 0 else "right")
             _text(
                 ax,

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
+from egomap.geometry import polar_to_xy
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
@@ -126,7 +127,7 @@ def _pick(person_or_maps: Person | Map | Sequence[Map], time_point: int | str | 
 
 def _xy(angle: float, radius: float) -> tuple[float, float]:
     """Canvas position (vis-network units, y down) of an (angle, radius) on the map."""
-    x, y = _schemes.to_xy(angle, radius)
+    x, y = polar_to_xy(angle, radius)
     return round(x * SCALE, 1), round(-y * SCALE, 1)
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
+from egomap.geometry import polar_to_xy
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import (
@@ -141,7 +142,7 @@ def _sector_label(m: Map, key: str) -> str:
 def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None, key: str) -> dict:
     """Compact node data; the page's script turns it into a vis-network node using the style."""
     a, p = item.alter, item.placement
-    x, y = _schemes.to_xy(item.angle, item.radius)
+    x, y = polar_to_xy(item.angle, item.radius)
     node: dict[str, Any] = {
         "i": key,
         "l": _style.display_label(a.label, mode),

@@ -29,6 +29,7 @@ import os
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
+from egomap.geometry import polar_to_xy
 from egomap.viz import style as _style
 from egomap.viz.style import wrap
 
@@ -98,8 +99,8 @@ def display_label(alter: Mapping, mode: str = "names") -> str:
 
 def xy(angle: float, radius: float) -> tuple[float, float]:
     """View-box ``(x, y)`` of a position (y points down, as in SVG)."""
-    t = math.radians(angle)
-    return radius * MAP_RADIUS * math.sin(t), -radius * MAP_RADIUS * math.cos(t)
+    x, y = polar_to_xy(angle, radius * MAP_RADIUS)
+    return x, -y
 
 
 def shape_points(kind: str, s: float = MARKER) -> list[tuple[float, float]] | None:
@@ -341,12 +342,12 @@ def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", 
     )
     marks = []
     for a in data["alters"]:
-        t = math.radians(a["angle"])
+        x, y = polar_to_xy(a["angle"], a["radius"])
         marks.append(
             Mark(
                 a["id"],
-                a["radius"] * math.sin(t),
-                a["radius"] * math.cos(t),
+                x,
+                y,
                 _style.marker_key(a["kind"]),
                 bool(a["is_professional"]),
                 _style.valence_key(a.get("valence") or None),

@@ -528,7 +528,7 @@ def changes(person: Person) -> list[Change]:
     Examples
     --------
     >>> import egomap as em
-    >>> [(c.before.label, c.after.label) for c in em.demo.demo_case().changes()]
+    >>> [(c.before.label, c.after.label) for c in em.changes(em.demo.demo_case())]
     [('Baseline', '6 months'), ('6 months', '12 months')]
     """
     if not isinstance(person, Person):

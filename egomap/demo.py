@@ -35,6 +35,7 @@ from egomap.model import (
     VALENCES,
     Alter,
     Map,
+    MapState,
     Person,
     Placement,
     Tie,
@@ -327,16 +328,14 @@ def _placement(rng: random.Random, aid: str, ring: int, sector: str, rings, sect
     k = rng.randint(0, 3)
     return Placement(
         aid,
-        ring,
-        sector,
-        angle,
-        radius,
-        frozenset(rng.sample(SUPPORT_TYPES, k)),
-        frozenset(rng.sample(SUPPORT_TYPES, rng.randint(0, 2))) if not prof else frozenset(),
-        val,
-        rng.choice(CONTACTS),
-        "",
-        False,
+        ring=ring,
+        sector=sector,
+        angle=angle,
+        radius=radius,
+        support_received=frozenset(rng.sample(SUPPORT_TYPES, k)),
+        support_given=frozenset(rng.sample(SUPPORT_TYPES, rng.randint(0, 2))) if not prof else frozenset(),
+        valence=val,
+        contact=rng.choice(CONTACTS),
     )
 
 
@@ -369,23 +368,16 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
     target = min(40, max(5, int(rng.lognormvariate(2.7, 0.45))))
     prev: Map | None = None
     for t in range(k):
-        m = Map(
-            id=new_id(),
-            person=p,
-            label="Baseline" if t == 0 else f"{6 * t} months",
-            date=f"{2026 + (t // 2)}-{1 + 6 * (t % 2):02d}-15",
-            rings=rings,
-            sectors=sectors,
-            backend=p._backend,
-            seq=t,
-            copied_from=prev.id if prev else None,
-        )
-        st = m._state
+        map_id = new_id()
+        label = "Baseline" if t == 0 else f"{6 * t} months"
+        st = MapState(info={"label": label, "date": f"{2026 + (t // 2)}-{1 + 6 * (t % 2):02d}-15", "notes": ""})
         cells: dict[tuple[int, str], int] = {}
         if prev is not None:
-            for aid, a in prev._state.alters.items():
+            before = prev.placements
+            for a in prev.alters:
+                aid = a.id
                 if rng.random() < 0.8:
-                    old = prev._state.placements[aid]
+                    old = before[aid]
                     ring = min(max(old.ring + rng.choice((-1, 0, 0, 0, 0, 1)), 0), len(rings) - 1)
                     slot = cells.get((ring, old.sector), 0)
                     cells[(ring, old.sector)] = slot + 1
@@ -399,11 +391,11 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
             aid = new_id()
             a = Alter(
                 aid,
-                f"{sector[:3].title()} {rng.randint(1, 999)}",
-                rng.choices(("person", "group", "organisation", "online", "pet"), (90, 4, 3, 2, 1))[0],
-                rng.choice(_RELATIONSHIPS[sector]),
-                prof,
-                rng.choice(["", "", "school", "work", "club", "team"]),
+                label=f"{sector[:3].title()} {rng.randint(1, 999)}",
+                kind=rng.choices(("person", "group", "organisation", "online", "pet"), (90, 4, 3, 2, 1))[0],
+                relationship=rng.choice(_RELATIONSHIPS[sector]),
+                is_professional=prof,
+                met_through=rng.choice(["", "", "school", "work", "club", "team"]),
             )
             slot = cells.get((ring, sector), 0)
             cells[(ring, sector)] = slot + 1
@@ -411,7 +403,7 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
             st.placements[aid] = _placement(rng, aid, ring, sector, rings, sectors, slot, prof)
         ids = list(st.alters)
         if prev is not None:
-            for t_ in prev._state.ties:
+            for t_ in prev.ties:
                 if t_.a in st.alters and t_.b in st.alters and rng.random() < 0.9:
                     st.ties[t_] = None
         for i, x in enumerate(ids):
@@ -419,8 +411,7 @@ def synthetic_person(person_id: str, k: int = 3, seed: int | None = 0, *, consen
                 same = st.placements[x].sector == st.placements[y].sector
                 if rng.random() < (0.45 if same else 0.04):
                     st.ties[Tie.of(x, y)] = None
-        p._backend.create_map(p, m, prev)
-        prev = m
+        prev = p.add_map(st, id=map_id, rings=rings, sectors=sectors, copied_from=prev.id if prev else None)
     return p
 
 

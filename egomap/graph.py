@@ -144,7 +144,7 @@ def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
     Examples
     --------
     >>> import egomap as em
-    >>> g = em.demo.demo_case().to_networkx()
+    >>> g = em.graph.person_to_networkx(em.demo.demo_case())
     >>> g.nodes["__ego__"]["is_ego"], g.number_of_nodes()
     (True, 16)
     """

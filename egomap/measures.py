@@ -3,7 +3,7 @@
 :func:`measures` turns one map into a pandas Series of numbers;
 :func:`change_measures` compares two maps of the same person;
 :func:`cohort_measures` and :func:`cohort_changes` (also reached as
-``store.measures()`` and ``store.changes()``) give tidy tables with one row per
+``em.cohort_measures(store)`` and ``em.cohort_changes(store)``) give tidy tables with one row per
 person x map, or per person x pair of consecutive maps.
 
 The cohort tables read the store's tables once with SQL and compute every
@@ -69,7 +69,7 @@ share_stressful         ``n_stressful`` over the alters whose valence is recorde
 
 The E-I index of any other alter attribute against the person's own value is
 :func:`ei_index`; pass ``ei={"ei_kind": ("kind", "person")}`` to
-:func:`measures`, ``store.measures()`` or ``store.changes()`` to add such
+:func:`measures`, ``em.cohort_measures(store)`` or ``em.cohort_changes(store)`` to add such
 columns (after the fixed ones; the person's value may be a mapping from person
 id to value).
 
@@ -314,7 +314,7 @@ def ei_index(m: Map, attribute: str, ego_value: Any) -> float:
     ego = _ego_value(attr, ego_value, m.person.id)
     if ego is None:
         return float("nan")
-    st = m._state
+    st = m.state()
     e = i = 0
     for aid, q in st.placements.items():
         raw = getattr(st.alters[aid], attr) if attr in ALTER_FIELDS else getattr(q, attr)
@@ -430,8 +430,10 @@ def _tables_from_maps(maps: Sequence[Map]) -> tuple[pd.DataFrame, pd.DataFrame, 
     """The raw tables (as read from a store) for in-memory maps."""
     mrows, prows, trows = [], [], []
     for i, m in enumerate(maps):
-        mrows.append((m.id, m.person.id, i, m.label, m._state.info.get("date"), m.rings, m.sectors, True))
-        st = m._state
+        mrows.append(
+            (m.id, m.person.id, i, m.label, (m.date.isoformat() if m.date else None), m.rings, m.sectors, True)
+        )
+        st = m.state()
         for aid, q in st.placements.items():
             a = st.alters[aid]
             prows.append(
@@ -459,16 +461,7 @@ def _tables_from_maps(maps: Sequence[Map]) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 
 def _read_maps(store: Store, persons: Iterable[str] | None, maps: Iterable[str | int] | None) -> pd.DataFrame:
-    with store._lock:
-        rows = store._conn.execute(
-            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research "
-            "FROM maps m JOIN persons p ON p.id = m.person_id "
-            "ORDER BY m.person_id, COALESCE(m.date, '9999-99-99'), m.seq"
-        ).fetchall()
-    mdf = pd.DataFrame(
-        rows, columns=["map_id", "person_id", "map_label", "map_date", "rings", "sectors", "consent_research"]
-    )
-    mdf["consent_research"] = mdf["consent_research"].astype(bool)
+    mdf = store.read_maps()
     mdf.insert(2, "map_index", mdf.groupby("person_id", sort=False).cumcount().astype(int))
     if persons is not None:
         if isinstance(persons, str):
@@ -513,26 +506,19 @@ def _fetch(cur: Any, bar: Any, what: str) -> list:
 
 
 def _read_rows(store: Store, mdf: pd.DataFrame, everything: bool, bar: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    pl_sql = (
-        "SELECT p.map_id, p.alter_id, p.ring, p.sector, p.support_received, p.support_given, p.valence, "
-        "a.kind, a.is_professional, a.relationship, a.met_through, p.contact "
-        "FROM placements p JOIN alters a ON a.id = p.alter_id"
-    )
-    tie_sql = "SELECT map_id, a, b FROM ties"
-    args: tuple = ()
-    if not everything:
-        pl_sql += " WHERE p.map_id IN (SELECT value FROM json_each(?))"
-        tie_sql += " WHERE map_id IN (SELECT value FROM json_each(?))"
-        args = (json.dumps(mdf["map_id"].tolist()),)
-    with store._lock:
-        if bar is not None:  # rows to read, plus a share for indexing and computing
-            n = sum(
-                store._conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0] for sql in (pl_sql, tie_sql)
-            )
-            bar.reset(total=n + n // _COMPUTE_SHARE + 2)
-        pl = _fetch(store._conn.execute(pl_sql, args), bar, "placements")
-        ties = _fetch(store._conn.execute(tie_sql, args), bar, "ties")
-    return pd.DataFrame(pl, columns=_PL_COLS), pd.DataFrame(ties, columns=["map_id", "a", "b"])
+    map_ids = None if everything else mdf["map_id"].tolist()
+    on_rows = None
+    if bar is not None:  # rows to read, plus a share for indexing and computing
+        n = store.count_rows("placements", map_ids) + store.count_rows("ties", map_ids)
+        bar.reset(total=n + n // _COMPUTE_SHARE + 2)
+        on_rows = bar.update
+    if bar is not None:
+        bar.set_postfix_str("reading placements", refresh=False)
+    pl = store.read_table("placements", _PL_COLS, map_ids, on_rows=on_rows)
+    if bar is not None:
+        bar.set_postfix_str("reading ties", refresh=False)
+    ties = store.read_table("ties", ["map_id", "a", "b"], map_ids, on_rows=on_rows)
+    return pl, ties
 
 
 # --------------------------------------------------------------------------- vectorised core
@@ -898,7 +884,7 @@ def cohort_measures(
     consenting_only: bool = False,
     ei: EISpec | None = None,
 ) -> pd.DataFrame:
-    """Per-map measures for every person x map in a store (``store.measures()``).
+    """Per-map measures for every person x map in a store (``em.cohort_measures(store)``).
 
     Parameters
     ----------
@@ -931,7 +917,7 @@ def cohort_measures(
     >>> import egomap as em, tempfile, os
     >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
     >>> _ = em.demo.demo_case(store)
-    >>> df = store.measures()
+    >>> df = em.cohort_measures(store)
     >>> print(df[["map_label", "size", "n_professional"]].to_string(index=False))
     map_label  size  n_professional
      Baseline   7.0             3.0
@@ -959,7 +945,7 @@ def cohort_changes(
     consenting_only: bool = False,
     ei: EISpec | None = None,
 ) -> pd.DataFrame:
-    """Change measures for every person x pair of consecutive maps (``store.changes()``).
+    """Change measures for every person x pair of consecutive maps (``em.cohort_changes(store)``).
 
     Parameters are those of :func:`cohort_measures`; with ``maps`` given, pairs
     are consecutive among the chosen time points (e.g. ``maps=[0, -1]`` gives
@@ -978,7 +964,7 @@ def cohort_changes(
     >>> import egomap as em, tempfile, os
     >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
     >>> _ = em.demo.demo_case(store)
-    >>> ch = store.changes()
+    >>> ch = em.cohort_changes(store)
     >>> print(ch[["from_label", "to_label", "n_gained", "n_lost", "d_size"]].to_string(index=False))
     from_label  to_label  n_gained  n_lost  d_size
       Baseline  6 months       4.0     0.0     4.0
@@ -1017,7 +1003,7 @@ def reference_measures(m: Map, *, ei: EISpec | None = None) -> pd.Series:
     """
     import networkx as nx
 
-    st = m._state
+    st = m.state()
     alters = list(st.alters)
     n = len(alters)
     g = nx.Graph()

@@ -77,8 +77,8 @@ def test_alter_who_leaves_and_comes_back_keeps_identity():
     assert labels(whole.retained) == ["Coach", "Dad", "Dr Shah", "Mum"]
     assert labels(whole.gained) == ["Marcus"] and whole.lost == []
     assert {mv.alter.label: mv.shift for mv in whole.moved} == {"Coach": -2, "Dad": 1, "Dr Shah": -1}
-    # Person.changes(): consecutive pairs, in time order
-    chs = p.changes()
+    # em.changes(person): consecutive pairs, in time order
+    chs = em.changes(p)
     assert [(c.before.label, c.after.label) for c in chs] == [("Baseline", "6 months"), ("6 months", "12 months")]
     assert [labels(c.gained) for c in chs] == [["Marcus"], ["Coach"]]
     assert changes(p)[1].gained[0].id == a["coach"].id
@@ -175,7 +175,7 @@ def test_works_on_store_maps(store):
     p = store.add_person("S-1")
     three_maps(p)
     again = store.person("S-1")
-    chs = again.changes()
+    chs = em.changes(again)
     assert [labels(c.gained) for c in chs] == [["Marcus"], ["Coach"]]
     assert isinstance(chs[0], Change)
     assert [(mv.alter.label, mv.shift) for mv in chs[0].moved] == [("Dad", 1)]

@@ -64,7 +64,7 @@ def test_person_graph_per_time_point_attributes():
     assert g.edges[mum.id, gp.id]["present"] == [True, False, True]
     assert g.edges[mum.id, gp.id]["weight"] == 2
     assert g.edges[EGO, pal.id]["present"] == [False, True, True]
-    h = p.to_networkx(ego=False)
+    h = em.graph.person_to_networkx(p, ego=False)
     assert EGO not in h and h.number_of_edges() == 2
     # independent graphs: changing one does not change another
     h.nodes[mum.id]["ring"][0] = 99
@@ -82,5 +82,5 @@ def test_store_person_graph(store):
     p = store.add_person("S-2")
     m = p.new_map("A")
     m.add_alter("Mum", 0, "household")
-    g = store.person("S-2").to_networkx()
+    g = em.graph.person_to_networkx(store.person("S-2"))
     assert g.number_of_nodes() == 2 and g.graph["maps"] == ["A"]

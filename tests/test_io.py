@@ -127,8 +127,8 @@ def test_egor_pseudonymised_round_trip_keeps_structure(filled, tmp_path):
     other = em.open_store(tmp_path / "o.sqlite")
     try:
         people = em.io.read_egor(tmp_path, other)
-        a = filled.measures(persons=[p.id for p in people]).drop(columns=["map_id", "consent_research"])
-        b = other.measures().drop(columns=["map_id", "consent_research"])
+        a = em.cohort_measures(filled, persons=[p.id for p in people]).drop(columns=["map_id", "consent_research"])
+        b = em.cohort_measures(other).drop(columns=["map_id", "consent_research"])
         drop = ["blau_relationship", "iqv_relationship"]  # relationships are not exported by default
         pd.testing.assert_frame_equal(a.drop(columns=drop), b.drop(columns=drop), rtol=1e-12)  # tie order may differ
     finally:
@@ -156,8 +156,8 @@ def test_egor_round_trip_rebuilds_unknown_schemes(store, tmp_path):
         q = other.person("NC-001").map(0)
         assert q.rings.name == "network_canvas_4" and len(q.rings) == 4
         drop = ["map_id", "consent_research", "blau_relationship", "iqv_relationship"]
-        a = store.measures().drop(columns=drop)
-        b = other.measures().drop(columns=drop)
+        a = em.cohort_measures(store).drop(columns=drop)
+        b = em.cohort_measures(other).drop(columns=drop)
         pd.testing.assert_frame_equal(a, b, rtol=1e-12)
         assert other.person("R-CUSTOM").map(0).sectors.family_keys == {"kin"}
     finally:
@@ -245,7 +245,7 @@ def test_json_round_trip_of_network_canvas_import(store, tmp_path):
         em.io.import_json(path, other)
         for p in store.people():
             assert other.person(p.id).to_dict() == p.to_dict()
-        pd.testing.assert_frame_equal(store.measures(), other.measures())
+        pd.testing.assert_frame_equal(em.cohort_measures(store), em.cohort_measures(other))
     finally:
         other.close()
 
@@ -524,7 +524,7 @@ def test_egor_style_files_written_for_r(store, tmp_path):
     assert m.notes == "Other columns of egos.csv:\nage: 34"
     assert m.placement("2").note == "Other columns of alters.csv:\nsex: w"
     assert store.person("2").map(0).placement("2").note == ""  # empty cells are left out
-    assert list(store.measures()["density"]) == [2 / 3, 1.0]
+    assert list(em.cohort_measures(store)["density"]) == [2 / 3, 1.0]
 
 
 def test_egor_repeated_map_label_names_the_label_column(store, tmp_path):

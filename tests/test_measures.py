@@ -287,7 +287,7 @@ def cohort(store):
 
 
 def test_cohort_measures_equal_per_map_measures(cohort):
-    df = cohort.measures()
+    df = em.cohort_measures(cohort)
     assert list(df.columns[: len(ID_COLUMNS)]) == list(ID_COLUMNS)
     maps = [m for p in cohort.people() for m in p.maps]
     assert len(df) == len(maps) == 3 * 7
@@ -309,9 +309,9 @@ def test_cohort_ei_columns_equal_ei_index(cohort):
     values.pop("R-102")  # a person without a value: NaN
     ei = {f"ei_{a}": (a, values if a == "kind" else "friends" if a == "sector" else None) for a in ("kind", "sector")}
     with pytest.raises(em.ValidationError):
-        cohort.measures(ei={"ei_contact": ("contact", 3)})
+        em.cohort_measures(cohort, ei={"ei_contact": ("contact", 3)})
     ei["ei_contact"] = ("contact", "weekly")
-    df = cohort.measures(ei=ei)
+    df = em.cohort_measures(cohort, ei=ei)
     assert list(df.columns[-3:]) == list(ei)
     for row in df.itertuples(index=False):
         m = cohort.person(row.person_id).map(row.map_index)
@@ -320,32 +320,32 @@ def test_cohort_ei_columns_equal_ei_index(cohort):
             got = getattr(row, name)
             assert (math.isnan(want) and math.isnan(got)) or got == pytest.approx(want, abs=1e-12), (name, row.map_id)
     assert df.loc[df["person_id"] == "R-102", "ei_kind"].isna().all()
-    ch = cohort.changes(ei=ei)
+    ch = em.cohort_changes(cohort, ei=ei)
     assert {"d_ei_kind", "d_ei_sector", "d_ei_contact"} <= set(ch.columns)
     assert set(EI_ATTRIBUTES) >= {"kind", "sector", "contact"}
 
 
 def test_cohort_filters(cohort):
-    df = cohort.measures(persons=["R-101", "R-103"], maps=["T0", -1])
+    df = em.cohort_measures(cohort, persons=["R-101", "R-103"], maps=["T0", -1])
     assert list(zip(df["person_id"], df["map_label"])) == [
         ("R-101", "T0"),
         ("R-101", "T2"),
         ("R-103", "T0"),
         ("R-103", "T2"),
     ]
-    full = cohort.measures()
+    full = em.cohort_measures(cohort)
     sub = full[full["map_id"].isin(df["map_id"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(df, sub)
-    only = cohort.measures(consenting_only=True)
+    only = em.cohort_measures(cohort, consenting_only=True)
     assert set(only["person_id"]) == {em.demo.DEMO_ID, "R-101"}
     with pytest.raises(em.NotFoundError, match="R-999"):
-        cohort.measures(persons=["R-999"])
+        em.cohort_measures(cohort, persons=["R-999"])
     with pytest.raises(em.ValidationError):
-        cohort.measures(maps=[1.5])
+        em.cohort_measures(cohort, maps=[1.5])
 
 
 def test_cohort_changes(cohort):
-    ch = cohort.changes()
+    ch = em.cohort_changes(cohort)
     assert list(ch.columns[: len(CHANGE_ID_COLUMNS)]) == list(CHANGE_ID_COLUMNS)
     assert len(ch) == 7 * 2
     people = {p.id: p for p in cohort.people()}
@@ -358,23 +358,23 @@ def test_cohort_changes(cohort):
         np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), atol=1e-12, equal_nan=True)
     demo = ch[ch["person_id"] == em.demo.DEMO_ID]
     assert list(demo["days"]) == [182.0, 182.0]
-    first_last = cohort.changes(maps=[0, -1])
+    first_last = em.cohort_changes(cohort, maps=[0, -1])
     assert len(first_last) == 7 and set(first_last["to_index"]) == {2}
 
 
 def test_progress_bar_is_optional_and_quiet(cohort, capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        a = cohort.measures(progress=True)
-        b = cohort.measures(progress=False)
+        a = em.cohort_measures(cohort, progress=True)
+        b = em.cohort_measures(cohort, progress=False)
     pd.testing.assert_frame_equal(a, b)
     err = capsys.readouterr().err
     assert "egomap measures" in err and "row" in err  # the bar counts rows read, the slow part
-    cohort.measures()  # small cohort: no bar by default
+    em.cohort_measures(cohort)  # small cohort: no bar by default
     assert "egomap measures" not in capsys.readouterr().err
 
 
 def test_empty_store(store):
-    df = store.measures()
+    df = em.cohort_measures(store)
     assert len(df) == 0 and list(df.columns[: len(ID_COLUMNS)]) == list(ID_COLUMNS)
-    assert len(store.changes()) == 0
+    assert len(em.cohort_changes(store)) == 0

@@ -298,7 +298,7 @@ def test_small_multiples_grid_and_single_map():
 def test_ring_flows_has_new_and_gone_and_one_band_per_transition(demo):
     fig = em.viz.ring_flows(demo)
     ax = fig.axes[0]
-    chs = demo.changes()
+    chs = em.changes(demo)
     nonzero = sum(int((c.ring_transitions.to_numpy() > 0).sum()) for c in chs)
     assert len(gid(fig, "flow")) == nonzero
     labels = [t.get_text() for t in gid(fig, "state-label")]
@@ -589,7 +589,7 @@ def test_pictures_leave_the_maps_as_they_were(demo):
     em.viz.small_multiples(demo)
     em.viz.ring_flows(demo)
     em.viz.egogram(demo.map(2))
-    g = demo.to_networkx()
+    g = em.graph.person_to_networkx(demo)
     g.nodes[next(iter(g.nodes))]["ring"] = "changed"  # the caller's graph is theirs to change ...
     assert demo.to_dict() == before  # ... and nothing drawn or built changes the person's maps
 

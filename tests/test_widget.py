@@ -149,7 +149,7 @@ def test_save_failure_shows_error_and_state_is_the_store_truth(store, base, monk
     def readonly(*args, **kwargs):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(store, "_apply_sql", readonly)
+    monkeypatch.setattr(store._engine, "_apply_sql", readonly)
     w.handle({"type": "move", "req": 9, "id": mum, "angle": 110.0, "radius": 0.95})
     assert w.status.startswith("error: not saved")
     assert "readonly database" in w.status

@@ -93,7 +93,7 @@ def pseudonyms(person: Person) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in person.maps:
-        for aid in m._state.placements:
+        for aid in m.placements:
             if aid not in out:
                 out[aid] = f"{person.id}-A{len(out) + 1:03d}"
     return out

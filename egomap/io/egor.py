@@ -165,7 +165,7 @@ def export_egor(
             ids = pseudonyms(p)
             for i, m in enumerate(p.maps):
                 eid = ego_id(p.id, i)
-                st = m._state
+                st = m.state()
                 row = [eid, p.id, i, m.label, st.info.get("date") or "", m.rings.name, m.sectors.name]
                 family = ";".join(k for k in m.sectors.keys if k in m.sectors.family_keys)
                 row += [len(m.rings), ";".join(m.sectors.keys), family]
@@ -352,7 +352,7 @@ def _add_alter(m, r: Row, known: dict[str, str]) -> None:
     kw["note"] = _with_extra(r.get("note"), r, _ALTER_KNOWN)
     with at_row(r, "alterID"):
         if alter_ref in known:
-            m.add_alter(m.person._alters()[known[alter_ref]], **kw)
+            m.add_alter(m.person.alters_by_id()[known[alter_ref]], **kw)
         else:
             aid = new_id()
             m.add_alter(

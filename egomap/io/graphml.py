@@ -37,7 +37,7 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
     import networkx as nx
 
     ids = ids if ids is not None else pseudonyms(m.person)
-    st = m._state
+    st = m.state()
     g = nx.Graph(
         person_id=m.person.id,
         map_index=[x.id for x in m.person.maps].index(m.id),

@@ -36,28 +36,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from egomap import fields as _f
 from egomap import schemes as _schemes
 from egomap.errors import EgomapError, InputFileError
+from egomap.fields import GOAL_STATUSES
+from egomap.fields import check_choice as _choice
+from egomap.fields import check_date as _date
+from egomap.fields import check_label as _label
+from egomap.fields import check_number as _number
+from egomap.fields import check_text as _text
 from egomap.io._common import Source, pseudonyms, select_persons
-from egomap.model import (
-    CONTACTS,
-    GOAL_STATUSES,
-    KINDS,
-    VALENCES,
-    Alter,
-    Goal,
-    Map,
-    Person,
-    Placement,
-    Tie,
-    _bool,
-    _choice,
-    _date,
-    _label,
-    _number,
-    _support,
-    _text,
-)
+from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
@@ -146,7 +135,7 @@ def _person(d: Any, i: int, w: _Where) -> Person:
         raise w.fail("maps must be a list", where, i + 1, "maps")
     for j, md in enumerate(maps):
         _map(p, md, f"{where}.maps[{j}]", i + 1, w)
-    known = p._alters()
+    known = p.alters_by_id()
     for j, m in enumerate(p.maps):
         for g in m.goals:
             if any(x not in known for x in g.alter_ids):
@@ -164,32 +153,22 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         field = "sectors"
         sectors = _schemes.sector_scheme(d["sectors"])
         field = "label"
-        m = Map(
-            id=_label(d["id"], "map id", max_len=64),
-            person=p,
-            label=_label(d["label"], "map label"),
-            date=_date(d.get("date")),
-            rings=rings,
-            sectors=sectors,
-            notes=_text(d.get("notes"), "notes"),
-            copied_from=d.get("copied_from"),
-            created=d.get("created"),
-            backend=p._backend,
-            seq=len(p.maps),
+        map_id = _label(d["id"], "map id", max_len=64)
+        st = MapState(
+            info={
+                "label": _label(d["label"], "map label"),
+                "date": _date(d.get("date")),
+                "notes": _text(d.get("notes"), "notes"),
+            }
         )
-        if any(x.label == m.label for x in p.maps):
-            raise w.fail(f"map label {m.label!r} repeats", where, row, "label")
-        st = m._state
+        if any(x.label == st.info["label"] for x in p.maps):
+            raise w.fail(f"map label {st.info['label']!r} repeats", where, row, "label")
         field = "alters"
-        known = p._alters()
+        known = p.alters_by_id()
         for a in d.get("alters", []):
             alt = Alter(
                 _label(a["id"], "alter id", max_len=64),
-                _label(a["label"]),
-                _choice(a.get("kind", "person"), KINDS, "kind"),  # type: ignore[arg-type]
-                _text(a.get("relationship"), "relationship"),
-                _bool(a.get("is_professional", False), "is_professional"),
-                _text(a.get("met_through"), "met_through"),
+                **{f.name: f.clean(a.get(f.name, f.default)) for f in _f.of("alter")},
             )
             if alt.id in st.alters:
                 raise w.fail(f"alter id {alt.id!r} repeats", where, row, "alters")
@@ -205,18 +184,11 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
             ring, sector = _schemes.locate(angle, radius, rings, sectors)
             if (ring, sector) != (rings.check(q["ring"]), sectors.check(q["sector"])):
                 raise w.fail(f"ring/sector of {aid!r} do not match angle and radius", where, row, "placements")
+            per_map = {
+                f.name: f.clean(q.get(f.name, f.default)) for f in _f.of("placement") if f.name not in _f.POSITION
+            }
             st.placements[aid] = Placement(
-                aid,
-                ring,
-                sector,
-                float(q["angle"]),
-                radius,
-                _support(q.get("support_received"), "support_received"),
-                _support(q.get("support_given"), "support_given"),
-                _choice(q.get("valence"), VALENCES, "valence", optional=True),
-                _choice(q.get("contact"), CONTACTS, "contact", optional=True),
-                _text(q.get("note"), "note"),
-                _bool(q.get("reviewed", False), "reviewed"),
+                aid, ring=ring, sector=sector, angle=float(q["angle"]), radius=radius, **per_map
             )
         if set(st.placements) != set(st.alters):
             raise w.fail("every alter needs exactly one placement", where, row, "placements")
@@ -244,7 +216,7 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         raise w.fail(f"has no {e.args[0]!r}", where, row, field) from None
     except (TypeError, ValueError, EgomapError) as e:
         raise w.fail(str(e), where, row, getattr(e, "field", None) or field) from None
-    p._backend.create_map(p, m, None)
+    p.add_map(st, id=map_id, rings=rings, sectors=sectors, copied_from=d.get("copied_from"), created=d.get("created"))
 
 
 def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathLike | None = None) -> list[Person]:

@@ -1,0 +1,274 @@
+"""Ties, goals and the map's own details: the editing methods a :class:`~egomap.model.map.Map` mixes in.
+
+The methods here use the map's editing core (``_edit``, ``_resolve``,
+``_state``) and nothing else; see :mod:`egomap.model.map`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from egomap import fields as _f
+from egomap.errors import DuplicateError, ValidationError
+from egomap.model.data import Alter, Goal, MapState, Tie, new_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.model.person import Person
+
+__all__ = ["MapDetailsMixin"]
+
+
+class MapDetailsMixin:
+    """Editing of ties, goals and map details (label, date, notes)."""
+
+    id: str
+    label: str
+    person: Person
+    _state: MapState
+    _edit: Callable[..., dict | None]
+    _resolve: Callable[..., str]
+    goal: Callable[..., Goal]
+    has_tie: Callable[..., bool]
+
+    # ------------------------------------------------------------------ ties
+    def _tie_ids(self, a: Alter | str, b: Alter | str) -> tuple[str, str]:
+        x, y = self._resolve(a), self._resolve(b)
+        if x == y:
+            raise ValidationError(
+                f"an alter cannot be tied to themself ({self._state.alters[x].label!r})", field="tie", value=x
+            )
+        return x, y
+
+    def add_tie(self, a: Alter | str, b: Alter | str) -> Tie:
+        """Record that ``a`` and ``b`` know each other (no-op if already tied).
+
+        Parameters
+        ----------
+        a, b : Alter or str
+            Two different alters on this map (Alter, id or label).
+
+        Returns
+        -------
+        Tie
+
+        Raises
+        ------
+        NotFoundError
+            If either alter is not on this map.
+        ValidationError
+            If ``a`` and ``b`` are the same alter.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-011").new_map("Baseline")
+        >>> mum = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie(mum, "Gran")
+        >>> m.has_tie("Gran", "Mum")
+        True
+        >>> m.add_tie(mum, "Mum")
+        Traceback (most recent call last):
+        ...
+        egomap.errors.ValidationError: an alter cannot be tied to themself ('Mum')
+        """
+
+        def build():
+            x, y = self._tie_ids(a, b)
+            t = Tie.of(x, y)
+            if t in self._state.ties:
+                return None
+            return {"op": "add_tie", "a": t.a, "b": t.b}, {"op": "remove_tie", "a": t.a, "b": t.b}
+
+        self._edit(build)
+        return Tie.of(*self._tie_ids(a, b))
+
+    def remove_tie(self, a: Alter | str, b: Alter | str) -> None:
+        """Remove the tie between ``a`` and ``b`` (no-op if there is none).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-012").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie("Mum", "Gran")
+        >>> m.remove_tie("Gran", "Mum")
+        >>> m.ties
+        []
+        """
+
+        def build():
+            t = Tie.of(*self._tie_ids(a, b))
+            if t not in self._state.ties:
+                return None
+            return {"op": "remove_tie", "a": t.a, "b": t.b}, {"op": "add_tie", "a": t.a, "b": t.b}
+
+        self._edit(build)
+
+    def toggle_tie(self, a: Alter | str, b: Alter | str) -> bool:
+        """Add the tie if absent, remove it if present; return whether it now exists.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-013").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> m.toggle_tie("Mum", "Gran"), m.toggle_tie("Mum", "Gran")
+        (True, False)
+        """
+        if self.has_tie(a, b):
+            self.remove_tie(a, b)
+            return False
+        self.add_tie(a, b)
+        return True
+
+    # ------------------------------------------------------------------ goals
+    def _goal_fields(self, text=None, steps=None, status=None, alters=None) -> dict:
+        out: dict[str, Any] = {}
+        if text is not None:
+            out["text"] = _f.check_label(text, "goal text", max_len=_f.MAX_TEXT)
+        if steps is not None:
+            if isinstance(steps, str):
+                steps = [steps]
+            if not isinstance(steps, Iterable):
+                raise ValidationError(f"goal steps must be a list of text, got {steps!r}", field="steps", value=steps)
+            out["steps"] = [_f.check_label(s, "goal step", max_len=_f.MAX_TEXT) for s in steps]
+        if status is not None:
+            out["status"] = _f.check_choice(status, _f.GOAL_STATUSES, "goal status")
+        if alters is not None:
+            if isinstance(alters, (str, Alter)):
+                alters = [alters]
+            if not isinstance(alters, Iterable):
+                raise ValidationError(f"goal alters must be a list of alters, got {alters!r}", field="alters")
+            out["alter_ids"] = [self._resolve(a) for a in alters]
+        return out
+
+    def add_goal(
+        self,
+        text: str,
+        steps: Iterable[str] = (),
+        status: str = "open",
+        alters: Iterable[Alter | str] = (),
+    ) -> Goal:
+        """Record a goal agreed together.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-005").new_map("Baseline")
+        >>> coach = m.add_alter("Coach", ring=2, sector="clubs_groups")
+        >>> g = m.add_goal("Go to the Tuesday football session", steps=["Ask about kit"], alters=[coach])
+        >>> g.status
+        'open'
+        """
+
+        def build():
+            f = self._goal_fields(text, steps, status, alters)
+            g = Goal(new_id(), f["text"], tuple(f["steps"]), f["status"], tuple(f["alter_ids"]))
+            return {"op": "add_goal", "goal": g.to_dict()}, {"op": "remove_goal", "goal_id": g.id}
+
+        edit = self._edit(build)
+        assert edit is not None
+        return self._state.goals[edit["goal"]["id"]]
+
+    def update_goal(self, goal: Goal | str, **fields: Any) -> Goal:
+        """Change a goal's ``text``, ``steps``, ``status`` or ``alters``.
+
+        Parameters
+        ----------
+        goal : Goal or str
+            The goal, its id or its text.
+        **fields
+            ``text`` (str), ``steps`` (list of str), ``status`` (one of
+            ``GOAL_STATUSES``), ``alters`` (alters on this map).
+
+        Returns
+        -------
+        Goal
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-014").new_map("Baseline")
+        >>> g = m.add_goal("Go to the Tuesday football session")
+        >>> m.update_goal(g, status="done").status
+        'done'
+        """
+        unknown = set(fields) - {"text", "steps", "status", "alters"}
+        if unknown:
+            raise ValidationError(f"unknown goal field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        g = self.goal(goal)
+
+        def build():
+            f = self._goal_fields(**fields)
+            old = g.to_dict()
+            f = {k: v for k, v in f.items() if old[k] != v}
+            if not f:
+                return None
+            return (
+                {"op": "update_goal", "goal_id": g.id, "fields": f},
+                {"op": "update_goal", "goal_id": g.id, "fields": {k: old[k] for k in f}},
+            )
+
+        self._edit(build)
+        return self._state.goals[g.id]
+
+    def remove_goal(self, goal: Goal | str) -> None:
+        """Delete a goal.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-015").new_map("Baseline")
+        >>> g = m.add_goal("Join a walking group")
+        >>> m.remove_goal(g)
+        >>> m.goals
+        []
+        """
+        g = self.goal(goal)
+        self._edit(lambda: ({"op": "remove_goal", "goal_id": g.id}, {"op": "add_goal", "goal": g.to_dict()}))
+
+    # ------------------------------------------------------------------ map details
+    def update_map(self, *, label: str | None = None, date: object = ..., notes: str | None = None) -> None:
+        """Change the map's label, date or notes.
+
+        Parameters
+        ----------
+        label : str, optional
+            New label, unique among the person's maps.
+        date : date, str or None, optional
+            New date (``None`` clears it); leave out to keep the date.
+        notes : str, optional
+            New notes.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-016").new_map("Baseline")
+        >>> m.update_map(date="2026-01-12", notes="Met at home.")
+        >>> m.date, m.notes
+        (datetime.date(2026, 1, 12), 'Met at home.')
+        """
+
+        def build():
+            f: dict[str, Any] = {}
+            if label is not None:
+                f["label"] = _f.check_label(label, "map label")
+                if f["label"] != self.label and any(m.label == f["label"] for m in self.person.maps if m.id != self.id):
+                    raise DuplicateError(
+                        f"person {self.person.id!r} already has a map labelled {f['label']!r}", field="label"
+                    )
+            if date is not ...:
+                f["date"] = _f.check_date(date)
+            if notes is not None:
+                f["notes"] = _f.check_text(notes, "notes")
+            f = {k: v for k, v in f.items() if self._state.info.get(k) != v}
+            if not f:
+                return None
+            old = {k: self._state.info.get(k) for k in f}
+            return {"op": "update_map", "fields": f}, {"op": "update_map", "fields": old}
+
+        self._edit(build)

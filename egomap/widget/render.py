@@ -312,7 +312,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
 def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", *, dpi: int = 150) -> None:
     """Draw a map snapshot with matplotlib and save it as PNG (no browser needed).
 
-    The picture is drawn by :func:`egomap.viz.figures.draw_map`, as the
+    The picture is drawn by :func:`egomap.viz.mapdraw.draw_map`, as the
     egogram is, over the widget's view box.
 
     Parameters
@@ -328,7 +328,7 @@ def save_png(data: Mapping, path: str | os.PathLike, label_mode: str = "names", 
     """
     from matplotlib.figure import Figure
 
-    from egomap.viz.figures import Mark, Scene, draw_map, setup_axes
+    from egomap.viz.mapdraw import Mark, Scene, draw_map, setup_axes
 
     fig = Figure(figsize=(6, 6 * VIEW_HEIGHT / VIEW), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))

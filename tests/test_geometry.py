@@ -100,3 +100,13 @@ def test_render_xy_is_polar_to_xy_with_y_down():
     for a, r in ((0.0, 1.0), (72.5, 0.4), (250.0, 0.9)):
         x, y = geometry.polar_to_xy(a, r * MAP_RADIUS)
         assert xy(a, r) == (x, -y)
+
+
+def test_label_placement_has_one_home():
+    assert style.place_labels is geometry.place_labels
+    assert style.text_width is geometry.text_width and style.wrap is geometry.wrap
+    from egomap.widget import render
+
+    assert render.wrap is geometry.wrap
+    # close markers: the second label goes below its marker, clear of the first
+    assert geometry.place_labels([(0, 0), (0, 12)], [(20, 10), (20, 10)], 5, 2) == [(0.0, -12.0), (0.0, 24.0)]

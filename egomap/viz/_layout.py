@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
-from egomap.geometry import polar_to_xy
+from egomap.geometry import polar_to_xy, text_width, wrap
 from egomap.model import Alter, Map, Person, Placement
 from egomap.viz import style as _style
 
@@ -278,14 +278,14 @@ def label_obstacles(
     inner = _schemes.CENTRE_RADIUS
     for outer, label in rings:
         r = (inner + outer) / 2
-        w = _style.text_width(label, ring_font) * 0.9  # italic, not bold
+        w = text_width(label, ring_font) * 0.9  # italic, not bold
         x = _style.RING["label_x"]
         boxes.append((x, -r - ring_font * 0.55, x + w, -r + ring_font * 0.55))
         inner = outer
     for mid, label in sectors:
-        lines = _style.wrap(label)
+        lines = wrap(label)
         x, y = polar_to_xy(mid, 1.08)
-        w = max(_style.text_width(line, sector_font) for line in lines)
+        w = max(text_width(line, sector_font) for line in lines)
         h = len(lines) * 1.1 * sector_font
         x0 = x - w / 2 if abs(x) < 0.12 else (x if x > 0 else x - w)
         boxes.append((x0, -y - h / 2, x0 + w, -y + h / 2))

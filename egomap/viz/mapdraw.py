@@ -34,7 +34,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from egomap import schemes as _schemes
-from egomap.geometry import polar_to_xy
+from egomap.geometry import place_labels, polar_to_xy, wrap
 from egomap.model import Map
 from egomap.viz import style as _style
 from egomap.viz._layout import LABEL_CLEARANCE, Item, label_obstacles, marker_reach
@@ -361,7 +361,7 @@ def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:
                 ax,
                 x,
                 y,
-                "\n".join(_style.wrap(label)),
+                "\n".join(wrap(label)),
                 fontsize=fs("sector_font", _SECTOR_FLOOR),
                 fontweight="bold",
                 color=R["text"],
@@ -418,7 +418,7 @@ def _draw_labels(
         sizes.append((w / u + 0.01, size * 1.1 / u))
     # every marker is an obstacle (also the unlabelled ones); labels are placed for the labelled ones
     order = shown + [mk for mk in marks if not mk.label]
-    centres = _style.place_labels(
+    centres = place_labels(
         [(mk.x, -mk.y) for mk in order],
         sizes + [(0.0, 0.0)] * (len(order) - len(shown)),
         [mk.reach for mk in order],

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
-from egomap.geometry import polar_to_xy
+from egomap.geometry import polar_to_xy, text_width, wrap
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
@@ -166,7 +166,7 @@ def _guides(net: Network, m: Map) -> None:
     inner = _schemes.CENTRE_RADIUS
     for i, r in enumerate(rings.rings):
         outer = rings.band(i)[1]
-        w = _style.text_width(r.label, _style.SIZE["ring_font"]) * 0.9
+        w = text_width(r.label, _style.SIZE["ring_font"]) * 0.9
         _add(
             net,
             f"ring-label-{i}",
@@ -184,8 +184,8 @@ def _guides(net: Network, m: Map) -> None:
     for j, key in enumerate(m.sectors.keys):
         x, y = _xy(m.sectors.span(key)[0], 1.0)
         _add(net, f"sector-edge-{j}", "", shape="dot", size=0.1, x=x, y=y, color="rgba(0,0,0,0)", **still)
-        lines = _style.wrap(m.sectors.label(key))
-        w = max(_style.text_width(line, _style.SIZE["sector_font"]) for line in lines) * SCALE
+        lines = wrap(m.sectors.label(key))
+        w = max(text_width(line, _style.SIZE["sector_font"]) for line in lines) * SCALE
         x, y = _xy(m.sectors.mid(key), 1.08)
         x += 0 if abs(x) < 0.12 * SCALE else (w / 2 if x > 0 else -w / 2)
         _add(

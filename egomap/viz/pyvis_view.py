@@ -36,7 +36,7 @@ from typing import Any
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
-from egomap.geometry import polar_to_xy
+from egomap.geometry import place_labels, polar_to_xy, text_width, wrap
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import (
@@ -188,8 +188,8 @@ def _place_labels(nodes: list[dict], reach: list[float], obstacles: list[tuple[f
     labels = []
     for n in nodes:
         text = n["l"] + (("  " if n["l"] else "") + _style.MOVED[n["m"]]["symbol"] if "m" in n else "")
-        labels.append((_style.text_width(text, font), font * 1.1) if text else (0.0, 0.0))
-    centres = _style.place_labels(
+        labels.append((text_width(text, font), font * 1.1) if text else (0.0, 0.0))
+    centres = place_labels(
         [(n["x"], n["y"]) for n in nodes],
         labels,
         [r * SCALE for r in reach],
@@ -261,7 +261,7 @@ def _sector_geometry(start: float, mid: float, label: str) -> dict:
     return {
         "start": start,
         "mid": mid,
-        "label": _style.wrap(label),
+        "label": wrap(label),
         "line": _canvas_xy(start, _schemes.CENTRE_RADIUS) + _canvas_xy(start, 1.0),
         "at": _canvas_xy(mid, 1.08),
     }

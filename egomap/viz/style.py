@@ -18,6 +18,10 @@ deficiencies, and no meaning is carried by colour alone:
 * **change status** (still there, new, gone) by outline colour *and* width
   *and* dash; moved alters get an arrow mark (closer / further out).
 
+How labels are shown and placed (:func:`initials`, :func:`display_label`,
+:data:`LABEL_MODES`, :func:`place_labels`, :func:`text_width`, :func:`wrap`)
+lives in :mod:`egomap.geometry`; the names are kept here too.
+
 Examples
 --------
 >>> from egomap.viz.style import VALENCE, marker_key, initials
@@ -35,7 +39,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from egomap.geometry import LABEL_MODES, check_label_mode, display_label, initials
+from egomap.geometry import (
+    LABEL_CANDIDATES,
+    LABEL_MODES,
+    check_label_mode,
+    display_label,
+    initials,
+    place_labels,
+    text_width,
+    wrap,
+)
 
 __all__ = [
     "OKABE_ITO",
@@ -330,207 +343,7 @@ def dash_pattern(dash: Sequence[float], width: float) -> list[float]:
     return [round(d * width, 2) for d in dash]
 
 
-def text_width(text: str, size: float) -> float:
-    """Rough width of ``text`` in bold sans-serif at font ``size`` (same unit as ``size``).
-
-    Examples
-    --------
-    >>> round(text_width("Mum", 10), 1)
-    25.2
-    """
-    narrow = sum(1 for c in text if c in "iljtfrI1.,:;!' |")
-    wide = sum(1 for c in text if c in "mwMW@%")
-    return size * (0.64 * len(text) - 0.32 * narrow + 0.3 * wide)
-
-
-def wrap(text: str, width: int = 14) -> list[str]:
-    """Split a sector label into at most two lines at the space nearest the middle.
-
-    Examples
-    --------
-    >>> wrap("Services and professionals")
-    ['Services and', 'professionals']
-    >>> wrap("Family")
-    ['Family']
-    """
-    if len(text) <= width or " " not in text:
-        return [text]
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return [text[:cut], text[cut + 1 :]]
-
-
-# candidate label centres: (side, shift) - below, above, right, left, then diagonals and further out
-_CANDIDATES = (
-    ("below", 0.0),
-    ("above", 0.0),
-    ("right", 0.0),
-    ("left", 0.0),
-    ("below", 0.6),
-    ("below", -0.6),
-    ("above", 0.6),
-    ("above", -0.6),
-    ("below2", 0.0),
-    ("above2", 0.0),
-)
-
-
-def place_labels(
-    points: Sequence[tuple[float, float]],
-    sizes: Sequence[tuple[float, float]],
-    marker: float | Sequence[float],
-    gap: float,
-    obstacles: Sequence[tuple[float, float, float, float]] = (),
-    clearance: float = 0.0,
-) -> list[tuple[float, float]]:
-    """Centres for labels so that labels of close markers do not overlap.
-
-    A simple, deterministic step: labels are placed in the order given; for
-    each, the first candidate place (below the marker, above, right, left,
-    diagonally below or above, further below or above) whose box overlaps
-    no label already placed, no marker and no obstacle is taken; if none is
-    free, the one that overlaps least. Any units will do, with y pointing
-    down. Boxes are kept in a grid, so a few hundred labels take milliseconds.
-
-    Parameters
-    ----------
-    points : list of (x, y)
-        Marker centres.
-    sizes : list of (width, height)
-        Label box sizes (``(0, 0)`` for no label).
-    marker : float or list of float
-        Marker radius (markers count as squares of this half-width); one
-        for all markers, or one per marker (e.g. larger for the double
-        outline of professionals).
-    gap : float
-        Space between a marker's edge and its label.
-    obstacles : list of (x0, y0, x1, y1)
-        Other boxes labels should avoid (e.g. the person's disc, ring and
-        sector labels).
-    clearance : float
-        Space to keep between a label and *other* markers where possible, so
-        that a label is clearly nearer its own marker than any other: the
-        first free place that keeps it is taken; if there is none, the step
-        above runs without it.
-
-    Returns
-    -------
-    list of (x, y)
-        The centre of each label's box.
-
-    Examples
-    --------
-    >>> place_labels([(0, 0), (100, 0)], [(20, 10), (20, 10)], 5, 2)
-    [(0.0, 12.0), (100.0, 12.0)]
-    >>> place_labels([(0, 0), (0, 12)], [(20, 10), (20, 10)], 5, 2)  # the second goes below its marker
-    [(0.0, -12.0), (0.0, 24.0)]
-    >>> place_labels([(0, 0), (0, 20)], [(20, 10), (20, 10)], [5, 9], 2)  # a larger second marker
-    [(0.0, -12.0), (0.0, 36.0)]
-    >>> place_labels([(0, 0), (0, 23)], [(20, 10), (20, 10)], 5, 2)  # below, right by the other marker
-    [(0.0, 12.0), (0.0, 35.0)]
-    >>> place_labels([(0, 0), (0, 23)], [(20, 10), (20, 10)], 5, 2, clearance=3)  # now above
-    [(0.0, -12.0), (0.0, 35.0)]
-    """
-    n = len(points)
-    radii = [float(marker)] * n if isinstance(marker, (int, float)) else [float(r) for r in marker]
-    if len(radii) != n or len(sizes) != n:
-        raise ValueError("points, sizes and marker radii must have the same length")
-    index = _BoxIndex([w for w, _ in sizes], [h for _, h in sizes], radii)
-    near = _BoxIndex([w for w, _ in sizes], [h for _, h in sizes], radii)  # markers grown by the clearance
-    for (x, y), r in zip(points, radii):
-        index.add((x - r, y - r, x + r, y + r))
-        near.add((x - r - clearance, y - r - clearance, x + r + clearance, y + r + clearance))
-    for o in obstacles:
-        index.add(tuple(o))  # type: ignore[arg-type]
-    out: list[tuple[float, float]] = []
-    for i, ((x, y), (w, h), r) in enumerate(zip(points, sizes, radii)):
-        if w <= 0 or h <= 0:
-            out.append((float(x), float(y + r + gap)))
-            continue
-        boxes = [_candidate(x, y, w, h, r, gap, side, shift) for side, shift in _CANDIDATES]
-        best: tuple[tuple[float, float], tuple[float, float, float, float]] | None = None
-        if clearance > 0:  # first choice: free, and clear of other markers by the clearance
-            best = next(
-                (c for c in boxes if index.overlap(c[1], skip=i) <= 0 and near.overlap(c[1], skip=i) <= 0), None
-            )
-        if best is None:  # else the first free place, else the one that overlaps least
-            best_overlap = math.inf
-            for c in boxes:
-                overlap = index.overlap(c[1], skip=i)
-                if overlap < best_overlap - 1e-9:
-                    best, best_overlap = c, overlap
-                if overlap <= 0:
-                    break
-        assert best is not None
-        out.append(best[0])
-        index.add(best[1])
-    return out
-
-
-def _candidate(
-    x: float, y: float, w: float, h: float, r: float, gap: float, side: str, shift: float
-) -> tuple[tuple[float, float], tuple[float, float, float, float]]:
-    """Centre and box of a ``w`` x ``h`` label on ``side`` of a marker of radius ``r`` at (x, y)."""
-    dy = r + gap + h / 2
-    if side == "below":
-        cx, cy = x + shift * w, y + dy
-    elif side == "above":
-        cx, cy = x + shift * w, y - dy
-    elif side == "below2":
-        cx, cy = x, y + dy + h
-    elif side == "above2":
-        cx, cy = x, y - dy - h
-    elif side == "right":
-        cx, cy = x + r + gap + w / 2, y
-    else:
-        cx, cy = x - r - gap - w / 2, y
-    return (float(cx), float(cy)), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-
-
-class _BoxIndex:
-    """Boxes in a uniform grid, to sum a box's overlap with its neighbours quickly."""
-
-    def __init__(self, widths: Sequence[float], heights: Sequence[float], radii: Sequence[float]) -> None:
-        typical = sorted(w for w in widths if w > 0)
-        cell = max([typical[len(typical) // 2] if typical else 0.0, *(2 * r for r in radii[:1]), *heights[:1]])
-        self.cell = cell if cell > 0 else 1.0
-        self.boxes: list[tuple[float, float, float, float]] = []
-        self.cells: dict[tuple[int, int], list[int]] = {}
-
-    def _span(self, box: Sequence[float]) -> tuple[range, range]:
-        c = self.cell
-        return (
-            range(math.floor(box[0] / c), math.floor(box[2] / c) + 1),
-            range(math.floor(box[1] / c), math.floor(box[3] / c) + 1),
-        )
-
-    def add(self, box: tuple[float, float, float, float]) -> None:
-        j = len(self.boxes)
-        self.boxes.append(box)
-        xs, ys = self._span(box)
-        for kx in xs:
-            for ky in ys:
-                self.cells.setdefault((kx, ky), []).append(j)
-
-    def overlap(self, box: tuple[float, float, float, float], skip: int) -> float:
-        """Sum of the overlaps of ``box`` with every stored box but number ``skip`` (in the order stored)."""
-        xs, ys = self._span(box)
-        near: set[int] = set()
-        for kx in xs:
-            for ky in ys:
-                near.update(self.cells.get((kx, ky), ()))
-        near.discard(skip)
-        x0, y0, x1, y1 = box
-        total = 0.0
-        boxes = self.boxes
-        for j in sorted(near):  # in the order stored, so that sums do not depend on the grid
-            b = boxes[j]
-            w = (x1 if x1 < b[2] else b[2]) - (x0 if x0 > b[0] else b[0])
-            if w > 0:
-                h = (y1 if y1 < b[3] else b[3]) - (y0 if y0 > b[1] else b[1])
-                if h > 0:
-                    total += w * h
-        return total
+_CANDIDATES = LABEL_CANDIDATES  # the old name (tests check place_labels against a brute-force search)
 
 
 def _overlap(a: Sequence[float], b: Sequence[float]) -> float:

@@ -4,7 +4,7 @@ The widget front-end (``static/map.js``), this module and the figures in
 :mod:`egomap.viz` draw the same picture: the look (colours, sizes, marker
 shapes, dashes, glyphs) is the plain data in :mod:`egomap.viz.style`, which
 the snapshot carries to the front-end, and labels of close markers are
-moved apart with the same :func:`egomap.viz.style.place_labels` step. All
+moved apart with the same :func:`egomap.geometry.place_labels` step. All
 positions come from the snapshot, which is built with :mod:`egomap.schemes`.
 
 User text (labels, the person's label, scheme labels) is escaped for XML,
@@ -29,9 +29,8 @@ import os
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
-from egomap.geometry import polar_to_xy
+from egomap.geometry import place_labels, polar_to_xy, text_width, wrap
 from egomap.viz import style as _style
-from egomap.viz.style import wrap
 
 __all__ = [
     "VIEW",
@@ -130,7 +129,7 @@ def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float
     for r in rings:
         y = -(r["inner"] + r["outer"]) / 2 * MAP_RADIUS
         x = round(_style.RING["label_x"] * MAP_RADIUS, 2)
-        out.append((x, y - 0.6 * font, x + 0.9 * _style.text_width(r["label"], font), y + 0.6 * font))
+        out.append((x, y - 0.6 * font, x + 0.9 * text_width(r["label"], font), y + 0.6 * font))
     return out
 
 
@@ -143,14 +142,14 @@ def label_centres(
     """Where labels go (view-box units), so that labels of close markers do not overlap.
 
     The same step as the widget's: estimated text widths, then
-    :func:`egomap.viz.style.place_labels`, keeping clear of the person's
+    :func:`egomap.geometry.place_labels`, keeping clear of the person's
     disc and of the ring labels (``rings`` as in a snapshot).
     """
     font = _px("label_font")
     c = centre * MAP_RADIUS * 0.8
-    return _style.place_labels(
+    return place_labels(
         points,
-        [(_style.text_width(t, font), font * 1.1) if t else (0.0, 0.0) for t in labels],
+        [(text_width(t, font), font * 1.1) if t else (0.0, 0.0) for t in labels],
         MARKER * 1.05,
         _px("label_gap"),
         obstacles=[(-c, -c, c, c), *ring_label_boxes(rings)],

@@ -1,4 +1,4 @@
-"""Ties, goals and the map's own details: the editing methods a :class:`~egomap.model.map.Map` mixes in.
+"""Ties, goals, the map's own details, and undo: the editing methods a :class:`~egomap.model.map.Map` mixes in.
 
 The methods here use the map's editing core (``_edit``, ``_resolve``,
 ``_state``) and nothing else; see :mod:`egomap.model.map`.
@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
 from egomap.errors import DuplicateError, ValidationError
-from egomap.model.data import Alter, Goal, MapState, Tie, new_id
+from egomap.model.backend import Backend
+from egomap.model.data import Alter, Goal, MapState, Tie, apply_edit, describe_edit, new_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -29,6 +30,11 @@ class MapDetailsMixin:
     _edit: Callable[..., dict | None]
     _resolve: Callable[..., str]
     goal: Callable[..., Goal]
+    _backend: Backend
+    _rev: int
+    _catch_up: Callable[[], None]
+    _labels: Callable[[], dict[str, str]]
+    _propagate: Callable[..., None]
     has_tie: Callable[..., bool]
 
     # ------------------------------------------------------------------ ties
@@ -272,3 +278,79 @@ class MapDetailsMixin:
             return {"op": "update_map", "fields": f}, {"op": "update_map", "fields": old}
 
         self._edit(build)
+
+    # ------------------------------------------------------------------ undo
+    def undo(self) -> str | None:
+        """Undo the last edit on this map; return what was undone (or None).
+
+        In a store, the undo is itself saved (and logged) before this
+        returns, so it survives reopening the store.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-019").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.move("Mum", ring=2)
+        >>> m.undo(), m.placement("Mum").ring
+        ('move Mum', 0)
+        >>> m.redo(), m.placement("Mum").ring
+        ('move Mum', 2)
+        """
+        labels = self._labels()
+        with self._backend.transaction():
+            self._catch_up()
+            labels = self._labels()
+            done = self._backend.undo(self.id, self.person.id, labels, self._rev)
+            if done is None:
+                return None
+            edit, inverse, self._rev = done
+        apply_edit(self._state, inverse)
+        self._propagate(inverse)
+        labels.update(self._labels())
+        return describe_edit(edit, labels)
+
+    def redo(self) -> str | None:
+        """Redo the last undone edit; return what was redone (or None).
+
+        See :meth:`undo` for an example.
+        """
+        with self._backend.transaction():
+            self._catch_up()
+            done = self._backend.redo(self.id, self.person.id, self._labels(), self._rev)
+            if done is None:
+                return None
+            edit, _, self._rev = done
+        apply_edit(self._state, edit)
+        self._propagate(edit)
+        return describe_edit(edit, self._labels())
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
+        return self._backend.can_undo(self.id, self._rev)
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether there is an undone edit to redo."""
+        return self._backend.can_redo(self.id, self._rev)
+
+    def history(self) -> list[dict]:
+        """The edit log of this map: one dict per edit, undo or redo, oldest first.
+
+        Each entry has at least ``time``, ``action`` (``"edit"``, ``"undo"``,
+        ``"redo"``; a store also logs ``"create"``), ``description`` and
+        ``edit``; a store adds ``id``, ``target`` and ``writer``.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-020").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> [(e["action"], e["description"]) for e in m.history()]
+        [('edit', 'add Mum')]
+        """
+        return self._backend.history(self.id)
+
+
+# --------------------------------------------------------------------------- Person

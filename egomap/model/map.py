@@ -20,6 +20,7 @@ from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend
 from egomap.model.data import Alter, Goal, MapState, Placement, Tie, apply_edit, describe_edit, new_id, now
 from egomap.model.details import MapDetailsMixin
+from egomap.model.placing import cell_spots, place
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -329,11 +330,7 @@ class Map(MapDetailsMixin):
             self._st, self._info = None, None
 
     def _cell_spots(self, ring: int, sector: str, exclude: str | None = None) -> list[tuple[float, float]]:
-        return [
-            (p.angle, p.radius)
-            for aid, p in self._state.placements.items()
-            if p.ring == ring and p.sector == sector and aid != exclude
-        ]
+        return cell_spots(self._state.placements, ring, sector, exclude)
 
     def _position(
         self,
@@ -344,48 +341,8 @@ class Map(MapDetailsMixin):
         current: Placement | None = None,
         exclude: str | None = None,
     ) -> dict:
-        rings, sectors = self.rings, self.sectors
-        if angle is not None or radius is not None:
-            a = _f.check_number(angle, "angle") % 360.0 if angle is not None else current.angle if current else None
-            r = _f.check_number(radius, "radius") if radius is not None else current.radius if current else None
-            if a is None or r is None:
-                raise ValidationError(
-                    "give both angle and radius for a new alter", field="angle" if a is None else "radius"
-                )
-            if r < 0:
-                raise ValidationError(f"radius must not be negative, got {r!r}", field="radius", value=r)
-            r = min(r, 1.0)
-            rr, ss = _schemes.locate(a, r, rings, sectors)
-            if ring is not None and rings.check(ring) != rr:
-                raise ValidationError(
-                    f"ring {ring!r} does not match radius {r!r} (ring {rr})", field="ring", value=ring
-                )
-            if sector is not None and sectors.check(sector) != ss:
-                raise ValidationError(
-                    f"sector {sector!r} does not match angle {a!r} (sector {ss!r})", field="sector", value=sector
-                )
-            return {"ring": rr, "sector": ss, "angle": round(a, 6), "radius": round(r, 6)}
-        if current is None:
-            rr = rings.check(ring) if ring is not None else len(rings) - 1
-            if sector is None:
-                if len(sectors) > 1:
-                    raise ValidationError(
-                        f"sector is required: one of {', '.join(sectors.keys)}", field="sector", value=None
-                    )
-                sector = sectors.keys[0]
-            ss = sectors.check(sector)
-        else:
-            rr = rings.check(ring) if ring is not None else current.ring
-            ss = sectors.check(sector) if sector is not None else current.sector
-            if (rr, ss) == (current.ring, current.sector):
-                return {}
-            if ss == current.sector:  # only the ring changes: keep the angle, same place in band
-                lo, hi = rings.band(current.ring)
-                frac = min(max((current.radius - lo) / (hi - lo), 0.05), 0.95)
-                nlo, nhi = rings.band(rr)
-                return {"ring": rr, "radius": round(nlo + frac * (nhi - nlo), 6)}
-        a, r = _schemes.spread_position(rr, ss, rings, sectors, taken=self._cell_spots(rr, ss, exclude))
-        return {"ring": rr, "sector": ss, "angle": a, "radius": r}
+        taken = self._state.placements
+        return place(self.rings, self.sectors, taken, ring, sector, angle, radius, current=current, exclude=exclude)
 
     # ------------------------------------------------------------------ alters
     def add_alter(
@@ -615,79 +572,3 @@ class Map(MapDetailsMixin):
         aid = self._resolve(ref)
         self._edit(build)
         return self._state.alters[aid]
-
-    # ------------------------------------------------------------------ undo
-    def undo(self) -> str | None:
-        """Undo the last edit on this map; return what was undone (or None).
-
-        In a store, the undo is itself saved (and logged) before this
-        returns, so it survives reopening the store.
-
-        Examples
-        --------
-        >>> import egomap as em
-        >>> m = em.Person("R-019").new_map("Baseline")
-        >>> _ = m.add_alter("Mum", ring=0, sector="household")
-        >>> _ = m.move("Mum", ring=2)
-        >>> m.undo(), m.placement("Mum").ring
-        ('move Mum', 0)
-        >>> m.redo(), m.placement("Mum").ring
-        ('move Mum', 2)
-        """
-        labels = self._labels()
-        with self._backend.transaction():
-            self._catch_up()
-            labels = self._labels()
-            done = self._backend.undo(self.id, self.person.id, labels, self._rev)
-            if done is None:
-                return None
-            edit, inverse, self._rev = done
-        apply_edit(self._state, inverse)
-        self._propagate(inverse)
-        labels.update(self._labels())
-        return describe_edit(edit, labels)
-
-    def redo(self) -> str | None:
-        """Redo the last undone edit; return what was redone (or None).
-
-        See :meth:`undo` for an example.
-        """
-        with self._backend.transaction():
-            self._catch_up()
-            done = self._backend.redo(self.id, self.person.id, self._labels(), self._rev)
-            if done is None:
-                return None
-            edit, _, self._rev = done
-        apply_edit(self._state, edit)
-        self._propagate(edit)
-        return describe_edit(edit, self._labels())
-
-    @property
-    def can_undo(self) -> bool:
-        """Whether there is an edit to undo."""
-        return self._backend.can_undo(self.id, self._rev)
-
-    @property
-    def can_redo(self) -> bool:
-        """Whether there is an undone edit to redo."""
-        return self._backend.can_redo(self.id, self._rev)
-
-    def history(self) -> list[dict]:
-        """The edit log of this map: one dict per edit, undo or redo, oldest first.
-
-        Each entry has at least ``time``, ``action`` (``"edit"``, ``"undo"``,
-        ``"redo"``; a store also logs ``"create"``), ``description`` and
-        ``edit``; a store adds ``id``, ``target`` and ``writer``.
-
-        Examples
-        --------
-        >>> import egomap as em
-        >>> m = em.Person("R-020").new_map("Baseline")
-        >>> _ = m.add_alter("Mum", ring=0, sector="household")
-        >>> [(e["action"], e["description"]) for e in m.history()]
-        [('edit', 'add Mum')]
-        """
-        return self._backend.history(self.id)
-
-
-# --------------------------------------------------------------------------- Person

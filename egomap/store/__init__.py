@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -38,9 +37,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
-from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, NotFoundError
-from egomap.model import Alter, Map, MapState, Person
+from egomap.model import Alter, Map, Person
+from egomap.store.backend import StoreBackendMixin
 from egomap.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteEngine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,7 +100,7 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(default_store_path() if path is None else path)
 
 
-class Store:
+class Store(StoreBackendMixin):
     """An egomap store in one SQLite file. Use :func:`open_store` to get one.
 
     A store can be used as a context manager (closed at the end). Maps got
@@ -495,107 +494,6 @@ class Store:
             raise NotFoundError(f"ties have the columns map_id, a and b, not {list(columns)!r}")
         rows = self._engine.read_rows(table, list(columns), map_ids, on_rows)
         return pd.DataFrame(rows, columns=list(columns))
-
-    # ------------------------------------------------------------------ backend: what maps and persons call
-    def update_person(self, p: Person, fields: dict) -> None:
-        """Save changed person attributes."""
-        if fields:
-            self._engine.update_person(p.id, fields)
-
-    def person_alters(self, p: Person) -> dict[str, Alter]:
-        """Every alter of the person (on any map), by id."""
-        return self._engine.person_alters(p.id)
-
-    def sibling_maps(self, m: Map) -> list[Map]:
-        """The loaded maps of the same person (so stable alter changes show on all of them)."""
-        return [x for x in list(self._maps.values()) if x.person.id == m.person.id]
-
-    def person_maps(self, p: Person) -> list[Map]:
-        """The person's maps in time order; a map's contents are read when first used."""
-        out = []
-        for row in self._engine.map_rows(p.id):
-            m = self._maps.get(row["id"])
-            if m is None:
-                m = Map(
-                    id=row["id"],
-                    person=p,
-                    label=row["label"],
-                    date=row["date"],
-                    notes=row["notes"],
-                    rings=_schemes.RingScheme.from_dict(json.loads(row["rings"])),
-                    sectors=_schemes.SectorScheme.from_dict(json.loads(row["sectors"])),
-                    copied_from=row["copied_from"],
-                    created=row["created"],
-                    backend=self,
-                    seq=row["seq"],
-                    rev=row["rev"],
-                )
-                self._maps[m.id] = m
-            else:
-                m.refresh(row["rev"])
-            out.append(m)
-        return out
-
-    def create_map(self, p: Person, m: Map, state: MapState, copy_from: Map | None) -> None:
-        """Save a new map (with everything already on it, e.g. copied forward)."""
-        row = {
-            "id": m.id,
-            "label": m.label,
-            "date": m.date.isoformat() if m.date else None,
-            "notes": m.notes,
-            "rings": m.rings.to_dict(),
-            "sectors": m.sectors.to_dict(),
-            "copied_from": m.copied_from,
-            "created": m.created,
-        }
-        desc = f"new map {m.label!r}" + (f" copied from {copy_from.label!r}" if copy_from else "")
-        self._engine.insert_map(p.id, row, state, desc)
-        self._maps[m.id] = m
-
-    def map_revision(self, map_id: str) -> int:
-        """The map's saved revision (NotFoundError if it is gone)."""
-        m = self._maps.get(map_id)
-        return self._engine.map_revision(map_id, m.label if m is not None else "")
-
-    def load_map(self, map_id: str) -> tuple[MapState, int]:
-        """Everything on the map as saved, and its revision."""
-        return self._engine.load_map(map_id)
-
-    def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
-    ) -> int:
-        """Save one edit and its inverse (and log it) against revision ``expected``; return the new revision."""
-        rev = self._engine.commit_edit(map_id, person_id, edit, inverse, description, expected)
-        self._touched.add(map_id)
-        return rev
-
-    def undo(
-        self, map_id: str, person_id: str, labels: Mapping[str, str], expected: int
-    ) -> tuple[dict, dict, int] | None:
-        """Save and log the undo of the map's last edit; return (edit, inverse, new revision), or None."""
-        done = self._engine.undo_redo(map_id, person_id, labels, expected, "undo")
-        self._touched.add(map_id)
-        return done
-
-    def redo(
-        self, map_id: str, person_id: str, labels: Mapping[str, str], expected: int
-    ) -> tuple[dict, dict, int] | None:
-        """Save and log the redo of the last undone edit; return (edit, inverse, new revision), or None."""
-        done = self._engine.undo_redo(map_id, person_id, labels, expected, "redo")
-        self._touched.add(map_id)
-        return done
-
-    def can_undo(self, map_id: str, revision: int) -> bool:
-        """Whether the map has an edit to undo."""
-        return self._engine.can_undo_redo(map_id, revision)[0]
-
-    def can_redo(self, map_id: str, revision: int) -> bool:
-        """Whether the map has an undone edit to redo."""
-        return self._engine.can_undo_redo(map_id, revision)[1]
-
-    def history(self, map_id: str) -> list[dict]:
-        """The map's edit log, oldest first (see :meth:`Map.history`)."""
-        return self._engine.history(map_id)
 
 
 def _person_row(p: Person) -> dict[str, Any]:

@@ -26,149 +26,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from egomap import fields as _f
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError, ValidationError
-from egomap.model import Alter, Goal, MapState, Placement, Tie, describe_edit, now
+from egomap.model import Alter, Goal, MapState, Tie, describe_edit, now
+from egomap.store.sqlite.edits import apply_edit_sql
+from egomap.store.sqlite.schema import (
+    ALTER_COLS,
+    APPLICATION_ID,
+    GOAL_COLS,
+    MAP_ROW,
+    MIGRATIONS,
+    PERSON_COLS,
+    PLACEMENT_COLS,
+    SCHEMA_VERSION,
+    alter_from,
+    alter_row,
+    dicts,
+    placement_from,
+    placement_row,
+)
 
-__all__ = ["SQLiteEngine", "SCHEMA_VERSION", "APPLICATION_ID", "MIGRATIONS", "TABLES"]
-
-#: ``PRAGMA application_id`` of an egomap store ("EgoM").
-APPLICATION_ID = 0x45676F4D
-
-_SCHEMA_V1 = """
-CREATE TABLE persons (
-    id TEXT PRIMARY KEY,
-    display_name TEXT,
-    consent_keep INTEGER NOT NULL DEFAULT 1,
-    consent_research INTEGER NOT NULL DEFAULT 0,
-    created TEXT NOT NULL
-);
-CREATE TABLE alters (
-    id TEXT PRIMARY KEY,
-    person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-    label TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'person',
-    relationship TEXT NOT NULL DEFAULT '',
-    is_professional INTEGER NOT NULL DEFAULT 0,
-    met_through TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX alters_person ON alters(person_id);
-CREATE TABLE maps (
-    id TEXT PRIMARY KEY,
-    person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    label TEXT NOT NULL,
-    date TEXT,
-    notes TEXT NOT NULL DEFAULT '',
-    rings TEXT NOT NULL,
-    sectors TEXT NOT NULL,
-    copied_from TEXT,
-    created TEXT NOT NULL,
-    rev INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (person_id, label)
-);
-CREATE TABLE placements (
-    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    alter_id TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE,
-    ring INTEGER NOT NULL,
-    sector TEXT NOT NULL,
-    angle REAL NOT NULL,
-    radius REAL NOT NULL,
-    support_received TEXT NOT NULL DEFAULT '',
-    support_given TEXT NOT NULL DEFAULT '',
-    valence TEXT,
-    contact TEXT,
-    note TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (map_id, alter_id)
-);
-CREATE INDEX placements_alter ON placements(alter_id);
-CREATE TABLE ties (
-    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    a TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE,
-    b TEXT NOT NULL REFERENCES alters(id) ON DELETE CASCADE,
-    PRIMARY KEY (map_id, a, b),
-    CHECK (a < b)
-);
-CREATE TABLE goals (
-    id TEXT PRIMARY KEY,
-    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    text TEXT NOT NULL,
-    steps TEXT NOT NULL DEFAULT '[]',
-    status TEXT NOT NULL DEFAULT 'open',
-    alter_ids TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE edits (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    time TEXT NOT NULL,
-    action TEXT NOT NULL,
-    target INTEGER,
-    edit TEXT NOT NULL,
-    inverse TEXT,
-    description TEXT NOT NULL DEFAULT ''
-);
-"""
-
-#: The table that keeps each owner's attributes.
-TABLES = {"person": "persons", "map": "maps", "alter": "alters", "placement": "placements", "goal": "goals"}
-
-
-def _added_columns(version: int) -> str:
-    """``ALTER TABLE ... ADD COLUMN`` for each vocabulary field added in ``version``."""
-    out = []
-    for f in _f.FIELDS:
-        if f.since == version:
-            default = f.to_db(f.default)
-            tail = "" if default is None else f" NOT NULL DEFAULT {default!r}"
-            out.append(f"ALTER TABLE {TABLES[f.owner]} ADD COLUMN {f.column} {f.sql_type}{tail};")
-    return "\n".join(out)
-
-
-#: Migrations: version -> SQL that upgrades a store from version-1 to version.
-MIGRATIONS: dict[int, str] = {
-    1: _SCHEMA_V1,
-    2: """
-    ALTER TABLE placements ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE edits ADD COLUMN writer TEXT NOT NULL DEFAULT '';
-    CREATE INDEX edits_map ON edits(map_id, id);
-    """,
-}
-for _v in range(3, max(f.since for f in _f.FIELDS) + 1):
-    MIGRATIONS[_v] = _added_columns(_v)
-#: Current schema version (``PRAGMA user_version``).
-SCHEMA_VERSION = max(MIGRATIONS)
-
-_ALTER = _f.of("alter")
-_PLACEMENT = _f.of("placement")
-_ALTER_COLS = tuple(f.column for f in _ALTER)
-_PLACEMENT_COLS = tuple(f.column for f in _PLACEMENT)
-_MAP_COLS = ("label", "date", "notes")
-_GOAL_COLS = _f.names("goal")
-_PERSON_COLS = ("id", "display_name", "consent_keep", "consent_research", "created")
-_MAP_ROW = ("id", "person_id", "seq", "label", "date", "notes", "rings", "sectors", "copied_from", "created", "rev")
-
-
-def _alter_row(a: Alter) -> list:
-    return [f.to_db(getattr(a, f.name)) for f in _ALTER]
-
-
-def _placement_row(q: Placement) -> list:
-    return [f.to_db(getattr(q, f.name)) for f in _PLACEMENT]
-
-
-def _alter_from(d: Mapping[str, Any]) -> Alter:
-    return Alter(d["id"], **{f.name: f.from_db(d[f.column]) for f in _ALTER})
-
-
-def _placement_from(d: Mapping[str, Any], alter_id: str) -> Placement:
-    return Placement(alter_id, **{f.name: f.from_db(d[f.column]) for f in _PLACEMENT})
-
-
-def _dicts(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
-    """Rows as dicts by column name."""
-    cols = [c[0] for c in cur.description]
-    for r in cur:
-        yield dict(zip(cols, r))
+__all__ = ["SQLiteEngine"]
 
 
 class SQLiteEngine:
@@ -321,15 +198,13 @@ class SQLiteEngine:
     def person_row(self, pid: str) -> dict[str, Any] | None:
         """The person's row by column name, or None."""
         with self.lock:
-            rows = list(
-                _dicts(self.conn.execute(f"SELECT {', '.join(_PERSON_COLS)} FROM persons WHERE id = ?", (pid,)))
-            )
+            rows = list(dicts(self.conn.execute(f"SELECT {', '.join(PERSON_COLS)} FROM persons WHERE id = ?", (pid,))))
         return rows[0] if rows else None
 
     def person_rows(self) -> list[dict[str, Any]]:
         """Every person's row, ordered by id."""
         with self.lock:
-            return list(_dicts(self.conn.execute(f"SELECT {', '.join(_PERSON_COLS)} FROM persons ORDER BY id")))
+            return list(dicts(self.conn.execute(f"SELECT {', '.join(PERSON_COLS)} FROM persons ORDER BY id")))
 
     def person_ids(self) -> list[str]:
         """The ids of all persons, sorted."""
@@ -343,13 +218,13 @@ class SQLiteEngine:
                     f"a person with id {row['id']!r} is already in the store", field="id", value=row["id"]
                 )
             c.execute(
-                f"INSERT INTO persons ({', '.join(_PERSON_COLS)}) VALUES ({', '.join('?' * len(_PERSON_COLS))})",
-                [int(row[k]) if isinstance(row[k], bool) else row[k] for k in _PERSON_COLS],
+                f"INSERT INTO persons ({', '.join(PERSON_COLS)}) VALUES ({', '.join('?' * len(PERSON_COLS))})",
+                [int(row[k]) if isinstance(row[k], bool) else row[k] for k in PERSON_COLS],
             )
 
     def update_person(self, pid: str, fields: Mapping[str, Any]) -> None:
         """Save changed person attributes."""
-        cols = [k for k in fields if k in _PERSON_COLS and k not in ("id", "created")]
+        cols = [k for k in fields if k in PERSON_COLS and k not in ("id", "created")]
         if not cols:
             return
         with self.transaction() as c:
@@ -370,20 +245,20 @@ class SQLiteEngine:
         """Every alter of the person on any map, by id."""
         with self.lock:
             cur = self.conn.execute(
-                f"SELECT id, {', '.join(_ALTER_COLS)} FROM alters "
+                f"SELECT id, {', '.join(ALTER_COLS)} FROM alters "
                 "WHERE person_id = ? AND id IN (SELECT alter_id FROM placements) ORDER BY rowid",
                 (pid,),
             )
-            return {d["id"]: _alter_from(d) for d in _dicts(cur)}
+            return {d["id"]: alter_from(d) for d in dicts(cur)}
 
     def insert_alters(self, pid: str, alters: Sequence[Alter]) -> None:
         """Add alters of a person (DuplicateError if an id is taken), inside a transaction."""
-        cols = ("id", "person_id", *_ALTER_COLS)
+        cols = ("id", "person_id", *ALTER_COLS)
         with self.transaction() as c:
             try:
                 c.executemany(
                     f"INSERT INTO alters ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [[a.id, pid, *_alter_row(a)] for a in alters],
+                    [[a.id, pid, *alter_row(a)] for a in alters],
                 )
             except sqlite3.IntegrityError:
                 raise DuplicateError(
@@ -395,11 +270,10 @@ class SQLiteEngine:
         """The person's maps (without their contents) in time order."""
         with self.lock:
             cur = self.conn.execute(
-                f"SELECT {', '.join(_MAP_ROW)} FROM maps WHERE person_id = ? "
-                "ORDER BY COALESCE(date, '9999-99-99'), seq",
+                f"SELECT {', '.join(MAP_ROW)} FROM maps WHERE person_id = ? ORDER BY COALESCE(date, '9999-99-99'), seq",
                 (pid,),
             )
-            return list(_dicts(cur))
+            return list(dicts(cur))
 
     def map_person(self, map_id: str) -> str | None:
         """The id of the person whose map this is, or None."""
@@ -425,21 +299,21 @@ class SQLiteEngine:
             if row is None:
                 raise NotFoundError(f"map {map_id!r} is no longer in the store")
             st = MapState(info={"label": row[0], "date": row[1], "notes": row[2]})
-            a_cols = ", ".join(f"a.{c} AS a_{c}" for c in _ALTER_COLS)
-            p_cols = ", ".join(f"p.{c}" for c in _PLACEMENT_COLS)
+            a_cols = ", ".join(f"a.{c} AS a_{c}" for c in ALTER_COLS)
+            p_cols = ", ".join(f"p.{c}" for c in PLACEMENT_COLS)
             cur = c.execute(
                 f"SELECT a.id AS a_id, {a_cols}, {p_cols} FROM placements p JOIN alters a ON a.id = p.alter_id "
                 "WHERE p.map_id = ? ORDER BY p.rowid",
                 (map_id,),
             )
-            for d in _dicts(cur):
+            for d in dicts(cur):
                 aid = d["a_id"]
-                st.alters[aid] = Alter(aid, **{f.name: f.from_db(d["a_" + f.column]) for f in _ALTER})
-                st.placements[aid] = _placement_from(d, aid)
+                st.alters[aid] = alter_from(d, "a_")
+                st.placements[aid] = placement_from(d, aid)
             for a, b in c.execute("SELECT a, b FROM ties WHERE map_id = ? ORDER BY rowid", (map_id,)):
                 st.ties[Tie(a, b)] = None
-            cur = c.execute(f"SELECT id, {', '.join(_GOAL_COLS)} FROM goals WHERE map_id = ? ORDER BY rowid", (map_id,))
-            for d in _dicts(cur):
+            cur = c.execute(f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = ? ORDER BY rowid", (map_id,))
+            for d in dicts(cur):
                 st.goals[d["id"]] = Goal(
                     d["id"], d["text"], tuple(json.loads(d["steps"])), d["status"], tuple(json.loads(d["alter_ids"]))
                 )
@@ -458,13 +332,13 @@ class SQLiteEngine:
             values = dict(row, person_id=pid, seq=seq, rev=0)
             values["rings"], values["sectors"] = json.dumps(row["rings"]), json.dumps(row["sectors"])
             c.execute(
-                f"INSERT INTO maps ({', '.join(_MAP_ROW)}) VALUES ({', '.join('?' * len(_MAP_ROW))})",
-                [values[k] for k in _MAP_ROW],
+                f"INSERT INTO maps ({', '.join(MAP_ROW)}) VALUES ({', '.join('?' * len(MAP_ROW))})",
+                [values[k] for k in MAP_ROW],
             )
-            cols = ("map_id", "alter_id", *_PLACEMENT_COLS)
+            cols = ("map_id", "alter_id", *PLACEMENT_COLS)
             c.executemany(
                 f"INSERT INTO placements ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [[row["id"], q.alter_id, *_placement_row(q)] for q in state.placements.values()],
+                [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
             )
             c.executemany("INSERT INTO ties (map_id, a, b) VALUES (?,?,?)", [(row["id"], t.a, t.b) for t in state.ties])
             c.executemany(
@@ -581,97 +455,13 @@ class SQLiteEngine:
                 "SELECT id, time, action, target, description, writer, edit FROM edits WHERE map_id = ? ORDER BY id",
                 (map_id,),
             )
-            rows = list(_dicts(cur))
+            rows = list(dicts(cur))
         for r in rows:
             r["edit"] = json.loads(r["edit"])
         return rows
 
     def _apply_sql(self, map_id: str, person_id: str, edit: dict) -> None:
-        c = self.conn
-        op = edit["op"]
-        if op == "add_alter":
-            a = Alter.from_dict(edit["alter"])
-            if edit.get("new_alter"):
-                cols = ("id", "person_id", *_ALTER_COLS)
-                c.execute(
-                    f"INSERT INTO alters ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [a.id, person_id, *_alter_row(a)],
-                )
-            elif c.execute("SELECT person_id FROM alters WHERE id = ?", (a.id,)).fetchone() != (person_id,):
-                raise NotFoundError(f"alter {a.label!r} does not belong to person {person_id!r}")
-            q = Placement.from_dict(edit["placement"])
-            cols = ("map_id", "alter_id", *_PLACEMENT_COLS)
-            c.execute(
-                f"INSERT INTO placements ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-                "ON CONFLICT (map_id, alter_id) DO UPDATE SET ring = excluded.ring, sector = excluded.sector, "
-                "angle = excluded.angle, radius = excluded.radius",
-                [map_id, a.id, *_placement_row(q)],
-            )
-            c.executemany(
-                "INSERT OR IGNORE INTO ties (map_id, a, b) SELECT ?, ?, ? "
-                "WHERE EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?) "
-                "AND EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?)",
-                [(map_id, *sorted(t), map_id, t[0], map_id, t[1]) for t in edit.get("ties", ())],
-            )
-        elif op == "remove_alter":
-            aid = edit["alter_id"]
-            c.execute("DELETE FROM ties WHERE map_id = ? AND (a = ? OR b = ?)", (map_id, aid, aid))
-            c.execute("DELETE FROM placements WHERE map_id = ? AND alter_id = ?", (map_id, aid))
-            if edit.get("drop_alter"):
-                c.execute(
-                    "DELETE FROM alters WHERE id = ? AND NOT EXISTS (SELECT 1 FROM placements WHERE alter_id = ?)",
-                    (aid, aid),
-                )
-        elif op == "update":
-            aid = edit["alter_id"]
-            af = {k: v for k, v in (edit.get("alter") or {}).items() if k in _ALTER_COLS}
-            if af:
-                c.execute(
-                    f"UPDATE alters SET {', '.join(f'{k} = ?' for k in af)} WHERE id = ?",
-                    [_f.field("alter", k).to_db(v) for k, v in af.items()] + [aid],
-                )
-                c.execute(
-                    "UPDATE maps SET rev = rev + 1 WHERE id != ? AND id IN "
-                    "(SELECT map_id FROM placements WHERE alter_id = ?)",
-                    (map_id, aid),
-                )
-            pf = {k: v for k, v in (edit.get("placement") or {}).items() if k in _PLACEMENT_COLS}
-            if pf:
-                c.execute(
-                    f"UPDATE placements SET {', '.join(f'{k} = ?' for k in pf)} WHERE map_id = ? AND alter_id = ?",
-                    [_f.field("placement", k).to_db(v) for k, v in pf.items()] + [map_id, aid],
-                )
-        elif op == "add_tie":
-            c.execute("INSERT OR IGNORE INTO ties (map_id, a, b) VALUES (?,?,?)", (map_id, edit["a"], edit["b"]))
-        elif op == "remove_tie":
-            c.execute("DELETE FROM ties WHERE map_id = ? AND a = ? AND b = ?", (map_id, edit["a"], edit["b"]))
-        elif op == "add_goal":
-            g = edit["goal"]
-            c.execute(
-                "INSERT OR REPLACE INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (?,?,?,?,?,?)",
-                (g["id"], map_id, g["text"], json.dumps(g["steps"]), g["status"], json.dumps(g["alter_ids"])),
-            )
-        elif op == "remove_goal":
-            c.execute("DELETE FROM goals WHERE id = ? AND map_id = ?", (edit["goal_id"], map_id))
-        elif op == "update_goal":
-            f = {k: v for k, v in edit["fields"].items() if k in _GOAL_COLS}
-            c.execute(
-                f"UPDATE goals SET {', '.join(f'{k} = ?' for k in f)} WHERE id = ?",
-                [json.dumps(v) if isinstance(v, list) else v for v in f.values()] + [edit["goal_id"]],
-            )
-        elif op == "update_map":
-            f = {k: v for k, v in edit["fields"].items() if k in _MAP_COLS}
-            try:
-                c.execute(f"UPDATE maps SET {', '.join(f'{k} = ?' for k in f)} WHERE id = ?", [*f.values(), map_id])
-            except sqlite3.IntegrityError:
-                raise DuplicateError(
-                    f"person {person_id!r} already has a map labelled {f.get('label')!r}", field="label"
-                ) from None
-        elif op == "batch":
-            for e in edit["edits"]:
-                self._apply_sql(map_id, person_id, e)
-        else:
-            raise ValidationError(f"unknown edit {op!r}", field="op")
+        apply_edit_sql(self.conn, map_id, person_id, edit)
 
     # ------------------------------------------------------------------ whole tables
     def counts(self) -> dict[str, int]:
@@ -700,7 +490,7 @@ class SQLiteEngine:
     ) -> list[tuple]:
         """Rows of ``placements`` (alter columns joined in) or ``ties``, for some maps or all."""
         if table == "placements":
-            known = {"map_id", "alter_id", *_PLACEMENT_COLS}
+            known = {"map_id", "alter_id", *PLACEMENT_COLS}
             sel = [f"p.{c}" if c in known else f"a.{c}" for c in columns]
             sql = f"SELECT {', '.join(sel)} FROM placements p JOIN alters a ON a.id = p.alter_id"
             where = " WHERE p.map_id IN (SELECT value FROM json_each(?))"

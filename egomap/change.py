@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from egomap import fields as _fields
 from egomap.errors import ValidationError
 from egomap.model import Alter, Map, Person, Placement
 
@@ -50,8 +51,8 @@ __all__ = [
     "ring_state_labels",
 ]
 
-#: Placement attributes whose changes are reported for retained alters.
-ATTRIBUTES = ("support_received", "support_given", "valence", "contact")
+#: Placement attributes whose changes are reported for retained alters (from the vocabulary).
+ATTRIBUTES = tuple(f.name for f in _fields.compared())
 
 #: Name of the state of an alter that is not on the earlier map.
 NEW = "new"
@@ -246,8 +247,8 @@ class Change:
         it), ``status`` (retained, gained, lost), ``ring_before``, ``ring_after``,
         ``shift`` (negative = inward), ``direction``, ``sector_before``,
         ``sector_after``, ``sector_changed``, and ``<attribute>_before`` /
-        ``<attribute>_after`` for valence, contact and the support sets
-        (as comma-separated text). Retained alters come first, then gained,
+        ``<attribute>_after`` for each of :data:`ATTRIBUTES` (valence,
+        contact, the support sets as comma-separated text, known_for). Retained alters come first, then gained,
         then lost, each in map order.
         """
         pb, pa = self.before.placements, self.after.placements

@@ -55,6 +55,8 @@ __all__ = [
     "editable",
     "identifying",
     "categorical",
+    "compared",
+    "network",
     "describe",
     "check_label",
     "check_text",
@@ -298,6 +300,9 @@ class Field:
         The store schema version that added the column.
     categorical : bool
         Usable as an E-I index / composition attribute.
+    network : bool
+        Part of the network data (graphs, change tables, figures); false for
+        session bookkeeping such as ``reviewed``.
     """
 
     name: str
@@ -313,6 +318,7 @@ class Field:
     strip: bool = True
     since: int = 1
     categorical: bool = False
+    network: bool = True
 
     @property
     def column(self) -> str:
@@ -452,7 +458,7 @@ FIELDS: tuple[Field, ...] = (
     Field("contact", _L, "choice", "Contact", CONTACTS, editable=True, categorical=True),
     Field("known_for", _L, "choice", "Known for", KNOWN_FOR, editable=True, categorical=True, since=3),
     Field("note", _L, "text", "Note", default="", identifying=True, editable=True, max_len=MAX_TEXT, strip=False),
-    Field("reviewed", _L, "bool", "Reviewed", default=False),
+    Field("reviewed", _L, "bool", "Reviewed", default=False, network=False),
     # goal
     Field("text", _G, "label", "Goal", optional=False, identifying=True, max_len=MAX_TEXT),
     Field("steps", _G, "list", "Steps", default=(), identifying=True),
@@ -536,6 +542,28 @@ def categorical() -> tuple[Field, ...]:
     ['kind', 'is_professional', 'ring', 'sector', 'valence', 'contact', 'known_for']
     """
     return tuple(f for o in ("alter", "placement") for f in of(o) if f.categorical)
+
+
+def compared() -> tuple[Field, ...]:
+    """Placement attributes whose changes between two maps of a person are reported (not the position).
+
+    Examples
+    --------
+    >>> [f.name for f in compared()]
+    ['support_received', 'support_given', 'valence', 'contact', 'known_for']
+    """
+    return tuple(f for f in of("placement") if f.type in ("set", "choice") and f.name not in POSITION and f.network)
+
+
+def network(owner: str) -> tuple[Field, ...]:
+    """The fields of ``owner`` that are part of the network data (in graphs and tables).
+
+    Examples
+    --------
+    >>> [f.name for f in network("placement")][4:]
+    ['support_received', 'support_given', 'valence', 'contact', 'known_for', 'note']
+    """
+    return tuple(f for f in of(owner) if f.network)
 
 
 def describe() -> list[dict[str, Any]]:

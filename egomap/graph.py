@@ -28,6 +28,7 @@ from typing import Any
 
 import networkx as nx
 
+from egomap import fields as _fields
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.model import Alter, Map, Person, Placement
@@ -37,18 +38,13 @@ __all__ = ["EGO", "to_networkx", "person_to_networkx"]
 #: Node key of the person (ego) in graphs made with ``ego=True``.
 EGO = "__ego__"
 
-_PLACEMENT_ATTRS = ("ring", "sector", "angle", "radius", "valence", "contact", "support_received", "support_given")
+_PLACEMENT_ATTRS = (*_fields.POSITION, *(f.name for f in _fields.compared()))
+_ALTER = _fields.network("alter")
+_PLACEMENT = tuple(f for f in _fields.network("placement") if f.name not in _fields.POSITION)
 
 
 def _alter_attrs(a: Alter) -> dict[str, Any]:
-    return {
-        "label": a.label,
-        "kind": a.kind,
-        "relationship": a.relationship,
-        "is_professional": a.is_professional,
-        "met_through": a.met_through,
-        "is_ego": False,
-    }
+    return {**{f.name: getattr(a, f.name) for f in _ALTER}, "is_ego": False}
 
 
 def _placement_attrs(m: Map, p: Placement) -> dict[str, Any]:
@@ -62,11 +58,7 @@ def _placement_attrs(m: Map, p: Placement) -> dict[str, Any]:
         "radius": p.radius,
         "x": x,
         "y": y,
-        "valence": p.valence,
-        "contact": p.contact,
-        "support_received": tuple(sorted(p.support_received)),
-        "support_given": tuple(sorted(p.support_given)),
-        "note": p.note,
+        **{f.name: (tuple(sorted(v)) if f.type == "set" else v) for f in _PLACEMENT for v in [getattr(p, f.name)]},
     }
 
 

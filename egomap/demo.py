@@ -28,6 +28,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from egomap import geometry as _geometry
 from egomap import schemes as _schemes
 from egomap.model import (
     CONTACTS,
@@ -323,7 +324,7 @@ _RELATIONSHIPS = {
 
 
 def _placement(rng: random.Random, aid: str, ring: int, sector: str, rings, sectors, slot: int, prof: bool):
-    angle, radius = _schemes.spread_position(ring, sector, rings, sectors, slot)
+    angle, radius = _geometry.spread_position(ring, sector, rings, sectors, slot)
     val = rng.choices(VALENCES, weights=(7, 2, 1))[0]
     k = rng.randint(0, 3)
     return Placement(

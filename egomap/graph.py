@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from egomap import fields as _fields
-from egomap import schemes as _schemes
+from egomap import geometry as _geometry
 from egomap.errors import ValidationError
 from egomap.model import Alter, Map, Person, Placement
 
@@ -48,7 +48,7 @@ def _alter_attrs(a: Alter) -> dict[str, Any]:
 
 
 def _placement_attrs(m: Map, p: Placement) -> dict[str, Any]:
-    x, y = _schemes.to_xy(p.angle, p.radius)
+    x, y = _geometry.polar_to_xy(p.angle, p.radius)
     return {
         "ring": p.ring,
         "ring_label": m.rings.rings[p.ring].label,

@@ -112,4 +112,4 @@ def test_synthetic_person_positions_agree_with_rings():
     p = synthetic_person("S-1", k=2, seed=3)
     for m in p.maps:
         for pl in m.placements.values():
-            assert em.schemes.locate(pl.angle, pl.radius, m.rings, m.sectors) == (pl.ring, pl.sector)
+            assert em.geometry.locate(pl.angle, pl.radius, m.rings, m.sectors) == (pl.ring, pl.sector)

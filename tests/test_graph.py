@@ -39,7 +39,7 @@ def test_map_graph_nodes_edges_and_attributes():
     assert g.nodes[gp.id]["is_professional"]
     assert g.nodes[EGO] == {"label": "R-20", "is_ego": True, "kind": "ego", "x": 0.0, "y": 0.0}
     assert g.graph["map_label"] == "A" and g.graph["person_id"] == "R-20" and g.graph["date"] == "2026-01-01"
-    x, y = em.schemes.to_xy(d["angle"], d["radius"])
+    x, y = em.geometry.polar_to_xy(d["angle"], d["radius"])
     assert (d["x"], d["y"]) == pytest.approx((x, y))
 
 

@@ -19,7 +19,7 @@ def test_add_alter_defaults_and_validation(m):
     assert mum.label == "Mum" and mum.kind == "person" and not mum.is_professional
     p = m.placement(mum)
     assert (p.ring, p.sector) == (0, "household")
-    assert em.schemes.locate(p.angle, p.radius, m.rings, m.sectors) == (0, "household")
+    assert em.geometry.locate(p.angle, p.radius, m.rings, m.sectors) == (0, "household")
     assert m.date == dt.date(2026, 1, 12)
     dr = m.add_alter("Dr Shah", ring=2, sector="services", is_professional=True, kind="person")
     assert m.alter("Dr Shah") == dr
@@ -249,7 +249,7 @@ def test_schemes_per_map_and_copy_to_other_scheme():
     m2 = p.new_map("Simplified", copy_from=m, rings="kahn_antonucci", sectors="none")
     pl = m2.placement(a)
     assert (pl.ring, pl.sector) == (2, "all")
-    assert em.schemes.locate(pl.angle, pl.radius, m2.rings, m2.sectors) == (2, "all")
+    assert em.geometry.locate(pl.angle, pl.radius, m2.rings, m2.sectors) == (2, "all")
 
 
 def test_to_dict_is_plain_data(m):

@@ -52,7 +52,7 @@ def test_nodes_sit_where_the_change_view_puts_them_and_the_output_is_determinist
     nodes = by_label(net)
     assert len(nodes) == len(alters)
     for it in frame.items:
-        x, y = em.schemes.to_xy(it.angle, it.radius)
+        x, y = em.geometry.polar_to_xy(it.angle, it.radius)
         n = nodes[it.alter.label]
         assert (n["x"], n["y"]) == pytest.approx((x * SCALE, -y * SCALE), abs=0.06)
         assert n["fixed"] is True and n["physics"] is False

@@ -7,6 +7,7 @@ import math
 import pytest
 
 import egomap as em
+from egomap import geometry as geo
 from egomap import schemes as sc
 
 
@@ -64,19 +65,19 @@ def test_spread_positions_stay_in_their_cell(rings, sectors):
         for key in s.keys:
             seen = set()
             for slot in range(12):
-                a, rad = sc.spread_position(ring, key, r, s, slot)
-                assert sc.locate(a, rad, r, s) == (ring, key)
+                a, rad = geo.spread_position(ring, key, r, s, slot)
+                assert geo.locate(a, rad, r, s) == (ring, key)
                 seen.add((a, rad))
             assert len(seen) == 12  # no two markers on the same spot
 
 
 def test_xy_round_trip_and_orientation():
-    x, y = sc.to_xy(90, 1.0)  # 3 o'clock
+    x, y = geo.polar_to_xy(90, 1.0)  # 3 o'clock
     assert (round(x, 9), round(y, 9)) == (1.0, 0.0)
-    x, y = sc.to_xy(0, 0.5)  # 12 o'clock, y up
+    x, y = geo.polar_to_xy(0, 0.5)  # 12 o'clock, y up
     assert (round(x, 9), round(y, 9)) == (0.0, 0.5)
     for a, r in [(10, 0.3), (200, 0.8), (359, 0.99)]:
-        a2, r2 = sc.from_xy(*sc.to_xy(a, r))
+        a2, r2 = geo.xy_to_polar(*geo.polar_to_xy(a, r))
         assert math.isclose(a, a2) and math.isclose(r, r2)
 
 
@@ -84,13 +85,13 @@ def test_spread_keeps_markers_apart_and_fills_free_spots():
     r, s = sc.ring_scheme("kahn_antonucci"), sc.sector_scheme("social_network_map")
     taken: list[tuple[float, float]] = []
     for _ in range(5):
-        taken.append(sc.spread_position(1, "services", r, s, taken=taken))
-    pts = [sc.to_xy(a, rad) for a, rad in taken]
+        taken.append(geo.spread_position(1, "services", r, s, taken=taken))
+    pts = [geo.polar_to_xy(a, rad) for a, rad in taken]
     gaps = [((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 for i, (x1, y1) in enumerate(pts) for (x2, y2) in pts[i + 1 :]]
     assert min(gaps) > 0.08  # about 28 px apart on a 350 px map, more than a marker
     # a spot freed by someone leaving is used again
     free = taken.pop(2)
-    assert sc.spread_position(1, "services", r, s, taken=taken) == free
+    assert geo.spread_position(1, "services", r, s, taken=taken) == free
 
 
 def test_user_defined_scheme_round_trips_and_registers():

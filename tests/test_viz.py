@@ -372,7 +372,7 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     mum_title = next(n["t"] for n in data["views"][1]["nodes"] if n["l"] == "Mum")
     assert "Inner circle, Family\nMoved from Household since Baseline" in mum_title  # a sector move, in words
     leah = demo.map(0).placement("Leah")
-    x, y = em.schemes.to_xy(leah.angle, leah.radius)
+    x, y = em.geometry.polar_to_xy(leah.angle, leah.radius)
     assert base["Leah"] == pytest.approx((x * 300, -y * 300), abs=0.1)
     # the notebook output: the page in an escaped srcdoc iframe inside a div
     out = v._repr_html_()

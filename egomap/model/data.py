@@ -129,7 +129,7 @@ Placement = _record(
 
     The attributes after ``alter_id`` are the ``placement`` fields of
     :mod:`egomap.fields`. ``ring``/``sector`` and ``angle``/``radius`` always
-    agree (see :func:`egomap.schemes.locate`).
+    agree (see :func:`egomap.geometry.locate`).
 
     Examples
     --------
@@ -139,7 +139,7 @@ Placement = _record(
     >>> p = m.placement("Mum")
     >>> p.ring, p.sector, p.valence, sorted(p.support_received)
     (0, 'household', 'supportive', ['emotional'])
-    >>> em.schemes.locate(p.angle, p.radius, m.rings, m.sectors)
+    >>> em.geometry.locate(p.angle, p.radius, m.rings, m.sectors)
     (0, 'household')
     """,
     plain=True,

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from egomap import fields as _f
+from egomap import geometry as _geometry
 from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend, MemoryBackend
@@ -333,7 +334,7 @@ def _copy_forward(src: Map, rs: _schemes.RingScheme, ss: _schemes.SectorScheme, 
             ring = min(p.ring, len(rs) - 1)
             sec = p.sector if p.sector in ss.keys else ss.sector_at(p.angle)
             taken = [(q.angle, q.radius) for q in state.placements.values() if (q.ring, q.sector) == (ring, sec)]
-            ang, rad = _schemes.spread_position(ring, sec, rs, ss, taken=taken)
+            ang, rad = _geometry.spread_position(ring, sec, rs, ss, taken=taken)
             p = replace(p, ring=ring, sector=sec, angle=ang, radius=rad)
         state.alters[a.id] = a
         state.placements[a.id] = p

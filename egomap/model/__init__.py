@@ -31,7 +31,7 @@ from egomap.fields import CONTACTS, GOAL_STATUSES, KINDS, KNOWN_FOR, MAX_LABEL, 
 from egomap.fields import names as _names
 from egomap.model.backend import Backend, MemoryBackend
 from egomap.model.data import Alter, Goal, MapState, Placement, Tie, apply_edit, describe_edit, new_id, now
-from egomap.model.map import Map
+from egomap.model.map import Map, map_index
 from egomap.model.person import Person
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "Goal",
     "MapState",
     "Map",
+    "map_index",
     "Person",
     "Backend",
     "MemoryBackend",

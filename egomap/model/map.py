@@ -11,7 +11,7 @@ through :class:`egomap.model.details.MapDetailsMixin`.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
@@ -25,10 +25,34 @@ from egomap.model.placing import cell_spots, place
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
 
-__all__ = ["Map"]
+__all__ = ["Map", "map_index"]
 
 _ALTER_NAMES = _f.names("alter")
 _PLACEMENT_NAMES = _f.names("placement")
+
+
+def map_index(maps: Sequence[Map], ref: object) -> int | None:
+    """Where map ``ref`` is in ``maps``: a position (``-1`` is the last), an id or a label; None if nowhere.
+
+    The one rule for naming a map, used by :meth:`Person.map`, the figures'
+    ``time_point`` and the cohort tables' ``maps``.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.Person("R-036")
+    >>> maps = [p.new_map("Baseline"), p.new_map("6 months")]
+    >>> map_index(maps, -1), map_index(maps, "Baseline"), map_index(maps, 5), map_index(maps, True)
+    (1, 0, None, None)
+    """
+    if isinstance(ref, bool):
+        return None
+    if isinstance(ref, int):
+        return ref % len(maps) if -len(maps) <= ref < len(maps) else None
+    for i, m in enumerate(maps):
+        if m.id == ref or m.label == ref:
+            return i
+    return None
 
 
 def _own(attributes: Mapping[str, Any], owner: str) -> dict[str, Any]:

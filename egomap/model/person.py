@@ -11,7 +11,7 @@ from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend, MemoryBackend
 from egomap.model.data import Alter, MapState, new_id, now
-from egomap.model.map import Map
+from egomap.model.map import Map, map_index
 
 __all__ = ["Person"]
 
@@ -81,14 +81,11 @@ class Person:
         ('6 months', 'Baseline')
         """
         maps = self.maps
+        i = map_index(maps, ref)
+        if i is not None:
+            return maps[i]
         if isinstance(ref, int) and not isinstance(ref, bool):
-            try:
-                return maps[ref]
-            except IndexError:
-                raise NotFoundError(f"person {self.id!r} has {len(maps)} maps; no map number {ref}") from None
-        for m in maps:
-            if m.id == ref or m.label == ref:
-                return m
+            raise NotFoundError(f"person {self.id!r} has {len(maps)} maps; no map number {ref}")
         raise NotFoundError(
             f"person {self.id!r} has no map {ref!r}; maps: {', '.join(repr(m.label) for m in maps) or 'none'}"
         )

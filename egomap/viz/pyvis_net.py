@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.geometry import polar_to_xy, text_width, wrap
-from egomap.model import Map, Person
+from egomap.model import Map, Person, map_index
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
 from egomap.viz.pyvis_view import SCALE, InlinePage, _title
@@ -111,15 +111,13 @@ def _pick(person_or_maps: Person | Map | Sequence[Map], time_point: int | str | 
         raise ValidationError(
             f"time_point must be a map's position or label, got {time_point!r}", field="time_point", value=time_point
         )
+    i = map_index(maps, time_point)
+    if i is not None:
+        return maps, i
     if isinstance(time_point, int):
-        if not -len(maps) <= time_point < len(maps):
-            raise ValidationError(
-                f"time_point {time_point} is out of range: there are {len(maps)} map(s)", field="time_point"
-            )
-        return maps, time_point % len(maps)
-    for i, m in enumerate(maps):
-        if m.label == time_point:
-            return maps, i
+        raise ValidationError(
+            f"time_point {time_point} is out of range: there are {len(maps)} map(s)", field="time_point"
+        )
     raise ValidationError(
         f"no map labelled {time_point!r}; the maps are: {', '.join(m.label for m in maps)}", field="time_point"
     )

@@ -84,7 +84,7 @@ _LAZY = {
     "fields": ("egomap.fields", None),
     "geometry": ("egomap.geometry", None),
     "graph": ("egomap.graph", None),
-    "measures": ("egomap.measures", "measures"),
+    "measures": ("egomap.measures", None),  # the package, callable: em.measures(m), em.measures.density(m)
     "viz": ("egomap.viz", None),
     "io": ("egomap.io", None),
     "demo": ("egomap.demo", None),

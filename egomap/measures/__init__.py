@@ -1,0 +1,220 @@
+"""Per-map measures, change measures and cohort tables.
+
+:func:`measures` turns one map into a pandas Series of numbers;
+:func:`change_measures` compares two maps of the same person;
+:func:`cohort_measures` and :func:`cohort_changes` (also reached as
+``em.cohort_measures(store)`` and ``em.cohort_changes(store)``) give tidy tables with one row per
+person x map, or per person x pair of consecutive maps.
+
+Each measure is also a plain function of a map, in the networkx style:
+``em.measures.size(m)``, ``density(m)``, ``constraint(m)``, ``ei_index(m, "kind",
+"person")``... (the table below names them). The tables are computed over all
+maps at once with numpy from the same formulas, reading a store's tables
+through its public :meth:`~egomap.store.Store.read_table`; they give the same
+values as the plain functions and as :func:`reference_measures` (networkx),
+and the tests check it.
+
+Modules: :mod:`~egomap.measures.network` (size and structure),
+:mod:`~egomap.measures.composition` (who is in the network; Blau, IQV),
+:mod:`~egomap.measures.ei` (E-I index), :mod:`~egomap.measures.support`
+(support and valence), :mod:`~egomap.measures.cohort` (the tables),
+:mod:`~egomap.measures.reference` (the networkx version).
+
+Per-map measures (all ``float64``; counts are whole numbers)
+------------------------------------------------------------
+The network is the person (ego) and the alters on the map; ``n`` is the number
+of alters and ``t`` the number of alter-alter ties. For the structural-hole
+measures the person is tied to every alter.
+
+======================  ==================================================================
+column                  meaning
+======================  ==================================================================
+size                    ``n``, alters on the map
+size_ring_<i>           alters in ring ``i`` (0 = innermost); NaN if the map's ring
+                        scheme has no ring ``i``
+size_sector_<key>       alters in sector ``key``; NaN if the map's sector scheme has no
+                        such sector
+n_professional          alters marked ``is_professional``
+share_professional      ``n_professional / n`` (NaN if ``n`` is 0)
+n_family                alters in a family sector (``map.sectors.family_keys``)
+share_family            ``n_family / n`` (NaN if ``n`` is 0)
+n_ties                  ``t``, alter-alter ties
+density                 ``t / (n (n - 1) / 2)``; NaN for fewer than 2 alters
+n_components            connected components among the alters (person left out); 0 if
+                        ``n`` is 0
+n_isolates              alters tied to no other alter
+effective_size          Borgatti's (1997) effective size of the person's network,
+                        ``n - 2 t / n`` (equals ``networkx.effective_size``); NaN if ``n``
+                        is 0
+efficiency              ``effective_size / n``
+constraint              Burt's (1992) aggregate constraint of the person, with the
+                        person tied to every alter (equals ``networkx.constraint`` of the
+                        person on that graph); NaN if ``n`` is 0
+blau_sector             Blau's index of heterogeneity of the alters' sectors,
+                        ``1 - sum(p_k ** 2)``; NaN if ``n`` is 0
+iqv_sector              index of qualitative variation: ``blau / (1 - 1 / K)`` with ``K``
+                        the number of sectors in the scheme; NaN if ``K`` < 2
+blau_relationship       Blau's index of the ``relationship`` texts (case and surrounding
+                        spaces ignored; alters with no relationship left out)
+iqv_relationship        ``blau_relationship / (1 - 1 / K)`` with ``K`` the number of
+                        different relationships on the map; NaN if ``K`` < 2
+blau_kind, iqv_kind     the same for the alter ``kind`` (``K`` = 5 kinds)
+ei_professional         E-I index of ``is_professional`` against the person, who counts
+                        as not professional: ``(E - I) / (E + I)`` with ``E`` the
+                        professionals and ``I`` the other alters, i.e.
+                        ``(n_professional - (n - n_professional)) / n``; +1 = only
+                        professionals, -1 = none; NaN if ``n`` is 0
+n_support_received      alters from whom the person receives any support
+n_support_given         alters to whom the person gives any support
+n_received_<type>       alters giving the person support of ``type`` (emotional,
+                        practical, information, companionship)
+n_given_<type>          alters the person gives support of ``type`` to
+share_reciprocal        among alters with any support (received or given), the share
+                        with both received and given support; NaN if there are none
+n_stressful             alters whose valence is ``stressful``
+share_stressful         ``n_stressful`` over the alters whose valence is recorded; NaN if
+                        none is recorded
+======================  ==================================================================
+
+Every fixed column is also a function of a map with the same name;
+``size_ring_<i>`` is ``size(m, ring=i)``, ``size_sector_<key>`` is
+``size(m, sector=key)``, ``n_received_<type>`` is ``n_support_received(m, type)``
+and ``n_given_<type>`` is ``n_support_given(m, type)``.
+
+The E-I index of any other alter attribute against the person's own value is
+:func:`ei_index`; pass ``ei={"ei_kind": ("kind", "person")}`` to
+:func:`measures`, ``em.cohort_measures(store)`` or ``em.cohort_changes(store)`` to add such
+columns (after the fixed ones; the person's value may be a mapping from person
+id to value).
+
+Change measures (consecutive maps ``a`` then ``b`` of one person)
+-----------------------------------------------------------------
+``n_gained`` (on ``b`` only), ``n_lost`` (on ``a`` only), ``n_retained`` (on both),
+``jaccard`` (retained over alters on either map; NaN if both are empty),
+``persistence`` (``n_retained`` over the size of ``a``; NaN if ``a`` is empty),
+``mean_ring_shift`` (mean of ring on ``b`` minus ring on ``a`` over retained
+alters; negative = moved inward; NaN if none retained), then ``d_<name>``
+(value on ``b`` minus value on ``a``) for every per-map measure.
+
+Examples
+--------
+>>> import egomap as em
+>>> p = em.Person("R-1")
+>>> m = p.new_map("Baseline")
+>>> mum = m.add_alter("Mum", ring=0, sector="household")
+>>> gp = m.add_alter("Dr Shah", ring=2, sector="services", is_professional=True)
+>>> s = em.measures(m)
+>>> s[["size", "share_professional", "effective_size", "constraint"]].tolist()
+[2.0, 0.5, 2.0, 0.5]
+>>> em.measures.constraint(m), em.measures.share_professional(m)
+(0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import TYPE_CHECKING
+
+from egomap.measures._base import CHANGE_ID_COLUMNS, CHANGE_MEASURES, ID_COLUMNS, MEASURES
+from egomap.measures.cohort import change_measures, cohort_changes, cohort_measures, measures
+from egomap.measures.composition import (
+    blau,
+    blau_kind,
+    blau_relationship,
+    blau_sector,
+    iqv,
+    iqv_kind,
+    iqv_relationship,
+    iqv_sector,
+    n_family,
+    n_professional,
+    share_family,
+    share_professional,
+)
+from egomap.measures.ei import EI_ATTRIBUTES, EISpec, ei_index, ei_professional
+from egomap.measures.network import (
+    constraint,
+    density,
+    effective_size,
+    efficiency,
+    n_components,
+    n_isolates,
+    n_ties,
+    size,
+)
+from egomap.measures.reference import EGO, reference_measures
+from egomap.measures.support import (
+    n_stressful,
+    n_support_given,
+    n_support_received,
+    share_reciprocal,
+    share_stressful,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from egomap.model import Map
+
+__all__ = [
+    "MEASURES",
+    "CHANGE_MEASURES",
+    "ID_COLUMNS",
+    "CHANGE_ID_COLUMNS",
+    "EI_ATTRIBUTES",
+    "EGO",
+    "EISpec",
+    # tables
+    "measures",
+    "change_measures",
+    "cohort_measures",
+    "cohort_changes",
+    "reference_measures",
+    # size and structure
+    "size",
+    "n_ties",
+    "density",
+    "n_components",
+    "n_isolates",
+    "effective_size",
+    "efficiency",
+    "constraint",
+    # composition
+    "blau",
+    "iqv",
+    "n_professional",
+    "share_professional",
+    "n_family",
+    "share_family",
+    "blau_sector",
+    "iqv_sector",
+    "blau_relationship",
+    "iqv_relationship",
+    "blau_kind",
+    "iqv_kind",
+    # E-I index
+    "ei_index",
+    "ei_professional",
+    # support and valence
+    "n_support_received",
+    "n_support_given",
+    "share_reciprocal",
+    "n_stressful",
+    "share_stressful",
+]
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``egomap.measures(m)`` work even after ``import egomap.measures``.
+
+    ``egomap.measures`` is both this package and, through the package's lazy
+    exports, the function :func:`measures`; importing the package makes Python
+    set the attribute of ``egomap`` to the package, so the package is callable too.
+    """
+
+    def __call__(self, m: Map, *, ei: EISpec | None = None) -> pd.Series:
+        return measures(m, ei=ei)
+
+
+sys.modules[__name__].__class__ = _CallableModule

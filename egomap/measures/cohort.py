@@ -1,0 +1,412 @@
+"""The measure tables: one map (:func:`measures`), two maps (:func:`change_measures`), a whole store.
+
+Every path turns its maps into the same raw tables (from a store through its
+public :meth:`~egomap.store.Store.read_maps` and
+:meth:`~egomap.store.Store.read_table`, or from maps in memory), indexes them
+once (:class:`~egomap.measures._arrays.Arrays`) and computes each topic's
+columns over all maps at once: :mod:`~egomap.measures.network`,
+:mod:`~egomap.measures.composition`, :mod:`~egomap.measures.ei` and
+:mod:`~egomap.measures.support`, where each formula is also written as a plain
+function of one map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from egomap.errors import NotFoundError, ValidationError
+from egomap.measures._arrays import Arrays, SchemeCache, placement_columns, tables_from_maps
+from egomap.measures._base import CHANGE_ID_COLUMNS, ID_COLUMNS, MEASURES, count, div
+from egomap.measures.composition import composition_columns
+from egomap.measures.ei import EISpec, check_ei, ei_columns, ei_professional_column
+from egomap.measures.network import structure_columns
+from egomap.measures.support import support_columns
+
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.model import Map
+    from egomap.store import Store
+
+__all__ = ["measures", "change_measures", "cohort_measures", "cohort_changes"]
+
+_AUTO_PROGRESS = 3000  # maps: show a progress bar from this many maps on, unless told
+_COMPUTE_SHARE = 4  # the bar gives indexing and computing 1/4 of the rows read
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _compute(arr: Arrays) -> pd.DataFrame:
+    """The fixed measure columns of every map, topic by topic, in the documented order."""
+    cols = {
+        **structure_columns(arr),
+        **composition_columns(arr),
+        **ei_professional_column(arr),
+        **support_columns(arr),
+    }
+    by_scheme = [c for c in cols if c not in MEASURES]  # size_ring_<i>, size_sector_<key>
+    order = ["size", *by_scheme, *MEASURES[1:]]
+    return pd.DataFrame({c: cols[c] for c in order}).astype(float)
+
+
+def _with_ei(arr: Arrays, mdf: pd.DataFrame, spec: dict[str, tuple[str, Any]]) -> pd.DataFrame:
+    mm = _compute(arr)
+    if spec:
+        clash = [c for c in spec if c in mm.columns]
+        if clash:
+            raise ValidationError(f"ei column name {clash[0]!r} is already a measure name", field="ei")
+        extra = ei_columns(arr, mdf["person_id"].tolist(), spec)
+        mm = pd.concat([mm, pd.DataFrame(extra, dtype=float)], axis=1)
+    return mm
+
+
+def _changes(arr: Arrays, mdf: pd.DataFrame, mm: pd.DataFrame) -> pd.DataFrame:
+    """Change measures for each pair of consecutive rows of ``mdf`` of one person."""
+    person = mdf["person_id"].to_numpy()
+    n = len(mdf)
+    first = np.arange(n - 1) if n > 1 else np.zeros(0, dtype=np.int64)
+    first = first[person[first] == person[first + 1]] if n > 1 else first
+    second = first + 1
+    pair_of_map = np.full(n, -1, dtype=np.int64)
+    pair_of_map[first] = np.arange(len(first))
+    # retained alters: same alter code on map i and map i+1
+    a_pair = pair_of_map[arr.map_of]
+    sel_a = a_pair >= 0
+    prev_pair = np.full(n, -1, dtype=np.int64)
+    prev_pair[second] = np.arange(len(first))
+    b_pair = prev_pair[arr.map_of]
+    sel_b = b_pair >= 0
+    left = pd.DataFrame({"pair": a_pair[sel_a], "alter": arr.alter_code[sel_a], "ring_a": arr.ring[sel_a]})
+    right = pd.DataFrame({"pair": b_pair[sel_b], "alter": arr.alter_code[sel_b], "ring_b": arr.ring[sel_b]})
+    both = left.merge(right, on=["pair", "alter"], how="inner")
+    k = len(first)
+    retained = count(both["pair"].to_numpy(), k)
+    shift = count(both["pair"].to_numpy(), k, (both["ring_b"] - both["ring_a"]).to_numpy(dtype=float))
+    size_a = mm["size"].to_numpy()[first]
+    size_b = mm["size"].to_numpy()[second]
+    out = pd.DataFrame(
+        {
+            "n_gained": size_b - retained,
+            "n_lost": size_a - retained,
+            "n_retained": retained,
+            "jaccard": div(retained, size_a + size_b - retained),
+            "persistence": div(retained, size_a),
+            "mean_ring_shift": div(shift, retained),
+        }
+    )
+    diffs = mm.to_numpy()[second] - mm.to_numpy()[first]
+    d = pd.DataFrame(diffs, columns=[f"d_{c}" for c in mm.columns])
+    res = pd.concat([out, d], axis=1).astype(float)
+    fd = pd.to_datetime(mdf["map_date"].iloc[first].reset_index(drop=True), errors="coerce")
+    td = pd.to_datetime(mdf["map_date"].iloc[second].reset_index(drop=True), errors="coerce")
+    ids = pd.DataFrame(
+        {
+            "person_id": person[first],
+            "from_index": mdf["map_index"].to_numpy()[first],
+            "to_index": mdf["map_index"].to_numpy()[second],
+            "from_label": mdf["map_label"].to_numpy()[first],
+            "to_label": mdf["map_label"].to_numpy()[second],
+            "from_date": fd,
+            "to_date": td,
+            "days": (td - fd).dt.days.astype(float),
+        }
+    )
+    return pd.concat([ids, res], axis=1)
+
+
+def _of_maps(maps: list[Map], spec: dict[str, tuple[str, Any]]) -> tuple[pd.DataFrame, Arrays, pd.DataFrame]:
+    columns = placement_columns([attr for attr, _ in spec.values()])
+    mdf, pl, ties = tables_from_maps(maps, columns)
+    arr = Arrays(mdf, pl, ties, SchemeCache())
+    return mdf, arr, _with_ei(arr, mdf, spec)
+
+
+# --------------------------------------------------------------------------- one map, two maps
+
+
+def measures(m: Map, *, ei: EISpec | None = None) -> pd.Series:
+    """Per-map measures of one map as a pandas Series (names: see :mod:`egomap.measures`).
+
+    Parameters
+    ----------
+    m : Map
+    ei : mapping, optional
+        Extra E-I index columns (see :func:`~egomap.measures.ei_index`): column name ->
+        ``(attribute, the person's value)``, e.g.
+        ``{"ei_kind": ("kind", "person")}``; the value may be a mapping from
+        person id to value. They come after the fixed measures.
+
+    Returns
+    -------
+    pandas.Series
+        float64 values named ``size``, ``size_ring_0``, ..., ``size_sector_<key>``,
+        then :data:`~egomap.measures.MEASURES`; the Series is named after the map label.
+
+    See Also
+    --------
+    cohort_measures : the same for every map in a store.
+    egomap.measures.size, egomap.measures.density, egomap.measures.constraint :
+        each measure as a plain function of a map.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.demo.demo_case().map("Baseline")
+    >>> s = em.measures(m)
+    >>> s[["size", "n_ties", "density", "n_components"]].round(3).tolist()
+    [7.0, 8.0, 0.381, 1.0]
+    >>> float(em.measures(m, ei={"ei_sector": ("sector", "family")})["ei_sector"])
+    0.42857142857142855
+    """
+    _, _, out = _of_maps([m], check_ei(ei))
+    s = out.iloc[0]
+    s.name = m.label
+    return s
+
+
+def change_measures(map_a: Map, map_b: Map, *, ei: EISpec | None = None) -> pd.Series:
+    """Change measures from ``map_a`` to the later ``map_b`` of the same person.
+
+    ``ei`` adds E-I index columns as in :func:`measures` (their differences
+    appear as ``d_<name>``).
+
+    Returns
+    -------
+    pandas.Series
+        float64 values named :data:`~egomap.measures.CHANGE_MEASURES` then
+        ``d_<measure>`` for every per-map measure (see :mod:`egomap.measures`).
+
+    See Also
+    --------
+    cohort_changes : the same for every pair of consecutive maps in a store.
+    egomap.compare : the alters gained, lost and moved.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.demo.demo_case()
+    >>> from egomap.measures import change_measures
+    >>> c = change_measures(p.map("Baseline"), p.map("6 months"))
+    >>> c[["n_gained", "n_lost", "n_retained", "d_size"]].tolist()
+    [4.0, 0.0, 7.0, 4.0]
+    """
+    if map_a.person.id != map_b.person.id:
+        raise ValidationError(
+            f"change measures compare two maps of one person; got {map_a.person.id!r} and {map_b.person.id!r}",
+            field="map_b",
+        )
+    mdf, arr, mm = _of_maps([map_a, map_b], check_ei(ei))
+    res = _changes(arr, mdf, mm)
+    s = res.iloc[0, len(CHANGE_ID_COLUMNS) :].astype(float)
+    s.name = f"{map_a.label} -> {map_b.label}"
+    return s
+
+
+# --------------------------------------------------------------------------- a store
+
+
+def _read_maps(store: Store, persons: Iterable[str] | None, maps: Iterable[str | int] | None) -> pd.DataFrame:
+    mdf = store.read_maps()
+    mdf.insert(2, "map_index", mdf.groupby("person_id", sort=False).cumcount().astype(int))
+    if persons is not None:
+        if isinstance(persons, str):
+            persons = [persons]
+        wanted = list(dict.fromkeys(persons))
+        known = set(mdf["person_id"])
+        missing = [p for p in wanted if p not in known]
+        if missing:
+            raise NotFoundError(f"no maps for person {missing[0]!r} in the store {str(store.path)!r}")
+        mdf = mdf[mdf["person_id"].isin(wanted)]
+    if maps is not None:
+        mdf = _select_maps(mdf, maps)
+    return mdf.reset_index(drop=True)
+
+
+def _select_maps(mdf: pd.DataFrame, maps: Iterable[str | int]) -> pd.DataFrame:
+    if isinstance(maps, (str, int)):
+        maps = [maps]
+    keep = np.zeros(len(mdf), dtype=bool)
+    n_of_person = mdf.groupby("person_id", sort=False)["map_index"].transform("size").to_numpy()
+    idx = mdf["map_index"].to_numpy()
+    for ref in maps:
+        if isinstance(ref, bool) or not isinstance(ref, (str, int)):
+            raise ValidationError(f"maps must be map labels or positions (0, 1, -1), got {ref!r}", field="maps")
+        if isinstance(ref, int):
+            keep |= idx == np.where(ref < 0, n_of_person + ref, ref)
+        else:
+            keep |= (mdf["map_label"] == ref).to_numpy()
+    return mdf[keep]
+
+
+def _read_rows(
+    store: Store, mdf: pd.DataFrame, everything: bool, columns: list[str], bar: Any = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    map_ids = None if everything else mdf["map_id"].tolist()
+    on_rows = None
+    if bar is not None:  # rows to read, plus a share for indexing and computing
+        n = store.count_rows("placements", map_ids) + store.count_rows("ties", map_ids)
+        bar.reset(total=n + n // _COMPUTE_SHARE + 2)
+        on_rows = bar.update
+        bar.set_postfix_str("reading placements", refresh=False)
+    pl = store.read_table("placements", columns, map_ids, on_rows=on_rows)
+    if bar is not None:
+        bar.set_postfix_str("reading ties", refresh=False)
+    ties = store.read_table("ties", ["map_id", "a", "b"], map_ids, on_rows=on_rows)
+    return pl, ties
+
+
+def _progress(enabled: bool | None, n_maps: int, desc: str) -> Any:
+    show = n_maps >= _AUTO_PROGRESS if enabled is None else bool(enabled)
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=1, desc=desc, unit="row", unit_scale=True, leave=False)
+
+
+def _step(bar: Any, what: str, last: bool = False) -> None:
+    if bar is not None:
+        bar.set_postfix_str(what, refresh=False)
+        bar.update(bar.total - bar.n if last else max((bar.total - bar.n) // 2, 1))
+
+
+def _cohort(
+    store: Store,
+    persons: Iterable[str] | None,
+    maps: Iterable[str | int] | None,
+    progress: bool | None,
+    desc: str,
+    ei: EISpec | None = None,
+) -> tuple[pd.DataFrame, Arrays, pd.DataFrame]:
+    spec = check_ei(ei)
+    mdf = _read_maps(store, persons, maps)
+    bar = _progress(progress, len(mdf), desc)
+    try:
+        everything = persons is None and maps is None
+        columns = placement_columns([attr for attr, _ in spec.values()])
+        pl, ties = _read_rows(store, mdf, everything, columns, bar)
+        if bar is not None:
+            bar.set_postfix_str("indexing", refresh=True)
+        arr = Arrays(mdf, pl, ties, SchemeCache())
+        _step(bar, "computing")
+        mm = _with_ei(arr, mdf, spec)
+        _step(bar, "done", last=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    return mdf, arr, mm
+
+
+def cohort_measures(
+    store: Store,
+    persons: Iterable[str] | str | None = None,
+    maps: Iterable[str | int] | str | int | None = None,
+    progress: bool | None = None,
+    *,
+    consenting_only: bool = False,
+    ei: EISpec | None = None,
+) -> pd.DataFrame:
+    """Per-map measures for every person x map in a store (``em.cohort_measures(store)``).
+
+    Parameters
+    ----------
+    store : Store
+    persons : str or list of str, optional
+        Only these person ids.
+    maps : str, int or list, optional
+        Only these time points: map labels (``"Baseline"``) and/or positions in
+        each person's time order (``0`` = first, ``-1`` = latest).
+    progress : bool, optional
+        Show a progress bar (tqdm). Default: only for large cohorts.
+    consenting_only : bool
+        Only persons who consented to research use.
+    ei : mapping, optional
+        Extra E-I index columns, as in :func:`measures`; give the persons'
+        own values as a mapping, e.g.
+        ``{"ei_met": ("met_through", {"R-017": "football", ...})}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person x map, ordered by person id then time: the columns
+        :data:`~egomap.measures.ID_COLUMNS` (``person_id``, ``map_index`` =
+        position in the person's time order from 0, ``map_label``,
+        ``map_date`` as datetime64, ``map_id``, ``consent_research``), then the
+        measures (float64; see :mod:`egomap.measures`).
+
+    See Also
+    --------
+    measures : the same for one map.
+    cohort_changes : change measures between consecutive maps.
+
+    Examples
+    --------
+    >>> import egomap as em, tempfile, os
+    >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+    >>> _ = em.demo.demo_case(store)
+    >>> df = em.cohort_measures(store)
+    >>> print(df[["map_label", "size", "n_professional"]].to_string(index=False))
+    map_label  size  n_professional
+     Baseline   7.0             3.0
+     6 months  11.0             3.0
+    12 months  12.0             2.0
+    >>> store.close()
+    """
+    mdf, _, mm = _cohort(store, persons, maps, progress, "egomap measures", ei)
+    ids = mdf[list(ID_COLUMNS)].copy()
+    ids["map_date"] = pd.to_datetime(ids["map_date"], errors="coerce")
+    out = pd.concat([ids.reset_index(drop=True), mm], axis=1)
+    if consenting_only:
+        out = out[out["consent_research"]].reset_index(drop=True)
+    return out
+
+
+def cohort_changes(
+    store: Store,
+    persons: Iterable[str] | str | None = None,
+    maps: Iterable[str | int] | str | int | None = None,
+    progress: bool | None = None,
+    *,
+    consenting_only: bool = False,
+    ei: EISpec | None = None,
+) -> pd.DataFrame:
+    """Change measures for every person x pair of consecutive maps (``em.cohort_changes(store)``).
+
+    Parameters are those of :func:`cohort_measures`; with ``maps`` given, pairs
+    are consecutive among the chosen time points (e.g. ``maps=[0, -1]`` gives
+    first-to-last).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person x consecutive pair: :data:`~egomap.measures.CHANGE_ID_COLUMNS`
+        (``person_id``, ``from_index``, ``to_index``, ``from_label``,
+        ``to_label``, ``from_date``, ``to_date``, ``days`` between them), then
+        :data:`~egomap.measures.CHANGE_MEASURES` and ``d_<measure>`` (float64).
+
+    See Also
+    --------
+    change_measures : the same for two maps.
+    cohort_measures : the per-map measures.
+
+    Examples
+    --------
+    >>> import egomap as em, tempfile, os
+    >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+    >>> _ = em.demo.demo_case(store)
+    >>> ch = em.cohort_changes(store)
+    >>> print(ch[["from_label", "to_label", "n_gained", "n_lost", "d_size"]].to_string(index=False))
+    from_label  to_label  n_gained  n_lost  d_size
+      Baseline  6 months       4.0     0.0     4.0
+      6 months 12 months       4.0     3.0     1.0
+    >>> store.close()
+    """
+    mdf, arr, mm = _cohort(store, persons, maps, progress, "egomap changes", ei)
+    out = _changes(arr, mdf, mm)
+    if consenting_only:
+        ok = set(mdf.loc[mdf["consent_research"], "person_id"])
+        out = out[out["person_id"].isin(ok)].reset_index(drop=True)
+    return out

@@ -1,9 +1,12 @@
 """Research data exchange: egor three-file CSV, GraphML, JSON, and Network Canvas import.
 
-Exports are pseudonymous by default: alters get stable ids such as
-``"R-017-A001"`` (numbered by first appearance over the person's maps), and
-free-text fields that can carry names (see :data:`NAME_FIELDS`) are left out
-unless ``include_names=True``. Persons who did not consent to research use are
+Every format's attribute columns come from the vocabulary
+(:mod:`egomap.fields`): a new alter or placement attribute is written and read
+back with no change here. Exports are pseudonymous by default: alters get
+stable ids such as ``"R-017-A001"`` (numbered by first appearance over the
+person's maps), and the fields the vocabulary marks as identifying (see
+:data:`NAME_FIELDS`) are left out unless ``include_names=True``; one rule in
+``egomap.io._common`` (:func:`~egomap.io._common.written`) decides this for every exporter. Persons who did not consent to research use are
 left out unless ``include_nonconsenting=True``. Imports are all or nothing and
 report bad input as :class:`egomap.InputFileError` naming file, row and column.
 

@@ -11,14 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from egomap.errors import EgomapError, InputFileError, ValidationError
+from egomap import fields as _f
+from egomap.errors import DuplicateError, EgomapError, InputFileError, ValidationError
+from egomap.fields import Field
 from egomap.model import Person
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    from egomap.store import Store
 
 __all__ = [
     "NAME_FIELDS",
+    "KEEPABLE",
+    "check_keep",
+    "withheld",
+    "written",
+    "blank",
+    "cell",
     "Source",
     "select_persons",
     "pseudonyms",
@@ -27,14 +35,106 @@ __all__ = [
     "Row",
     "at_row",
     "safe_filename",
+    "save_persons",
 ]
 
-#: Fields that can carry names or other identifying free text. Research
-#: exports leave them out unless ``include_names=True`` (or the field is
-#: listed in ``keep``): alter ``label``, ``relationship`` ("Sarah's husband"),
+# --------------------------------------------------------------------------- pseudonymisation
+#
+# The one rule of every research export: a field the vocabulary marks as
+# identifying (``egomap.fields.identifying()``) is left out unless
+# ``include_names=True`` or it is listed in ``keep``. Exporters ask
+# :func:`written` / :func:`withheld` which fields to write; none has a list of its own.
+
+#: Fields that can carry names or other identifying free text (from the vocabulary,
+#: :func:`egomap.fields.identifying`): research exports leave them out unless
+#: ``include_names=True`` (or the field is listed in ``keep``). Goal fields are
+#: prefixed ``goal_``: alter ``label``, ``relationship`` ("Sarah's husband"),
 #: ``met_through`` (names of groups, agencies, places), placement ``note``,
 #: map ``notes``, goal ``text`` and ``steps``, and the person's ``display_name``.
-NAME_FIELDS = ("label", "relationship", "met_through", "note", "notes", "goal_text", "display_name")
+NAME_FIELDS = tuple(dict.fromkeys(f"goal_{f.name}" if f.owner == "goal" else f.name for f in _f.identifying()))
+
+#: Identifying alter and placement fields that ``keep`` may name: the optional
+#: free-text ones (a required label is the name itself; it is replaced by a pseudonym).
+KEEPABLE = tuple(f.name for o in ("alter", "placement") for f in _f.identifying(o) if f.optional)
+
+
+def _listed(names: Sequence[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def check_keep(keep: Iterable[str] = ()) -> frozenset[str]:
+    """The ``keep`` argument of an export, checked against :data:`KEEPABLE`.
+
+    Examples
+    --------
+    >>> sorted(check_keep(["note"]))
+    ['note']
+    >>> check_keep(["label"])
+    Traceback (most recent call last):
+    ...
+    egomap.errors.ValidationError: keep may list 'relationship', 'met_through' and 'note', not 'label'; use include_names=True
+    """
+    keep = frozenset(keep)
+    bad = keep - set(KEEPABLE)
+    if bad:
+        raise ValidationError(
+            f"keep may list {_listed(KEEPABLE)}, not {sorted(bad)[0]!r}; use include_names=True", field="keep"
+        )
+    return keep
+
+
+def withheld(owner: str, *, include_names: bool = False, keep: Iterable[str] = ()) -> tuple[Field, ...]:
+    """The fields of ``owner`` a research export leaves out (the one pseudonymisation rule).
+
+    Examples
+    --------
+    >>> [f.name for f in withheld("alter")]
+    ['label', 'relationship', 'met_through']
+    >>> [f.name for f in withheld("alter", keep=["relationship"])], withheld("alter", include_names=True)
+    (['label', 'met_through'], ())
+    """
+    keep = check_keep(keep)
+    if include_names:
+        return ()
+    return tuple(f for f in _f.identifying(owner) if f.name not in keep)
+
+
+def written(owner: str, *, include_names: bool = False, keep: Iterable[str] = ()) -> tuple[Field, ...]:
+    """The fields of ``owner`` a research export writes, in the vocabulary's order.
+
+    Examples
+    --------
+    >>> [f.name for f in written("placement")][-4:]
+    ['valence', 'contact', 'known_for', 'reviewed']
+    """
+    out = withheld(owner, include_names=include_names, keep=keep)
+    return tuple(f for f in _f.of(owner) if f not in out)
+
+
+def blank(f: Field) -> Any:
+    """What a pseudonymised export puts in place of a withheld optional field (its plain default)."""
+    return f.to_plain(f.default)
+
+
+def cell(f: Field, value: Any, *, true: Any = True, false: Any = False) -> Any:
+    """A value as one flat cell of an export: sets joined by ``;`` (sorted), ``None`` as ``""``.
+
+    ``true`` and ``false`` are what booleans become (egor writes ``TRUE``/``FALSE``).
+
+    Examples
+    --------
+    >>> cell(_f.field("placement", "support_given"), frozenset({"practical", "emotional"}))
+    'emotional;practical'
+    >>> cell(_f.field("placement", "valence"), None), cell(_f.field("alter", "is_professional"), True, true="TRUE")
+    ('', 'TRUE')
+    """
+    if f.type == "bool":
+        return true if value else false
+    if f.type in ("set", "list"):
+        return ";".join(sorted(value or ()) if f.type == "set" else value or ())
+    return "" if value is None else value
+
 
 Source = Any  # Store | Person | Iterable[Person]
 
@@ -107,6 +207,18 @@ def ego_id(person_id: str, map_index: int) -> str:
 def safe_filename(text: str) -> str:
     """``text`` with anything but letters, digits, ``-``, ``_`` and ``.`` replaced by ``_``."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+
+
+def save_persons(store: Store, built: list[tuple[Person, Row]], column: str) -> list[Person]:
+    """Save in-memory persons in one transaction; a clash names the row that made the person."""
+    out = []
+    with store.batch():
+        for p, row in built:
+            try:
+                out.append(store.import_person(p))
+            except DuplicateError as e:
+                raise row.error(f"{e}; nothing was imported", column) from e
+    return out
 
 
 # --------------------------------------------------------------------------- strict CSV

@@ -15,10 +15,13 @@ map, and one row per alter-alter tie:
 ``alters.csv``
     ``egoID``, ``alterID`` (pseudonymous, ``"<person id>-A001"``: the same alter
     has the same alterID on every map of the person), ``person_id``,
-    ``map_index``, ``map_label``, ``kind``, ``is_professional``, ``ring``,
-    ``sector``, ``angle``, ``radius``, ``support_received`` and ``support_given``
-    (types joined by ``;``), ``valence``, ``contact``, ``reviewed``; with names
-    (or listed in ``keep``) also ``relationship``, ``met_through``, ``label``, ``note``.
+    ``map_index``, ``map_label``, then one column per alter and placement
+    attribute of the vocabulary (:mod:`egomap.fields`) that cannot identify
+    anyone, in its order: ``kind``, ``is_professional``, ``ring``, ``sector``,
+    ``angle``, ``radius``, ``support_received`` and ``support_given`` (types
+    joined by ``;``), ``valence``, ``contact``, ``known_for``, ``reviewed``;
+    with names (or listed in ``keep``) also the identifying ones:
+    ``relationship``, ``met_through``, ``label``, ``note``.
 ``edges.csv``
     ``egoID``, ``Source``, ``Target`` (alterIDs).
 
@@ -49,10 +52,24 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from egomap import fields as _f
 from egomap import schemes as _schemes
-from egomap.errors import DuplicateError, InputFileError, ValidationError
-from egomap.io._common import Row, Source, at_row, ego_id, pseudonyms, read_csv, select_persons
-from egomap.model import MAX_TEXT, Person, new_id
+from egomap.errors import InputFileError, ValidationError
+from egomap.fields import MAX_TEXT, Field
+from egomap.io._common import (
+    Row,
+    Source,
+    at_row,
+    cell,
+    check_keep,
+    ego_id,
+    pseudonyms,
+    read_csv,
+    save_persons,
+    select_persons,
+    written,
+)
+from egomap.model import Person, new_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
@@ -74,32 +91,43 @@ EGO_COLUMNS = (
     "n_alters",
     "n_ties",
 )
+#: The alter and placement fields of ``alters.csv``, in the vocabulary's order.
+_ALTER_FIELDS: tuple[Field, ...] = tuple(f for o in ("alter", "placement") for f in _f.of(o))
 ALTER_COLUMNS = (
     "egoID",
     "alterID",
     "person_id",
     "map_index",
     "map_label",
-    "kind",
-    "is_professional",
-    "ring",
-    "sector",
-    "angle",
-    "radius",
-    "support_received",
-    "support_given",
-    "valence",
-    "contact",
-    "reviewed",
+    *(f.name for f in _ALTER_FIELDS if not f.identifying),
 )
 EDGE_COLUMNS = ("egoID", "Source", "Target")
+
+
+def _name_fields(owners: tuple[str, ...], *, include_names: bool = True, keep=()) -> list[Field]:
+    """The identifying fields written (see :func:`egomap.io._common.written`), in egor's column order.
+
+    Per owner in the vocabulary's order, except that a required label (the
+    alter's name) comes after that owner's free text, as egomap has always written it.
+    """
+    out: list[Field] = []
+    for o in owners:
+        names = [f for f in written(o, include_names=include_names, keep=keep) if f.identifying]
+        out += sorted(names, key=lambda f: not f.optional)
+    return out
+
+
 #: Columns only written with ``include_names=True`` (alters: the first four; egos: the last two).
-NAME_COLUMNS = ("relationship", "met_through", "label", "note", "display_name", "notes")
+NAME_COLUMNS = tuple(f.name for f in _name_fields(("alter", "placement", "person", "map")))
 _FILES = {"egos": "egos.csv", "alters": "alters.csv", "edges": "edges.csv"}
 
 
 def _tf(v: bool) -> str:
     return "TRUE" if v else "FALSE"
+
+
+def _cell(f: Field, value: object) -> object:
+    return cell(f, value, true="TRUE", false="FALSE")
 
 
 def export_egor(
@@ -137,29 +165,22 @@ def export_egor(
     dict
         ``{"egos": path, "alters": path, "edges": path}``.
     """
-    keep = set(keep)
-    bad = keep - {"relationship", "met_through", "note"}
-    if bad:
-        raise ValidationError(
-            f"keep may list 'relationship', 'met_through' and 'note', not {sorted(bad)[0]!r}; use include_names=True",
-            field="keep",
-        )
-    if include_names:
-        keep = {"relationship", "met_through", "label", "note"}
+    keep = check_keep(keep)
     people = select_persons(source, persons, include_nonconsenting=include_nonconsenting)
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = {k: out / v for k, v in _FILES.items()}
-    alter_extra = [c for c in ("relationship", "met_through", "label", "note") if c in keep]
-    ego_extra = ["display_name", "notes"] if include_names else []
+    alter_fields = [f for f in _ALTER_FIELDS if not f.identifying]
+    alter_fields += _name_fields(("alter", "placement"), include_names=include_names, keep=keep)
+    ego_extra = _name_fields(("person", "map"), include_names=include_names, keep=keep)
     with (
         open(paths["egos"], "w", newline="", encoding="utf-8") as fe,
         open(paths["alters"], "w", newline="", encoding="utf-8") as fa,
         open(paths["edges"], "w", newline="", encoding="utf-8") as ft,
     ):
         we, wa, wt = csv.writer(fe), csv.writer(fa), csv.writer(ft)
-        we.writerow([*EGO_COLUMNS, *ego_extra])
-        wa.writerow([*ALTER_COLUMNS, *alter_extra])
+        we.writerow([*EGO_COLUMNS, *(f.name for f in ego_extra)])
+        wa.writerow([*ALTER_COLUMNS[:5], *(f.name for f in alter_fields)])
         wt.writerow(EDGE_COLUMNS)
         for p in people:
             ids = pseudonyms(p)
@@ -170,17 +191,12 @@ def export_egor(
                 family = ";".join(k for k in m.sectors.keys if k in m.sectors.family_keys)
                 row += [len(m.rings), ";".join(m.sectors.keys), family]
                 row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
-                if include_names:
-                    row += [p.display_name or "", m.notes]
+                row += [_cell(f, getattr(p, f.name) if f.owner == "person" else st.info.get(f.name)) for f in ego_extra]
                 we.writerow(row)
                 for aid, q in st.placements.items():
                     a = st.alters[aid]
-                    r = [eid, ids[aid], p.id, i, m.label, a.kind, _tf(a.is_professional), q.ring, q.sector]
-                    r += [q.angle, q.radius, ";".join(sorted(q.support_received)), ";".join(sorted(q.support_given))]
-                    r += [q.valence or "", q.contact or "", _tf(q.reviewed)]
-                    extra = {"relationship": a.relationship, "met_through": a.met_through, "label": a.label}
-                    extra["note"] = q.note
-                    wa.writerow(r + [extra[c] for c in alter_extra])
+                    r = [eid, ids[aid], p.id, i, m.label]
+                    wa.writerow(r + [_cell(f, getattr(a if f.owner == "alter" else q, f.name)) for f in alter_fields])
                 for t in st.ties:
                     wt.writerow([eid, *sorted((ids[t.a], ids[t.b]))])
     return paths
@@ -288,11 +304,11 @@ def read_egor(
                 with at_row(tr, "Target"):
                     m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
         built.append((p, first))
-    return _save(store, built, "person_id")
+    return save_persons(store, built, "person_id")
 
 
-_EGO_KNOWN = frozenset(EGO_COLUMNS) | {"display_name", "notes"}
-_ALTER_KNOWN = frozenset(ALTER_COLUMNS) | {"relationship", "met_through", "label", "note"}
+_EGO_KNOWN = frozenset(EGO_COLUMNS) | {f.name for f in _name_fields(("person", "map"))}
+_ALTER_KNOWN = frozenset(ALTER_COLUMNS) | {f.name for f in _name_fields(("alter", "placement"))}
 
 
 def _with_extra(text: str, row: Row, known: frozenset[str]) -> str:
@@ -335,47 +351,31 @@ def _sector_scheme(er: Row, name: str) -> _schemes.SectorScheme:
     return ss
 
 
+def _value(f: Field, r: Row) -> object:
+    """The cell of field ``f`` in row ``r``, read by the field's type ("" or no column: unset)."""
+    if f.type == "bool":
+        return r.bool_value(f.name, default=f.default)
+    if f.type in ("int", "float"):
+        return r.number_value(f.name, optional=True, integer=f.type == "int")
+    if f.type == "set":
+        return [s for s in r.get(f.name).replace(",", ";").split(";") if s.strip()]
+    if f.type == "text":
+        return r.get(f.name)  # as written: the vocabulary strips it (or keeps a note's spaces)
+    return r.get(f.name).strip() or (None if f.optional else f.default)
+
+
 def _add_alter(m, r: Row, known: dict[str, str]) -> None:
     alter_ref = r.required("alterID")
-    kw: dict = {}
-    ring = r.number_value("ring", optional=True, integer=True)
-    angle = r.number_value("angle", optional=True)
-    radius = r.number_value("radius", optional=True)
-    kw["ring"] = ring
-    kw["sector"] = r.get("sector").strip() or None
-    if angle is not None and radius is not None:  # exact position; ring and sector, if given, must agree
-        kw.update(angle=angle, radius=radius)
-    for f in ("support_received", "support_given"):
-        kw[f] = [s for s in r.get(f).replace(",", ";").split(";") if s.strip()]
-    kw["valence"] = r.get("valence").strip() or None
-    kw["contact"] = r.get("contact").strip() or None
-    kw["note"] = _with_extra(r.get("note"), r, _ALTER_KNOWN)
+    kw: dict = {f: _value(_f.field("placement", f), r) for f in _f.POSITION}
+    if kw["angle"] is None or kw["radius"] is None:  # exact position; ring and sector, if given, must agree
+        del kw["angle"], kw["radius"]
     with at_row(r, "alterID"):
+        per_map = {f.name: _value(f, r) for f in _f.of("placement") if f.name not in _f.POSITION}
+        per_map["note"] = _with_extra(per_map["note"], r, _ALTER_KNOWN)
         if alter_ref in known:
-            m.add_alter(m.person.alters_by_id()[known[alter_ref]], **kw)
+            a = m.add_alter(m.person.alters_by_id()[known[alter_ref]], **kw)
         else:
-            aid = new_id()
-            m.add_alter(
-                r.get("label").strip() or alter_ref,
-                id=aid,
-                kind=r.get("kind").strip() or "person",
-                relationship=r.get("relationship"),
-                is_professional=bool(r.bool_value("is_professional", default=False)),
-                met_through=r.get("met_through"),
-                **kw,
-            )
-            known[alter_ref] = aid
-        if r.bool_value("reviewed", default=False):
-            m.update(known[alter_ref], reviewed=True)
-
-
-def _save(store: Store, built: list[tuple[Person, Row]], column: str) -> list[Person]:
-    """Save in-memory persons in one transaction; a clash names the row that made the person."""
-    out = []
-    with store.batch():
-        for p, row in built:
-            try:
-                out.append(store.import_person(p))
-            except DuplicateError as e:
-                raise row.error(f"{e}; nothing was imported", column) from e
-    return out
+            stable = {f.name: _value(f, r) for f in _f.of("alter")}
+            a = m.add_alter(stable.pop("label") or alter_ref, id=new_id(), **stable, **kw)
+            known[alter_ref] = a.id
+        m.update(a, **per_map)

@@ -4,12 +4,14 @@ Each file ``<person id>_<map index>.graphml`` holds an undirected graph with
 graph attributes ``person_id``, ``map_index``, ``map_label``, ``map_date``,
 ``ring_scheme``, ``sector_scheme``; a node ``ego`` (``ego=True``) for the person;
 one node per alter, id = the pseudonymous alterID (``"<person id>-A001"``, as in
-the egor export) with ``ego=False``, ``kind``, ``is_professional``, ``ring``,
-``sector``, ``angle``, ``radius``, ``support_received`` and ``support_given``
-(types joined by ``;``), ``valence`` and ``contact`` ("" when not recorded),
-``reviewed``; with ``include_names=True`` also ``label``, ``relationship``,
-``met_through`` and ``note``. Edges have ``tie="ego"`` (the person to each
-alter) or ``tie="alter"`` (alter-alter ties drawn on the map).
+the egor export) with ``ego=False`` and one attribute per alter and placement
+attribute of the vocabulary (:mod:`egomap.fields`) that cannot identify anyone,
+in its order: ``kind``, ``is_professional``, ``ring``, ``sector``, ``angle``,
+``radius``, ``support_received`` and ``support_given`` (types joined by ``;``),
+``valence``, ``contact`` and ``known_for`` ("" when not recorded),
+``reviewed``; with ``include_names=True`` also the identifying ones: ``label``,
+``relationship``, ``met_through`` and ``note``. Edges have ``tie="ego"`` (the
+person to each alter) or ``tie="alter"`` (alter-alter ties drawn on the map).
 
 Examples
 --------
@@ -26,7 +28,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from egomap.io._common import Source, ego_id, pseudonyms, safe_filename, select_persons
+from egomap import fields as _f
+from egomap.io._common import Source, cell, ego_id, pseudonyms, safe_filename, select_persons, written
 from egomap.model import Map
 
 __all__ = ["export_graphml", "map_graph"]
@@ -47,27 +50,15 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
         sector_scheme=m.sectors.name,
     )
     ego = {"ego": True, "kind": "person"}
-    if include_names:
+    if _f.field("person", "display_name") in written("person", include_names=include_names):
         ego["label"] = m.person.display_name or m.person.id
     g.add_node("ego", **ego)
+    # attributes that cannot identify anyone, then (with names) those that can
+    shown = [f for o in ("alter", "placement") for f in written(o, include_names=include_names)]
+    shown.sort(key=lambda f: f.identifying)
     for aid, q in st.placements.items():
         a = st.alters[aid]
-        attrs = {
-            "ego": False,
-            "kind": a.kind,
-            "is_professional": a.is_professional,
-            "ring": q.ring,
-            "sector": q.sector,
-            "angle": q.angle,
-            "radius": q.radius,
-            "support_received": ";".join(sorted(q.support_received)),
-            "support_given": ";".join(sorted(q.support_given)),
-            "valence": q.valence or "",
-            "contact": q.contact or "",
-            "reviewed": q.reviewed,
-        }
-        if include_names:
-            attrs.update(label=a.label, relationship=a.relationship, met_through=a.met_through, note=q.note)
+        attrs = {"ego": False, **{f.name: cell(f, getattr(a if f.owner == "alter" else q, f.name)) for f in shown}}
         g.add_node(ids[aid], **attrs)
         g.add_edge("ego", ids[aid], tie="ego")
     for t in st.ties:

@@ -41,11 +41,9 @@ from egomap import schemes as _schemes
 from egomap.errors import EgomapError, InputFileError
 from egomap.fields import GOAL_STATUSES
 from egomap.fields import check_choice as _choice
-from egomap.fields import check_date as _date
 from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
-from egomap.fields import check_text as _text
-from egomap.io._common import Source, pseudonyms, select_persons
+from egomap.io._common import Source, blank, pseudonyms, select_persons, withheld
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,19 +55,28 @@ FORMAT = "egomap"
 VERSION = 1
 
 
+def _hide(d: dict, owner: str, stand_in: str) -> None:
+    """Blank the fields of ``owner`` that :func:`~egomap.io._common.withheld` names; a required one gets ``stand_in``."""
+    for f in withheld(owner):
+        d[f.name] = blank(f) if f.optional or f.default is not None else stand_in
+
+
 def _pseudonymise(p: Person) -> dict:
     ids = pseudonyms(p)
     d = p.to_dict()
-    d["display_name"] = None
+    _hide(d, "person", p.id)
     for m in d["maps"]:
-        m["notes"] = ""
+        _hide(m, "map", m["id"])
         for a in m["alters"]:
-            a.update(id=ids[a["id"]], label=ids[a["id"]], relationship="", met_through="")
+            a["id"] = ids[a["id"]]
+            _hide(a, "alter", a["id"])
         for q in m["placements"]:
-            q.update(alter_id=ids[q["alter_id"]], note="")
+            q["alter_id"] = ids[q["alter_id"]]
+            _hide(q, "placement", q["alter_id"])
         m["ties"] = [sorted([ids[a], ids[b]]) for a, b in m["ties"]]
         for i, g in enumerate(m["goals"], start=1):
-            g.update(text=f"Goal {i}", steps=[], alter_ids=[ids[x] for x in g["alter_ids"] if x in ids])
+            _hide(g, "goal", f"Goal {i}")
+            g["alter_ids"] = [ids[x] for x in g["alter_ids"] if x in ids]
     return d
 
 
@@ -119,13 +126,8 @@ def _person(d: Any, i: int, w: _Where) -> Person:
     if not isinstance(d, Mapping):
         raise w.fail("is not an object", where, i + 1)
     try:
-        p = Person(
-            d["id"],
-            d.get("display_name"),
-            consent_keep=d.get("consent_keep", True),
-            consent_research=d.get("consent_research", False),
-            created=d.get("created"),
-        )
+        about = {f.name: d.get(f.name, f.default) for f in _f.of("person") if f.name != "id"}
+        p = Person(d["id"], **about, created=d.get("created"))
     except KeyError as e:
         raise w.fail(f"has no {e.args[0]!r}", where, i + 1, e.args[0]) from None
     except EgomapError as e:
@@ -154,13 +156,8 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         sectors = _schemes.sector_scheme(d["sectors"])
         field = "label"
         map_id = _label(d["id"], "map id", max_len=64)
-        st = MapState(
-            info={
-                "label": _label(d["label"], "map label"),
-                "date": _date(d.get("date")),
-                "notes": _text(d.get("notes"), "notes"),
-            }
-        )
+        info = {f.name: f.clean(d.get(f.name, f.default)) for f in _f.of("map") if f.name != "label"}
+        st = MapState(info={"label": _label(d["label"], "map label"), **info})
         if any(x.label == st.info["label"] for x in p.maps):
             raise w.fail(f"map label {st.info['label']!r} repeats", where, row, "label")
         field = "alters"
@@ -201,11 +198,11 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         field = "goals"
         for g in d.get("goals", []):
             goal = Goal(
-                _label(g["id"], "goal id", max_len=64),
-                _label(g["text"], "goal text", max_len=5000),
-                tuple(_label(s, "goal step", max_len=5000) for s in g.get("steps", [])),
-                _choice(g.get("status", "open"), GOAL_STATUSES, "goal status"),  # type: ignore[arg-type]
-                tuple(g.get("alter_ids", [])),
+                id=_label(g["id"], "goal id", max_len=64),
+                text=_label(g["text"], "goal text", max_len=5000),
+                steps=tuple(_label(s, "goal step", max_len=5000) for s in g.get("steps", [])),
+                status=_choice(g.get("status", "open"), GOAL_STATUSES, "goal status"),  # type: ignore[arg-type]
+                alter_ids=tuple(g.get("alter_ids", [])),
             )
             if not all(isinstance(x, str) and x for x in goal.alter_ids):
                 raise w.fail("goal alter_ids must be alter ids", where, row, "goals")

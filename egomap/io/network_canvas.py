@@ -29,8 +29,10 @@ become egomap data:
   ``name: value`` lines under ``Network Canvas <Type>`` (empty cells left out;
   with the protocol, one-hot categorical columns such as ``Gender_Male`` are
   folded back into ``Gender: Male``). ``attributes`` maps egomap fields to
-  columns (``label``, ``relationship``, ``met_through``, ``is_professional``,
-  ``contact``, ``valence``), e.g. ``{"contact": "ContactFreq"}``; values that do
+  columns: the alter's text and yes/no fields (``label``, ``relationship``,
+  ``is_professional``, ``met_through``) and the placement's optional choices
+  (``valence``, ``contact``, ``known_for``: any such field of
+  :mod:`egomap.fields`), e.g. ``{"contact": "ContactFreq"}``; values that do
   not fit an egomap field stay in the note.
 * **edges**: ties of all edge types are merged (``edge_types=None``), or only
   the listed types; the map notes list how many edges of each type there were
@@ -64,11 +66,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from egomap import fields as _f
 from egomap import schemes as _schemes
 from egomap.errors import InputFileError, ValidationError
-from egomap.io._common import Row, at_row, read_csv
-from egomap.io.egor import _save
-from egomap.model import CONTACTS, MAX_LABEL, VALENCES, Person
+from egomap.fields import MAX_LABEL, MAX_TEXT
+from egomap.io._common import Row, at_row, read_csv, save_persons
+from egomap.model import Person
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
@@ -83,7 +86,12 @@ NODE = "networkCanvasUUID"
 SRC = "networkCanvasSourceUUID"
 TGT = "networkCanvasTargetUUID"
 _KIND = re.compile(r"^(?P<prefix>.*)_(?P<kind>ego|attributeList_(?P<node>[^_]+)|edgeList_(?P<edge>[^_]+))\.csv$")
-_FIELDS = ("label", "relationship", "met_through", "is_professional", "contact", "valence")
+#: Fields a node variable can fill (``attributes``): the alter's text and yes/no
+#: fields, and the placement's optional choices.
+_MAPPABLE = {
+    **{f.name: f for f in _f.of("alter") if f.type in ("label", "text", "bool")},
+    **{f.name: f for f in _f.of("placement") if f.type == "choice" and f.optional},
+}
 
 
 def ring_radii(n: int, skewed: bool = True) -> list[float]:
@@ -302,9 +310,9 @@ def read_network_canvas(
     else:
         proto = None
     fields = {"label": "name", **dict(attributes or {})}
-    bad = set(fields) - set(_FIELDS)
+    bad = set(fields) - set(_MAPPABLE)
     if bad:
-        raise ValidationError(f"attributes can map {', '.join(_FIELDS)}; not {sorted(bad)[0]!r}", field="attributes")
+        raise ValidationError(f"attributes can map {', '.join(_MAPPABLE)}; not {sorted(bad)[0]!r}", field="attributes")
     groups: dict[str, list[tuple[str, Path]]] = {"ego": [], "node": [], "edge": []}
     for f in csvs:
         mt = _KIND.match(f.name)
@@ -392,7 +400,7 @@ def read_network_canvas(
             _interview(p, r, nodes[r.get(EGO).strip()], edges[r.get(EGO).strip()], rs, ss, radii, layout, fields,
                        cats, wanted)  # fmt: skip
         built.append((p, rows[0]))
-    return _save(store, built, "networkCanvasCaseID")
+    return save_persons(store, built, "networkCanvasCaseID")
 
 
 def _all_columns(nodes: dict[str, list[tuple[str, Row]]]) -> set[str]:
@@ -448,23 +456,24 @@ def _interview(p, er: Row, nodes, edges, rs, ss, radii, layout, fields, cats, wa
         extra: list[str] = []
         name = _text_value(r.get(fields["label"]))[:MAX_LABEL].strip() or f"{typ} {r.get('nodeID') or nid[:8]}"
         used_cols.add(fields["label"])
-        for f in ("relationship", "met_through"):
-            if f in fields:
-                kw[f] = _text_value(r.get(fields[f]))[:MAX_LABEL]
-                used_cols.add(fields[f])
-        if "is_professional" in fields:
-            kw["is_professional"] = bool(r.bool_value(fields["is_professional"], default=False))
-            used_cols.add(fields["is_professional"])
-        for f, choices in (("contact", CONTACTS), ("valence", VALENCES)):
-            if f in fields:
-                raw = r.get(fields[f]).strip().replace("_", " ").lower()
-                if raw in choices:
-                    kw[f] = raw
-                    used_cols.add(fields[f])
+        for attr, col in fields.items():
+            f = _MAPPABLE[attr]
+            if attr == "label":
+                continue
+            if f.type == "bool":
+                kw[attr] = bool(r.bool_value(col, default=f.default))
+            elif f.type == "choice":
+                raw = r.get(col).strip().replace("_", " ").lower()
+                if raw not in f.choices:
+                    continue  # stays in the note
+                kw[attr] = raw
+            else:
+                kw[attr] = _text_value(r.get(col))[:MAX_LABEL]
+            used_cols.add(col)
         lines = _attribute_lines({k: v for k, v in r.values.items()}, used_cols, cats)
         if x is None or y is None:
             extra.append("Not placed on the Network Canvas sociogram; put in the outer ring.")
-        kw["note"] = "\n".join([*extra, f"Network Canvas {typ}:", *lines])[:5000]
+        kw["note"] = "\n".join([*extra, f"Network Canvas {typ}:", *lines])[:MAX_TEXT]
         if "sector" in kw and kw["sector"] is None:
             kw.pop("sector")
         with at_row(r, NODE):

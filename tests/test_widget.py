@@ -310,3 +310,47 @@ def test_a_request_trait_change_is_handled_like_a_message(store, base):
     s2, m2 = reopen(store)
     assert (m2.placement("Gran").ring, m2.placement("Gran").sector) == (0, "friends")
     s2.close()
+
+
+def test_fields_and_style_are_sent_once_as_traits_not_in_every_snapshot(base):
+    from egomap import fields
+    from egomap.viz import style
+
+    w = MapWidget(base)
+    assert w.fields == fields.describe()
+    assert [f["name"] for f in w.fields] == [f.name for f in fields.editable()]
+    assert "known_for" in [f["name"] for f in w.fields]
+    assert w.style == style.as_dict()
+    assert "style" not in w.data and "options" not in w.data
+    w.handle({"type": "place", "req": 1, "id": base.alter("Mum").id, "ring": 1, "sector": "family"})
+    assert "style" not in w.data
+
+
+def test_snapshot_alters_carry_every_alter_and_placement_attribute(base):
+    from egomap import fields
+
+    base.update("Mum", known_for="1-5 years")
+    d = MapWidget(base).data
+    for a in d["alters"]:
+        assert set(fields.names("alter")) | set(fields.names("placement")) <= set(a)
+    mum, shah = d["alters"][0], d["alters"][1]
+    assert (mum["known_for"], shah["known_for"], shah["valence"], shah["contact"]) == ("1-5 years", "", "", "")
+
+
+def test_known_for_is_editable_from_the_widget(store, base):
+    w = MapWidget(base)
+    mum = base.alter("Mum").id
+    w.handle({"type": "update", "req": 1, "id": mum, "fields": {"known_for": "more than 5 years"}})
+    assert w.status == "saved" and base.placement(mum).known_for == "more than 5 years"
+    w.handle({"type": "update", "req": 2, "id": mum, "fields": {"known_for": None}})
+    assert base.placement(mum).known_for is None
+    s2, m2 = reopen(store)
+    assert m2.placement("Mum").known_for is None
+    s2.close()
+
+
+def test_initials_is_the_one_in_geometry():
+    from egomap import geometry, widget
+
+    assert widget.initials is geometry.initials
+    assert widget.initials("Mary-Jane") == "MJ"

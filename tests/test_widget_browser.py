@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import egomap as em
+from egomap import fields
 from egomap.viz import style
 from egomap.widget import MapWidget
 
@@ -672,4 +673,61 @@ def test_keyboard_only_link_two_people(page, server, m):
     assert sorted([mum, shah]) in reopened(m)["ties"]
     page.keyboard.press("Escape")
     assert page.locator(".egomap-tie-btn").get_attribute("aria-pressed") == "false"
+    no_errors(page)
+
+
+def test_details_form_has_one_control_per_editable_field(page, server, m):
+    """The form is built from the vocabulary: one control with data-field=<name> per editable field, in order."""
+    open_widget(page, server, m)
+    marker(page, m.alter("Gran").id).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    names = page.evaluate("[...document.querySelectorAll('.egomap-details [data-field]')].map(e => e.dataset.field)")
+    assert names == [f.name for f in fields.editable()]
+    text = page.locator(".egomap-details").text_content()
+    assert all(f.label in text for f in fields.editable())
+    for f in fields.editable():
+        control = page.locator(f".egomap-details [data-field={f.name}]")
+        kind = f.describe()["type"]
+        if kind == "choice":
+            options = control.locator("option").evaluate_all("os => os.map(o => o.value)")
+            assert options == ([""] if f.optional else []) + list(f.choices), f.name
+        elif kind == "set":
+            assert control.locator("input[type=checkbox]").count() == len(f.choices)
+        elif kind == "bool":
+            assert control.get_attribute("type") == "checkbox"
+        elif kind == "note":
+            assert control.evaluate("e => e.tagName") == "TEXTAREA"
+        else:
+            assert control.get_attribute("maxlength") == str(f.max_len)
+    no_errors(page)
+
+
+def test_known_for_is_set_with_the_mouse_and_with_the_keyboard(page, server, m):
+    open_widget(page, server, m)
+    gran = m.alter("Gran").id
+    marker(page, gran).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    page.locator("select[data-field=known_for]").select_option("1-5 years")
+    settle(page)
+    assert placement(reopened(m), "Gran")["known_for"] == "1-5 years"
+    assert page.evaluate("window.model.sent.map(s => s.fields)") == [{"known_for": "1-5 years"}]
+    # keyboard only: from the marker, Enter opens the details, Tab reaches the field, arrows choose
+    marker(page, m.alter("Mum").id).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.egomap-details-title').textContent === 'Mum'")
+    for _ in range(3 * len(fields.editable())):
+        if page.evaluate("document.activeElement.dataset.field") == "known_for":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.field") == "known_for"
+    page.keyboard.press("ArrowDown")  # "not said" -> "less than a year"
+    settle(page)
+    assert placement(reopened(m), "Mum")["known_for"] == "less than a year"
+    page.keyboard.press("End")
+    settle(page)
+    assert placement(reopened(m), "Mum")["known_for"] == "more than 5 years"
+    page.keyboard.press("Home")  # back to "not said"
+    settle(page)
+    assert placement(reopened(m), "Mum")["known_for"] is None
+    assert placement(reopened(m), "Gran")["known_for"] == "1-5 years"
     no_errors(page)

@@ -10,6 +10,6 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["MapWidget", "side_by_side", "snapshot"]
+__all__ = ["MapWidget", "side_by_side", "snapshot", "initials"]
 
-from egomap.widget.widget import MapWidget, side_by_side, snapshot
+from egomap.widget.widget import MapWidget, initials, side_by_side, snapshot

@@ -1,7 +1,10 @@
 """The co-drawing widget: draw and edit a concentric-circle map together.
 
-:class:`MapWidget` is an anywidget. It holds only synced traits; the
-front-end (``static/map.js``) draws the map from the ``data`` trait and, when
+:class:`MapWidget` is an anywidget. It holds only synced traits and hands
+each gesture to :mod:`egomap.widget.gestures`; the front-end
+(``static/map.js``, built from ``js/``) draws the map from the ``data`` trait
+(see :mod:`egomap.widget.snapshot`), the look from ``style`` and the details
+form from ``fields`` (both sent once) and, when
 a gesture is *completed* (pointer up, Enter, a button), sends one request
 such as ``{"type": "move", "req": 7, "id": ..., "angle": 80.0, "radius": 0.9}``
 (as a change of the ``request`` trait; a custom message works too).
@@ -29,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import logging
 import os
 import pathlib
 from collections.abc import Iterable, Mapping
@@ -38,148 +40,20 @@ from typing import Any
 import anywidget
 import traitlets
 
-from egomap import schemes as _schemes
-from egomap.errors import EgomapError, NotFoundError, SaveError, ValidationError
-from egomap.model import CONTACTS, KINDS, SUPPORT_TYPES, VALENCES, Map
+from egomap import fields as _fields
+from egomap.errors import ValidationError
+from egomap.geometry import LABEL_MODES, check_label_mode, initials
+from egomap.model import Map
 from egomap.viz import style as _style
+from egomap.widget import gestures as _gestures
 from egomap.widget import render as _render
+from egomap.widget.snapshot import PreviousRings, snapshot
 
 __all__ = ["MapWidget", "snapshot", "initials", "side_by_side", "LABEL_MODES"]
 
 _STATIC = pathlib.Path(__file__).parent / "static"
-_log = logging.getLogger(__name__)
-
-#: How alters are labelled: full labels, initials, or numbers only.
-LABEL_MODES = ("names", "initials", "hidden")
-# A drop is kept this far inside the disc so that a marker never sits on the
-# person or off the edge (fractions of the outer radius).
-_EDGE_MARGIN = 0.03
-_EDITABLE = (
-    "label",
-    "kind",
-    "relationship",
-    "is_professional",
-    "met_through",
-    "support_received",
-    "support_given",
-    "valence",
-    "contact",
-    "note",
-)
-
-
-def initials(label: str) -> str:
-    """Up to three initials of a label.
-
-    Examples
-    --------
-    >>> initials("Dr Okafor"), initials("mum"), initials("Kickabout football project")
-    ('DO', 'M', 'KFP')
-    """
-    words = [w for w in label.replace("-", " ").split() if w[:1].isalnum()]
-    if not words:
-        return label[:2].upper()
-    return "".join(w[0] for w in words[:3]).upper()
-
-
-def snapshot(m: Map, person_label: str | None = None) -> dict[str, Any]:
-    """Everything the front-end needs to draw ``m``, as plain JSON-able data.
-
-    Ring bands and sector spans come from :mod:`egomap.schemes`, so the
-    browser draws exactly the geometry that Python uses to locate a drop.
-
-    Parameters
-    ----------
-    m : Map
-        The map.
-    person_label : str, optional
-        Shown in the centre disc. Default: the person's display name, else
-        their pseudonymous id.
-
-    Examples
-    --------
-    >>> import egomap as em
-    >>> m = em.Person("R-1").new_map("Baseline")
-    >>> d = snapshot(m)
-    >>> [(r["inner"], round(r["outer"], 4)) for r in d["rings"]][0]
-    (0.15, 0.4333)
-    >>> d["sectors"][0]["key"], d["sectors"][0]["start"], d["person_label"]
-    ('household', 0.0, 'R-1')
-    """
-    rings, sectors = m.rings, m.sectors
-    previous: dict[str, int] = {}
-    if m.copied_from:
-        try:
-            prev = m.person.map(m.copied_from)
-            previous = {aid: p.ring for aid, p in prev.placements.items()}
-        except NotFoundError:
-            previous = {}
-    placements = m.placements
-    alters = []
-    for n, a in enumerate(m.alters, start=1):
-        p = placements[a.id]
-        alters.append(
-            {
-                "id": a.id,
-                "n": n,
-                "label": a.label,
-                "initials": initials(a.label),
-                "kind": a.kind,
-                "relationship": a.relationship,
-                "is_professional": a.is_professional,
-                "met_through": a.met_through,
-                "ring": p.ring,
-                "sector": p.sector,
-                "angle": p.angle,
-                "radius": p.radius,
-                "support_received": sorted(p.support_received),
-                "support_given": sorted(p.support_given),
-                "valence": p.valence or "",
-                "contact": p.contact or "",
-                "note": p.note,
-                "reviewed": p.reviewed,
-                "previous_ring": previous.get(a.id, -1),
-            }
-        )
-    date = m.date.isoformat() if m.date else ""
-    return {
-        "map": {
-            "id": m.id,
-            "label": m.label,
-            "person": m.person.id,
-            "date": date,
-            "copied_from": m.copied_from or "",
-            "title": f"{m.label} ({date})" if date else m.label,
-        },
-        "person_label": (centre := person_label or m.person.display_name or m.person.id),
-        "person_initials": initials(centre),
-        "centre": _schemes.CENTRE_RADIUS,
-        "rings": [
-            {"index": i, "label": r.label, "prompt": r.prompt, "inner": lo, "outer": hi}
-            for i, r in enumerate(rings.rings)
-            for lo, hi in [rings.band(i)]
-        ],
-        "sectors": [
-            {
-                "key": s.key,
-                "label": s.label,
-                "prompt": s.prompt,
-                "start": sectors.span(s.key)[0],
-                "end": sectors.span(s.key)[1],
-                "mid": sectors.mid(s.key),
-            }
-            for s in sectors.sectors
-        ],
-        "alters": alters,
-        "ties": [[t.a, t.b] for t in m.ties],
-        "options": {
-            "kinds": list(KINDS),
-            "valences": list(VALENCES),
-            "contacts": list(CONTACTS),
-            "support_types": list(SUPPORT_TYPES),
-        },
-        "style": _style.as_dict(),
-    }
+#: Attributes the details form may change (derived from :func:`egomap.fields.editable`).
+_EDITABLE = _gestures.EDITABLE
 
 
 class MapWidget(anywidget.AnyWidget):
@@ -216,6 +90,10 @@ class MapWidget(anywidget.AnyWidget):
 
     #: Snapshot of the map (see :func:`snapshot`); reassigned after every edit.
     data = traitlets.Dict().tag(sync=True)
+    #: The details form's fields (:func:`egomap.fields.describe`); sent once.
+    fields = traitlets.List().tag(sync=True)
+    #: The look (:func:`egomap.viz.style.as_dict`), the same as the figures'; sent once.
+    style = traitlets.Dict().tag(sync=True)
     #: How alters are labelled: "names", "initials" or "hidden" (numbers).
     label_mode = traitlets.Enum(LABEL_MODES, default_value="names").tag(sync=True)
     #: Whether editing controls are hidden.
@@ -249,23 +127,21 @@ class MapWidget(anywidget.AnyWidget):
     ) -> None:
         if not isinstance(m, Map):
             raise ValidationError(f"MapWidget needs a Map, got {type(m).__name__} {m!r}", field="map")
-        if label_mode not in LABEL_MODES:
-            raise ValidationError(
-                f"unknown label_mode {label_mode!r}: expected one of {', '.join(LABEL_MODES)}",
-                field="label_mode",
-                value=label_mode,
-            )
+        check_label_mode(label_mode)
         self._map = m
         self._person_label = person_label
+        self._previous = PreviousRings(m)
         super().__init__(
-            data=snapshot(m, person_label),
+            data=snapshot(m, person_label, self._previous),
+            fields=_fields.describe(),
+            style=_style.as_dict(),
             label_mode=label_mode,
             read_only=bool(read_only),
             can_undo=m.can_undo,
             can_redo=m.can_redo,
             **kwargs,
         )
-        self.review_counts = self._review_counts()
+        self.review_counts = _gestures.review_counts(m, self._previous.places())
         self.on_msg(self._on_msg)
 
     # ------------------------------------------------------------------ reading
@@ -273,6 +149,16 @@ class MapWidget(anywidget.AnyWidget):
     def map(self) -> Map:
         """The map this widget draws."""
         return self._map
+
+    @property
+    def previous(self) -> PreviousRings:
+        """What the widget keeps of the map this one was copied from (rings and sectors)."""
+        return self._previous
+
+    @property
+    def person_label(self) -> str | None:
+        """Text asked for in the centre disc (None: the display name, else the person id)."""
+        return self._person_label
 
     def __repr__(self) -> str:
         m = self._map
@@ -300,190 +186,9 @@ class MapWidget(anywidget.AnyWidget):
         ``action``: ``keep``/``closer``/``further``/``remove``) and
         ``refresh``. A bad message or a failed save sets :attr:`status` to
         ``"error: ..."``; the map (and the snapshot sent back) then stays as
-        the store holds it.
+        the store holds it. See :func:`egomap.widget.gestures.handle`.
         """
-        req = msg.get("req", 0)
-        req = req if isinstance(req, int) and not isinstance(req, bool) else 0
-        status = "saved"
-        action = ""
-        selected = self.selected
-        reviewing = self.reviewing
-        try:
-            if self.read_only and msg.get("type") not in ("refresh",):
-                raise ValidationError("this map is shown read-only", field="read_only")
-            action, selected, reviewing = self._apply(msg, selected, reviewing)
-        except SaveError as e:
-            status = (
-                f"error: not saved - {e}. The map shows what the store holds; "
-                "check the store file, then press Try again to save this change."
-            )
-        except EgomapError as e:
-            status = f"error: {e}"
-        except Exception as e:  # a bug must never look like a save
-            _log.exception("MapWidget could not apply %r", msg)
-            status = f"error: {type(e).__name__}: {e}"
-        m = self._map
-        if selected and selected not in m.placements:
-            selected = ""
-        if reviewing and reviewing not in m.placements:
-            reviewing = self._next_unreviewed()
-        try:
-            can_undo, can_redo = m.can_undo, m.can_redo
-        except EgomapError:
-            can_undo = can_redo = False
-        # 1. the answer ("saved" or the error), small, as soon as the store has it
-        with self.hold_sync():
-            self.can_undo, self.can_redo = can_undo, can_redo
-            self.last_action = action if status == "saved" else ""
-            self.status = status
-            self.ack = req
-        # 2. the map as the store now holds it
-        data = snapshot(m, self._person_label)
-        data["ack"] = req
-        with self.hold_sync():
-            self.data = data
-            self.selected = selected
-            self.reviewing = reviewing
-
-    def _name(self, aid: str) -> str:
-        return self._map.alter(aid).label
-
-    def _where(self, aid: str) -> str:
-        m = self._map
-        p = m.placement(aid)
-        return f"{m.rings.rings[p.ring].label}, {m.sectors.label(p.sector)}"
-
-    def _apply(self, msg: Mapping[str, Any], selected: str, reviewing: str) -> tuple[str, str, str]:
-        m = self._map
-        kind = msg.get("type")
-        if kind == "move":
-            aid = self._id(msg.get("id"))
-            angle, radius = _number(msg.get("angle"), "angle"), _number(msg.get("radius"), "radius")
-            lo = m.rings.band(0)[0] + _EDGE_MARGIN
-            radius = min(max(radius, lo), 1.0 - _EDGE_MARGIN)
-            m.move(aid, angle=angle, radius=radius)
-            return f"Moved {self._name(aid)} to {self._where(aid)}", selected, reviewing
-        if kind == "place":
-            aid = self._id(msg.get("id"))
-            m.move(aid, ring=msg.get("ring"), sector=msg.get("sector"))
-            return f"Moved {self._name(aid)} to {self._where(aid)}", selected, reviewing
-        if kind == "add":
-            ring = msg.get("ring")
-            sector = msg.get("sector") or None
-            if msg.get("angle") is not None or msg.get("radius") is not None:
-                a = m.add_alter(msg.get("label"), angle=msg.get("angle"), radius=msg.get("radius"))
-            else:
-                if ring is None:
-                    ring = len(m.rings) - 1
-                if sector is None:
-                    sector = m.sectors.keys[0]
-                a = m.add_alter(msg.get("label"), ring=ring, sector=sector)
-            return f"Added {a.label} to {self._where(a.id)}", a.id, reviewing
-        if kind == "update":
-            aid = self._id(msg.get("id"))
-            fields = msg.get("fields")
-            if not isinstance(fields, Mapping) or not fields:
-                raise ValidationError("update needs the fields to change", field="fields")
-            unknown = sorted(set(fields) - set(_EDITABLE))
-            if unknown:
-                raise ValidationError(f"cannot edit {unknown[0]!r} here", field=unknown[0])
-            m.update(aid, **dict(fields))
-            return f"Saved details of {self._name(aid)}", selected, reviewing
-        if kind == "remove":
-            aid = self._id(msg.get("id"))
-            name = self._name(aid)
-            m.remove_alter(aid)
-            return f"Removed {name} from the map", ("" if selected == aid else selected), reviewing
-        if kind == "tie":
-            a, b = self._id(msg.get("a")), self._id(msg.get("b"))
-            now = m.toggle_tie(a, b)
-            verb = "Linked" if now else "Unlinked"
-            return f"{verb} {self._name(a)} and {self._name(b)}", selected, reviewing
-        if kind in ("undo", "redo"):
-            what = m.undo() if kind == "undo" else m.redo()
-            if what is None:
-                return f"Nothing to {kind}", selected, reviewing
-            return f"{'Undid' if kind == 'undo' else 'Redid'}: {what}", selected, reviewing
-        if kind == "review_start":
-            if not m.copied_from:
-                raise ValidationError("review is for a follow-up map (one copied from an earlier map)", field="review")
-            nxt = self._next_unreviewed()
-            self.review_counts = self._review_counts()
-            if not nxt:
-                return "Everyone on this map has been reviewed", selected, ""
-            return f"Reviewing {self._name(nxt)}", nxt, nxt
-        if kind == "review_stop":
-            return "Review stopped", selected, ""
-        if kind == "review":
-            return self._review(msg)
-        if kind == "refresh":
-            m.refresh()
-            return "", selected, reviewing
-        raise ValidationError(f"unknown widget message type {kind!r}", field="type", value=kind)
-
-    def _review(self, msg: Mapping[str, Any]) -> tuple[str, str, str]:
-        m = self._map
-        aid = self._id(msg.get("id"))
-        action = msg.get("action")
-        name = self._name(aid)
-        if action == "keep":
-            m.update(aid, reviewed=True)
-            said = f"{name} stays where they are"
-        elif action in ("closer", "further"):
-            ring = m.placement(aid).ring + (-1 if action == "closer" else 1)
-            if not 0 <= ring < len(m.rings):
-                edge = "innermost" if action == "closer" else "outermost"
-                raise ValidationError(f"{name} is already in the {edge} circle", field="ring", value=ring)
-            m.update(aid, ring=ring, reviewed=True)
-            said = f"{name} moved {action} ({self._where(aid)})"
-        elif action == "remove":
-            m.remove_alter(aid)
-            said = f"{name} is no longer on the map"
-        else:
-            raise ValidationError(
-                f"unknown review action {action!r}: expected keep, closer, further or remove", field="action"
-            )
-        counts = self.review_counts = self._review_counts()
-        nxt = self._next_unreviewed()
-        if not nxt:
-            said += f". Review finished: {counts['kept']} kept, {counts['moved']} moved, {counts['removed']} removed"
-        return said, nxt, nxt
-
-    def _review_counts(self) -> dict[str, int]:
-        """Kept, moved and removed alters of a follow-up map, as the store records them.
-
-        Compared with the map it was copied from: *kept* = reviewed and in the
-        same ring and sector (or new since then), *moved* = reviewed and in
-        another ring or sector, *removed* = on the earlier map but not on this one.
-        """
-        m = self._map
-        prev: dict[str, Any] = {}
-        if m.copied_from:
-            try:
-                prev = m.person.map(m.copied_from).placements
-            except NotFoundError:
-                prev = {}
-        kept = moved = 0
-        for aid, p in m.placements.items():
-            if not p.reviewed:
-                continue
-            before = prev.get(aid)
-            if before is not None and (before.ring, before.sector) != (p.ring, p.sector):
-                moved += 1
-            else:
-                kept += 1
-        return {"kept": kept, "moved": moved, "removed": len(set(prev) - set(m.placements))}
-
-    def _next_unreviewed(self) -> str:
-        for aid, p in self._map.placements.items():
-            if not p.reviewed:
-                return aid
-        return ""
-
-    def _id(self, ref: object) -> str:
-        if not isinstance(ref, str) or ref not in self._map.placements:
-            raise NotFoundError(f"no alter with id {ref!r} on map {self._map.label!r}")
-        return ref
+        _gestures.handle(self, msg)
 
     # ------------------------------------------------------------------ export
     def to_svg(self, label_mode: str | None = None) -> str:
@@ -510,12 +215,6 @@ class MapWidget(anywidget.AnyWidget):
         out = pathlib.Path(path)
         _render.save_png(self.data, out, label_mode or self.label_mode, dpi=dpi)
         return out
-
-
-def _number(value: object, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{field} must be a number, got {value!r}", field=field, value=value)
-    return float(value)
 
 
 def side_by_side(maps: Iterable[Map], *, label_mode: str = "names", person_label: str | None = None) -> Any:

@@ -21,6 +21,8 @@ HARNESS = Path(__file__).resolve().parent
 STATIC = HARNESS.parents[1] / "egomap" / "widget" / "static"
 TRAITS = (
     "data",
+    "fields",
+    "style",
     "label_mode",
     "read_only",
     "status",

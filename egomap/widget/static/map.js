@@ -15,9 +15,10 @@ const MIN_TARGET_PX = 44; // smallest touch target, in CSS pixels
 const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 // The look (colours, sizes as fractions of the map radius, marker shapes,
-// dashes, glyphs, the key) is egomap.viz.style, sent by Python in the
-// snapshot as `data.style`, so the widget, the figures and the change view
-// draw the same picture. Nothing of it is repeated here.
+// dashes, glyphs, the key) is egomap.viz.style, sent once by Python as the
+// `style` trait, so the widget, the figures and the change view draw the
+// same picture. Nothing of it is repeated here. The details form is built
+// from the `fields` trait (egomap.fields.describe()), by field type.
 const KIND_WORDS = { person: "", group: "group", organisation: "organisation", online: "online", pet: "pet" };
 
 function svg(tag, attrs = {}) {
@@ -169,7 +170,7 @@ function render({ model, el }) {
   const ties = new Map(); // "a|b" -> line
   const adj = new Map(); // alter id -> [[line, end]]
   const spokes = new Map(); // alter id -> line from the person
-  let S = null; // the style (egomap.viz.style), from the snapshot
+  let S = null; // the style (egomap.viz.style), from the style trait
   let MARKER = 18; // marker radius in view-box units (from the style)
 
   // ---------------------------------------------------------------- skeleton
@@ -555,8 +556,8 @@ function render({ model, el }) {
 
   function update() {
     const d = model.get("data");
-    if (!d || !d.rings || !d.style) return;
-    S = d.style;
+    S = model.get("style");
+    if (!d || !d.rings || !S || !S.size) return;
     MARKER = px(S, "marker");
     const readOnly = model.get("read_only");
     root.classList.toggle("egomap-readonly", readOnly);
@@ -606,31 +607,57 @@ function render({ model, el }) {
   }
 
   // ---------------------------------------------------------------- details panel
-  function field(labelText, input) {
+  // One control per editable field of the vocabulary (egomap.fields.describe()),
+  // by type: a text box, a note box, a list of choices ("not said" when the
+  // field is optional), a check box, or a set of check boxes. Each control
+  // has data-field=<name>.
+  function fieldControl(f) {
+    const attrs = { "data-field": f.name };
+    if (f.type === "label" || f.type === "text") {
+      const input = html("input", { type: "text", maxlength: String(f.max_len), ...attrs });
+      return { input, box: labelled(f.label, input) };
+    }
+    if (f.type === "note") {
+      const input = html("textarea", { rows: "3", ...attrs });
+      return { input, box: labelled(f.label, input) };
+    }
+    if (f.type === "choice") {
+      const input = html("select", attrs);
+      if (f.optional) input.append(html("option", { value: "" }, "not said"));
+      for (const c of f.choices) input.append(html("option", { value: c }, c));
+      return { input, box: labelled(f.label, input) };
+    }
+    if (f.type === "bool") {
+      const input = html("input", { type: "checkbox", ...attrs });
+      const box = html("label", { class: "egomap-check" });
+      box.append(input, document.createTextNode(" " + f.label));
+      return { input, box };
+    }
+    if (f.type === "set") {
+      const input = html("fieldset", { class: "egomap-support", ...attrs });
+      input.append(html("legend", {}, f.label));
+      for (const c of f.choices) {
+        const lab = html("label", { class: "egomap-check" });
+        lab.append(html("input", { type: "checkbox", value: c }), document.createTextNode(" " + c));
+        input.append(lab);
+      }
+      return { input, box: input };
+    }
+    return null;
+  }
+
+  // The value a control holds, as the update message sends it.
+  function controlValue(f, input) {
+    if (f.type === "bool") return input.checked;
+    if (f.type === "set") return [...input.querySelectorAll("input:checked")].map((x) => x.value);
+    if (f.type === "choice") return input.value || null;
+    return input.value;
+  }
+
+  function labelled(labelText, input) {
     const wrapEl = html("label", { class: "egomap-field" });
     wrapEl.append(html("span", {}, labelText), input);
     return wrapEl;
-  }
-
-  function select(options, value, blank) {
-    const s = html("select");
-    if (blank !== undefined) s.append(html("option", { value: "" }, blank));
-    for (const o of options) s.append(html("option", { value: o }, o));
-    s.value = value || "";
-    return s;
-  }
-
-  function supportSet(name, title_, types, values) {
-    const fs = html("fieldset", { class: "egomap-support", "data-field": name });
-    fs.append(html("legend", {}, title_));
-    for (const t of types) {
-      const box = html("input", { type: "checkbox", value: t });
-      box.checked = values.includes(t);
-      const lab = html("label", { class: "egomap-check" });
-      lab.append(box, document.createTextNode(" " + t));
-      fs.append(lab);
-    }
-    return fs;
   }
 
   function drawDetails(d, selected, readOnly) {
@@ -654,62 +681,28 @@ function render({ model, el }) {
       return;
     }
     panelFor = a.id;
-    const o = d.options;
-    const f = {
-      label: html("input", { type: "text", maxlength: "80", "data-field": "label" }),
-      relationship: html("input", { type: "text", maxlength: "80", "data-field": "relationship" }),
-      kind: select(o.kinds, a.kind),
-      is_professional: html("input", { type: "checkbox", "data-field": "is_professional" }),
-      met_through: html("input", { type: "text", maxlength: "160", "data-field": "met_through" }),
-      valence: select(o.valences, a.valence, "not said"),
-      contact: select(o.contacts, a.contact, "not said"),
-      note: html("textarea", { rows: "3", "data-field": "note" }),
-    };
-    f.kind.dataset.field = "kind";
-    f.valence.dataset.field = "valence";
-    f.contact.dataset.field = "contact";
+    const id = a.id;
     const head = html("h3", { class: "egomap-details-title" });
     const form = html("div", { class: "egomap-form" });
-    const prof = html("label", { class: "egomap-check" });
-    prof.append(f.is_professional, document.createTextNode(" Paid or professional support"));
-    const sr = supportSet("support_received", "Support they give the person", o.support_types, a.support_received);
-    const sg = supportSet("support_given", "Support the person gives them", o.support_types, a.support_given);
+    for (const f of model.get("fields") || []) {
+      const c = fieldControl(f);
+      if (!c) continue;
+      form.append(c.box);
+      const text = f.type === "label" || f.type === "text" || f.type === "note";
+      listen(c.input, "change", () => {
+        const value = controlValue(f, c.input);
+        const cur = nodes.get(id);
+        if (text && (!cur || cur.alter[f.name] === value)) return; // nothing typed
+        send({ type: "update", id, fields: { [f.name]: value } });
+      });
+    }
     const del = html("button", { class: "egomap-btn egomap-delete", type: "button" }, "Remove from map");
     const close = html("button", { class: "egomap-btn egomap-close", type: "button" }, "Close");
     const buttons = html("div", { class: "egomap-row" });
     buttons.append(del, close);
-    form.append(
-      field("Name or label", f.label),
-      field("Relationship", f.relationship),
-      field("Kind", f.kind),
-      prof,
-      field("Met through", f.met_through),
-      sr,
-      sg,
-      field("How it feels", f.valence),
-      field("Contact", f.contact),
-      field("Note", f.note),
-      buttons,
-    );
+    form.append(buttons);
     details.replaceChildren(head, form);
     syncDetails(a, null);
-    const id = a.id;
-    for (const name of ["label", "relationship", "met_through", "note"]) {
-      listen(f[name], "change", () => {
-        const cur = nodes.get(id);
-        if (cur && cur.alter[name] !== f[name].value) send({ type: "update", id, fields: { [name]: f[name].value } });
-      });
-    }
-    for (const name of ["kind", "valence", "contact"]) {
-      listen(f[name], "change", () => send({ type: "update", id, fields: { [name]: f[name].value || null } }));
-    }
-    listen(f.is_professional, "change", () => send({ type: "update", id, fields: { is_professional: f.is_professional.checked } }));
-    for (const fs of [sr, sg]) {
-      listen(fs, "change", () => {
-        const vals = [...fs.querySelectorAll("input:checked")].map((x) => x.value);
-        send({ type: "update", id, fields: { [fs.dataset.field]: vals } });
-      });
-    }
     listen(del, "click", () => send({ type: "remove", id }));
     listen(close, "click", () => {
       model.set("selected", "");
@@ -728,7 +721,7 @@ function render({ model, el }) {
       if (input === active || input.contains(active)) continue;
       const name = input.dataset.field;
       if (input.tagName === "FIELDSET") {
-        for (const box of input.querySelectorAll("input")) box.checked = a[name].includes(box.value);
+        for (const box of input.querySelectorAll("input")) box.checked = (a[name] || []).includes(box.value);
       } else if (input.type === "checkbox") {
         input.checked = !!a[name];
       } else {

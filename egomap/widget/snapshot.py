@@ -1,0 +1,182 @@
+"""What the widget's front-end draws: one map as plain JSON-able data.
+
+:func:`snapshot` gives the map's geometry (ring bands and sector spans from
+:mod:`egomap.schemes`, so the browser draws exactly what Python uses to
+locate a drop) and one dict per alter whose attribute keys come from the
+vocabulary (:func:`egomap.fields.of`): adding an attribute there adds it
+here. The look (:mod:`egomap.viz.style`) and the field descriptions of the
+details form (:func:`egomap.fields.describe`) are not in the snapshot: the
+widget sends them once, as traits.
+
+:class:`PreviousRings` keeps what a follow-up map's widget needs from the
+map it was copied from (each alter's ring and sector), read once and again
+only when that map has changed, so an edit does not re-read earlier maps.
+
+Examples
+--------
+>>> import egomap as em
+>>> m = em.Person("R-1").new_map("Baseline")
+>>> _ = m.add_alter("Mary-Jane", ring=0, sector="household")
+>>> a = snapshot(m)["alters"][0]
+>>> a["initials"], a["valence"], a["known_for"], a["previous_ring"]
+('MJ', '', '', -1)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from egomap import fields as _fields
+from egomap import schemes as _schemes
+from egomap.errors import NotFoundError
+from egomap.geometry import initials
+from egomap.model import Map
+
+__all__ = ["snapshot", "alter_dict", "PreviousRings"]
+
+_ALTER_FIELDS = _fields.of("alter")
+_PLACEMENT_FIELDS = _fields.of("placement")
+
+
+def _plain(f: _fields.Field, value: Any) -> Any:
+    """A value as the front-end gets it: sets as sorted lists, an unset optional choice as ``""``."""
+    if f.type == "set":
+        return sorted(value or ())
+    if f.type == "choice" and f.optional:
+        return value or ""
+    return value
+
+
+def alter_dict(n: int, alter: Any, placement: Any, previous_ring: int = -1) -> dict[str, Any]:
+    """One alter of a snapshot: its number, id, initials and every alter and placement attribute.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> a = m.add_alter("Dr Shah", ring=2, sector="services", is_professional=True)
+    >>> d = alter_dict(1, a, m.placement(a))
+    >>> d["initials"], d["is_professional"], d["support_received"], d["ring"]
+    ('DS', True, [], 2)
+    """
+    out: dict[str, Any] = {"id": alter.id, "n": n}
+    for f in _ALTER_FIELDS:
+        out[f.name] = _plain(f, getattr(alter, f.name))
+    out["initials"] = initials(alter.label)
+    for f in _PLACEMENT_FIELDS:
+        out[f.name] = _plain(f, getattr(placement, f.name))
+    out["previous_ring"] = previous_ring
+    return out
+
+
+class PreviousRings:
+    """Ring and sector of each alter on the map that ``m`` was copied from.
+
+    The earlier map is looked up once and kept (a strong reference, so the
+    store keeps it loaded); its placements are read again only when its
+    :attr:`~egomap.Map.revision` has changed.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.Person("R-1")
+    >>> base = p.new_map("Baseline")
+    >>> mum = base.add_alter("Mum", ring=0, sector="household")
+    >>> six = p.new_map("6 months", copy_from=base)
+    >>> PreviousRings(six).places() == {mum.id: (0, "household")}
+    True
+    >>> PreviousRings(base).places()
+    {}
+    """
+
+    def __init__(self, m: Map) -> None:
+        self._m = m
+        self._prev: Map | None = None
+        self._rev: int | None = None
+        self._places: dict[str, tuple[int, str]] = {}
+
+    def places(self) -> dict[str, tuple[int, str]]:
+        """``{alter id: (ring, sector)}`` on the earlier map (empty for a first map)."""
+        ref = self._m.copied_from
+        if not ref:
+            return {}
+        if self._prev is None or self._prev.id != ref:
+            try:
+                self._prev = self._m.person.map(ref)
+            except NotFoundError:
+                return {}
+            self._rev = None
+        if self._rev is None or self._rev != self._prev.revision:
+            self._places = {aid: (p.ring, p.sector) for aid, p in self._prev.placements.items()}
+            self._rev = self._prev.revision
+        return self._places
+
+    def rings(self) -> dict[str, int]:
+        """``{alter id: ring}`` on the earlier map."""
+        return {aid: ring for aid, (ring, _) in self.places().items()}
+
+
+def snapshot(m: Map, person_label: str | None = None, previous: PreviousRings | None = None) -> dict[str, Any]:
+    """Everything the front-end needs to draw ``m``, as plain JSON-able data.
+
+    Parameters
+    ----------
+    m : Map
+        The map.
+    person_label : str, optional
+        Shown in the centre disc. Default: the person's display name, else
+        their pseudonymous id.
+    previous : PreviousRings, optional
+        What is kept of the map ``m`` was copied from (a widget passes its
+        own, so that the earlier map is not read again on every edit).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> d = snapshot(m)
+    >>> [(r["inner"], round(r["outer"], 4)) for r in d["rings"]][0]
+    (0.15, 0.4333)
+    >>> d["sectors"][0]["key"], d["sectors"][0]["start"], d["person_label"]
+    ('household', 0.0, 'R-1')
+    """
+    rings, sectors = m.rings, m.sectors
+    before = (previous or PreviousRings(m)).places() if m.copied_from else {}
+    placements = m.placements
+    alters = [
+        alter_dict(n, a, placements[a.id], before[a.id][0] if a.id in before else -1)
+        for n, a in enumerate(m.alters, start=1)
+    ]
+    date = m.date.isoformat() if m.date else ""
+    centre = person_label or m.person.display_name or m.person.id
+    return {
+        "map": {
+            "id": m.id,
+            "label": m.label,
+            "person": m.person.id,
+            "date": date,
+            "copied_from": m.copied_from or "",
+            "title": f"{m.label} ({date})" if date else m.label,
+        },
+        "person_label": centre,
+        "person_initials": initials(centre),
+        "centre": _schemes.CENTRE_RADIUS,
+        "rings": [
+            {"index": i, "label": r.label, "prompt": r.prompt, "inner": lo, "outer": hi}
+            for i, r in enumerate(rings.rings)
+            for lo, hi in [rings.band(i)]
+        ],
+        "sectors": [
+            {
+                "key": s.key,
+                "label": s.label,
+                "prompt": s.prompt,
+                "start": sectors.span(s.key)[0],
+                "end": sectors.span(s.key)[1],
+                "mid": sectors.mid(s.key),
+            }
+            for s in sectors.sectors
+        ],
+        "alters": alters,
+        "ties": [[t.a, t.b] for t in m.ties],
+    }

@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from egomap import fields as _fields
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.geometry import place_labels, polar_to_xy, text_width, wrap
@@ -113,6 +114,12 @@ def script_json(obj: Any) -> str:
 # --------------------------------------------------------------------------- data
 
 
+#: Placement attributes the hover text shows one line each for (valence, contact and support have their own lines).
+_OTHER_FIELDS = tuple(
+    f for f in _fields.compared() if f.name not in ("valence", "contact", "support_received", "support_given")
+)
+
+
 def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None) -> str:
     a, p = item.alter, item.placement
     name = _style.display_label(a.label, mode) if mode != "hidden" else ""
@@ -140,6 +147,9 @@ def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence
         lines.append("Support received: " + ", ".join(sorted(p.support_received)))
     if p.support_given:
         lines.append("Support given: " + ", ".join(sorted(p.support_given)))
+    for f in _OTHER_FIELDS:  # attributes added to the vocabulary since (e.g. known_for), when recorded
+        if getattr(p, f.name):
+            lines.append(f"{f.label}: {f.to_plain(getattr(p, f.name))}")
     if a.met_through:
         lines.append(f"Met through: {a.met_through}")
     if maps is not None and item.history:

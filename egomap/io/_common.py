@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import re
@@ -313,7 +314,7 @@ def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: S
     if not text.strip():
         raise InputFileError("is empty; expected a header row and data", path=p)
     try:
-        reader = csv.reader(text.splitlines(keepends=False))
+        reader = csv.reader(io.StringIO(text, newline=""))  # line breaks inside quoted cells are kept
         header = [h.strip() for h in next(reader)]
         rows = list(reader)
     except csv.Error as e:

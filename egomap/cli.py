@@ -14,6 +14,7 @@ JupyterLab and Voila.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import site
@@ -177,7 +178,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def register(name: str, func: Callable[[argparse.Namespace], int], add_parser: Callable) -> None:
-    """Let another egomap module add a sub-command (used by ``egomap.io``)."""
+    """Let a plug-in add a sub-command (egomap.io's are added by :func:`_load_plugins`)."""
     _COMMANDS[name] = func
     _PARSER_HOOKS.append(add_parser)
 
@@ -230,11 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_plugins() -> None:
-    try:  # egomap.io adds `export` and `import`
-        import egomap.io.cli  # noqa: F401
+    """Add the sub-commands of :mod:`egomap.io.cli` (`export`, `import`), once, if egomap.io is there."""
+    if "export" in _COMMANDS:
+        return
+    try:
+        from egomap.io import cli as io_cli
     except ModuleNotFoundError as e:
         if e.name not in ("egomap.io", "egomap.io.cli"):
             raise
+        return
+    _COMMANDS.update(io_cli.COMMANDS)
+    _PARSER_HOOKS.append(functools.partial(io_cli.add_parsers, store_arg=_store_arg))
 
 
 _COMMANDS.update({"lab": _cmd_lab, "app": _cmd_app, "demo": _cmd_demo, "info": _cmd_info})

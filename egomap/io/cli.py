@@ -7,16 +7,27 @@ graphml, a file for json).
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
 [--protocol FILE] [--edge-type TYPE ...] [--no-research-consent]`` reads a Network Canvas export folder, an
 egor three-file folder or an egomap JSON file into the store (all or nothing).
+
+The ``egomap`` command (:mod:`egomap.cli`, the layer above) adds these
+sub-commands: it takes :data:`COMMANDS` and calls :func:`add_parsers`. This
+module does not import :mod:`egomap.cli`, so dependencies point one way.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
-from egomap.cli import _open, _store_arg, register
 from egomap.errors import ValidationError
+from egomap.io._common import KEEPABLE
 
-__all__: list[str] = []
+__all__ = ["COMMANDS", "add_parsers"]
+
+
+def _open(args: argparse.Namespace):
+    from egomap.store import open_store
+
+    return open_store(args.store)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -82,14 +93,15 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_parsers(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the ``export`` and ``import`` sub-commands; ``store_arg`` adds the command's ``--store`` option."""
     p = sub.add_parser(
         "export",
         help="write research files (egor CSV, GraphML, JSON)",
         description="Write research files. Pseudonymised unless --include-names; "
         "persons without research consent are left out unless --include-nonconsenting.",
     )
-    _store_arg(p)
+    store_arg(p)
     p.add_argument("--format", required=True, choices=["egor", "graphml", "json"], help="file format")
     p.add_argument("out", metavar="OUT", help="output folder (egor, graphml) or file (json)")
     p.add_argument("--include-names", action="store_true", help="also write names, relationships and notes")
@@ -98,7 +110,7 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--keep",
         action="append",
-        choices=["relationship", "met_through", "note"],
+        choices=list(KEEPABLE),
         help="egor: also this free-text field without --include-names (repeatable; notes hold imported attributes)",
     )
     p = sub.add_parser(
@@ -106,7 +118,7 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
         help="read Network Canvas, egor CSV or egomap JSON into the store",
         description="Read files into the store; on any error nothing is saved.",
     )
-    _store_arg(p)
+    store_arg(p)
     p.add_argument("--format", required=True, choices=["network-canvas", "egor", "json"], help="file format")
     p.add_argument("input", metavar="IN", help="export folder (network-canvas, egor) or file (json)")
     p.add_argument("--rings", type=int, help="Network Canvas: number of circles (default: from the protocol)")
@@ -120,5 +132,5 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     )
 
 
-register("export", _export, _add_parsers)
-register("import", _import, lambda sub: None)
+#: The sub-commands of this module and the functions that run them.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"export": _export, "import": _import}

@@ -250,3 +250,24 @@ def test_values_are_python_floats():
         v = f(m)
         assert type(v) is float, name
     assert np.isclose(M.constraint(m), em.measures(m)["constraint"], rtol=0, atol=1e-12)
+
+
+def test_value_counts_feed_blau_and_iqv(cohort):
+    # Blau (1977) and IQV (Agresti & Agresti 1978) from value_counts give the fixed composition columns.
+    for p in cohort.people():
+        for m in p.maps:
+            sec = M.value_counts(m, "sector")
+            assert list(sec.index) == list(m.sectors.keys) and sec.sum() == len(m)
+            assert _same(M.blau(sec), M.blau_sector(m)) and _same(M.iqv(sec, len(sec)), M.iqv_sector(m))
+            kind = M.value_counts(m, "kind")
+            assert list(kind.index) == list(KINDS)
+            assert _same(M.blau(kind), M.blau_kind(m)) and _same(M.iqv(kind, len(KINDS)), M.iqv_kind(m))
+            rel = M.value_counts(m, "relationship")
+            assert _same(M.blau(rel), M.blau_relationship(m)) and _same(M.iqv(rel, len(rel)), M.iqv_relationship(m))
+            known = M.value_counts(m, "known_for")
+            assert list(known.index) == list(KNOWN_FOR)
+            assert known.sum() == sum(a is not None for a in (q.known_for for q in m.state().placements.values()))
+            assert list(M.value_counts(m, "ring").index) == list(range(len(m.rings)))
+            assert list(M.value_counts(m, "is_professional").index) == [False, True]
+    with pytest.raises(em.ValidationError):
+        M.value_counts(m, "label")

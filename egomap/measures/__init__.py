@@ -131,6 +131,7 @@ from egomap.measures.composition import (
     n_professional,
     share_family,
     share_professional,
+    value_counts,
 )
 from egomap.measures.ei import EI_ATTRIBUTES, EISpec, ei_index, ei_professional
 from egomap.measures.network import (
@@ -183,6 +184,7 @@ __all__ = [
     # composition
     "blau",
     "iqv",
+    "value_counts",
     "n_professional",
     "share_professional",
     "n_family",

@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
+from egomap import fields
 from egomap.fields import KINDS
 from egomap.measures._base import count, div, norm_text, ratio
+from egomap.measures.ei import attribute_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.measures._arrays import Arrays
@@ -24,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "blau",
     "iqv",
+    "value_counts",
     "n_professional",
     "share_professional",
     "n_family",
@@ -91,6 +95,59 @@ def iqv(counts: Iterable[float], k: int) -> float:
 
 blau.__doc__ = (blau.__doc__ or "").replace("{refs}", _BLAU_REFS)
 iqv.__doc__ = (iqv.__doc__ or "").replace("{refs}", _BLAU_REFS)
+
+
+def value_counts(m: Map, attribute: str) -> pd.Series:
+    """How many alters have each value of an attribute: the counts that :func:`blau` and :func:`iqv` take.
+
+    Parameters
+    ----------
+    m : Map
+    attribute : str
+        One of :data:`~egomap.measures.EI_ATTRIBUTES` (the vocabulary's
+        categorical fields, e.g. ``kind``, ``sector``, ``contact``,
+        ``known_for``, and the free-text ``relationship`` and ``met_through``).
+
+    Returns
+    -------
+    pandas.Series
+        Counts (float64) indexed by value: every choice of the field in the
+        vocabulary's order (for ``ring`` and ``sector``, those of the map's
+        schemes; for ``is_professional``, False and True), then any other
+        value seen; for free text, the values seen (case and surrounding
+        spaces ignored) in order of first appearance. Alters with no value
+        are not counted.
+
+    See Also
+    --------
+    blau, iqv, ei_index
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", 0, "household", known_for="more than 5 years")
+    >>> _ = m.add_alter("Coach", 2, "clubs_groups", known_for="less than a year")
+    >>> _ = m.add_alter("Sam", 1, "friends", known_for="less than a year")
+    >>> value_counts(m, "known_for").tolist()
+    [2.0, 0.0, 1.0]
+    >>> c = value_counts(m, "known_for")
+    >>> round(blau(c), 4), round(iqv(c, k=len(c)), 4)
+    (0.4444, 0.6667)
+    """
+    values = attribute_values(m, attribute)
+    f = next(f for o in ("alter", "placement") for f in fields.of(o) if f.name == attribute)
+    if attribute == "ring":
+        known: list = list(range(len(m.rings)))
+    elif attribute == "sector":
+        known = list(m.sectors.keys)
+    elif f.type == "bool":
+        known = [False, True]
+    else:
+        known = list(f.choices)
+    counts = Counter(v for v in values if v is not None)
+    index = known + [v for v in counts if v not in known]
+    return pd.Series([float(counts[v]) for v in index], index=index, name=attribute, dtype=float)
 
 
 def n_professional(m: Map) -> float:

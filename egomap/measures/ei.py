@@ -133,11 +133,8 @@ def ei_index(m: Map, attribute: str, ego_value: Any) -> float:
     ego = _ego_value(attr, ego_value, m.person.id)
     if ego is None:
         return float("nan")
-    st = m.state()
-    on_alter = _EI_FIELDS[attr].owner == "alter"
     e = i = 0
-    for aid, q in st.placements.items():
-        v = ei_value(attr, getattr(st.alters[aid] if on_alter else q, attr))
+    for v in attribute_values(m, attr):
         if v is None:
             continue
         if v == ego:
@@ -145,6 +142,14 @@ def ei_index(m: Map, attribute: str, ego_value: Any) -> float:
         else:
             e += 1
     return (e - i) / (e + i) if e + i else float("nan")
+
+
+def attribute_values(m: Map, attribute: str) -> list[Any]:
+    """Each alter's value of one of :data:`EI_ATTRIBUTES`, normalised as compared (None: not recorded)."""
+    attr = _ei_attribute(attribute)
+    st = m.state()
+    on_alter = _EI_FIELDS[attr].owner == "alter"
+    return [ei_value(attr, getattr(st.alters[aid] if on_alter else q, attr)) for aid, q in st.placements.items()]
 
 
 def ei_professional(m: Map) -> float:

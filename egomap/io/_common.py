@@ -106,8 +106,8 @@ def written(owner: str, *, include_names: bool = False, keep: Iterable[str] = ()
 
     Examples
     --------
-    >>> [f.name for f in written("placement")][-4:]
-    ['valence', 'contact', 'known_for', 'reviewed']
+    >>> [f.name for f in written("alter")], "note" in [f.name for f in written("placement", keep=["note"])]
+    (['kind', 'is_professional'], True)
     """
     out = withheld(owner, include_names=include_names, keep=keep)
     return tuple(f for f in _f.of(owner) if f not in out)

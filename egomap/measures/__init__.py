@@ -85,7 +85,12 @@ The E-I index of any other alter attribute against the person's own value is
 :func:`ei_index`; pass ``ei={"ei_kind": ("kind", "person")}`` to
 :func:`measures`, ``em.cohort_measures(store)`` or ``em.cohort_changes(store)`` to add such
 columns (after the fixed ones; the person's value may be a mapping from person
-id to value).
+id to value). The attributes it compares (:data:`EI_ATTRIBUTES`) come from the
+vocabulary: the categorical fields of :func:`egomap.fields.categorical`
+(``kind``, ``is_professional``, ``ring``, ``sector``, ``valence``, ``contact``,
+``known_for``) and the alter's free-text ``relationship`` and ``met_through``.
+The same attributes give composition counts through :func:`value_counts`, e.g.
+``blau(value_counts(m, "known_for"))``.
 
 Change measures (consecutive maps ``a`` then ``b`` of one person)
 -----------------------------------------------------------------

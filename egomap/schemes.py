@@ -491,23 +491,3 @@ _builtin(
 DEFAULT_RINGS = "kahn_antonucci"
 #: Default sector scheme name.
 DEFAULT_SECTORS = "social_network_map"
-
-
-# Moved to egomap.geometry. Until every caller imports them from there, the old names
-# still resolve here, on first use (egomap.geometry imports nothing from this module at
-# run time, so this makes no import circle). Delete once no caller uses them.
-_MOVED = {
-    "locate": "locate",
-    "position": "position",
-    "spread_position": "spread_position",
-    "to_xy": "polar_to_xy",
-    "from_xy": "xy_to_polar",
-}
-
-
-def __getattr__(name: str) -> object:
-    if name not in _MOVED:
-        raise AttributeError(f"module 'egomap.schemes' has no attribute {name!r}")
-    from egomap import geometry
-
-    return getattr(geometry, _MOVED[name])

@@ -83,15 +83,11 @@ def test_locate_and_spread_position_keep_cells():
     assert all(geometry.locate(a, r, rings, sectors) == (1, "friends") for a, r in taken)
 
 
-def test_old_scheme_names_are_the_geometry_functions():
+def test_position_helpers_live_in_geometry_only():
     from egomap import schemes
 
-    assert schemes.locate is geometry.locate
-    assert schemes.spread_position is geometry.spread_position
-    assert schemes.position is geometry.position
-    assert schemes.to_xy is geometry.polar_to_xy and schemes.from_xy is geometry.xy_to_polar
-    with pytest.raises(AttributeError):
-        schemes.no_such_name  # noqa: B018
+    for name in ("locate", "spread_position", "position", "to_xy", "from_xy"):
+        assert not hasattr(schemes, name), name
 
 
 def test_render_xy_is_polar_to_xy_with_y_down():

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
+from egomap import geometry as _geometry
 from egomap import schemes as _schemes
 from egomap.errors import EgomapError, InputFileError
 from egomap.fields import GOAL_STATUSES
@@ -178,7 +179,7 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
             if aid not in st.alters:
                 raise w.fail(f"placement of unknown alter {aid!r}", where, row, "placements")
             angle, radius = _number(q["angle"], "angle") % 360.0, _number(q["radius"], "radius")
-            ring, sector = _schemes.locate(angle, radius, rings, sectors)
+            ring, sector = _geometry.locate(angle, radius, rings, sectors)
             if (ring, sector) != (rings.check(q["ring"]), sectors.check(q["sector"])):
                 raise w.fail(f"ring/sector of {aid!r} do not match angle and radius", where, row, "placements")
             per_map = {

@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
+from egomap import geometry as _geometry
 from egomap import schemes as _schemes
 from egomap.errors import InputFileError, ValidationError
 from egomap.fields import MAX_LABEL, MAX_TEXT
@@ -212,7 +213,7 @@ def _as_rings(rings: int | str | _schemes.RingScheme, skewed: bool) -> tuple[_sc
 
 def _position(x: float, y: float, radii: list[float], rs: _schemes.RingScheme) -> tuple[float, float]:
     dx, dy = x - 0.5, 0.5 - y
-    angle, dist = _schemes.from_xy(dx, dy)
+    angle, dist = _geometry.xy_to_polar(dx, dy)
     d = dist / 0.5
     ring = next((i for i, r in enumerate(radii) if d <= r), len(radii) - 1)
     lo_nc = radii[ring - 1] if ring else 0.0

@@ -1,0 +1,286 @@
+// Drawing one view of the map: rings, sectors and the person (background),
+// markers with their labels, ties and lines to the person, and the key.
+// Everything is redrawn from the snapshot; unchanged markers are left alone.
+import { MAP_RADIUS, KIND_WORDS, VIEW, VIEW_HEIGHT, svg, html, xy, px, valenceOf, dashAttr, shape, textWidth, placeLabels, wrap, personText, displayLabel, ringLabel, sectorLabel } from "./util.js";
+
+// The drawing functions of view `v` (see render() in map.js for what `v` holds).
+export function makeDraw(v) {
+  const { model, listen, held, nodes, ties, adj, spokes, gBg, gSpokes, gTies, gEgo, gAlters, addRing, addSector, legend } = v;
+
+  // ---------------------------------------------------------------- drawing
+  function drawBackground(d) {
+    const R = v.S.ring;
+    gBg.replaceChildren();
+    gBg.append(svg("rect", { x: -VIEW / 2, y: -VIEW_HEIGHT / 2, width: VIEW, height: VIEW_HEIGHT, fill: "#FFFFFF" }));
+    for (const ring of [...d.rings].reverse()) {
+      gBg.append(
+        svg("circle", { class: "egomap-ring", cx: 0, cy: 0, r: ring.outer * MAP_RADIUS, fill: R.fills[ring.index % 2], stroke: R.line, "stroke-width": px(v.S, "ring_line") }),
+      );
+    }
+    if (d.sectors.length > 1) {
+      const sw = px(v.S, "sector_line");
+      for (const s of d.sectors) {
+        const [x0, y0] = xy(s.start, d.centre);
+        const [x1, y1] = xy(s.start, 1);
+        gBg.append(svg("line", dashAttr({ x1: x0, y1: y0, x2: x1, y2: y1, stroke: R.sector_line, "stroke-width": sw }, R.sector_dash, sw)));
+      }
+      const font = px(v.S, "sector_font");
+      for (const s of d.sectors) {
+        const [x, y] = xy(s.mid, 1.08);
+        const anchor = Math.abs(x) < 0.12 * MAP_RADIUS ? "middle" : x > 0 ? "start" : "end";
+        const lines = wrap(s.label);
+        const t = svg("text", { class: "egomap-sector-label", "text-anchor": anchor, "font-size": font.toFixed(1), "font-weight": 700, fill: R.text });
+        lines.forEach((line, i) => {
+          const span = svg("tspan", { x, y: y + 0.35 * font - 0.55 * font * (lines.length - 1) + 1.1 * font * i });
+          span.textContent = line;
+          t.append(span);
+        });
+        gBg.append(t);
+      }
+    }
+    const rf = px(v.S, "ring_font");
+    for (const ring of d.rings) {
+      const t = svg("text", { class: "egomap-ring-label", x: R.label_x * MAP_RADIUS, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 0.35 * rf, "font-size": rf.toFixed(1), fill: R.ring_text, "font-style": "italic" });
+      t.textContent = ring.label;
+      gBg.append(t);
+    }
+    gEgo.replaceChildren();
+    gEgo.append(svg("circle", { cx: 0, cy: 0, r: d.centre * MAP_RADIUS, fill: v.S.ego.fill }));
+    const ef = px(v.S, "ego_font");
+    const me = svg("text", { class: "egomap-person", x: 0, y: (0.35 * ef).toFixed(1), "text-anchor": "middle", "font-size": ef.toFixed(1), "font-weight": 700, fill: v.S.ego.text });
+    me.textContent = personText(d, model.get("label_mode"));
+    gEgo.append(me);
+    // ring / sector choices for adding
+    addRing.replaceChildren(...d.rings.map((r) => html("option", { value: r.index }, r.label)));
+    addRing.value = String(d.rings.length - 1);
+    addSector.replaceChildren(...d.sectors.map((s) => html("option", { value: s.key }, s.label)));
+  }
+
+
+  function ariaFor(d, a, mode) {
+    const bits = [mode === "names" ? a.label : `Person ${displayLabel(a, mode)}`];
+    if (mode === "names" && a.relationship) bits.push(a.relationship);
+    if (KIND_WORDS[a.kind]) bits.push(KIND_WORDS[a.kind]);
+    if (a.is_professional) bits.push("professional");
+    bits.push(ringLabel(d, a.ring), sectorLabel(d, a.sector));
+    if (a.valence) bits.push(a.valence);
+    return bits.join(", ");
+  }
+
+  function buildNode(a) {
+    const g = svg("g", { class: "egomap-alter", "data-id": a.id });
+    const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: v.hitR.toFixed(1), fill: "transparent" });
+    const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: v.MARKER * v.S.professional.scale + 8, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
+    const lf = px(v.S, "label_font");
+    const label = svg("text", { class: "egomap-label", x: 0, y: v.MARKER + 24, "text-anchor": "middle", "font-size": lf.toFixed(1), "font-weight": 700, fill: v.S.label.color, stroke: v.S.label.halo, "stroke-width": px(v.S, "label_halo").toFixed(1), "paint-order": "stroke", "stroke-linejoin": "round" });
+    const gf = px(v.S, "glyph_font");
+    const glyph = svg("text", { class: "egomap-glyph", x: 0, y: (0.36 * gf).toFixed(1), "text-anchor": "middle", "font-size": gf.toFixed(1), "font-weight": 700 });
+    const n = { g, hit, sel, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
+    g.append(hit, sel, label, glyph);
+    listen(g, "keydown", (e) => v.input.onAlterKey(e, n));
+    return n;
+  }
+
+  // Returns whether anything about the marker changed (redrawing 150 unchanged
+  // markers would keep the page busy for tens of ms after every answer).
+  function nodeKey(a, mode, readOnly) {
+    const h = held.get(a.id);
+    return `${v.geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${JSON.stringify(a)}`;
+  }
+
+  function updateNode(d, n, a, mode, readOnly) {
+    const h = held.get(a.id);
+    const key = nodeKey(a, mode, readOnly);
+    if (n.key === key) {
+      n.alter = a;
+      return false;
+    }
+    n.key = key;
+    const look = `${a.kind}|${a.is_professional}|${a.valence}`;
+    if (n.look !== look) {
+      n.look = look;
+      const val = valenceOf(v.S, a.valence);
+      if (n.outer) n.outer.remove();
+      if (n.body) n.body.remove();
+      n.outer = a.is_professional
+        ? shape(v.S, a.kind, v.MARKER * v.S.professional.scale, { class: "egomap-prof", fill: "#FFFFFF", stroke: v.S.professional.color, "stroke-width": px(v.S, "professional_outline").toFixed(2) })
+        : null;
+      const ow = px(v.S, "outline");
+      n.body = shape(v.S, a.kind, v.MARKER, dashAttr({ class: "egomap-body", fill: val.color, stroke: v.S.status.retained.color, "stroke-width": ow.toFixed(2) }, val.dash, ow));
+      n.g.insertBefore(n.body, n.label);
+      if (n.outer) n.g.insertBefore(n.outer, n.body);
+      n.glyph.textContent = val.glyph;
+      n.glyph.setAttribute("fill", val.text);
+    }
+    const text = displayLabel(a, mode);
+    if (n.label.textContent !== text) n.label.textContent = text;
+    [n.x, n.y] = h ? [h.x, h.y] : xy(a.angle, a.radius);
+    n.g.setAttribute("transform", `translate(${n.x.toFixed(2)} ${n.y.toFixed(2)})`);
+    n.g.setAttribute("aria-label", ariaFor(d, a, mode));
+    n.g.setAttribute("role", readOnly ? "img" : "button");
+    n.g.setAttribute("tabindex", readOnly ? "-1" : "0");
+    n.g.classList.toggle("egomap-reviewed", !!a.reviewed);
+    n.alter = a;
+    return true;
+  }
+
+  function tieKey(a, b) {
+    return a < b ? `${a}|${b}` : `${b}|${a}`;
+  }
+
+  function drawAlters(d) {
+    const mode = model.get("label_mode");
+    const readOnly = model.get("read_only");
+    const seen = new Set();
+    let prev = null;
+    let changed = false;
+    for (const a of d.alters) {
+      seen.add(a.id);
+      let n = nodes.get(a.id);
+      if (!n) {
+        n = buildNode(a);
+        nodes.set(a.id, n);
+      }
+      if (updateNode(d, n, a, mode, readOnly)) changed = true;
+      // keep DOM (and tab) order = the alters' order
+      const want = prev ? prev.nextSibling : gAlters.firstChild;
+      if (want !== n.g) gAlters.insertBefore(n.g, want);
+      prev = n.g;
+    }
+    for (const [id, n] of nodes) {
+      if (!seen.has(id)) {
+        n.g.remove();
+        nodes.delete(id);
+        changed = true;
+      }
+    }
+    const tiesKey = JSON.stringify(d.ties);
+    if (!changed && tiesKey === v.lastTiesKey) return; // labels, lines to the person and ties are as drawn
+    v.lastTiesKey = tiesKey;
+    placeAllLabels(d);
+    drawSpokes(d);
+    const tseen = new Set();
+    adj.clear();
+    for (const [a, b] of d.ties) {
+      const na = nodes.get(a);
+      const nb = nodes.get(b);
+      if (!na || !nb) continue;
+      const k = tieKey(a, b);
+      tseen.add(k);
+      let line = ties.get(k);
+      if (!line) {
+        line = svg("line", { class: "egomap-tie", stroke: v.S.tie.color, "stroke-opacity": v.S.tie.opacity, "stroke-width": px(v.S, "tie").toFixed(2), "data-a": a, "data-b": b });
+        ties.set(k, line);
+        gTies.append(line);
+      }
+      line.setAttribute("x1", na.x.toFixed(2));
+      line.setAttribute("y1", na.y.toFixed(2));
+      line.setAttribute("x2", nb.x.toFixed(2));
+      line.setAttribute("y2", nb.y.toFixed(2));
+      if (!adj.has(a)) adj.set(a, []);
+      if (!adj.has(b)) adj.set(b, []);
+      adj.get(a).push([line, 1]);
+      adj.get(b).push([line, 2]);
+    }
+    for (const [k, line] of ties) {
+      if (!tseen.has(k)) {
+        line.remove();
+        ties.delete(k);
+      }
+    }
+  }
+
+  // Boxes around the ring labels up the 12 o'clock line: the same as egomap/widget/render.py ring_label_boxes.
+  function ringLabelBoxes(d) {
+    const font = px(v.S, "ring_font");
+    const x = Math.round(v.S.ring.label_x * MAP_RADIUS * 100) / 100;
+    return d.rings.map((r) => {
+      const y = (-(r.inner + r.outer) / 2) * MAP_RADIUS;
+      return [x, y - 0.6 * font, x + 0.9 * textWidth(r.label, font), y + 0.6 * font];
+    });
+  }
+
+  function placeAllLabels(d) {
+    const font = px(v.S, "label_font");
+    const list = d.alters.map((a) => nodes.get(a.id)).filter((n) => n);
+    const c = d.centre * MAP_RADIUS * 0.8;
+    const centres = placeLabels(
+      list.map((n) => [n.x, n.y]),
+      list.map((n) => (n.label.textContent ? [textWidth(n.label.textContent, font), font * 1.1] : [0, 0])),
+      v.MARKER * 1.05,
+      px(v.S, "label_gap"),
+      [[-c, -c, c, c], ...ringLabelBoxes(d)],
+    );
+    list.forEach((n, i) => {
+      n.label.setAttribute("x", (centres[i][0] - n.x).toFixed(1));
+      n.label.setAttribute("y", (centres[i][1] - n.y + 0.35 * font).toFixed(1));
+    });
+  }
+
+  function spokeEnds(d, x, y) {
+    const r = Math.hypot(x, y) || 1;
+    const c = d.centre * MAP_RADIUS;
+    return { x1: ((x / r) * c).toFixed(2), y1: ((y / r) * c).toFixed(2), x2: x.toFixed(2), y2: y.toFixed(2) };
+  }
+
+  function drawSpokes(d) {
+    const sw = px(v.S, "spoke");
+    const seen = new Set();
+    for (const a of d.alters) {
+      const n = nodes.get(a.id);
+      if (!n) continue;
+      seen.add(a.id);
+      const val = valenceOf(v.S, a.valence);
+      let line = spokes.get(a.id);
+      if (!line) {
+        line = svg("line", { class: "egomap-spoke", "stroke-opacity": v.S.spoke.opacity, "stroke-width": sw.toFixed(2) });
+        spokes.set(a.id, line);
+        gSpokes.append(line);
+      }
+      line.setAttribute("stroke", val.line);
+      if (val.dash.length) line.setAttribute("stroke-dasharray", val.dash.map((x) => +(x * sw).toFixed(2)).join(" "));
+      else line.removeAttribute("stroke-dasharray");
+      for (const [k, value] of Object.entries(spokeEnds(d, n.x, n.y))) line.setAttribute(k, value);
+    }
+    for (const [id, line] of spokes) {
+      if (!seen.has(id)) {
+        line.remove();
+        spokes.delete(id);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- legend
+  function drawLegend() {
+    // the key of egomap.viz.style.KEY: the same entries as the figures and the change view
+    legend.replaceChildren(html("h3", {}, "Key"));
+    const list = html("ul", { class: "egomap-legend-list" });
+    for (const e of v.S.key) {
+      const li = html("li");
+      const icon = svg("svg", { viewBox: "-40 -36 76 72", width: 34, height: 32, "aria-hidden": "true" });
+      if (e.tie) {
+        icon.append(svg("line", { x1: -36, y1: 0, x2: 32, y2: 0, stroke: v.S.tie.color, "stroke-opacity": v.S.tie.opacity + 0.2, "stroke-width": 5 }));
+      } else {
+        const val = valenceOf(v.S, e.valence);
+        if (e.spoke) icon.append(svg("line", dashAttr({ x1: -40, y1: 0, x2: 0, y2: 0, stroke: val.line, "stroke-width": 5 }, val.dash, 5)));
+        if (e.professional) {
+          icon.append(shape(v.S, e.kind, v.MARKER * v.S.professional.scale, { fill: "#FFFFFF", stroke: v.S.professional.color, "stroke-width": px(v.S, "professional_outline") }));
+        }
+        const ow = px(v.S, "outline");
+        const fill = e.valence ? val.color : "#FFFFFF";
+        icon.append(shape(v.S, e.kind, v.MARKER, dashAttr({ fill, stroke: v.S.status.retained.color, "stroke-width": ow }, e.valence ? val.dash : [], ow)));
+        if (e.valence && val.glyph) {
+          const gf = px(v.S, "glyph_font");
+          const g = svg("text", { x: 0, y: 0.36 * gf, "text-anchor": "middle", "font-size": gf, "font-weight": 700, fill: val.text });
+          g.textContent = val.glyph;
+          icon.append(g);
+        }
+      }
+      li.append(icon, document.createTextNode(" " + e.label));
+      list.append(li);
+    }
+    legend.append(list);
+  }
+
+  return { drawBackground, drawAlters, drawLegend, nodeKey, spokeEnds };
+}

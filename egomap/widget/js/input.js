@@ -1,0 +1,209 @@
+// Pointer (mouse, pen, touch) and keyboard gestures on one view. During a
+// drag only the DOM moves; one message is sent when the gesture is complete.
+import { HIT, MAP_RADIUS, MIN_TARGET_PX, DRAG_THRESHOLD, polar } from "./util.js";
+
+// The input handlers of view `v` (see render() in map.js for what `v` holds).
+export function makeInput(v) {
+  const { model, nodes, adj, spokes, held, pending, svgRoot, gAlters, send, schedule } = v;
+
+  // ---------------------------------------------------------------- pointer
+  function toSvg(e) {
+    const m = svgRoot.getScreenCTM();
+    if (!m) return [0, 0];
+    const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    return [p.x, p.y];
+  }
+
+  function moveDom(n, x, y) {
+    n.g.setAttribute("transform", `translate(${x.toFixed(2)} ${y.toFixed(2)})`);
+    const spoke = spokes.get(n.alter.id);
+    if (spoke && v.lastData) for (const [k, val] of Object.entries(v.draw.spokeEnds(v.lastData, x, y))) spoke.setAttribute(k, val);
+    const list = adj.get(n.alter.id);
+    if (!list) return;
+    const xs = x.toFixed(2);
+    const ys = y.toFixed(2);
+    for (const [line, end] of list) {
+      line.setAttribute(end === 1 ? "x1" : "x2", xs);
+      line.setAttribute(end === 1 ? "y1" : "y2", ys);
+    }
+  }
+
+  function onPointerDown(e, n) {
+    if (model.get("read_only") || v.press || (e.pointerType === "mouse" && e.button !== 0)) return;
+    e.preventDefault();
+    svgRoot.setPointerCapture(e.pointerId);
+    const [sx, sy] = toSvg(e);
+    v.press = { n, id: e.pointerId, cx: e.clientX, cy: e.clientY, dx: n.x - sx, dy: n.y - sy, dragging: false, x: n.x, y: n.y };
+    n.g.focus({ preventScroll: true });
+  }
+
+  function onPointerMove(e) {
+    if (!v.press || e.pointerId !== v.press.id) return;
+    if (!v.press.dragging) {
+      if (Math.hypot(e.clientX - v.press.cx, e.clientY - v.press.cy) < DRAG_THRESHOLD) return;
+      v.press.dragging = true;
+      v.press.n.g.classList.add("egomap-dragging");
+      gAlters.append(v.press.n.g); // draw on top while dragging
+    }
+    const [sx, sy] = toSvg(e);
+    let x = sx + v.press.dx;
+    let y = sy + v.press.dy;
+    const r = Math.hypot(x, y);
+    const max = MAP_RADIUS * 1.02;
+    if (r > max) {
+      x = (x * max) / r;
+      y = (y * max) / r;
+    }
+    v.press.x = x;
+    v.press.y = y;
+    moveDom(v.press.n, x, y);
+  }
+
+  function onPointerUp(e) {
+    if (!v.press || e.pointerId !== v.press.id) return;
+    const p = v.press;
+    v.press = null;
+    p.n.g.classList.remove("egomap-dragging");
+    if (svgRoot.hasPointerCapture(e.pointerId)) svgRoot.releasePointerCapture(e.pointerId);
+    if (p.dragging) {
+      const { angle, radius } = polar(p.x, p.y);
+      const req = send({ type: "move", id: p.n.alter.id, angle: Math.round(angle * 1e4) / 1e4, radius: Math.round(radius * 1e5) / 1e5 });
+      // the marker stays where it was dropped until the snapshot with the saved position arrives
+      held.set(p.n.alter.id, { x: p.x, y: p.y, req, t0: pending.get(req).t0 });
+      // It is already drawn there: only put it back in tab order now; labels,
+      // lines and the rest are redrawn once, when the saved snapshot arrives.
+      restoreOrder(p.n);
+      // drawn by hand where it was dropped: nothing to redraw until the snapshot (or a failure) arrives
+      p.n.key = v.draw.nodeKey(p.n.alter, model.get("label_mode"), model.get("read_only"));
+    } else {
+      choose(p.n);
+    }
+  }
+
+  function restoreOrder(n) {
+    const list = v.lastData ? v.lastData.alters : [];
+    const i = list.findIndex((a) => a.id === n.alter.id);
+    const next = i >= 0 && i + 1 < list.length ? nodes.get(list[i + 1].id) : null;
+    gAlters.insertBefore(n.g, next ? next.g : null);
+  }
+
+  function onPointerCancel(e) {
+    if (!v.press || e.pointerId !== v.press.id) return;
+    const p = v.press;
+    v.press = null;
+    p.n.g.classList.remove("egomap-dragging");
+    if (svgRoot.hasPointerCapture(e.pointerId)) svgRoot.releasePointerCapture(e.pointerId);
+    moveDom(p.n, p.n.x, p.n.y); // back where it was: nothing is sent
+    schedule();
+  }
+
+  function choose(n) {
+    const id = n.alter.id;
+    if (v.tieMode) {
+      if (!v.tieFrom) {
+        v.tieFrom = id;
+      } else if (v.tieFrom === id) {
+        v.tieFrom = null;
+      } else {
+        send({ type: "tie", a: v.tieFrom, b: id });
+        v.tieFrom = null;
+      }
+      schedule();
+      return;
+    }
+    model.set("selected", id);
+    model.save_changes();
+    schedule();
+  }
+
+  // ---------------------------------------------------------------- keyboard
+  function onAlterKey(e, n) {
+    if (model.get("read_only")) return;
+    const a = n.alter;
+    const d = v.lastData;
+    const si = d.sectors.findIndex((s) => s.key === a.sector);
+    let place = null;
+    if (e.key === "ArrowUp") place = { ring: Math.max(a.ring - 1, 0), sector: a.sector };
+    else if (e.key === "ArrowDown") place = { ring: Math.min(a.ring + 1, d.rings.length - 1), sector: a.sector };
+    else if (e.key === "ArrowRight") place = { ring: a.ring, sector: d.sectors[(si + 1) % d.sectors.length].key };
+    else if (e.key === "ArrowLeft") place = { ring: a.ring, sector: d.sectors[(si - 1 + d.sectors.length) % d.sectors.length].key };
+    if (place) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (place.ring !== a.ring || place.sector !== a.sector) send({ type: "place", id: a.id, ...place });
+      return;
+    }
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      e.stopPropagation();
+      choose(n);
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      e.stopPropagation();
+      const next = n.g.nextElementSibling || n.g.previousElementSibling;
+      send({ type: "remove", id: a.id });
+      if (next) next.focus();
+    }
+  }
+
+  function onRootKey(e) {
+    const tag = (e.target.tagName || "").toUpperCase();
+    const typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (e.key === "Escape") {
+      if (v.tieFrom || v.tieMode) {
+        v.tieFrom = null;
+        v.tieMode = false;
+        schedule();
+      } else if (model.get("selected") && !model.get("read_only")) {
+        model.set("selected", "");
+        model.save_changes();
+      }
+      e.stopPropagation();
+      return;
+    }
+    if (!ctrl || typing || model.get("read_only")) {
+      if (ctrl || ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Enter", "Delete", "Backspace", " "].includes(e.key)) e.stopPropagation();
+      return;
+    }
+    const k = e.key.toLowerCase();
+    if (k === "z" && !e.shiftKey) {
+      e.preventDefault();
+      e.stopPropagation();
+      send({ type: "undo" });
+    } else if ((k === "z" && e.shiftKey) || k === "y") {
+      e.preventDefault();
+      e.stopPropagation();
+      send({ type: "redo" });
+    }
+  }
+
+  // Touch targets stay at least 44 CSS px across when the map is drawn small
+  // (a narrow notebook column, a phone): the hit circles grow with the scale.
+  function fitHit() {
+    const m = svgRoot.getScreenCTM();
+    const scale = m ? Math.hypot(m.a, m.b) : 0;
+    const r = scale > 0 ? Math.max(HIT, MIN_TARGET_PX / 2 / scale + 0.5) : HIT;
+    if (Math.abs(r - v.hitR) < 0.05) return;
+    v.hitR = r;
+    for (const n of nodes.values()) n.hit.setAttribute("r", v.hitR.toFixed(1));
+  }
+
+  // Touch targets overlap when people sit close together: a press goes to the
+  // nearest marker within reach, so pressing a marker always picks that one.
+  function onSvgPointerDown(e) {
+    const [sx, sy] = toSvg(e);
+    let best = null;
+    let bestD = v.hitR;
+    for (const n of nodes.values()) {
+      const dd = Math.hypot(n.x - sx, n.y - sy);
+      if (dd <= bestD) {
+        best = n;
+        bestD = dd;
+      }
+    }
+    if (best) onPointerDown(e, best);
+  }
+
+  return { onSvgPointerDown, onPointerMove, onPointerUp, onPointerCancel, onAlterKey, onRootKey, fitHit };
+}

@@ -1,0 +1,262 @@
+// egomap MapWidget front-end (anywidget ES module; no CDN imports). The
+// sources are the modules in this folder; egomap/widget/static/map.js is
+// their bundle (see README.md).
+//
+// Draws the map from the `data` trait as SVG and sends one message per
+// completed gesture (pointer up, Enter, a button) to Python, which saves it
+// and sends back a fresh snapshot. During a drag only the DOM moves.
+// No module-level mutable state: everything of a view lives in the object
+// `v` made by render(), which returns a cleanup function. User text is only
+// ever set with textContent.
+import { HIT, px, displayLabel } from "./util.js";
+import { skeleton } from "./dom.js";
+import { makeDraw } from "./draw.js";
+import { makePanels } from "./panels.js";
+import { makeInput } from "./input.js";
+import { makeExport } from "./exporter.js";
+
+function render({ model, el }) {
+  const ac = new AbortController();
+  const listen = (target, type, fn, opts = {}) => target.addEventListener(type, fn, { ...opts, signal: ac.signal });
+  const modelHandlers = [];
+  const onModel = (name, fn) => {
+    model.on(name, fn);
+    modelHandlers.push([name, fn]);
+  };
+
+  // ---------------------------------------------------------------- view state (per view)
+  const dom = skeleton(el);
+  const { root, addInput, addRing, addSector, addBtn, tieBtn, undoBtn, redoBtn, modeSel, reviewBtn, svgBtn, pngBtn, status, retryBtn, title, hint, svgRoot, live } = dom;
+  const pending = new Map(); // req -> {t0, type, msg}
+  const held = new Map(); // alter id -> {x, y, req}: where a dropped marker stays until the snapshot that answers req
+  const nodes = new Map(); // alter id -> {g, parts..., alter, x, y}
+  const v = {
+    model,
+    el,
+    listen,
+    ...dom,
+    pending,
+    held,
+    nodes,
+    ties: new Map(), // "a|b" -> line
+    adj: new Map(), // alter id -> [[line, end]]
+    spokes: new Map(), // alter id -> line from the person
+    reqSeq: 0,
+    failed: null, // the last gesture that could not be saved (offered again with "Try again")
+    hitR: HIT, // touch target radius in view-box units
+    tieMode: false,
+    tieFrom: null,
+    press: null, // pointer press / drag in progress
+    geometryKey: "",
+    lastTiesKey: "",
+    geometryRev: 0, // bumped when rings or sectors change (marker descriptions name them)
+    lastData: null,
+    panelFor: null,
+    S: null, // the style (egomap.viz.style), from the style trait
+    MARKER: 18, // marker radius in view-box units (from the style)
+    send,
+    schedule,
+  };
+  v.draw = makeDraw(v);
+  v.panels = makePanels(v);
+  const input = (v.input = makeInput(v));
+  const exporter = makeExport(v);
+
+  // ---------------------------------------------------------------- messages
+  function send(msg) {
+    const req = ++v.reqSeq + Math.floor(Math.random() * 1e6) * 1000; // unique across views of one model
+    pending.set(req, { t0: performance.now(), type: msg.type, msg });
+    showStatus("saving");
+    // A gesture goes to Python as a change of the `request` trait: the same
+    // path as any anywidget trait change (measured faster here than model.send).
+    model.set("request", { ...msg, req });
+    model.save_changes();
+    return req;
+  }
+
+  function showStatus(s) {
+    status.classList.remove("egomap-status-error", "egomap-status-saving", "egomap-status-saved");
+    status.removeAttribute("role");
+    if (s === "saving") {
+      status.textContent = "Saving…";
+      status.classList.add("egomap-status-saving");
+    } else if (s.startsWith("error")) {
+      status.textContent = "⚠ " + s.replace(/^error:\s*/, "");
+      status.classList.add("egomap-status-error");
+      status.setAttribute("role", "alert");
+    } else {
+      status.textContent = "✓ Saved";
+      status.classList.add("egomap-status-saved");
+    }
+    status.setAttribute("data-status", s.startsWith("error") ? "error" : s);
+  }
+
+  // Python answers each gesture first with `ack` + `status` (as soon as the
+  // store has committed it, or failed to), then with the new snapshot, whose
+  // `data.ack` says which request it already includes.
+  function onAck() {
+    const ack = model.get("ack");
+    const p = pending.get(ack);
+    const st = model.get("status") || "saved";
+    if (p) {
+      root.dataset.roundTripMs = (performance.now() - p.t0).toFixed(2);
+      root.dataset.ack = String(ack);
+      pending.delete(ack);
+      if (st.startsWith("error: not saved")) {
+        v.failed = p.msg; // a save failure: the gesture can be sent again as it was
+      } else if (!st.startsWith("error")) {
+        v.failed = null;
+      }
+      retryBtn.hidden = !v.failed;
+      if (st.startsWith("error")) {
+        // nothing changed in the store: a dropped marker goes back at once
+        for (const [id, h] of held) if (h.req === ack) held.delete(id);
+        schedule();
+      }
+    }
+    showStatus(pending.size ? "saving" : st);
+    const said = model.get("last_action");
+    if (said && p) live.textContent = said;
+    if (st.startsWith("error") && p) live.textContent = status.textContent;
+  }
+
+  function onData() {
+    const d = model.get("data");
+    const t = d && [...held.values()].find((h) => h.req === d.ack);
+    if (t) {
+      root.dataset.snapshotMs = (performance.now() - t.t0).toFixed(2);
+      root.dataset.snapshotAck = String(d.ack);
+    }
+    if (d) for (const [id, h] of held) if (h.req === d.ack) held.delete(id);
+    schedule();
+  }
+
+  function update() {
+    const d = model.get("data");
+    v.S = model.get("style");
+    if (!d || !d.rings || !v.S || !v.S.size) return;
+    v.MARKER = px(v.S, "marker");
+    const readOnly = model.get("read_only");
+    root.classList.toggle("egomap-readonly", readOnly);
+    root.classList.toggle("egomap-private", model.get("label_mode") === "hidden");
+    const gk = JSON.stringify([d.rings, d.sectors, d.person_label, d.centre, model.get("label_mode")]);
+    if (gk !== v.geometryKey) {
+      v.geometryKey = gk;
+      v.geometryRev++;
+      v.draw.drawBackground(d);
+      v.draw.drawLegend();
+    }
+    title.textContent = `${d.map.title} · ${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
+    svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${d.alters.length} people, ${d.ties.length} links`);
+    if (!v.press || !v.press.dragging) v.draw.drawAlters(d);
+    v.lastData = d;
+    const selected = model.get("selected");
+    for (const [id, n] of nodes) {
+      n.g.classList.toggle("egomap-selected", id === selected);
+      n.g.classList.toggle("egomap-tie-from", id === v.tieFrom);
+    }
+    modeSel.value = model.get("label_mode");
+    undoBtn.disabled = !model.get("can_undo");
+    redoBtn.disabled = !model.get("can_redo");
+    reviewBtn.hidden = !d.map.copied_from;
+    tieBtn.setAttribute("aria-pressed", String(v.tieMode));
+    tieBtn.classList.toggle("egomap-on", v.tieMode);
+    root.classList.toggle("egomap-tie-mode", v.tieMode);
+    hint.textContent = readOnly
+      ? ""
+      : v.tieMode
+        ? v.tieFrom
+          ? `Now choose who ${nodes.get(v.tieFrom) ? displayLabel(nodes.get(v.tieFrom).alter, model.get("label_mode")) : ""} knows (again to remove the link). Esc to stop.`
+          : "Link people: choose one person, then another who knows them."
+        : "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter shows details, Delete removes.";
+    v.panels.drawDetails(d, selected, readOnly);
+    v.panels.drawReview(d, readOnly);
+  }
+
+  let scheduled = false;
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      update();
+    });
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function addFromInput() {
+    const label = addInput.value.trim();
+    if (!label) {
+      addInput.focus();
+      return;
+    }
+    send({ type: "add", label, ring: Number(addRing.value), sector: addSector.value });
+    addInput.value = "";
+    addInput.focus();
+  }
+  listen(addInput, "keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      e.stopPropagation();
+      addFromInput();
+    }
+  });
+  listen(addBtn, "click", addFromInput);
+  listen(tieBtn, "click", () => {
+    v.tieMode = !v.tieMode;
+    v.tieFrom = null;
+    schedule();
+  });
+  listen(undoBtn, "click", () => send({ type: "undo" }));
+  listen(redoBtn, "click", () => send({ type: "redo" }));
+  listen(reviewBtn, "click", () => send({ type: "review_start" }));
+  listen(modeSel, "change", () => {
+    model.set("label_mode", modeSel.value);
+    model.save_changes();
+    schedule();
+  });
+  listen(svgBtn, "click", () => exporter.download(new Blob([exporter.exportSvgText()], { type: "image/svg+xml" }), exporter.fileName("svg")));
+  listen(pngBtn, "click", exporter.exportPng);
+  listen(svgRoot, "pointerdown", input.onSvgPointerDown);
+  listen(svgRoot, "pointermove", input.onPointerMove);
+  listen(svgRoot, "pointerup", input.onPointerUp);
+  listen(svgRoot, "pointercancel", input.onPointerCancel);
+  listen(svgRoot, "lostpointercapture", (e) => {
+    // capture is released after pointerup (press is already cleared then); losing it
+    // in the middle of a gesture is treated as a cancel, so no drag is left hanging
+    if (v.press && e.pointerId === v.press.id) input.onPointerCancel(e);
+  });
+  listen(retryBtn, "click", () => {
+    if (!v.failed) return;
+    const msg = v.failed;
+    v.failed = null;
+    retryBtn.hidden = true;
+    send(msg);
+  });
+  listen(root, "keydown", input.onRootKey);
+
+  let resizeObserver = null;
+  if (typeof ResizeObserver !== "undefined") {
+    resizeObserver = new ResizeObserver(() => input.fitHit());
+    resizeObserver.observe(svgRoot);
+  }
+
+  onModel("change:data", onData);
+  for (const name of ["label_mode", "read_only", "selected", "reviewing", "can_undo", "can_redo"]) {
+    onModel(`change:${name}`, schedule);
+  }
+  onModel("change:ack", onAck);
+  onModel("change:status", () => showStatus(pending.size ? "saving" : model.get("status")));
+
+  showStatus(model.get("status") || "saved");
+  update();
+
+  return () => {
+    ac.abort();
+    if (resizeObserver) resizeObserver.disconnect();
+    for (const [name, fn] of modelHandlers) model.off(name, fn);
+    root.remove();
+  };
+}
+
+export default { render };

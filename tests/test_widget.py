@@ -320,7 +320,7 @@ def test_fields_and_style_are_sent_once_as_traits_not_in_every_snapshot(base):
     assert w.fields == fields.describe()
     assert [f["name"] for f in w.fields] == [f.name for f in fields.editable()]
     assert "known_for" in [f["name"] for f in w.fields]
-    assert w.style == style.as_dict()
+    assert w.map_style == style.as_dict()
     assert "style" not in w.data and "options" not in w.data
     w.handle({"type": "place", "req": 1, "id": base.alter("Mum").id, "ring": 1, "sector": "family"})
     assert "style" not in w.data

@@ -52,7 +52,41 @@ def open_widget(page, server, m, views=1, **kw):
     page.wait_for_function("window.harness && window.harness.ready")
     page.evaluate(f"harness.mount({views})")
     page.wait_for_selector(".egomap-alter")
+    wait_stable(page)
     return w
+
+
+def wait_stable(page):
+    """Wait until every view's map is laid out: its place and size unchanged between two animation frames."""
+    page.evaluate("() => { window.__egomapRects = null; }")
+    page.wait_for_function(
+        """() => {
+            const now = [...document.querySelectorAll('.egomap-svg')].map((s) => {
+                const b = s.getBoundingClientRect();
+                return [b.x, b.y, b.width, b.height].join();
+            }).join('|');
+            const same = now !== '' && now === window.__egomapRects;
+            window.__egomapRects = now;
+            return same;
+        }""",
+        polling="raf",
+    )
+
+
+def tab_to(page, alter_id=None, field=None):
+    """Press Tab until the alter (or the details form's ``field``) has the focus.
+
+    At most once per focusable element on the page, so the search never gives up too early.
+    """
+    key, want = ("field", field) if field else ("id", alter_id)
+    check = f"document.activeElement.dataset && document.activeElement.dataset.{key}"
+    focusable = page.evaluate(
+        "document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
+    )
+    for _ in range(focusable + 2):
+        if page.evaluate(check) == want:
+            return
+        page.keyboard.press("Tab")
 
 
 def settle(page):
@@ -244,10 +278,7 @@ def test_keyboard_only_add_and_place_in_a_ring_and_sector(page, server, m):
     settle(page)
     sam = m.alter("Sam").id
     # Tab through the controls to Sam's marker
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.dataset && document.activeElement.dataset.id") == sam:
-            break
+    tab_to(page, sam)
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Sam, Outer circle, Household")
     # up = one circle in; right = next sector clockwise
     page.keyboard.press("ArrowUp")
@@ -715,10 +746,7 @@ def test_known_for_is_set_with_the_mouse_and_with_the_keyboard(page, server, m):
     marker(page, m.alter("Mum").id).focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('.egomap-details-title').textContent === 'Mum'")
-    for _ in range(3 * len(fields.editable())):
-        if page.evaluate("document.activeElement.dataset.field") == "known_for":
-            break
-        page.keyboard.press("Tab")
+    tab_to(page, field="known_for")
     assert page.evaluate("document.activeElement.dataset.field") == "known_for"
     page.keyboard.press("ArrowDown")  # "not said" -> "less than a year"
     settle(page)

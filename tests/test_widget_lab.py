@@ -30,13 +30,36 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def wait_ack(page, before: str) -> str:
-    """Wait until the widget has an answer to a newer request than ``before`` and shows it saved."""
+    """Wait until the widget has answered a newer request than ``before``, shows it saved and has drawn its snapshot.
+
+    Waiting for the drawn snapshot (``data-drawn-ack``) matters for the keyboard: an arrow key
+    moves the alter from where the last drawn snapshot has it.
+    """
     page.wait_for_function(
         "([b]) => { const r = document.querySelector('.egomap-root');"
-        " return r.dataset.ack && r.dataset.ack !== b && !document.querySelector('.egomap-status-saving'); }",
+        " return r.dataset.ack && r.dataset.ack !== b && r.dataset.drawnAck === r.dataset.ack"
+        " && !document.querySelector('.egomap-status-saving'); }",
         arg=[before],
     )
     return page.locator(".egomap-root").first.get_attribute("data-ack")
+
+
+# The press and drop points of a drag, once the marker and the map have not moved
+# between two animation frames and nothing covers the press point.
+_DRAG_POINTS = """([id, a, r]) => {
+    const svg = document.querySelector('.egomap-svg');
+    const body = svg && svg.querySelector(`.egomap-alter[data-id='${id}'] .egomap-body`);
+    if (!body) return false;
+    const b = body.getBoundingClientRect();
+    const x = b.x + b.width / 2, y = b.y + b.height / 2, t = a * Math.PI / 180, R = 350;
+    const p = new DOMPoint(r * R * Math.sin(t), -r * R * Math.cos(t)).matrixTransform(svg.getScreenCTM());
+    const key = [x, y, p.x, p.y].map((v) => v.toFixed(1)).join();
+    const same = key === window.__egomapDragKey;
+    window.__egomapDragKey = key;
+    const hit = document.elementFromPoint(x, y);
+    const inView = x >= 0 && y >= 0 && x <= innerWidth && y <= innerHeight && p.y <= innerHeight;
+    return same && inView && hit && svg.contains(hit) && [x, y, p.x, p.y];
+}"""
 
 
 def screen_point(page, angle, radius):
@@ -57,13 +80,36 @@ def centre(page, aid):
 
 
 def drag(page, aid, angle, radius, steps=10):
-    """Drag alter ``aid`` with the mouse to a map position (angle, radius)."""
-    x0, y0 = centre(page, aid)
-    tx, ty = screen_point(page, angle, radius)
+    """Drag alter ``aid`` with the mouse to a map position (angle, radius).
+
+    Waits on state, not on time: the marker is scrolled into view, the press waits until the
+    marker and the map have stopped moving (layout settled, no scrolling), and the drop waits
+    until the widget shows that this alter is the one being dragged.
+    """
+    marker = page.locator(f".egomap-alter[data-id='{aid}']").first
+    marker.scroll_into_view_if_needed()
+    page.evaluate("() => { window.__egomapDragKey = null; }")
+    x0, y0, tx, ty = page.wait_for_function(_DRAG_POINTS, arg=[aid, angle, radius], polling="raf").json_value()
     page.mouse.move(x0, y0)
     page.mouse.down()
-    page.mouse.move(tx, ty, steps=steps)
+    page.mouse.move((x0 + tx) / 2, (y0 + ty) / 2, steps=max(steps // 2, 2))
+    page.wait_for_function(
+        "([id]) => !!document.querySelector(`.egomap-alter.egomap-dragging[data-id='${id}']`)", arg=[aid]
+    )
+    page.mouse.move(tx, ty, steps=max(steps // 2, 2))
     page.mouse.up()
+
+
+def tab_to(page, aid: str) -> None:
+    """Press Tab until alter ``aid`` has the focus (at most once per focusable element on the page)."""
+    focusable = page.evaluate(
+        "document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
+    )
+    for _ in range(focusable + 2):
+        if page.evaluate("document.activeElement.dataset && document.activeElement.dataset.id") == aid:
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.id") == aid
 
 
 def run_in_kernel(page, code: str) -> None:
@@ -109,7 +155,7 @@ def test_drag_link_undo_in_jupyterlab_saves_exactly_that(tmp_path, browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1300})
     page = ctx.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
     try:
         with running_lab(tmp_path) as lab:
             open_notebook(page, lab, "session.ipynb")
@@ -224,13 +270,10 @@ def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
             page.keyboard.type("Addie dd mb az")
             page.keyboard.press("Enter")
             ack = wait_ack(page, ack)
-            new = view.locator(".egomap-alter").last
+            new = view.locator(".egomap-alter[aria-label^='Addie dd mb az']")
+            new.wait_for()
             aid = new.get_attribute("data-id")
-            for _ in range(60):
-                page.keyboard.press("Tab")
-                if page.evaluate("document.activeElement.dataset && document.activeElement.dataset.id") == aid:
-                    break
-            assert page.evaluate("document.activeElement.dataset.id") == aid
+            tab_to(page, aid)
             for key in ("ArrowUp", "ArrowUp", "ArrowRight", "ArrowRight", "Control+z", "Control+Shift+Z"):
                 page.keyboard.press(key)
                 ack = wait_ack(page, ack)

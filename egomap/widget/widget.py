@@ -3,7 +3,7 @@
 :class:`MapWidget` is an anywidget. It holds only synced traits and hands
 each gesture to :mod:`egomap.widget.gestures`; the front-end
 (``static/map.js``, built from ``js/``) draws the map from the ``data`` trait
-(see :mod:`egomap.widget.snapshot`), the look from ``style`` and the details
+(see :mod:`egomap.widget.snapshot`), the look from ``map_style`` and the details
 form from ``fields`` (both sent once) and, when
 a gesture is *completed* (pointer up, Enter, a button), sends one request
 such as ``{"type": "move", "req": 7, "id": ..., "angle": 80.0, "radius": 0.9}``
@@ -92,8 +92,9 @@ class MapWidget(anywidget.AnyWidget):
     data = traitlets.Dict().tag(sync=True)
     #: The details form's fields (:func:`egomap.fields.describe`); sent once.
     fields = traitlets.List().tag(sync=True)
-    #: The look (:func:`egomap.viz.style.as_dict`), the same as the figures'; sent once.
-    style = traitlets.Dict().tag(sync=True)
+    #: The look (:func:`egomap.viz.style.as_dict`), the same as the figures'; sent once. (Not
+    #: ``style``: ipywidgets' front-end takes a ``style`` trait for a reference to a style widget.)
+    map_style = traitlets.Dict().tag(sync=True)
     #: How alters are labelled: "names", "initials" or "hidden" (numbers).
     label_mode = traitlets.Enum(LABEL_MODES, default_value="names").tag(sync=True)
     #: Whether editing controls are hidden.
@@ -134,7 +135,7 @@ class MapWidget(anywidget.AnyWidget):
         super().__init__(
             data=snapshot(m, person_label, self._previous),
             fields=_fields.describe(),
-            style=_style.as_dict(),
+            map_style=_style.as_dict(),
             label_mode=label_mode,
             read_only=bool(read_only),
             can_undo=m.can_undo,

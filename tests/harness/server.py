@@ -22,7 +22,7 @@ STATIC = HARNESS.parents[1] / "egomap" / "widget" / "static"
 TRAITS = (
     "data",
     "fields",
-    "style",
+    "map_style",
     "label_mode",
     "read_only",
     "status",

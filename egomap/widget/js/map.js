@@ -52,7 +52,7 @@ function render({ model, el }) {
     geometryRev: 0, // bumped when rings or sectors change (marker descriptions name them)
     lastData: null,
     panelFor: null,
-    S: null, // the style (egomap.viz.style), from the style trait
+    S: null, // the style (egomap.viz.style), from the map_style trait
     MARKER: 18, // marker radius in view-box units (from the style)
     send,
     schedule,
@@ -133,7 +133,7 @@ function render({ model, el }) {
 
   function update() {
     const d = model.get("data");
-    v.S = model.get("style");
+    v.S = model.get("map_style");
     if (!d || !d.rings || !v.S || !v.S.size) return;
     v.MARKER = px(v.S, "marker");
     const readOnly = model.get("read_only");
@@ -148,7 +148,11 @@ function render({ model, el }) {
     }
     title.textContent = `${d.map.title} · ${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
     svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${d.alters.length} people, ${d.ties.length} links`);
-    if (!v.press || !v.press.dragging) v.draw.drawAlters(d);
+    if (!v.press || !v.press.dragging) {
+      v.draw.drawAlters(d);
+      // the request whose snapshot is now drawn (tests and benchmarks wait on it)
+      if (d.ack !== undefined) root.dataset.drawnAck = String(d.ack);
+    }
     v.lastData = d;
     const selected = model.get("selected");
     for (const [id, n] of nodes) {

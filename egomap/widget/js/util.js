@@ -11,7 +11,7 @@ export const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 export const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 // The look (colours, sizes as fractions of the map radius, marker shapes,
 // dashes, glyphs, the key) is egomap.viz.style, sent once by Python as the
-// `style` trait, so the widget, the figures and the change view draw the
+// `map_style` trait, so the widget, the figures and the change view draw the
 // same picture. Nothing of it is repeated here. The details form is built
 // from the `fields` trait (egomap.fields.describe()), by field type.
 export const KIND_WORDS = { person: "", group: "group", organisation: "organisation", online: "online", pet: "pet" };

@@ -133,8 +133,9 @@ def main() -> None:
             t0 = time.perf_counter()
             s = em.open_store(path)
             mm = s.person("BENCH").map("Baseline")
+            n = len(mm)  # a map's contents load on first use: include that in the time
             loads.append((time.perf_counter() - t0) * 1000)
-            assert len(mm) == 150
+            assert n == 150
             ties = len(mm.ties)
             s.close()
         print(

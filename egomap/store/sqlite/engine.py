@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError, ValidationError
-from egomap.model import Alter, Goal, MapState, Tie, describe_edit, now
+from egomap.model import Alter, Goal, MapState, Placement, Tie, describe_edit, now
 from egomap.store.sqlite.edits import apply_edit_sql
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
@@ -40,8 +40,8 @@ from egomap.store.sqlite.schema import (
     SCHEMA_VERSION,
     alter_from,
     alter_row,
+    decoder,
     dicts,
-    placement_from,
     placement_row,
 )
 
@@ -302,14 +302,16 @@ class SQLiteEngine:
             a_cols = ", ".join(f"a.{c} AS a_{c}" for c in ALTER_COLS)
             p_cols = ", ".join(f"p.{c}" for c in PLACEMENT_COLS)
             cur = c.execute(
-                f"SELECT a.id AS a_id, {a_cols}, {p_cols} FROM placements p JOIN alters a ON a.id = p.alter_id "
-                "WHERE p.map_id = ? ORDER BY p.rowid",
+                f"SELECT a.id AS a_id, {a_cols}, p.alter_id, {p_cols} FROM placements p "
+                "JOIN alters a ON a.id = p.alter_id WHERE p.map_id = ? ORDER BY p.rowid",
                 (map_id,),
             )
-            for d in dicts(cur):
-                aid = d["a_id"]
-                st.alters[aid] = alter_from(d, "a_")
-                st.placements[aid] = placement_from(d, aid)
+            alter = decoder(Alter, "alter", "id", cur.description, "a_")
+            placement = decoder(Placement, "placement", "alter_id", cur.description)
+            for r in cur:
+                a = alter(r)
+                st.alters[a.id] = a
+                st.placements[a.id] = placement(r)
             for a, b in c.execute("SELECT a, b FROM ties WHERE map_id = ? ORDER BY rowid", (map_id,)):
                 st.ties[Tie(a, b)] = None
             cur = c.execute(f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = ? ORDER BY rowid", (map_id,))

@@ -8,8 +8,10 @@ COLUMN``) is derived from it: adding an attribute needs no SQL here.
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from egomap import fields as _f
@@ -31,6 +33,7 @@ __all__ = [
     "alter_from",
     "placement_from",
     "dicts",
+    "decoder",
 ]
 
 #: ``PRAGMA application_id`` of an egomap store ("EgoM").
@@ -167,6 +170,44 @@ def alter_from(d: Mapping[str, Any], prefix: str = "") -> Alter:
 def placement_from(d: Mapping[str, Any], alter_id: str) -> Placement:
     """A placement from a row read by column name."""
     return Placement(alter_id, **{f.name: f.from_db(d[f.column]) for f in _PLACEMENT})
+
+
+def _convert(f: _f.Field) -> Callable[[Any], Any] | None:
+    """How a stored value becomes the model's (None: as it is)."""
+    if f.type == "set":
+        return lambda v: frozenset(x for x in v.split(",") if x) if v else frozenset()
+    if f.type == "bool":
+        return bool
+    return None
+
+
+def decoder(cls: type, owner: str, key: str, description: Sequence[Sequence[Any]], prefix: str = "") -> Callable:
+    """A fast row -> record function for one query: columns found by name in ``description``.
+
+    ``cls`` is :class:`~egomap.model.Alter` or :class:`~egomap.model.Placement`;
+    its fields (``key`` first, then the vocabulary's ``owner`` fields) are
+    read from the columns ``prefix + column``.
+    """
+    pos = {c[0]: i for i, c in enumerate(description)}
+    idx, conv = [], []
+    for j, df in enumerate(dataclasses.fields(cls)):
+        if df.name == key:
+            idx.append(pos[prefix + key])
+            continue
+        f = _f.field(owner, df.name)
+        idx.append(pos[prefix + f.column])
+        c = _convert(f)
+        if c is not None:
+            conv.append((j, c))
+    get = operator.itemgetter(*idx)
+
+    def decode(row: Sequence[Any]) -> Any:
+        vals = list(get(row))
+        for j, c in conv:
+            vals[j] = c(vals[j])
+        return cls(*vals)
+
+    return decode
 
 
 def dicts(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:

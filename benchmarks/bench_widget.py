@@ -212,7 +212,8 @@ ping
 
 # In the kernel: how long applying a gesture takes (the store write, committed to the file).
 KERNEL_TIMER = """import json as _json, time as _time
-_apply, _times = w._apply, []
+import egomap.widget.gestures as _gestures
+_apply, _times = _gestures.apply, []
 def _timed(*args):
     t0 = _time.perf_counter()
     try:
@@ -220,7 +221,7 @@ def _timed(*args):
     finally:
         _times.append((_time.perf_counter() - t0) * 1000)
         open({out!r}, "w").write(_json.dumps(_times))
-w._apply = _timed
+_gestures.apply = _timed
 """
 
 

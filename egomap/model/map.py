@@ -58,9 +58,11 @@ def map_index(maps: Sequence[Map], ref: object) -> int | None:
 def _own(attributes: Mapping[str, Any], owner: str) -> dict[str, Any]:
     """The attributes of ``owner``; any attribute of no one is an error naming it."""
     known = _f.names("alter") + _f.names("placement")
+    taken = [k for k in known if k not in _f.POSITION and k != "reviewed"]
     for k in attributes:
-        if k not in known or k in _f.POSITION or k == "reviewed":
-            raise ValidationError(f"unknown attribute {k!r}; alters have {', '.join(known)}", field=k)
+        if k not in taken:
+            why = "is set with update() once the alter is on the map" if k in known else "is not an attribute"
+            raise ValidationError(f"{k!r} {why}; add_alter takes {', '.join(taken)}", field=k)
     return {k: v for k, v in attributes.items() if k in _f.names(owner)}
 
 

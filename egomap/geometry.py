@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from egomap.errors import ValidationError
@@ -402,7 +402,8 @@ def place_labels(
     near = _BoxIndex([w for w, _ in sizes], [h for _, h in sizes], radii)  # markers grown by the clearance
     for (x, y), r in zip(points, radii):
         index.add((x - r, y - r, x + r, y + r))
-        near.add((x - r - clearance, y - r - clearance, x + r + clearance, y + r + clearance))
+        if clearance > 0:
+            near.add((x - r - clearance, y - r - clearance, x + r + clearance, y + r + clearance))
     for o in obstacles:
         index.add(tuple(o))  # type: ignore[arg-type]
     out: list[tuple[float, float]] = []
@@ -410,16 +411,21 @@ def place_labels(
         if w <= 0 or h <= 0:
             out.append((float(x), float(y + r + gap)))
             continue
-        boxes = [_candidate(x, y, w, h, r, gap, side, shift) for side, shift in LABEL_CANDIDATES]
         best: tuple[tuple[float, float], tuple[float, float, float, float]] | None = None
         if clearance > 0:  # first choice: free, and clear of other markers by the clearance
             best = next(
-                (c for c in boxes if index.overlap(c[1], skip=i) <= 0 and near.overlap(c[1], skip=i) <= 0), None
+                (
+                    c
+                    for c in _label_places(x, y, w, h, r, gap)
+                    if index.overlap(c[1], skip=i) <= 0 and near.overlap(c[1], skip=i) <= 0
+                ),
+                None,
             )
         if best is None:  # else the first free place, else the one that overlaps least
             best_overlap = math.inf
-            for c in boxes:
-                overlap = index.overlap(c[1], skip=i)
+            for c in _label_places(x, y, w, h, r, gap):
+                # stops summing once the candidate cannot beat the best so far (same choice, less work)
+                overlap = index.overlap(c[1], skip=i, bound=best_overlap - 1e-9)
                 if overlap < best_overlap - 1e-9:
                     best, best_overlap = c, overlap
                 if overlap <= 0:
@@ -428,6 +434,13 @@ def place_labels(
         out.append(best[0])
         index.add(best[1])
     return out
+
+
+def _label_places(
+    x: float, y: float, w: float, h: float, r: float, gap: float
+) -> Iterator[tuple[tuple[float, float], tuple[float, float, float, float]]]:
+    """Centre and box of each place in :data:`LABEL_CANDIDATES`, in order (made as they are asked for)."""
+    return (_candidate(x, y, w, h, r, gap, side, shift) for side, shift in LABEL_CANDIDATES)
 
 
 def _candidate(
@@ -451,20 +464,28 @@ def _candidate(
 
 
 class _BoxIndex:
-    """Boxes in a uniform grid, to sum a box's overlap with its neighbours quickly."""
+    """Boxes in a uniform grid, to sum a box's overlap with its neighbours quickly.
+
+    A cell is about as wide as a typical label and as tall as one (labels are
+    much wider than tall, so square cells would hold many boxes each).
+    """
 
     def __init__(self, widths: Sequence[float], heights: Sequence[float], radii: Sequence[float]) -> None:
-        typical = sorted(w for w in widths if w > 0)
-        cell = max([typical[len(typical) // 2] if typical else 0.0, *(2 * r for r in radii[:1]), *heights[:1]])
-        self.cell = cell if cell > 0 else 1.0
+        def typical(values: Sequence[float]) -> float:
+            positive = sorted(v for v in values if v > 0)
+            return positive[len(positive) // 2] if positive else 0.0
+
+        marker = 2 * radii[0] if len(radii) else 0.0
+        self.cell_w = max(typical(widths), marker) or 1.0
+        self.cell_h = max(typical(heights), marker) or 1.0
         self.boxes: list[tuple[float, float, float, float]] = []
         self.cells: dict[tuple[int, int], list[int]] = {}
 
     def _span(self, box: Sequence[float]) -> tuple[range, range]:
-        c = self.cell
+        cw, ch = self.cell_w, self.cell_h
         return (
-            range(math.floor(box[0] / c), math.floor(box[2] / c) + 1),
-            range(math.floor(box[1] / c), math.floor(box[3] / c) + 1),
+            range(math.floor(box[0] / cw), math.floor(box[2] / cw) + 1),
+            range(math.floor(box[1] / ch), math.floor(box[3] / ch) + 1),
         )
 
     def add(self, box: tuple[float, float, float, float]) -> None:
@@ -475,8 +496,11 @@ class _BoxIndex:
             for ky in ys:
                 self.cells.setdefault((kx, ky), []).append(j)
 
-    def overlap(self, box: tuple[float, float, float, float], skip: int) -> float:
-        """Sum of the overlaps of ``box`` with every stored box but number ``skip`` (in the order stored)."""
+    def overlap(self, box: tuple[float, float, float, float], skip: int, bound: float = math.inf) -> float:
+        """Sum of the overlaps of ``box`` with every stored box but number ``skip`` (in the order stored).
+
+        Summing stops once the sum reaches ``bound`` (the partial sum, ``>= bound``, is returned).
+        """
         xs, ys = self._span(box)
         near: set[int] = set()
         for kx in xs:
@@ -493,4 +517,6 @@ class _BoxIndex:
                 h = (y1 if y1 < b[3] else b[3]) - (y0 if y0 > b[1] else b[1])
                 if h > 0:
                     total += w * h
+                    if total >= bound:
+                        return total
         return total

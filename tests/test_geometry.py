@@ -106,3 +106,43 @@ def test_label_placement_has_one_home():
     assert render.wrap is geometry.wrap
     # close markers: the second label goes below its marker, clear of the first
     assert geometry.place_labels([(0, 0), (0, 12)], [(20, 10), (20, 10)], 5, 2) == [(0.0, -12.0), (0.0, 24.0)]
+
+
+def test_place_labels_matches_a_plain_search_without_the_grid():
+    """The grid and the early stop only save work: the places are those of the plain step."""
+    import math
+    import random
+
+    def plain(points, sizes, r, gap, obstacles):
+        boxes = [(x - r, y - r, x + r, y + r) for x, y in points] + list(obstacles)
+        out = []
+        for i, ((x, y), (w, h)) in enumerate(zip(points, sizes)):
+            if w <= 0 or h <= 0:
+                out.append((float(x), float(y + r + gap)))
+                continue
+            best, best_overlap = None, math.inf
+            for side, shift in geometry.LABEL_CANDIDATES:
+                (cx, cy), box = geometry._candidate(x, y, w, h, r, gap, side, shift)
+                o = 0.0
+                for j, b in enumerate(boxes):
+                    bw = min(box[2], b[2]) - max(box[0], b[0])
+                    bh = min(box[3], b[3]) - max(box[1], b[1])
+                    if j != i and bw > 0 and bh > 0:
+                        o += bw * bh
+                if o < best_overlap - 1e-9:
+                    best, best_overlap = (cx, cy), o
+                if o <= 0:
+                    break
+            out.append(best)
+            w2, h2 = w / 2, h / 2
+            boxes.append((best[0] - w2, best[1] - h2, best[0] + w2, best[1] + h2))
+        return out
+
+    rng = random.Random(11)
+    for _ in range(40):
+        n = rng.randint(1, 80)
+        points = [(rng.uniform(-150, 150), rng.uniform(-150, 150)) for _ in range(n)]
+        sizes = [(rng.choice([0.0, rng.uniform(5, 60)]), rng.uniform(4, 12)) for _ in range(n)]
+        got = geometry.place_labels(points, sizes, 4.0, 1.5, [(-20, -20, 20, 20)])
+        want = plain(points, sizes, 4.0, 1.5, [(-20, -20, 20, 20)])
+        assert got == pytest.approx(want)

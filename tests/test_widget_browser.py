@@ -759,3 +759,81 @@ def test_known_for_is_set_with_the_mouse_and_with_the_keyboard(page, server, m):
     assert placement(reopened(m), "Mum")["known_for"] is None
     assert placement(reopened(m), "Gran")["known_for"] == "1-5 years"
     no_errors(page)
+
+
+def drawn_labels(page):
+    """``{alter id: (text, x, y)}``: each alter's label as drawn, in view-box units (as the SVG export's)."""
+    rows = page.evaluate(
+        """() => {
+            const svg = document.querySelector('.egomap-svg');
+            const toView = svg.getScreenCTM().inverse();
+            return [...svg.querySelectorAll('.egomap-alter')].map((g) => {
+                const t = g.querySelector('.egomap-label');
+                const at = new DOMPoint(t.x.baseVal[0].value, t.y.baseVal[0].value);
+                const p = at.matrixTransform(toView.multiply(t.getScreenCTM()));
+                return [g.dataset.id, t.textContent, p.x, p.y];
+            });
+        }"""
+    )
+    return {aid: (text, x, y) for aid, text, x, y in rows}
+
+
+def exported_labels(w, mode):
+    """``{alter id: (text, x, y)}``: each alter's label in ``w.to_svg(mode)``."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t for t in ET.fromstring(w.to_svg(mode)).iter(f"{ns}text") if t.get("paint-order") == "stroke"]
+    alters = w.data["alters"]
+    assert len(texts) == len(alters)
+    return {a["id"]: (t.text, float(t.get("x")), float(t.get("y"))) for a, t in zip(alters, texts)}
+
+
+def assert_labels_as_exported(page, w, mode, tol=0.3):
+    settle(page)
+    assert w.label_mode == mode
+    drawn, exported = drawn_labels(page), exported_labels(w, mode)
+    assert drawn.keys() == exported.keys()
+    for aid, (text, x, y) in exported.items():
+        dt, dx, dy = drawn[aid]
+        assert dt == text, (mode, aid)
+        assert abs(dx - x) <= tol and abs(dy - y) <= tol, (mode, text, (dx, dy), (x, y))
+
+
+def test_labels_are_drawn_where_the_svg_export_draws_them(page, server, store):
+    """A crowded map (the demo case's latest map, plus eight people in one ring and sector):
+    in every label mode, each label in the widget is where ``to_svg`` puts it (one placement,
+    computed in Python and sent in the snapshot); a dragged marker's label moves with it,
+    and after the drop the labels are where the new export puts them."""
+    m = em.demo.demo_case(store).maps[-1]
+    for i in range(8):
+        m.add_alter(f"Neighbour number {i + 1}", ring=1, sector="neighbours")
+    w = open_widget(page, server, m)
+    for mode in ("names", "initials", "hidden"):
+        page.select_option(".egomap-label-mode", mode)
+        assert_labels_as_exported(page, w, mode)
+    page.select_option(".egomap-label-mode", "names")
+    assert_labels_as_exported(page, w, "names")
+
+    # during a drag the label keeps its offset from the marker; after the drop the new snapshot places it
+    mover = m.alter("Neighbour number 1").id
+    label = marker(page, mover).locator(".egomap-label")
+
+    def offset():
+        (bx, by), box = centre_of(page, mover), label.bounding_box()
+        return box["x"] + box["width"] / 2 - bx, box["y"] + box["height"] / 2 - by
+
+    before = offset()
+    x0, y0 = centre_of(page, mover)
+    tx, ty = screen_point(page, 40, 0.9)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + tx) / 2, (y0 + ty) / 2, steps=5)
+    during = offset()
+    assert abs(during[0] - before[0]) < 1 and abs(during[1] - before[1]) < 1
+    page.mouse.move(tx, ty, steps=5)
+    page.mouse.up()
+    settle(page)
+    assert m.placement("Neighbour number 1").sector != "neighbours"
+    assert_labels_as_exported(page, w, "names")
+    no_errors(page)

@@ -4,8 +4,10 @@ The widget front-end (``static/map.js``), this module and the figures in
 :mod:`egomap.viz` draw the same picture: the look (colours, sizes, marker
 shapes, dashes, glyphs) is the plain data in :mod:`egomap.viz.style`, which
 the snapshot carries to the front-end, and labels of close markers are
-moved apart with the same :func:`egomap.geometry.place_labels` step. All
-positions come from the snapshot, which is built with :mod:`egomap.schemes`.
+moved apart with :func:`egomap.geometry.place_labels`, here only
+(:func:`label_places`): the snapshot carries the places for every label
+mode and the front-end draws its labels there. All positions come from the
+snapshot, which is built with :mod:`egomap.schemes`.
 
 User text (labels, the person's label, scheme labels) is escaped for XML,
 so a label such as ``<img src=x onerror=alert(1)>`` is shown as text.
@@ -43,6 +45,7 @@ __all__ = [
     "xy",
     "shape_points",
     "label_centres",
+    "label_places",
     "ring_label_boxes",
     "to_svg",
     "save_png",
@@ -141,7 +144,7 @@ def label_centres(
 ) -> list[tuple[float, float]]:
     """Where labels go (view-box units), so that labels of close markers do not overlap.
 
-    The same step as the widget's: estimated text widths, then
+    Estimated text widths, then
     :func:`egomap.geometry.place_labels`, keeping clear of the person's
     disc and of the ring labels (``rings`` as in a snapshot).
     """
@@ -154,6 +157,34 @@ def label_centres(
         _px("label_gap"),
         obstacles=[(-c, -c, c, c), *ring_label_boxes(rings)],
     )
+
+
+def label_places(data: Mapping, label_mode: str = "names") -> list[tuple[float, float]]:
+    """Where each alter's label is drawn: the text's centre ``x`` and baseline ``y`` (view-box units).
+
+    One place per alter of the snapshot ``data``, in its order, rounded to
+    0.1 as the SVG is written. :func:`to_svg` draws the labels here, and the
+    snapshot carries these places for every label mode (``alters[i]["labels"]``),
+    so the widget draws its labels exactly where the SVG export does.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from egomap.widget.snapshot import snapshot
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", ring=0, sector="household")
+    >>> d = snapshot(m)
+    >>> label_places(d, "initials") == [tuple(d["alters"][0]["labels"]["initials"])]
+    True
+    """
+    alters = data["alters"]
+    texts = [display_label(a, label_mode) for a in alters]
+    points = [xy(a["angle"], a["radius"]) for a in alters]
+    lift = 0.35 * _px("label_font")  # from the box's centre to the text's baseline
+    return [
+        (round(cx, 1), round(cy + lift, 1))
+        for cx, cy in label_centres(points, texts, data["centre"], data.get("rings", ()))
+    ]
 
 
 def _fmt(v: float) -> str:
@@ -293,13 +324,11 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
             )
     labels = [display_label(a, label_mode) for a in data["alters"]]
     font = _px("label_font")
-    for text, (cx, cy) in zip(
-        labels, label_centres([pos[a["id"]] for a in data["alters"]], labels, data["centre"], data["rings"])
-    ):
+    for text, (lx, ly) in zip(labels, label_places(data, label_mode)):
         if not text:
             continue
         out.append(
-            f'<text x="{_fmt(cx)}" y="{_fmt(cy + 0.35 * font)}" text-anchor="middle" font-size="{_fmt(font)}" '
+            f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="middle" font-size="{_fmt(font)}" '
             f'font-weight="700" fill="{label["color"]}" stroke="{label["halo"]}" '
             f'stroke-width="{_fmt(_px("label_halo"))}" paint-order="stroke" stroke-linejoin="round">'
             f"{escape(text)}</text>"

@@ -4,7 +4,10 @@
 :mod:`egomap.schemes`, so the browser draws exactly what Python uses to
 locate a drop) and one dict per alter whose attribute keys come from the
 vocabulary (:func:`egomap.fields.of`): adding an attribute there adds it
-here. The look (:mod:`egomap.viz.style`) and the field descriptions of the
+here. Results the browser would otherwise compute again are in it too:
+where each alter's label goes in each label mode (the places the SVG export
+uses, :func:`egomap.widget.render.label_places`), each alter's initials and
+each sector label's lines. The look (:mod:`egomap.viz.style`) and the field descriptions of the
 details form (:func:`egomap.fields.describe`) are not in the snapshot: the
 widget sends them once, as traits.
 
@@ -29,10 +32,11 @@ from typing import Any
 from egomap import fields as _fields
 from egomap import schemes as _schemes
 from egomap.errors import NotFoundError
-from egomap.geometry import initials
+from egomap.geometry import LABEL_MODES, initials, wrap
 from egomap.model import Map
+from egomap.widget.render import label_places
 
-__all__ = ["snapshot", "alter_dict", "PreviousRings"]
+__all__ = ["snapshot", "alter_dict", "add_label_places", "PreviousRings"]
 
 _ALTER_FIELDS = _fields.of("alter")
 _PLACEMENT_FIELDS = _fields.of("placement")
@@ -149,7 +153,7 @@ def snapshot(m: Map, person_label: str | None = None, previous: PreviousRings | 
     ]
     date = m.date.isoformat() if m.date else ""
     centre = person_label or m.person.display_name or m.person.id
-    return {
+    out = {
         "map": {
             "id": m.id,
             "label": m.label,
@@ -174,9 +178,39 @@ def snapshot(m: Map, person_label: str | None = None, previous: PreviousRings | 
                 "start": sectors.span(s.key)[0],
                 "end": sectors.span(s.key)[1],
                 "mid": sectors.mid(s.key),
+                "lines": wrap(s.label),
             }
             for s in sectors.sectors
         ],
         "alters": alters,
         "ties": [[t.a, t.b] for t in m.ties],
     }
+    add_label_places(out)
+    return out
+
+
+def add_label_places(data: dict[str, Any]) -> None:
+    """Put where each alter's label goes, in every label mode, into the snapshot ``data``.
+
+    ``data["alters"][i]["labels"]`` becomes ``{mode: [x, baseline y]}`` for
+    each of :data:`egomap.geometry.LABEL_MODES`, in view-box units, from
+    :func:`egomap.widget.render.label_places` -- the places the SVG export
+    draws the labels at. All three modes are sent, so that switching the
+    label mode in the front-end needs no round trip to Python (and works in
+    a static export of the notebook). Placement takes a few milliseconds
+    per mode for a 150-alter map.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", ring=0, sector="household")
+    >>> sorted(snapshot(m)["alters"][0]["labels"])
+    ['hidden', 'initials', 'names']
+    """
+    alters = data["alters"]
+    for a in alters:
+        a["labels"] = {}
+    for mode in LABEL_MODES:
+        for a, (x, y) in zip(alters, label_places(data, mode)):
+            a["labels"][mode] = [x, y]

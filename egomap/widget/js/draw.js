@@ -1,7 +1,7 @@
 // Drawing one view of the map: rings, sectors and the person (background),
 // markers with their labels, ties and lines to the person, and the key.
 // Everything is redrawn from the snapshot; unchanged markers are left alone.
-import { MAP_RADIUS, KIND_WORDS, VIEW, VIEW_HEIGHT, svg, html, xy, px, valenceOf, dashAttr, shape, textWidth, placeLabels, wrap, personText, displayLabel, ringLabel, sectorLabel } from "./util.js";
+import { MAP_RADIUS, KIND_WORDS, VIEW, VIEW_HEIGHT, svg, html, xy, px, valenceOf, dashAttr, shape, personText, displayLabel, ringLabel, sectorLabel } from "./util.js";
 
 // The drawing functions of view `v` (see render() in map.js for what `v` holds).
 export function makeDraw(v) {
@@ -28,7 +28,7 @@ export function makeDraw(v) {
       for (const s of d.sectors) {
         const [x, y] = xy(s.mid, 1.08);
         const anchor = Math.abs(x) < 0.12 * MAP_RADIUS ? "middle" : x > 0 ? "start" : "end";
-        const lines = wrap(s.label);
+        const lines = s.lines || [s.label]; // wrapped by Python (egomap.geometry.wrap)
         const t = svg("text", { class: "egomap-sector-label", "text-anchor": anchor, "font-size": font.toFixed(1), "font-weight": 700, fill: R.text });
         lines.forEach((line, i) => {
           const span = svg("tspan", { x, y: y + 0.35 * font - 0.55 * font * (lines.length - 1) + 1.1 * font * i });
@@ -114,7 +114,13 @@ export function makeDraw(v) {
     }
     const text = displayLabel(a, mode);
     if (n.label.textContent !== text) n.label.textContent = text;
-    [n.x, n.y] = h ? [h.x, h.y] : xy(a.angle, a.radius);
+    const [ax, ay] = xy(a.angle, a.radius);
+    [n.x, n.y] = h ? [h.x, h.y] : [ax, ay];
+    // The label goes where the snapshot says (egomap.widget.render.label_places, as the
+    // SVG export); a marker held where it was dropped keeps its label's offset.
+    const at = (a.labels && a.labels[mode]) || [ax, ay + v.MARKER + 24];
+    n.label.setAttribute("x", (at[0] - ax).toFixed(1));
+    n.label.setAttribute("y", (at[1] - ay).toFixed(1));
     n.g.setAttribute("transform", `translate(${n.x.toFixed(2)} ${n.y.toFixed(2)})`);
     n.g.setAttribute("aria-label", ariaFor(d, a, mode));
     n.g.setAttribute("role", readOnly ? "img" : "button");
@@ -155,9 +161,8 @@ export function makeDraw(v) {
       }
     }
     const tiesKey = JSON.stringify(d.ties);
-    if (!changed && tiesKey === v.lastTiesKey) return; // labels, lines to the person and ties are as drawn
+    if (!changed && tiesKey === v.lastTiesKey) return; // lines to the person and ties are as drawn
     v.lastTiesKey = tiesKey;
-    placeAllLabels(d);
     drawSpokes(d);
     const tseen = new Set();
     adj.clear();
@@ -188,33 +193,6 @@ export function makeDraw(v) {
         ties.delete(k);
       }
     }
-  }
-
-  // Boxes around the ring labels up the 12 o'clock line: the same as egomap/widget/render.py ring_label_boxes.
-  function ringLabelBoxes(d) {
-    const font = px(v.S, "ring_font");
-    const x = Math.round(v.S.ring.label_x * MAP_RADIUS * 100) / 100;
-    return d.rings.map((r) => {
-      const y = (-(r.inner + r.outer) / 2) * MAP_RADIUS;
-      return [x, y - 0.6 * font, x + 0.9 * textWidth(r.label, font), y + 0.6 * font];
-    });
-  }
-
-  function placeAllLabels(d) {
-    const font = px(v.S, "label_font");
-    const list = d.alters.map((a) => nodes.get(a.id)).filter((n) => n);
-    const c = d.centre * MAP_RADIUS * 0.8;
-    const centres = placeLabels(
-      list.map((n) => [n.x, n.y]),
-      list.map((n) => (n.label.textContent ? [textWidth(n.label.textContent, font), font * 1.1] : [0, 0])),
-      v.MARKER * 1.05,
-      px(v.S, "label_gap"),
-      [[-c, -c, c, c], ...ringLabelBoxes(d)],
-    );
-    list.forEach((n, i) => {
-      n.label.setAttribute("x", (centres[i][0] - n.x).toFixed(1));
-      n.label.setAttribute("y", (centres[i][1] - n.y + 0.35 * font).toFixed(1));
-    });
   }
 
   function spokeEnds(d, x, y) {

@@ -1,4 +1,6 @@
 // egomap MapWidget front-end: constants and pure helpers (no state, no DOM of a view).
+// Label places, initials and sector label lines come in the snapshot, computed
+// by Python (egomap/widget/snapshot.py): nothing of them is computed here.
 // User text is only ever set with textContent.
 
 export const SVGNS = "http://www.w3.org/2000/svg";
@@ -59,70 +61,6 @@ export function shape(S, kind, s, attrs) {
   const m = S.markers[kind] || S.markers.person;
   if (!m.points.length) return svg("circle", { cx: 0, cy: 0, r: +s.toFixed(2), ...attrs });
   return svg("polygon", { points: m.points.map((p) => p.map((v) => (v * s).toFixed(1)).join(",")).join(" "), ...attrs });
-}
-
-// Rough width of bold sans-serif text: the same estimate as egomap.viz.style.text_width.
-export function textWidth(text, size) {
-  let narrow = 0;
-  let wide = 0;
-  for (const c of text) {
-    if ("iljtfrI1.,:;!' |".includes(c)) narrow++;
-    if ("mwMW@%".includes(c)) wide++;
-  }
-  return size * (0.64 * [...text].length - 0.32 * narrow + 0.3 * wide);
-}
-
-function overlap(a, b) {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-const CANDIDATES = [["below", 0], ["above", 0], ["right", 0], ["left", 0], ["below", 0.6], ["below", -0.6], ["above", 0.6], ["above", -0.6], ["below2", 0], ["above2", 0]];
-
-// Label centres so that labels of close markers do not overlap: the same
-// deterministic step as egomap.viz.style.place_labels (first free candidate
-// place: below, above, right, left, diagonals, further out; else least overlap).
-export function placeLabels(points, sizes, marker, gap, obstacles) {
-  const boxes = points.map(([x, y]) => [x - marker, y - marker, x + marker, y + marker]).concat(obstacles);
-  return points.map(([x, y], i) => {
-    const [w, h] = sizes[i];
-    if (w <= 0 || h <= 0) return [x, y + marker + gap];
-    let best = null;
-    let bestOverlap = Infinity;
-    for (const [side, shift] of CANDIDATES) {
-      const dy = marker + gap + h / 2;
-      let cx = x;
-      let cy = y;
-      if (side === "below") [cx, cy] = [x + shift * w, y + dy];
-      else if (side === "above") [cx, cy] = [x + shift * w, y - dy];
-      else if (side === "below2") cy = y + dy + h;
-      else if (side === "above2") cy = y - dy - h;
-      else if (side === "right") cx = x + marker + gap + w / 2;
-      else cx = x - marker - gap - w / 2;
-      const box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
-      let o = 0;
-      boxes.forEach((b, j) => {
-        if (j !== i) o += overlap(box, b);
-      });
-      if (o < bestOverlap - 1e-9) {
-        best = [cx, cy];
-        bestOverlap = o;
-      }
-      if (o <= 0) break;
-    }
-    boxes.push([best[0] - w / 2, best[1] - h / 2, best[0] + w / 2, best[1] + h / 2]);
-    return best;
-  });
-}
-
-export function wrap(text, width = 14) {
-  if (text.length <= width || !text.includes(" ")) return [text];
-  let cut = -1;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === " " && (cut < 0 || Math.abs(i - text.length / 2) < Math.abs(cut - text.length / 2))) cut = i;
-  }
-  return [text.slice(0, cut), text.slice(cut + 1)];
 }
 
 // the person in the centre: no name in big type with initials or numbers only

@@ -357,21 +357,25 @@ def test_initials_is_the_one_in_geometry():
 
 
 def test_snapshot_carries_the_label_places_of_the_svg_export():
-    """One label placement (Python): the snapshot holds, for every label mode, the places to_svg draws at."""
+    """One label placement (Python): the snapshot holds, for the widget's label mode, the places to_svg draws at."""
     import xml.etree.ElementTree as ET
 
     m = em.demo.demo_case().maps[-1]
     for i in range(8):
         m.add_alter(f"Neighbour number {i + 1}", ring=1, sector="neighbours")
     w = MapWidget(m)
-    alters = w.data["alters"]
+    assert set(w.data["alters"][0]["labels"]) == {"names"}  # only the current mode is placed after an edit
     for mode in em.geometry.LABEL_MODES:
+        w.label_mode = mode  # choosing another mode places the labels for it
+        alters = w.data["alters"]
         svg = ET.fromstring(w.to_svg(mode))
         texts = [t for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("paint-order") == "stroke"]
         assert [(float(t.get("x")), float(t.get("y"))) for t in texts] == [tuple(a["labels"][mode]) for a in alters]
     # the sector labels' lines are wrapped in Python too
     assert [s["lines"] for s in w.data["sectors"]] == [em.geometry.wrap(s["label"]) for s in w.data["sectors"]]
     # and the snapshot changes with the labels: a move places them again
+    w.label_mode = "names"
+    alters = w.data["alters"]
     before = [a["labels"]["names"] for a in alters]
     w.handle({"type": "move", "req": 1, "id": alters[0]["id"], "angle": 200.0, "radius": 0.9})
     assert w.data["alters"][0]["labels"]["names"] != before[0]

@@ -86,7 +86,7 @@ def handle(w: Any, msg: Mapping[str, Any]) -> None:
         w.status = status
         w.ack = req
     # 2. the map as the store now holds it
-    data = snapshot(m, w.person_label, w.previous)
+    data = snapshot(m, w.person_label, w.previous, modes=(w.label_mode,))
     data["ack"] = req
     with w.hold_sync():
         w.data = data

@@ -47,7 +47,7 @@ from egomap.model import Map
 from egomap.viz import style as _style
 from egomap.widget import gestures as _gestures
 from egomap.widget import render as _render
-from egomap.widget.snapshot import PreviousRings, snapshot
+from egomap.widget.snapshot import PreviousRings, add_label_places, snapshot
 
 __all__ = ["MapWidget", "snapshot", "initials", "side_by_side", "LABEL_MODES"]
 
@@ -133,7 +133,7 @@ class MapWidget(anywidget.AnyWidget):
         self._person_label = person_label
         self._previous = PreviousRings(m)
         super().__init__(
-            data=snapshot(m, person_label, self._previous),
+            data=snapshot(m, person_label, self._previous, modes=(label_mode,)),
             fields=_fields.describe(),
             map_style=_style.as_dict(),
             label_mode=label_mode,
@@ -169,6 +169,16 @@ class MapWidget(anywidget.AnyWidget):
     def _on_msg(self, _widget: object, content: object, _buffers: object = None) -> None:
         if isinstance(content, Mapping):
             self.handle(content)
+
+    @traitlets.observe("label_mode")
+    def _on_label_mode(self, change: Mapping[str, Any]) -> None:
+        """Labels are placed for the current mode only (after each edit): place them for a newly chosen one."""
+        mode = change["new"]
+        if all(mode in a.get("labels", {}) for a in self.data.get("alters", [])):
+            return
+        data = {**self.data, "alters": [dict(a) for a in self.data["alters"]]}
+        add_label_places(data, (mode,))
+        self.data = data
 
     @traitlets.observe("request")
     def _on_request(self, change: Mapping[str, Any]) -> None:

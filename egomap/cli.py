@@ -72,8 +72,9 @@ def _open(args: argparse.Namespace):
 
 def _store_path(args: argparse.Namespace) -> Path:
     """The store file the command works on: ``--store``, else ``$EGOMAP_STORE`` or the per-user file."""
-    from egomap.store import default_store_path
+    from egomap.store import check_location, default_store_path
 
+    check_location(args.store)
     return Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
 
 

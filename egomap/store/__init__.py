@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,15 +38,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
-from egomap.errors import DuplicateError, NotFoundError
+from egomap.errors import DuplicateError, NotFoundError, StoreError
 from egomap.model import Alter, Map, Person
 from egomap.store.backend import StoreBackendMixin
+from egomap.store.engine import Engine
 from egomap.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteEngine
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Store", "open_store", "default_store_path", "SCHEMA_VERSION", "APPLICATION_ID"]
+__all__ = ["Store", "open_store", "default_store_path", "check_location", "SCHEMA_VERSION", "APPLICATION_ID"]
 
 
 def default_store_path() -> Path:
@@ -65,6 +67,7 @@ def default_store_path() -> Path:
     True
     """
     env = os.environ.get("EGOMAP_STORE")
+    check_location(env)
     if env:
         return Path(env).expanduser()
     import platformdirs
@@ -88,6 +91,9 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     ------
     NotAStoreError
         If the file exists but is not an egomap store.
+    StoreError
+        If ``path`` is a database URL (``postgresql://...``): not a file, and
+        there is no such engine yet; nothing is created.
 
     Examples
     --------
@@ -97,7 +103,31 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     0
     >>> store.close()
     """
+    check_location(path)
     return Store(default_store_path() if path is None else path)
+
+
+def check_location(location: object) -> None:
+    """Refuse a database URL (``postgresql://...``) where a store file is meant: there is no such engine yet.
+
+    Without this, ``open_store("postgresql://alice@host/egomap")`` would make a
+    local file in a folder named ``postgresql:`` -- a team would believe its
+    maps were shared while each kept a private copy. The message never repeats
+    the URL (it may hold a password).
+
+    Examples
+    --------
+    >>> check_location("study.sqlite")
+    >>> check_location("postgresql://alice:secret@db/egomap")
+    Traceback (most recent call last):
+    ...
+    egomap.errors.StoreError: egomap cannot open a postgresql:// store yet: a store is an SQLite file path (nothing was created)
+    """
+    if isinstance(location, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location.strip()):
+        scheme = location.strip().split("://", 1)[0]
+        raise StoreError(
+            f"egomap cannot open a {scheme}:// store yet: a store is an SQLite file path (nothing was created)"
+        )
 
 
 class Store(StoreBackendMixin):
@@ -117,7 +147,7 @@ class Store(StoreBackendMixin):
     """
 
     def __init__(self, path: str | os.PathLike, *, _upto: int = SCHEMA_VERSION) -> None:
-        self._engine = SQLiteEngine(path, upto=_upto)
+        self._engine: Engine = SQLiteEngine(path, upto=_upto)
         self.path: Path = self._engine.path
         self._maps: weakref.WeakValueDictionary[str, Map] = weakref.WeakValueDictionary()
         self._touched: set[str] = set()

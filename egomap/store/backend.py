@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from egomap import schemes as _schemes
 from egomap.model import Alter, Map, MapState, Person
-from egomap.store.sqlite import SQLiteEngine
+from egomap.store.engine import Engine
 
 __all__ = ["StoreBackendMixin"]
 
@@ -21,7 +21,7 @@ __all__ = ["StoreBackendMixin"]
 class StoreBackendMixin:
     """The backend calls of a store (see :class:`egomap.model.Backend`)."""
 
-    _engine: SQLiteEngine
+    _engine: Engine
     _maps: weakref.WeakValueDictionary[str, Map]
     _touched: set[str]
 

@@ -61,7 +61,7 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _record(name: str, key: str, owner: str, doc: str, plain: bool) -> type:
+def _record(name: str, key: str, owner: str, doc: str) -> type:
     """A frozen dataclass with ``key`` and the fields of ``owner`` (required ones first, in order)."""
     specs: list[Any] = [(key, str)]
     later: list[Any] = []
@@ -74,9 +74,7 @@ def _record(name: str, key: str, owner: str, doc: str, plain: bool) -> type:
     def to_dict(self) -> dict:
         """Plain-data form (sets as sorted lists)."""
         d = {key: getattr(self, key)}
-        d.update(
-            {f.name: (f.to_plain(getattr(self, f.name)) if plain else getattr(self, f.name)) for f in _fields.of(owner)}
-        )
+        d.update({f.name: f.to_plain(getattr(self, f.name)) for f in _fields.of(owner)})
         return d
 
     @classmethod  # type: ignore[misc]
@@ -118,7 +116,6 @@ Alter = _record(
     >>> coach.kind, coach.met_through
     ('person', 'Community football')
     """,
-    plain=False,
 )
 
 Placement = _record(
@@ -142,7 +139,6 @@ Placement = _record(
     >>> em.geometry.locate(p.angle, p.radius, m.rings, m.sectors)
     (0, 'household')
     """,
-    plain=True,
 )
 
 

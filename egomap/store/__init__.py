@@ -385,7 +385,8 @@ class Store(StoreBackendMixin):
             self._engine.insert_person(_person_row(person))
             self._engine.insert_alters(person.id, list(alters.values()))
             handle = self._person(_person_row(person))
-            for i, m in enumerate(maps):
+            for i, m in enumerate(maps):  # the person is new: no other map to check labels against
+                state = m.state()
                 copy = Map(
                     id=m.id,
                     person=handle,
@@ -398,9 +399,9 @@ class Store(StoreBackendMixin):
                     created=m.created,
                     backend=self,
                     seq=i,
-                    state=m.state(),
+                    state=state,
                 )
-                self.create_map(handle, copy, copy.state(), None)
+                self.create_map(handle, copy, state, None)
         return handle
 
     def map(self, map_id: str) -> Map:

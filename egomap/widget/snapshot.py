@@ -45,11 +45,9 @@ _PLACEMENT_FIELDS = _fields.of("placement")
 
 def _plain(f: _fields.Field, value: Any) -> Any:
     """A value as the front-end gets it: sets as sorted lists, an unset optional choice as ``""``."""
-    if f.type == "set":
-        return sorted(value or ())
     if f.type == "choice" and f.optional:
         return value or ""
-    return value
+    return f.to_plain(value)
 
 
 def alter_dict(n: int, alter: Any, placement: Any, previous_ring: int = -1) -> dict[str, Any]:

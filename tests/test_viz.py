@@ -155,6 +155,13 @@ def test_egogram_markers_shape_by_kind_and_valence_by_colour_and_dash():
     )
 
 
+def _overlap(a, b) -> float:
+    """Area shared by two boxes (x0, y0, x1, y1)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
 def test_labels_of_close_markers_do_not_overlap():
     m = em.Person("R-33").new_map("Crowded")
     # five people crowded together in one cell, their markers almost touching
@@ -198,7 +205,7 @@ def test_place_labels_is_deterministic_and_avoids_markers():
     markers = [(x - 4, y - 4, x + 4, y + 4) for x, y in pts]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :] + markers:
-            assert style._overlap(a, b) == 0
+            assert _overlap(a, b) == 0
     assert style.place_labels([(0, 0)], [(0, 0)], 4, 1) == [(0.0, 5.0)]  # no label: nothing to place
 
 
@@ -504,7 +511,7 @@ def test_place_labels_grid_gives_the_brute_force_answer():
                 out.append((float(x), float(y + r + gap)))
                 continue
             best, best_overlap = None, math.inf
-            for side, shift in style._CANDIDATES:
+            for side, shift in em.geometry.LABEL_CANDIDATES:
                 dy = r + gap + h / 2
                 cx, cy = {
                     "below": (x + shift * w, y + dy),
@@ -515,7 +522,7 @@ def test_place_labels_grid_gives_the_brute_force_answer():
                     "left": (x - r - gap - w / 2, y),
                 }[side]
                 box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                overlap = sum(style._overlap(box, b) for j, b in enumerate(boxes) if j != i)
+                overlap = sum(_overlap(box, b) for j, b in enumerate(boxes) if j != i)
                 if overlap < best_overlap - 1e-9:
                     best, best_overlap = (float(cx), float(cy)), overlap
                 if overlap <= 0:

@@ -40,7 +40,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from egomap.geometry import (
-    LABEL_CANDIDATES,
     LABEL_MODES,
     check_label_mode,
     display_label,
@@ -341,15 +340,6 @@ def dash_pattern(dash: Sequence[float], width: float) -> list[float]:
     [6.4, 3.6]
     """
     return [round(d * width, 2) for d in dash]
-
-
-_CANDIDATES = LABEL_CANDIDATES  # the old name (tests check place_labels against a brute-force search)
-
-
-def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 def as_dict() -> dict[str, Any]:

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from egomap.errors import NotFoundError, ValidationError
+from egomap.fields import check_number
 
 __all__ = [
     "CENTRE_RADIUS",
@@ -175,8 +176,7 @@ class RingScheme:
         A drop anywhere inside a ring band lands in that ring; a drop on the
         centre disc lands in ring 0 and one beyond the edge in the outer ring.
         """
-        if isinstance(radius, bool) or not isinstance(radius, numbers.Real) or not math.isfinite(radius):
-            raise ValidationError(f"radius must be a finite number, got {radius!r}", field="radius")
+        radius = check_number(radius, "radius")
         i = math.floor((radius - CENTRE_RADIUS) / self.width)
         return min(max(i, 0), len(self) - 1)
 
@@ -293,8 +293,7 @@ class SectorScheme:
 
     def sector_at(self, angle: float) -> str:
         """The sector a position at ``angle`` falls in."""
-        if isinstance(angle, bool) or not isinstance(angle, numbers.Real) or not math.isfinite(angle):
-            raise ValidationError(f"angle must be a finite number, got {angle!r}", field="angle")
+        angle = check_number(angle, "angle")
         i = int((angle % 360.0) // self.width)
         return self.sectors[min(i, len(self.sectors) - 1)].key
 

@@ -109,19 +109,16 @@ def _id(m: Map, ref: object) -> str:
     return ref
 
 
-def _number(value: object, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{field} must be a number, got {value!r}", field=field, value=value)
-    return float(value)
-
-
 def apply(w: Any, msg: Mapping[str, Any], selected: str, reviewing: str) -> tuple[str, str, str]:
     """Apply one message to ``w.map``; return what was done (in words), the selected and the reviewed alter."""
     m: Map = w.map
     kind = msg.get("type")
     if kind == "move":
         aid = _id(m, msg.get("id"))
-        angle, radius = _number(msg.get("angle"), "angle"), _number(msg.get("radius"), "radius")
+        angle, radius = (
+            _fields.check_number(msg.get("angle"), "angle"),
+            _fields.check_number(msg.get("radius"), "radius"),
+        )
         lo = m.rings.band(0)[0] + _EDGE_MARGIN
         radius = min(max(radius, lo), 1.0 - _EDGE_MARGIN)
         m.move(aid, angle=angle, radius=radius)

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _name(req: str) -> tuple[str, str]:
-    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
+    """(name, version spec) of a requirement; extras such as ``[binary]`` are pip's business, not conda's."""
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:\[[^\]]*\])?\s*(.*)$", req)
     assert m, req
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
 
@@ -25,8 +26,11 @@ def test_environment_yml_matches_pyproject():
     py = tomllib.loads((ROOT / "pyproject.toml").read_text())
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    conda = dict(_name(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
-    wanted = dict(_name(d) for d in py["project"]["dependencies"] + py["project"]["optional-dependencies"]["test"])
+    conda = dict(_name(d) for d in env["dependencies"] if isinstance(d, str) and _name(d)[0] not in ("python", "pip"))
+    pip = [d for d in env["dependencies"] if isinstance(d, dict) for d in d["pip"] if not d.startswith("-e")]
+    conda.update(_name(d) for d in pip)
+    extras = py["project"]["optional-dependencies"]
+    wanted = dict(_name(d) for name in extras for d in py["project"]["dependencies"] + extras[name])
     assert conda == wanted
     py_min = py["project"]["requires-python"].replace(">=", "")
     assert f"python>={py_min}" in env["dependencies"]

@@ -20,7 +20,7 @@ LAYERS = [
     {"geometry"},
     {"model"},
     {"store"},
-    {"change", "graph", "measures"},
+    {"change", "graph", "measures", "linking"},
     {"viz", "widget", "io"},
     {"demo", "session", "cli"},
 ]

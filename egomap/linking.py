@@ -1,0 +1,427 @@
+"""Propose which alters of two maps of one person are the same people.
+
+Maps drawn in egomap keep each alter's identity when a follow-up is copied
+forward. Maps made elsewhere (Network Canvas gives every node a new id in every
+interview) do not: the same Maya is a different alter at each time point, and
+:func:`egomap.compare` then reports her as both lost and gained.
+:func:`link_alters` proposes matches between the alters of an earlier and a
+later map that are not already the same alter, each with a score between 0 and
+1 and the reasons for it, for a person to confirm or reject.
+
+How a pair is scored
+--------------------
+The names are compared first, after normalising them (case, accents,
+punctuation and spacing ignored):
+
+========================================  =====
+the same name                              1.00
+spelling differs by one letter (two for    0.85
+long names)
+initials of the other name ("J. Smith",    0.80
+"JS" for "John Smith")
+a short form or nickname ("Sam" for        0.80
+"Samantha", "Bob" for "Robert")
+the same first name, one has a surname     0.70
+========================================  =====
+
+The name score is then weighed by how far the recorded attributes agree (kind,
+relationship, paid or professional, and sector): a pair whose attributes all
+agree keeps its name score; one where all disagree keeps 70 % of it; a person
+matched with an organisation, group, pet or online contact keeps half. So two
+different people who share a first name ("Sam", a brother in the family sector,
+and "Sam", a colleague at work) score 0.70, never a near-certain match. When
+one alter has two or more candidates with the same name score, each proposal
+says so and its score is capped at 0.9, so no threshold above that merges it
+without someone looking. Each alter is proposed for at most one partner: the
+pairs with the highest total score (an optimal assignment).
+
+Examples
+--------
+>>> import egomap as em
+>>> p = em.Person("NC-001")
+>>> t1 = p.new_map("Interview 1", date="2026-01-10")
+>>> _ = t1.add_alter("Maya", ring=1, sector="friends", relationship="friend")
+>>> _ = t1.add_alter("Jonathan Reed", ring=2, sector="work_school")
+>>> t2 = p.new_map("Interview 2", date="2026-07-10")
+>>> _ = t2.add_alter("maya", ring=0, sector="friends", relationship="friend")
+>>> _ = t2.add_alter("J. Reed", ring=2, sector="work_school")
+>>> _ = t2.add_alter("Dr Shah", ring=2, sector="services")
+>>> for prop in em.link_alters(t1, t2):
+...     print(prop.earlier_label, "->", prop.later_label, f"{prop.score:.2f}", "; ".join(prop.reasons))
+Maya -> maya 1.00 the same name; relationship agrees; sector agrees
+Jonathan Reed -> J. Reed 0.80 initials match; sector agrees
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from egomap.errors import ValidationError
+from egomap.model import Alter, Map, Placement
+
+__all__ = ["LinkProposal", "NICKNAMES", "link_alters", "name_similarity", "proposals_frame"]
+
+#: Common English short forms that are not simply the start of the full name.
+#: (Forms that are, like "Sam" for "Samantha", are recognised without a table.)
+NICKNAMES: dict[str, tuple[str, ...]] = {
+    "bob": ("robert",),
+    "bobby": ("robert",),
+    "rob": ("robert",),
+    "bill": ("william",),
+    "billy": ("william",),
+    "will": ("william",),
+    "liz": ("elizabeth",),
+    "beth": ("elizabeth", "bethany"),
+    "betty": ("elizabeth",),
+    "lisa": ("elizabeth",),
+    "peggy": ("margaret",),
+    "maggie": ("margaret",),
+    "meg": ("margaret",),
+    "jim": ("james",),
+    "jimmy": ("james",),
+    "jack": ("john",),
+    "johnny": ("john",),
+    "dick": ("richard",),
+    "rick": ("richard",),
+    "kate": ("katherine", "catherine", "kathleen"),
+    "katie": ("katherine", "catherine", "kathleen"),
+    "cathy": ("catherine",),
+    "ted": ("edward",),
+    "ned": ("edward",),
+    "harry": ("henry", "harold"),
+    "hal": ("henry", "harold"),
+    "tony": ("anthony",),
+    "sandy": ("alexandra", "sandra"),
+    "sasha": ("alexandra", "alexander"),
+    "alex": ("alexandra", "alexander"),
+    "polly": ("mary",),
+    "molly": ("mary",),
+    "sally": ("sarah",),
+    "jenny": ("jennifer",),
+    "jen": ("jennifer",),
+    "chuck": ("charles",),
+    "charlie": ("charles", "charlotte"),
+    "nick": ("nicholas",),
+    "mike": ("michael",),
+    "mick": ("michael",),
+    "dave": ("david",),
+    "steve": ("stephen", "steven"),
+    "tom": ("thomas",),
+    "andy": ("andrew",),
+    "drew": ("andrew",),
+    "ben": ("benjamin",),
+    "dan": ("daniel",),
+    "danny": ("daniel",),
+    "matt": ("matthew",),
+    "pat": ("patrick", "patricia"),
+    "patty": ("patricia",),
+    "sue": ("susan", "suzanne"),
+    "suzy": ("susan", "suzanne"),
+    "nan": ("ann", "anne", "nancy"),
+    "nana": ("grandmother",),
+    "gran": ("grandmother", "granny", "grandma"),
+    "grandma": ("grandmother", "granny"),
+    "granny": ("grandmother",),
+    "grandad": ("grandfather",),
+    "grandpa": ("grandfather",),
+    "mum": ("mother", "mom", "mam", "mummy"),
+    "mom": ("mother", "mommy"),
+    "mam": ("mother",),
+    "dad": ("father", "daddy"),
+}
+
+_SAME = 1.0
+_TYPO = 0.85
+_INITIALS = 0.8
+_SHORT = 0.8
+_FIRST = 0.7
+#: Share of the name score kept when every compared attribute disagrees.
+_FLOOR = 0.7
+#: Score cap for an alter with several equally good candidates.
+_AMBIGUOUS_CAP = 0.9
+
+
+@dataclass(frozen=True)
+class LinkProposal:
+    """A proposed match: alter ``earlier_id`` of the earlier map is alter ``later_id`` of the later map.
+
+    Attributes
+    ----------
+    earlier_id, later_id : str
+        Alter ids on the earlier and the later map.
+    earlier_label, later_label : str
+        Their names or labels, for showing the proposal side by side.
+    score : float
+        How likely the two are one person, between 0 and 1.
+    reasons : tuple of str
+        Why, in plain words ("the same name", "initials match", "sector differs", ...).
+    """
+
+    earlier_id: str
+    later_id: str
+    earlier_label: str
+    later_label: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _norm(label: str) -> str:
+    text = unicodedata.normalize("NFKD", label)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+
+
+def _within(a: str, b: str, limit: int) -> int | None:
+    """The edit distance between ``a`` and ``b`` if it is at most ``limit``, else None (banded)."""
+    if abs(len(a) - len(b)) > limit:
+        return None
+    if len(a) > len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [limit + 1] * len(b)
+        lo, hi = max(1, i - limit), min(len(b), i + limit)
+        for j in range(lo, hi + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        if min(cur[max(0, lo - 1) : hi + 1]) > limit:
+            return None
+        prev = cur
+    return prev[-1] if prev[-1] <= limit else None
+
+
+def _short_form(a: str, b: str) -> bool:
+    """One name word is a short form or nickname of the other."""
+    if a == b:
+        return True
+    short, full = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and len(full) - len(short) >= 2 and full.startswith(short):
+        return True
+    return full in NICKNAMES.get(short, ()) or short in NICKNAMES.get(full, ())
+
+
+def _initials(a: list[str], b: list[str]) -> bool:
+    """One name is the other's initials: ``["js"]`` or ``["j", "smith"]`` for ``["john", "smith"]``."""
+    for short, full in ((a, b), (b, a)):
+        if len(full) < 2 and not (len(short) == 1 and len(short[0]) == 1):
+            continue
+        if len(short) == 1 and len(short[0]) == len(full) and len(full) > 1:
+            if all(ch == w[0] for ch, w in zip(short[0], full)):
+                return True
+        if len(short) == len(full) and any(len(w) == 1 for w in short) and short != full:
+            if all(s == f or (len(s) == 1 and f.startswith(s)) for s, f in zip(short, full)):
+                return True
+    return False
+
+
+def name_similarity(a: str, b: str) -> tuple[float, str | None]:
+    """How alike two names are, between 0 and 1, and the reason in plain words.
+
+    Parameters
+    ----------
+    a, b : str
+        Two names or labels.
+
+    Returns
+    -------
+    tuple of (float, str or None)
+        The score (see the module's table) and why; ``(0.0, None)`` when the names are not alike.
+
+    Examples
+    --------
+    >>> from egomap.linking import name_similarity
+    >>> name_similarity("Zoë  O'Neil", "zoe o neil")
+    (1.0, 'the same name')
+    >>> name_similarity("Jonathon", "Jonathan")
+    (0.85, 'spelling differs by one letter')
+    >>> name_similarity("Bob", "Robert")
+    (0.8, 'a short form of the name')
+    >>> name_similarity("Sam", "Sam Jones")
+    (0.7, 'the same first name')
+    >>> name_similarity("Sam", "Alex")
+    (0.0, None)
+    """
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return 0.0, None
+    if na == nb:
+        return _SAME, "the same name"
+    compact_a, compact_b = na.replace(" ", ""), nb.replace(" ", "")
+    if compact_a == compact_b:
+        return _SAME, "the same name"
+    limit = 2 if min(len(compact_a), len(compact_b)) >= 8 else 1
+    if min(len(compact_a), len(compact_b)) >= 4:
+        d = _within(compact_a, compact_b, limit)
+        if d is not None:
+            return _TYPO, "spelling differs by one letter" if d == 1 else f"spelling differs by {d} letters"
+    ta, tb = na.split(), nb.split()
+    if _initials(ta, tb):
+        return _INITIALS, "initials match"
+    if len(ta) == len(tb) and all(_short_form(x, y) for x, y in zip(ta, tb)):
+        return _SHORT, "a short form of the name"
+    if (len(ta) == 1) != (len(tb) == 1) and _short_form(ta[0], tb[0]):
+        return _FIRST, "the same first name" if ta[0] == tb[0] else "a short form of the first name"
+    return 0.0, None
+
+
+def _agreement(a: Alter, pa: Placement, b: Alter, pb: Placement) -> tuple[float, list[str], bool]:
+    """The share of compared attributes that agree, the reasons, and whether the kinds differ."""
+    agree = total = 0
+    reasons = []
+    checks = [
+        ("relationship", _norm(a.relationship), _norm(b.relationship)),
+        # both unpaid is the default, not evidence; a paid or professional role on either side is
+        ("paid or professional", a.is_professional or None, b.is_professional or None)
+        if a.is_professional or b.is_professional
+        else ("paid or professional", None, None),
+        ("sector", pa.sector, pb.sector),
+    ]
+    for name, x, y in checks:
+        if x in ("", None) and y in ("", None):
+            continue
+        if name != "paid or professional" and (x in ("", None) or y in ("", None)):
+            continue
+        total += 1
+        if x == y:
+            agree += 1
+            reasons.append(f"{name} agrees")
+        else:
+            reasons.append(f"{name} differs")
+    kinds_differ = a.kind != b.kind
+    if kinds_differ:
+        reasons.append(f"kind differs ({a.kind} / {b.kind})")
+    return (agree / total if total else 1.0), reasons, kinds_differ
+
+
+def _check(m: object, name: str) -> Map:
+    if not isinstance(m, Map):
+        raise ValidationError(f"{name} must be a map, not {type(m).__name__}")
+    return m
+
+
+def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[LinkProposal]:
+    """Propose which alters of ``earlier`` are the same people as alters of ``later``.
+
+    Only alters that are not already the same alter on both maps are considered
+    (a follow-up copied forward in egomap is linked already). Nothing is changed:
+    the proposals are for a person to confirm or reject.
+
+    Parameters
+    ----------
+    earlier, later : Map
+        Two maps of the same person.
+    min_score : float, default 0.5
+        Leave out pairs scoring below this.
+
+    Returns
+    -------
+    list of LinkProposal
+        At most one proposal per alter, best first.
+
+    Raises
+    ------
+    ValidationError
+        If the maps belong to different persons, are the same map, or ``min_score`` is not between 0 and 1.
+
+    Examples
+    --------
+    Two people with the same first name are proposed, but not as a near-certain match:
+
+    >>> import egomap as em
+    >>> p = em.Person("P-7")
+    >>> a = p.new_map("T1")
+    >>> _ = a.add_alter("Sam", ring=1, sector="household", relationship="brother")
+    >>> b = p.new_map("T2")
+    >>> _ = b.add_alter("Sam", ring=2, sector="work_school", relationship="colleague")
+    >>> [(x.score, x.reasons) for x in em.link_alters(a, b)]
+    [(0.7, ('the same name', 'relationship differs', 'sector differs'))]
+
+    See Also
+    --------
+    egomap.compare : what changed between two maps, once their alters are linked.
+    """
+    earlier, later = _check(earlier, "earlier"), _check(later, "later")
+    if earlier.person.id != later.person.id:
+        raise ValidationError(
+            f"maps {earlier.label!r} and {later.label!r} belong to different persons "
+            f"({earlier.person.id!r}, {later.person.id!r}); alters are linked within one person"
+        )
+    if earlier.id == later.id:
+        raise ValidationError(f"link_alters needs two different maps; both are {earlier.label!r}")
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
+        raise ValidationError(f"min_score must be a number between 0 and 1, not {min_score!r}")
+    before = [a for a in earlier.alters if a.id not in later]
+    after = [b for b in later.alters if b.id not in earlier]
+    return _propose(before, earlier.placements, after, later.placements, float(min_score))
+
+
+def _propose(
+    before: Sequence[Alter],
+    pl_before: dict[str, Placement],
+    after: Sequence[Alter],
+    pl_after: dict[str, Placement],
+    min_score: float,
+) -> list[LinkProposal]:
+    if not before or not after:
+        return []
+    names = np.zeros((len(before), len(after)))
+    scores = np.zeros_like(names)
+    why: dict[tuple[int, int], list[str]] = {}
+    for i, a in enumerate(before):
+        for j, b in enumerate(after):
+            s, reason = name_similarity(a.label, b.label)
+            if not s:
+                continue
+            share, reasons, kinds_differ = _agreement(a, pl_before[a.id], b, pl_after[b.id])
+            total = s * (_FLOOR + (1 - _FLOOR) * share) * (0.5 if kinds_differ else 1.0)
+            names[i, j], scores[i, j] = s, total
+            why[i, j] = [reason or "", *reasons]
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    out = []
+    for i, j in zip(rows, cols):
+        score = float(scores[i, j])
+        if score <= 0 or score < min_score:
+            continue
+        reasons = why[i, j]
+        rivals = int((names[i] == names[i, j]).sum() + (names[:, j] == names[i, j]).sum()) - 2
+        if rivals > 0:
+            score = min(score, _AMBIGUOUS_CAP)
+            reasons = [*reasons, "another person here has an equally similar name"]
+        a, b = before[i], after[j]
+        score = math.floor(score * 1000 + 0.5) / 1000
+        out.append(LinkProposal(a.id, b.id, a.label, b.label, score, tuple(reasons)))
+    out.sort(key=lambda p: (-p.score, p.earlier_label.casefold(), p.later_label.casefold()))
+    return out
+
+
+def proposals_frame(proposals: Sequence[LinkProposal]) -> pd.DataFrame:
+    """The proposals as a table, one row each (for a notebook or a CSV to review).
+
+    Examples
+    --------
+    >>> from egomap.linking import LinkProposal, proposals_frame
+    >>> proposals_frame([LinkProposal("a1", "b1", "Maya", "maya", 1.0, ("the same name",))])
+      earlier_id later_id earlier_label later_label  score        reasons
+    0         a1       b1          Maya        maya    1.0  the same name
+    """
+    rows = [
+        {
+            "earlier_id": p.earlier_id,
+            "later_id": p.later_id,
+            "earlier_label": p.earlier_label,
+            "later_label": p.later_label,
+            "score": p.score,
+            "reasons": "; ".join(p.reasons),
+        }
+        for p in proposals
+    ]
+    columns = ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons"]
+    return pd.DataFrame(rows, columns=columns)

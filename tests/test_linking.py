@@ -1,0 +1,155 @@
+"""Proposals linking the alters of two maps of one person (maps not copied forward)."""
+
+from __future__ import annotations
+
+import pytest
+
+import egomap as em
+from egomap.linking import link_alters, name_similarity, proposals_frame
+
+
+def _pair(*later_alters, earlier_alters=()):
+    p = em.Person("P-1")
+    a = p.new_map("T1", date="2026-01-01")
+    b = p.new_map("T2", date="2026-07-01")
+    for label, kw in earlier_alters:
+        a.add_alter(label, **kw)
+    for label, kw in later_alters:
+        b.add_alter(label, **kw)
+    return a, b
+
+
+FRIEND = {"ring": 1, "sector": "friends"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "score", "reason"),
+    [
+        ("Maya", "Maya", 1.0, "the same name"),
+        ("Maya", "MAYA ", 1.0, "the same name"),
+        ("Renée", "renee", 1.0, "the same name"),
+        ("Mary-Jane", "Mary Jane", 1.0, "the same name"),
+        ("Jonathan", "Jonathon", 0.85, "spelling differs by one letter"),
+        ("Christopher", "Christophre", 0.85, "spelling differs by 2 letters"),
+        ("John Smith", "J. Smith", 0.8, "initials match"),
+        ("John Smith", "JS", 0.8, "initials match"),
+        ("Samantha", "Sam", 0.8, "a short form of the name"),
+        ("Robert", "Bob", 0.8, "a short form of the name"),
+        ("Mum", "Mother", 0.8, "a short form of the name"),
+        ("Sam", "Sam Jones", 0.7, "the same first name"),
+        ("Maya", "Kim", 0.0, None),
+        ("Ade", "Adel", 0.0, None),  # short names: one letter apart is another name, not a typo
+        ("Jo", "Al", 0.0, None),
+    ],
+)
+def test_name_similarity(a, b, score, reason):
+    assert name_similarity(a, b) == (score, reason)
+    assert name_similarity(b, a) == (score, reason)
+
+
+def test_exact_case_initials_nickname_and_typo_are_proposed_with_their_reasons():
+    earlier = [
+        ("Maya", FRIEND),
+        ("John Smith", {"ring": 2, "sector": "work_school"}),
+        ("Robert", {"ring": 1, "sector": "family", "relationship": "uncle"}),
+        ("Jonathan", {"ring": 2, "sector": "clubs_groups"}),
+    ]
+    later = [
+        ("maya", FRIEND),
+        ("J. Smith", {"ring": 2, "sector": "work_school"}),
+        ("Bob", {"ring": 0, "sector": "family", "relationship": "Uncle"}),
+        ("Jonathon", {"ring": 2, "sector": "clubs_groups"}),
+        ("Dr Shah", {"ring": 2, "sector": "services", "is_professional": True}),
+    ]
+    a, b = _pair(*later, earlier_alters=earlier)
+    got = {(p.earlier_label, p.later_label): (p.score, p.reasons) for p in link_alters(a, b)}
+    assert got == {
+        ("Maya", "maya"): (1.0, ("the same name", "sector agrees")),
+        ("Jonathan", "Jonathon"): (0.85, ("spelling differs by one letter", "sector agrees")),
+        ("John Smith", "J. Smith"): (0.8, ("initials match", "sector agrees")),
+        ("Robert", "Bob"): (0.8, ("a short form of the name", "relationship agrees", "sector agrees")),
+    }
+    # The proposals come best first and nothing was changed on either map.
+    assert [p.score for p in link_alters(a, b)] == sorted(got_score for got_score, _ in got.values())[::-1]
+    assert len(a) == 4 and len(b) == 5 and not set(a.placements) & set(b.placements)
+
+
+def test_two_people_with_the_same_first_name_are_not_a_near_certain_match():
+    a, b = _pair(
+        ("Sam", {"ring": 2, "sector": "work_school", "relationship": "colleague"}),
+        earlier_alters=[("Sam", {"ring": 1, "sector": "family", "relationship": "brother"})],
+    )
+    (prop,) = link_alters(a, b)
+    assert prop.score == 0.7 and "relationship differs" in prop.reasons and "sector differs" in prop.reasons
+    assert link_alters(a, b, min_score=0.75) == []
+
+
+def test_a_person_is_not_proposed_as_an_organisation_with_the_same_name():
+    a, b = _pair(
+        ("Mind", {"ring": 2, "sector": "services", "kind": "organisation"}),
+        earlier_alters=[("Mind", {"ring": 2, "sector": "services"})],
+    )
+    (prop,) = link_alters(a, b)
+    assert prop.score == 0.5 and "kind differs (person / organisation)" in prop.reasons
+
+
+def test_equally_good_candidates_are_flagged_and_capped_below_a_sure_match():
+    a, b = _pair(
+        ("Kim", FRIEND),
+        ("Kim", FRIEND),
+        earlier_alters=[("Kim", FRIEND)],
+    )
+    (prop,) = link_alters(a, b)
+    assert prop.score == 0.9 and prop.reasons[-1] == "another person here has an equally similar name"
+
+
+def test_each_alter_is_proposed_once_by_the_best_assignment():
+    # "Jon" could pair with "Jon" (1.0) or "John" (0.85): the assignment keeps the best total.
+    a, b = _pair(
+        ("Jon", FRIEND),
+        ("John", FRIEND),
+        earlier_alters=[("Jon", FRIEND), ("John", FRIEND)],
+    )
+    pairs = sorted((p.earlier_label, p.later_label) for p in link_alters(a, b))
+    assert pairs == [("John", "John"), ("Jon", "Jon")]
+
+
+def test_alters_already_the_same_on_both_maps_are_left_out():
+    p = em.Person("P-2")
+    a = p.new_map("T1")
+    mum = a.add_alter("Mum", ring=0, sector="household")
+    b = p.new_map("T2", copy_from=a)
+    b.add_alter("Mum", ring=1, sector="family")  # a second "Mum", drawn anew
+    assert mum.id in b
+    assert link_alters(a, b) == []
+
+
+def test_the_network_canvas_sample_proposes_maya_jon_ade_and_kim(tmp_path):
+    store = em.open_store(tmp_path / "s.sqlite")
+    em.io.read_network_canvas(em.io.SAMPLE, store)
+    first, second = store.person("NC-001").maps
+    props = link_alters(first, second)
+    assert sorted((p.earlier_label, p.later_label, p.score) for p in props) == [
+        ("Ade", "Ade", 1.0),
+        ("Jon", "Jon", 1.0),
+        ("Kim", "Kim", 1.0),
+        ("Maya", "Maya", 1.0),
+    ]
+    frame = proposals_frame(props)
+    assert list(frame.columns) == ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons"]
+    assert set(frame.later_id) == {p.later_id for p in props} and len(frame) == 4
+
+
+def test_bad_calls_are_clear_errors():
+    a, b = _pair(("Maya", FRIEND), earlier_alters=[("Maya", FRIEND)])
+    other = em.Person("P-9").new_map("T1")
+    with pytest.raises(em.ValidationError, match="different persons"):
+        link_alters(a, other)
+    with pytest.raises(em.ValidationError, match="two different maps"):
+        link_alters(a, a)
+    with pytest.raises(em.ValidationError, match="earlier must be a map"):
+        link_alters("T1", b)
+    with pytest.raises(em.ValidationError, match="min_score"):
+        link_alters(a, b, min_score=2)
+    empty = a.person.new_map("T3")
+    assert link_alters(a, empty) == [] and link_alters(empty, b) == []

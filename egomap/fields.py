@@ -58,6 +58,7 @@ __all__ = [
     "compared",
     "network",
     "describe",
+    "check_chars",
     "check_label",
     "check_text",
     "check_choice",
@@ -89,8 +90,31 @@ OWNERS = ("person", "map", "alter", "placement", "goal")
 
 # --------------------------------------------------------------------------- checks
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NONCHARS = r"\ufdd0-\ufdef" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(17))
+_OTHER = rf"|(?P<s>[\u2028\u2029])|(?P<h>[\ud800-\udfff])|(?P<n>[{_NONCHARS}])"
+_BAD = re.compile(r"(?P<c>[\x00-\x1f\x7f-\x9f])" + _OTHER)
+_BAD_MULTILINE = re.compile(r"(?P<c>[\x00-\x08\x0b-\x1f\x7f-\x9f])" + _OTHER)
+_WHAT = {"c": "control characters", "s": "line or paragraph separators", "h": "lone surrogates (broken text)"}
+
+
+def check_chars(text: str, field: str, *, multiline: bool = False) -> str:
+    """``text`` if every character is one egomap accepts, else a :class:`ValidationError` naming ``field``.
+
+    Refused: control characters (``multiline`` allows line breaks and tabs), U+2028/U+2029,
+    noncharacters (U+FFFE...) and lone surrogates: every file egomap writes is well-formed.
+
+    Examples
+    --------
+    >>> check_chars("a\\ud800b", "relationship")
+    Traceback (most recent call last):
+    ...
+    egomap.errors.ValidationError: relationship must not contain lone surrogates (broken text) (U+D800, character 2)
+    """
+    bad = (_BAD_MULTILINE if multiline else _BAD).search(text)
+    if bad:
+        what, c = _WHAT.get(bad.lastgroup or "", "noncharacters"), ord(bad.group())
+        raise ValidationError(f"{field} must not contain {what} (U+{c:04X}, character {bad.start() + 1})", field=field)
+    return text
 
 
 def check_label(value: object, field: str = "label", *, max_len: int = MAX_LABEL) -> str:
@@ -110,8 +134,7 @@ def check_label(value: object, field: str = "label", *, max_len: int = MAX_LABEL
     text = value.strip()
     if not text:
         raise ValidationError(f"{field} must not be empty", field=field, value=value)
-    if (_CONTROL if max_len <= MAX_LABEL else _CONTROL_MULTILINE).search(text):
-        raise ValidationError(f"{field} must not contain control characters: {text[:30]!r}", field=field, value=value)
+    check_chars(text, field, multiline=max_len >= MAX_TEXT)
     if len(text) > max_len:
         raise ValidationError(
             f"{field} is too long ({len(text)} characters; at most {max_len}): {text[:30]!r}...",
@@ -135,7 +158,7 @@ def check_text(value: object, field: str, *, max_len: int = MAX_TEXT, strip: boo
         raise ValidationError(f"{field} must be text, got {type(value).__name__} {value!r}", field=field, value=value)
     if len(value) > max_len:
         raise ValidationError(f"{field} is too long ({len(value)} characters; at most {max_len})", field=field)
-    return value.strip() if strip else value
+    return check_chars(value.strip() if strip else value, field, multiline=max_len >= MAX_TEXT)
 
 
 def check_choice(value: object, choices: tuple[str, ...], field: str, *, optional: bool = False) -> str | None:
@@ -252,17 +275,8 @@ def check_person_id(value: object) -> str:
 # --------------------------------------------------------------------------- fields
 
 #: The types a field can have, and what the storage keeps for each.
-_SQL_TYPES = {
-    "label": "TEXT",
-    "text": "TEXT",
-    "choice": "TEXT",
-    "bool": "INTEGER",
-    "set": "TEXT",
-    "int": "INTEGER",
-    "float": "REAL",
-    "date": "TEXT",
-    "list": "TEXT",
-}
+_SQL_TYPES = dict.fromkeys(("label", "text", "choice", "set", "date", "list"), "TEXT")
+_SQL_TYPES |= {"bool": "INTEGER", "int": "INTEGER", "float": "REAL"}
 
 
 @dataclass(frozen=True)

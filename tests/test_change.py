@@ -138,6 +138,51 @@ def test_to_frame_one_row_per_alter():
     assert by.loc["Dr Shah", "is_professional"]
 
 
+def test_readable_table_has_plain_names_words_and_one_missing_mark():
+    from egomap.change import MISSING, READABLE_COLUMNS
+
+    m1, m2, _, a = three_maps(em.Person("R-6b"))
+    ch = compare(m1, m2)
+    df = ch.to_frame(readable=True)
+    assert list(df.columns) == list(READABLE_COLUMNS.values())
+    assert "ring_before" not in df.columns and "alter_id" not in df.columns and "Circle (before)" in df.columns
+    by = df.set_index("Name")
+    dad = by.loc["Dad"]
+    assert (dad["Change"], dad["Circle (before)"], dad["Circle (after)"]) == (
+        "still there",
+        "Middle circle",
+        "Outer circle",
+    )
+    assert dad["Moved"] == "one circle further out"
+    assert (dad["Sector (before)"], dad["Sector (after)"]) == ("Household", "Family")
+    assert (dad["How it feels (before)"], dad["How it feels (after)"]) == ("stressful", "mixed")
+    assert by.loc["Marcus", "Change"] == "new" and by.loc["Marcus", "Circle (before)"] == MISSING
+    assert by.loc["Coach", "Change"] == "gone" and by.loc["Coach", "Moved"] == MISSING
+    assert by.loc["Dr Shah", "Paid or professional support"] == "yes" and by.loc["Mum", "Moved"] == "same circle"
+    assert by.loc["Mum", "Support they give the person (before)"] == "emotional"
+    # one way of showing a missing value: every cell is text, no None, NaN or <NA>
+    assert all(isinstance(v, str) and v for v in df.to_numpy().ravel())
+    assert by.loc["Marcus", "How it feels (after)"] == MISSING and by.loc["Mum", "Relationship"] == MISSING
+    # the researcher's table is still the default
+    assert ch.to_frame().columns[0] == "alter_id" and pd.isna(
+        ch.to_frame().set_index("label").loc["Marcus", "ring_before"]
+    )
+    empty = compare(m1, m1).to_frame(readable=True)
+    assert list(empty.columns) == list(READABLE_COLUMNS.values())
+
+
+def test_shift_words():
+    from egomap.change import shift_words
+
+    assert [shift_words(s) for s in (-2, -1, 0, 1, 3)] == [
+        "two circles closer",
+        "one circle closer",
+        "same circle",
+        "one circle further out",
+        "three circles further out",
+    ]
+
+
 def test_empty_map_and_one_alter_map():
     p = em.Person("R-7")
     empty = p.new_map("Empty", date="2026-01-01")

@@ -37,7 +37,14 @@ from typing import Any
 
 import pandas as pd
 
-from egomap import fields as _fields
+from egomap.change.words import (
+    ATTRIBUTES,
+    MISSING,
+    READABLE_COLUMNS,
+    readable_frame,
+    sector_label,
+    shift_words,
+)
 from egomap.errors import ValidationError
 from egomap.model import Alter, Map, Person, Placement
 
@@ -49,10 +56,12 @@ __all__ = [
     "compare",
     "changes",
     "ring_state_labels",
+    "shift_words",
+    "readable_frame",
+    "READABLE_COLUMNS",
+    "MISSING",
 ]
 
-#: Placement attributes whose changes are reported for retained alters (from the vocabulary).
-ATTRIBUTES = tuple(f.name for f in _fields.compared())
 
 #: Name of the state of an alter that is not on the earlier map.
 NEW = "new"
@@ -238,8 +247,16 @@ class Change:
         )
 
     # ------------------------------------------------------------------ tables
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, readable: bool = False) -> pd.DataFrame:
         """One row per alter on either map.
+
+        With ``readable=True``, the table a practitioner reads: the columns
+        of :data:`READABLE_COLUMNS` under their plain names ("Circle
+        (before)", "How it feels (after)"), circles and sectors by their
+        labels, the status as new / gone / still there, moves in words
+        ("one circle closer"), and every missing value shown as
+        :data:`MISSING` (see :func:`egomap.change.words.readable_frame`).
+        The default is the researcher's table described below.
 
         Columns: ``alter_id``, ``label``, ``kind``, ``is_professional``,
         ``relationship``, ``met_through`` (the activity, group or agency
@@ -250,6 +267,17 @@ class Change:
         ``<attribute>_after`` for each of :data:`ATTRIBUTES` (valence,
         contact, the support sets as comma-separated text, known_for). Retained alters come first, then gained,
         then lost, each in map order.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.demo.demo_case()
+        >>> table = em.compare(p.map("Baseline"), p.map("6 months")).to_frame(readable=True)
+        >>> print(table.set_index("Name").loc[["Dad", "Josh"], ["Change", "Circle (before)", "Moved"]].to_string())
+                   Change Circle (before)                  Moved
+        Name
+        Dad   still there   Middle circle  one circle further out
+        Josh          new               \u2013                      \u2013
         """
         pb, pa = self.before.placements, self.after.placements
         rows = []
@@ -301,7 +329,7 @@ class Change:
             df[c] = df[c].astype("Int64")
         df["sector_changed"] = df["sector_changed"].astype("boolean")
         df["is_professional"] = df["is_professional"].astype(bool)
-        return df
+        return readable_frame(df, self.before, self.after) if readable else df
 
     def ties_frame(self) -> pd.DataFrame:
         """One row per tie formed or dissolved: ``a``, ``b`` (labels), ``a_id``, ``b_id``, ``status``."""
@@ -358,8 +386,8 @@ class Change:
             out.append(
                 f"{len(sec)} changed sector: "
                 + ", ".join(
-                    f"{mv.alter.label} ({_sector_label(self.before, mv.sector_before)} to "
-                    f"{_sector_label(self.after, mv.sector_after)})"
+                    f"{mv.alter.label} ({sector_label(self.before, mv.sector_before)} to "
+                    f"{sector_label(self.after, mv.sector_after)})"
                     for mv in sec
                 )
                 + "."
@@ -431,13 +459,6 @@ def _pct(x: float, signed: bool = False) -> str:
         return "&ndash;"
     v = round(100 * x) + 0  # + 0 turns -0 into 0
     return f"{v:+d} points" if signed else f"{v:d}%"
-
-
-def _sector_label(m: Map, key: str) -> str:
-    try:
-        return m.sectors.label(key)
-    except ValidationError:
-        return key
 
 
 def _plain(value: Any) -> Any:

@@ -3,7 +3,11 @@
 :class:`SessionPanel` puts the steps of a co-drawing session into one set of
 buttons and boxes, so that a practitioner needs no code (it is also what the
 Voilà app of ``notebooks/01_session.ipynb`` shows). Every step writes to the
-store at once, like the widget.
+store at once, like the widget. Opening is not creating: *Open map* opens
+one of the person's maps (the latest, unless another is chosen in the list);
+a new map is started only with *Start baseline map* / *Start follow-up (a
+copy of ...)*, and a map started by mistake can be removed (asked once more,
+naming it; the removal is noted in the edit log and can be undone).
 
 Examples
 --------
@@ -12,9 +16,9 @@ Examples
 >>> panel = em.SessionPanel(store)
 >>> panel.person_id.value = "R-017"
 >>> panel.open_person.click()
->>> panel.map_label.value
-'Baseline'
->>> panel.open_map.click()
+>>> panel.map_label.value, panel.start_map.description
+('Baseline', 'Start baseline map')
+>>> panel.start_map.click()
 >>> panel.widget
 <MapWidget 'Baseline' of 'R-017': 0 alters>
 >>> panel.goal_text.value = "Go to the Tuesday football session"
@@ -45,6 +49,20 @@ __all__ = ["SessionPanel", "picture_name"]
 def _auto() -> w.Layout:
     """A layout that makes a button as wide as its text (the default width cuts longer texts off)."""
     return w.Layout(width="auto", min_width="fit-content")
+
+
+def _next_label(taken: set[str]) -> str:
+    """A free name for the next follow-up: "Follow-up 1", "Follow-up 2", ...
+
+    Examples
+    --------
+    >>> _next_label({"Baseline", "Follow-up 1"})
+    'Follow-up 2'
+    """
+    n = 1
+    while f"Follow-up {n}" in taken:
+        n += 1
+    return f"Follow-up {n}"
 
 
 def picture_name(person_id: str, map_label: str) -> str:
@@ -102,17 +120,31 @@ class SessionPanel(w.VBox):
         )
         self.open_person.on_click(lambda _: self._guard(self._open_person))
         self.maps_info = w.Label(value="")
-        self.map_label = w.Combobox(
-            description="Map",
+        # carrying on: the person's maps (label and date), the latest chosen
+        self.map_choice = w.Dropdown(description="Map", options=(), style={"description_width": "initial"})
+        self.open_map = w.Button(description="Open map", button_style="primary", icon="pencil", layout=_auto())
+        self.open_map.on_click(lambda _: self._guard(self._open_map))
+        self.remove_map = w.Button(description="Remove a map…", icon="trash", layout=_auto())
+        self.remove_map.on_click(lambda _: self._guard(self._ask_remove))
+        # starting: a new map, a copy of the latest one if there is one (the button says so)
+        self.map_label = w.Text(
+            description="New map",
             placeholder="e.g. Baseline, 6 months",
-            ensure_option=False,
             style={"description_width": "initial"},
         )
         self.map_date = w.DatePicker(description="Date", value=_dt.date.today(), style={"description_width": "initial"})
-        self._date_from_map = False  # the date box shows an existing map's date (not one typed in)
-        self.map_label.observe(lambda ch: self._date_for(ch["new"]), "value")
-        self.open_map = w.Button(description="Open or start map", button_style="primary", icon="pencil", layout=_auto())
-        self.open_map.on_click(lambda _: self._guard(self._open_map))
+        self.start_map = w.Button(description="Start map", icon="plus", layout=_auto())
+        self.start_map.on_click(lambda _: self._guard(self._start_map))
+        # removing a map started by mistake: asked once more, naming the map
+        self.confirm_text = w.Label(value="")
+        self.confirm_remove = w.Button(description="Remove", button_style="danger", icon="trash", layout=_auto())
+        self.confirm_remove.on_click(lambda _: self._guard(self._remove))
+        self.cancel_remove = w.Button(description="Keep it", layout=_auto())
+        self.cancel_remove.on_click(lambda _: self._guard(self._keep))
+        self.undo_remove = w.Button(description="Undo remove", icon="undo", layout=_auto())
+        self.undo_remove.on_click(lambda _: self._guard(self._undo_remove))
+        self._removed: Any = None
+        self._asked: str | None = None  # id of the map the confirmation names
         self.map_box = w.VBox([])
         self.goal_text = w.Text(
             placeholder="A goal agreed together, e.g. go to the Tuesday football session", layout=w.Layout(width="60%")
@@ -125,7 +157,10 @@ class SessionPanel(w.VBox):
         self.save_picture.on_click(lambda _: self._guard(self._save_picture, self.picture_note))
         self.picture_note = w.Label(value="")
         self.download = w.HTML(value="")
-        self.map_step = w.HBox([self.map_label, self.map_date, self.open_map])
+        self.open_step = w.HBox([self.map_choice, self.open_map, self.remove_map])
+        self.confirm_step = w.HBox([self.confirm_text, self.confirm_remove, self.cancel_remove])
+        self.new_step = w.HBox([self.map_label, self.map_date, self.start_map])
+        self.map_step = w.VBox([self.open_step, self.confirm_step, self.new_step, self.undo_remove])
         self.goal_step = w.VBox(
             [
                 w.HTML("<b>Goals agreed together</b>"),
@@ -134,13 +169,20 @@ class SessionPanel(w.VBox):
             ]
         )
         self.picture_step = w.VBox([w.HBox([self.save_picture, self.download]), self.picture_note])
-        for part in (self.map_step, self.goal_step, self.picture_step):
+        for part in (self.map_step, self.goal_step, self.picture_step, self.confirm_step, self.undo_remove):
             part.layout.display = "none"
         for part, name in (
             (self.person_id, "person-id"),
             (self.open_person, "open-person"),
-            (self.map_label, "map-label"),
+            (self.map_choice, "map-choice"),
             (self.open_map, "open-map"),
+            (self.remove_map, "remove-map"),
+            (self.map_label, "map-label"),
+            (self.start_map, "start-map"),
+            (self.confirm_text, "confirm-text"),
+            (self.confirm_remove, "confirm-remove"),
+            (self.cancel_remove, "cancel-remove"),
+            (self.undo_remove, "undo-remove"),
             (self.goal_text, "goal-text"),
             (self.add_goal, "add-goal"),
             (self.goal_note, "goal-note"),
@@ -193,11 +235,22 @@ class SessionPanel(w.VBox):
             self.message.value = ""  # no older message left standing above
 
     def _show_maps(self) -> None:
-        """The person's maps so far, and which one is open."""
+        """The person's maps so far (the latest chosen), which one is open, and what a new map starts from."""
         assert self.person is not None
         maps = self.person.maps
-        labels = [m.label for m in maps]
-        self.map_label.options = tuple(labels)
+        self.confirm_step.layout.display = "none"
+        self._asked = None
+        self.map_choice.options = tuple(
+            (f"{m.label} ({m.date.isoformat()})" if m.date else m.label, m.id) for m in maps
+        )
+        if maps:
+            self.map_choice.value = self.map.id if self.map is not None else maps[-1].id
+        self.open_step.layout.display = "flex" if maps else "none"
+        taken = {m.label for m in maps}
+        if self.map_label.value.strip() in taken or not self.map_label.value.strip():
+            self.map_label.value = "Baseline" if not maps else _next_label(taken)
+        self.start_map.description = f"Start follow-up (a copy of {maps[-1].label!r})" if maps else "Start baseline map"
+        self.start_map.button_style = "" if maps else "primary"
         if not maps:
             self.maps_info.value = f"{self.person.id} has no maps yet: start with the baseline map."
             return
@@ -205,19 +258,7 @@ class SessionPanel(w.VBox):
         text = f"Maps of {self.person.id} so far: {listed}."
         if self.map is not None:
             text += f" Open now: {self.map.label}."
-        else:
-            text += f" A new map starts as a copy of {labels[-1]!r}; to carry on with a map, choose it from the list."
         self.maps_info.value = text
-
-    def _date_for(self, label: str) -> None:
-        """Show an existing map's own date; back to today when a new name is typed after it."""
-        if self.person is None:
-            return
-        m = next((m for m in self.person.maps if m.label == label.strip()), None)
-        if m is not None and m.date is not None:
-            self.map_date.value, self._date_from_map = m.date, True
-        elif m is None and self._date_from_map:
-            self.map_date.value, self._date_from_map = _dt.date.today(), False
 
     def _open_person(self) -> None:
         pid = self.person_id.value.strip()
@@ -228,37 +269,37 @@ class SessionPanel(w.VBox):
         person = self.store.person(pid, create=True)
         # a different person: close the map that was open, so nobody draws on the wrong map
         self.person, self.map, self.widget = person, None, None
+        self._close_map()
+        self._removed = None
+        self.undo_remove.layout.display = "none"
+        self.map_date.value = _dt.date.today()
+        self.map_label.value = ""
+        self._show_maps()
+        self.map_step.layout.display = "flex"
+        maps = person.maps
+        if new:
+            self.message.value = f"Added {pid}. Next: press 'Start baseline map'."
+        elif maps:
+            self.message.value = (
+                f"Opened {pid}. Press 'Open map' to carry on with {maps[-1].label!r}, "
+                "or start a follow-up (a new map that starts as a copy of the latest one)."
+            )
+        else:
+            self.message.value = f"Opened {pid}. Next: press 'Start baseline map'."
+
+    def _close_map(self) -> None:
         self.map_box.children = ()
         self.goals_box.children = ()
         self.download.value = ""
         self.goal_note.value = self.picture_note.value = ""
         self.goal_step.layout.display = "none"
         self.picture_step.layout.display = "none"
-        maps = person.maps
-        self.map_date.value, self._date_from_map = _dt.date.today(), False
-        self.map_label.value = "Baseline" if not maps else f"Follow-up {len(maps)}"
-        self._show_maps()
-        self.map_step.layout.display = "flex"
-        if new:
-            self.message.value = f"Added {pid}. Next: press 'Open or start map' to start the baseline map."
-        elif maps:
-            self.message.value = f"Opened {pid}. Give the new map a name (e.g. 6 months), or choose a map to carry on."
-        else:
-            self.message.value = f"Opened {pid}. Next: press 'Open or start map' to start the baseline map."
 
-    def _open_map(self) -> None:
-        if self.person is None:
-            self._open_person()
-            if self.person is None:
-                return
+    def _show_map(self, m: Map) -> None:
         from egomap.widget import MapWidget
 
-        label = self.map_label.value.strip()
-        existed = any(m.label == label for m in self.person.maps)
-        self.map = self.person.open_map(label, self.map_date.value)
-        if self.map.date is not None:
-            self.map_date.value, self._date_from_map = self.map.date, True
-        self.widget = MapWidget(self.map, label_mode=self.label_mode)
+        self.map = m
+        self.widget = MapWidget(m, label_mode=self.label_mode)
         self.map_box.children = (self.widget,)
         self.goal_step.layout.display = "flex"
         self.picture_step.layout.display = "flex"
@@ -266,16 +307,86 @@ class SessionPanel(w.VBox):
         self.goal_note.value = self.picture_note.value = ""
         self._show_goals()
         self._show_maps()
-        if existed:
-            self.message.value = f"Opened map {label!r}: carry on where you left off."
-        elif self.map.copied_from:
-            source = next((m.label for m in self.person.maps if m.id == self.map.copied_from), "the last map")
+
+    def _open_map(self) -> None:
+        """Open the map chosen in the list (the latest, unless another is chosen): never makes a new one."""
+        if self.person is None:
+            self._open_person()
+            if self.person is None:
+                return
+        if not self.map_choice.value:
+            self.message.value = "There is no map to open yet: press 'Start baseline map'."
+            return
+        m = self.person.map(self.map_choice.value)
+        self._show_map(m)
+        self.message.value = f"Opened map {m.label!r}: carry on where you left off."
+
+    def _start_map(self) -> None:
+        """Start a new map: the baseline, or a follow-up as a copy of the latest map."""
+        if self.person is None:
+            self._open_person()
+            if self.person is None:
+                return
+        maps = self.person.maps
+        label = self.map_label.value.strip()
+        if any(m.label == label for m in maps):
             self.message.value = (
-                f"Started {label!r} as a copy of {source!r}. Press 'Review changes' to go through each person: "
-                "still in their life? Closer or further away?"
+                f"Not done: {self.person.id} already has a map {label!r}. To carry on with it, choose it "
+                "in the list and press 'Open map'; for a new map, type another name."
+            )
+            return
+        m = self.person.new_map(label, self.map_date.value, copy_from=maps[-1] if maps else None)
+        self.map_label.value = ""
+        self._removed = None
+        self.undo_remove.layout.display = "none"
+        self._show_map(m)
+        if maps:
+            self.message.value = (
+                f"Started {m.label!r} as a copy of {maps[-1].label!r}. Press 'Review changes' to go through "
+                "each person: still in their life? Closer or further away?"
             )
         else:
-            self.message.value = f"Started {label!r}. Add the people in their life, then drag them into place."
+            self.message.value = f"Started {m.label!r}. Add the people in their life, then drag them into place."
+
+    def _ask_remove(self) -> None:
+        assert self.person is not None
+        m = self.person.map(self.map_choice.value)
+        self._asked = m.id
+        self.confirm_text.value = (
+            f"Remove map {m.label!r} of {self.person.id} ({len(m)} people on it)? "
+            "It is taken out of the store; you can undo this until you open another person."
+        )
+        self.confirm_remove.description = f"Remove {m.label!r}"
+        self.confirm_step.layout.display = "flex"
+
+    def _keep(self) -> None:
+        self.confirm_step.layout.display = "none"
+        self._asked = None
+        self.message.value = "Nothing removed."
+
+    def _remove(self) -> None:
+        assert self.person is not None
+        if self._asked is None:
+            return
+        m = self.person.map(self._asked)
+        if self.map is not None and self.map.id == m.id:
+            self.map, self.widget = None, None
+            self._close_map()
+        self._removed = self.person.remove_map(m.id)
+        self._show_maps()
+        self.undo_remove.description = f"Undo remove of {m.label!r}"
+        self.undo_remove.layout.display = "flex"
+        self.message.value = f"Removed map {m.label!r}. The removal is noted in the log of {self.person.id}'s maps."
+
+    def _undo_remove(self) -> None:
+        assert self.person is not None
+        if self._removed is None:
+            return
+        m = self.person.restore_map(self._removed)
+        self._removed = None
+        self.undo_remove.layout.display = "none"
+        self._show_maps()
+        self.message.value = f"Map {m.label!r} is back. Press 'Open map' to open it."
 
     def _show_goals(self) -> None:
         rows = []

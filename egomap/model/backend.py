@@ -100,6 +100,10 @@ class Backend(Protocol):
         """The loaded maps of the same person (so stable alter changes show on all of them)."""
         ...
 
+    def remove_map(self, p: Person, m: Map, log_to: Map | None, record: dict, description: str) -> None:
+        """Remove map ``m`` of ``p`` (with its edit log); note the removal, with ``record``, in ``log_to``'s log."""
+        ...
+
 
 class MemoryBackend:
     """Keeps persons and maps in memory only; undo and redo are kept per map."""
@@ -188,6 +192,19 @@ class MemoryBackend:
         """Keep a new map (it holds its own state)."""
         self._maps.setdefault(p.id, []).append(m)
         self._maps[p.id].sort(key=lambda x: (x.date.isoformat() if x.date else "9999-99-99", x.seq))
+
+    def remove_map(self, p: Person, m: Map, log_to: Map | None, record: dict, description: str) -> None:
+        """Forget map ``m`` and its undo stacks; note the removal in ``log_to``'s log."""
+        maps = self._maps.get(p.id, [])
+        if not any(x.id == m.id for x in maps):
+            raise NotFoundError(f"map {m.label!r} is no longer kept for person {p.id!r}")
+        self._maps[p.id] = [x for x in maps if x.id != m.id]
+        for d in (self._log, self._undo, self._redo, self._revs):
+            d.pop(m.id, None)
+        if log_to is not None:
+            self._log.setdefault(log_to.id, []).append(
+                {"time": now(), "action": "remove_map", "edit": record, "description": description}
+            )
 
     def update_person(self, p: Person, fields: dict) -> None:
         """Nothing to save in memory."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from egomap import fields as _f
@@ -13,7 +13,23 @@ from egomap.model.backend import Backend, MemoryBackend
 from egomap.model.data import Alter, MapState, new_id, now
 from egomap.model.map import Map, map_index
 
-__all__ = ["Person"]
+__all__ = ["Person", "RemovedMap"]
+
+
+@dataclass(frozen=True)
+class RemovedMap:
+    """A map taken off a person's maps by :meth:`Person.remove_map`: enough to put it back.
+
+    ``state`` is everything that was on the map; the other attributes are the map's own.
+    """
+
+    id: str
+    label: str
+    state: MapState
+    rings: _schemes.RingScheme
+    sectors: _schemes.SectorScheme
+    copied_from: str | None
+    created: str | None
 
 
 class Person:
@@ -114,6 +130,61 @@ class Person:
             if m.label == lbl:
                 return m
         return self.new_map(lbl, date, copy_from=maps[-1] if maps else None)
+
+    def remove_map(self, ref: str | int) -> RemovedMap:
+        """Remove a map (e.g. one started by mistake), with everything on it and its edit log.
+
+        The removal is noted, with everything that was on the map, in the edit
+        log (:meth:`Map.history`) of the map it was copied from, else of the
+        person's latest remaining map. The alters stay on the person's other
+        maps. :meth:`restore_map` puts the map back.
+
+        Returns
+        -------
+        RemovedMap
+            What was removed, for :meth:`restore_map`.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-026")
+        >>> base = p.new_map("Baseline")
+        >>> _ = base.add_alter("Mum", ring=0, sector="household")
+        >>> gone = p.remove_map(p.new_map("Follow-up 1", copy_from=base).label)
+        >>> [m.label for m in p.maps], base.history()[-1]["description"]
+        (['Baseline'], "removed map 'Follow-up 1' (a copy of 'Baseline', 1 alters)")
+        >>> [a.label for a in p.restore_map(gone).alters]
+        ['Mum']
+        """
+        m = self.map(ref)
+        maps = self.maps
+        others = [x for x in maps if x.id != m.id]
+        log_to = next((x for x in others if x.id == m.copied_from), others[-1] if others else None)
+        source = next((x.label for x in others if x.id == m.copied_from), None)
+        what = f"a copy of {source!r}, " if source else ""
+        description = f"removed map {m.label!r} ({what}{len(m)} alters)"
+        removed = RemovedMap(m.id, m.label, m.state(), m.rings, m.sectors, m.copied_from, m.created)
+        with self._backend.transaction():
+            self._backend.remove_map(self, m, log_to, m.to_dict(), description)
+        return removed
+
+    def restore_map(self, removed: RemovedMap) -> Map:
+        """Put back a map removed by :meth:`remove_map` (as it was when removed; its old edit log is not restored).
+
+        Raises
+        ------
+        DuplicateError
+            If the person has a map with that label again.
+        """
+        copied = removed.copied_from if any(x.id == removed.copied_from for x in self.maps) else None
+        return self.add_map(
+            removed.state.copy(),
+            id=removed.id,
+            rings=removed.rings,
+            sectors=removed.sectors,
+            copied_from=copied,
+            created=removed.created,
+        )
 
     def alters_by_id(self) -> dict[str, Alter]:
         """Every alter on any of the person's maps, by id.

@@ -80,6 +80,12 @@ class StoreBackendMixin:
         self._engine.insert_map(p.id, row, state, desc)
         self._maps[m.id] = m
 
+    def remove_map(self, p: Person, m: Map, log_to: Map | None, record: dict, description: str) -> None:
+        """Delete map ``m`` (its placements, ties, goals and edit log); log the removal in ``log_to``'s edit log."""
+        self._engine.delete_map(m.id, log_to.id if log_to is not None else None, record, description)
+        self._maps.pop(m.id, None)
+        self._touched.discard(m.id)
+
     def map_revision(self, map_id: str) -> int:
         """The map's saved revision (NotFoundError if it is gone)."""
         m = self._maps.get(map_id)

@@ -362,6 +362,18 @@ class SQLiteEngine:
                 ),
             )
 
+    def delete_map(self, map_id: str, log_to: str | None, record: Mapping[str, Any], description: str) -> None:
+        """Delete a map and everything on it (its alters stay, for other maps), noting it in ``log_to``'s log."""
+        with self.transaction() as c:
+            if c.execute("DELETE FROM maps WHERE id = ?", (map_id,)).rowcount == 0:
+                raise NotFoundError(f"map {record.get('label') or map_id!r} is no longer in the store")
+            if log_to is not None:
+                c.execute(
+                    "INSERT INTO edits (map_id, time, action, edit, description, writer) VALUES (?,?,?,?,?,?)",
+                    (log_to, now(), "remove_map", _dumps(record), description, self.writer),
+                )
+        self._stacks.pop(map_id, None)
+
     # ------------------------------------------------------------------ edits
     def _bump(self, map_id: str, expected: int) -> int:
         row = self.conn.execute(

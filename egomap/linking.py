@@ -57,17 +57,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from egomap.errors import ValidationError
+from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model import Alter, Map, Placement
 
-__all__ = ["LinkProposal", "NICKNAMES", "link_alters", "name_similarity", "proposals_frame"]
+__all__ = ["LinkProposal", "NICKNAMES", "accept", "link_alters", "name_similarity", "proposals_frame"]
 
 #: Common English short forms that are not simply the start of the full name.
 #: (Forms that are, like "Sam" for "Samantha", are recognised without a table.)
@@ -163,6 +163,8 @@ class LinkProposal:
         How likely the two are one person, between 0 and 1.
     reasons : tuple of str
         Why, in plain words ("the same name", "initials match", "sector differs", ...).
+    accepted : bool
+        Whether the two have been merged into one alter (by :func:`accept` or ``auto_accept``).
     """
 
     earlier_id: str
@@ -171,6 +173,7 @@ class LinkProposal:
     later_label: str
     score: float
     reasons: tuple[str, ...]
+    accepted: bool = False
 
 
 def _norm(label: str) -> str:
@@ -307,7 +310,9 @@ def _check(m: object, name: str) -> Map:
     return m
 
 
-def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[LinkProposal]:
+def link_alters(
+    earlier: Map, later: Map, *, min_score: float = 0.5, auto_accept: float | None = None
+) -> list[LinkProposal]:
     """Propose which alters of ``earlier`` are the same people as alters of ``later``.
 
     Only alters that are not already the same alter on both maps are considered
@@ -320,6 +325,9 @@ def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[Lin
         Two maps of the same person.
     min_score : float, default 0.5
         Leave out pairs scoring below this.
+    auto_accept : float, optional
+        Merge, without asking, every proposal scoring at least this (e.g. ``0.95``);
+        they come back with ``accepted=True``. By default nothing is merged.
 
     Returns
     -------
@@ -329,7 +337,7 @@ def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[Lin
     Raises
     ------
     ValidationError
-        If the maps belong to different persons, are the same map, or ``min_score`` is not between 0 and 1.
+        If the maps belong to different persons, are the same map, or a score is not between 0 and 1.
 
     Examples
     --------
@@ -343,6 +351,8 @@ def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[Lin
     >>> _ = b.add_alter("Sam", ring=2, sector="work_school", relationship="colleague")
     >>> [(x.score, x.reasons) for x in em.link_alters(a, b)]
     [(0.7, ('the same name', 'relationship differs', 'sector differs'))]
+    >>> [x.accepted for x in em.link_alters(a, b, auto_accept=0.95)]
+    [False]
 
     See Also
     --------
@@ -356,11 +366,83 @@ def link_alters(earlier: Map, later: Map, *, min_score: float = 0.5) -> list[Lin
         )
     if earlier.id == later.id:
         raise ValidationError(f"link_alters needs two different maps; both are {earlier.label!r}")
-    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
-        raise ValidationError(f"min_score must be a number between 0 and 1, not {min_score!r}")
-    before = [a for a in earlier.alters if a.id not in later]
-    after = [b for b in later.alters if b.id not in earlier]
-    return _propose(before, earlier.placements, after, later.placements, float(min_score))
+    _check_score(min_score, "min_score")
+    if auto_accept is not None:
+        _check_score(auto_accept, "auto_accept")
+    before = [a for a in earlier.alters if a.id not in later.placements]
+    after = [b for b in later.alters if b.id not in earlier.placements]
+    proposals = _propose(before, earlier.placements, after, later.placements, float(min_score))
+    if auto_accept is None:
+        return proposals
+    sure = accept(later, [p for p in proposals if p.score >= auto_accept])
+    done = {p.later_id for p in sure}
+    return [replace(p, accepted=True) if p.later_id in done else p for p in proposals]
+
+
+def _check_score(value: object, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValidationError(f"{name} must be a number between 0 and 1, not {value!r}", field=name)
+
+
+def accept(later: Map, proposals: Iterable[LinkProposal]) -> list[LinkProposal]:
+    """Merge the confirmed proposals: each later alter becomes the earlier one on ``later``.
+
+    Each merge is one edit in the later map's log (see
+    :meth:`egomap.Map.merge_alter`), so :meth:`~egomap.Map.undo` separates the
+    last one again. All proposals are checked before anything is merged.
+
+    Parameters
+    ----------
+    later : Map
+        The later map of the pair the proposals were made for.
+    proposals : iterable of LinkProposal
+        The proposals a person confirmed (or corrected: any pair of an alter on
+        ``later`` and an alter of the same person not on it).
+
+    Returns
+    -------
+    list of LinkProposal
+        The proposals, with ``accepted=True``.
+
+    Raises
+    ------
+    ValidationError
+        If an alter appears in two proposals.
+    NotFoundError, DuplicateError
+        If a proposal's later alter is not on ``later``, or its earlier alter is
+        not the person's or is on ``later`` already; nothing is merged then.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from egomap.linking import accept
+    >>> p = em.Person("R-050")
+    >>> t1, t2 = p.new_map("T1"), p.new_map("T2")
+    >>> _ = t1.add_alter("Ade", ring=1, sector="friends")
+    >>> _ = t2.add_alter("Ade", ring=1, sector="friends")
+    >>> [x.accepted for x in accept(t2, em.link_alters(t1, t2))]
+    [True]
+    >>> [a.label for a in em.compare(t1, t2).retained]
+    ['Ade']
+    """
+    chosen = list(proposals)
+    known = later.person.alters_by_id()
+    for name, ids in (("earlier", [p.earlier_id for p in chosen]), ("later", [p.later_id for p in chosen])):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValidationError(f"{name} alter {twice[0]!r} is in more than one proposal", field=name)
+    for p in chosen:
+        if p.later_id not in later.placements:
+            raise NotFoundError(f"{p.later_label!r} is not on map {later.label!r}")
+        if p.earlier_id not in known:
+            raise NotFoundError(f"{p.earlier_label!r} is not an alter of person {later.person.id!r}")
+        if p.earlier_id in later.placements:
+            raise DuplicateError(f"{p.earlier_label!r} is already on map {later.label!r}", field="earlier")
+    out = []
+    for p in chosen:
+        later.merge_alter(p.later_id, into=p.earlier_id)
+        out.append(replace(p, accepted=True))
+    return out
 
 
 def _propose(
@@ -409,8 +491,8 @@ def proposals_frame(proposals: Sequence[LinkProposal]) -> pd.DataFrame:
     --------
     >>> from egomap.linking import LinkProposal, proposals_frame
     >>> proposals_frame([LinkProposal("a1", "b1", "Maya", "maya", 1.0, ("the same name",))])
-      earlier_id later_id earlier_label later_label  score        reasons
-    0         a1       b1          Maya        maya    1.0  the same name
+      earlier_id later_id earlier_label later_label  score        reasons  accepted
+    0         a1       b1          Maya        maya    1.0  the same name     False
     """
     rows = [
         {
@@ -420,8 +502,9 @@ def proposals_frame(proposals: Sequence[LinkProposal]) -> pd.DataFrame:
             "later_label": p.later_label,
             "score": p.score,
             "reasons": "; ".join(p.reasons),
+            "accepted": p.accepted,
         }
         for p in proposals
     ]
-    columns = ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons"]
+    columns = ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons", "accepted"]
     return pd.DataFrame(rows, columns=columns)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import egomap as em
-from egomap.linking import link_alters, name_similarity, proposals_frame
+from egomap.linking import accept, link_alters, name_similarity, proposals_frame
 
 
 def _pair(*later_alters, earlier_alters=()):
@@ -136,8 +136,19 @@ def test_the_network_canvas_sample_proposes_maya_jon_ade_and_kim(tmp_path):
         ("Maya", "Maya", 1.0),
     ]
     frame = proposals_frame(props)
-    assert list(frame.columns) == ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons"]
-    assert set(frame.later_id) == {p.later_id for p in props} and len(frame) == 4
+    assert list(frame.columns)[:6] == ["earlier_id", "later_id", "earlier_label", "later_label", "score", "reasons"]
+    assert set(frame.later_id) == {p.later_id for p in props} and len(frame) == 4 and not frame.accepted.any()
+    # Before linking, everyone counts as both gone and new; once the four are confirmed they are retained.
+    before = em.compare(first, second)
+    assert len(before.retained) == 0 and len(before.lost) == 5 and len(before.gained) == 5
+    assert all(p.accepted for p in accept(second, props))
+    store.close()
+    again = em.open_store(tmp_path / "s.sqlite")
+    first, second = again.person("NC-001").maps
+    ch = em.compare(first, second)
+    assert sorted(a.label for a in ch.retained) == ["Ade", "Jon", "Kim", "Maya"]
+    assert [a.label for a in ch.lost] == ["Lou"] and [a.label for a in ch.gained] == ["Rae"]
+    assert len(again.person("NC-001").alters) == 6
 
 
 def test_bad_calls_are_clear_errors():
@@ -153,3 +164,90 @@ def test_bad_calls_are_clear_errors():
         link_alters(a, b, min_score=2)
     empty = a.person.new_map("T3")
     assert link_alters(a, empty) == [] and link_alters(empty, b) == []
+
+
+def _store_pair(tmp_path):
+    store = em.open_store(tmp_path / "s.sqlite")
+    p = store.add_person("R-1")
+    t1 = p.new_map("T1", date="2026-01-01")
+    maya = t1.add_alter("Maya", ring=2, sector="friends", relationship="friend")
+    jon = t1.add_alter("Jon", ring=2, sector="friends")
+    t2 = p.new_map("T2", date="2026-07-01")
+    m2 = t2.add_alter("maya", ring=1, sector="friends", note="sees her weekly", valence="supportive")
+    kim = t2.add_alter("Kim", ring=1, sector="friends")
+    t2.add_tie(m2, kim)
+    goal = t2.add_goal("Go to the cinema with Maya", alters=[m2])
+    return store, maya, jon, m2, kim, goal
+
+
+def test_a_merge_moves_place_ties_goals_and_details_and_is_one_undoable_edit(tmp_path):
+    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+    t1, t2 = store.person("R-1").maps
+    merged = t2.merge_alter(m2, into=maya)
+    assert merged == maya and m2.id not in t2.placements
+    assert t2.placement(maya).ring == 1 and t2.placement(maya).note == "sees her weekly"
+    assert t2.has_tie(maya, kim) and t2.goal(goal.id).alter_ids == (maya.id,)
+    assert t2.history()[-1]["description"] == "merge maya into Maya"
+    store.close()
+
+    # Saved, and undone from a fresh connection: the two are separate again, exactly as before.
+    store = em.open_store(tmp_path / "s.sqlite")
+    p = store.person("R-1")
+    t1, t2 = p.maps
+    assert sorted(a.label for a in t2.alters) == ["Kim", "Maya"] and m2.id not in p.alters_by_id()
+    assert t2.undo() == "merge maya into Maya"
+    assert sorted(a.label for a in t2.alters) == ["Kim", "maya"] and maya.id not in t2.placements
+    assert t2.has_tie(m2, kim) and t2.goal(goal.id).alter_ids == (m2.id,)
+    assert t2.placement(m2).note == "sees her weekly" and m2.id in p.alters_by_id()
+    assert t2.redo() == "merge maya into Maya" and t2.placement(maya).valence == "supportive"
+
+
+def test_an_alter_on_a_third_map_is_kept_when_merged_on_one(tmp_path):
+    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+    p = store.person("R-1")
+    t3 = p.new_map("T3", copy_from=p.map("T2"))
+    assert m2.id in t3.placements
+    p.map("T2").merge_alter(m2, into=maya)
+    assert m2.id in p.alters_by_id() and m2.id in t3.placements
+    assert p.map("T2").undo() == "merge maya into Maya" and m2.id in p.map("T2").placements
+
+
+def test_bad_merges_and_accepts_change_nothing(tmp_path):
+    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+    t1, t2 = store.person("R-1").maps
+    rev = t2.revision
+    with pytest.raises(em.NotFoundError):
+        t2.merge_alter(m2, into="no-such-alter")
+    with pytest.raises(em.NotFoundError):
+        t2.merge_alter("Nobody", into=maya)
+    t2.merge_alter(m2, into=maya)
+    with pytest.raises(em.DuplicateError):
+        t2.merge_alter(kim, into=maya)
+    rev = t2.revision
+    props = link_alters(t1, t2)  # Jon (T1) and Kim (T2) are not alike: nothing to propose
+    assert props == []
+    bad = [
+        em.linking.LinkProposal(jon.id, kim.id, "Jon", "Kim", 0.2, ()),
+        em.linking.LinkProposal(maya.id, kim.id, "Maya", "Kim", 0.2, ()),
+    ]
+    with pytest.raises(em.ValidationError, match="more than one proposal"):
+        accept(t2, bad)
+    with pytest.raises(em.DuplicateError, match="already on map"):
+        accept(t2, [bad[1]])
+    lou = t1.add_alter("Lou", ring=2, sector="friends")
+    with pytest.raises(em.NotFoundError, match="not on map"):  # the valid first one is not merged either
+        accept(t2, [bad[0], em.linking.LinkProposal(lou.id, m2.id, "Lou", "maya", 1, ())])
+    assert t2.revision == rev and sorted(a.label for a in t2.alters) == ["Kim", "Maya"]
+
+
+def test_auto_accept_merges_only_sure_matches_and_lists_them():
+    p = em.Person("R-2")
+    t1, t2 = p.new_map("T1"), p.new_map("T2")
+    t1.add_alter("Maya", ring=1, sector="friends")
+    t1.add_alter("Sam", ring=1, sector="family", relationship="brother")
+    t2.add_alter("Maya", ring=1, sector="friends")
+    t2.add_alter("Sam", ring=2, sector="work_school", relationship="colleague")
+    props = link_alters(t1, t2, auto_accept=0.95)
+    assert [(x.later_label, x.accepted) for x in props] == [("Maya", True), ("Sam", False)]
+    assert [a.label for a in em.compare(t1, t2).retained] == ["Maya"]
+    assert link_alters(t1, t2) == [props[1]]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
-from egomap.errors import DuplicateError, ValidationError
+from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend
 from egomap.model.data import Alter, Goal, MapState, Tie, apply_edit, describe_edit, new_id
 
@@ -236,6 +236,101 @@ class MapDetailsMixin:
         """
         g = self.goal(goal)
         self._edit(lambda: ({"op": "remove_goal", "goal_id": g.id}, {"op": "add_goal", "goal": g.to_dict()}))
+
+    # ------------------------------------------------------------------ one person, two alters
+    def merge_alter(self, ref: Alter | str, into: Alter | str) -> Alter:
+        """Record that ``ref`` on this map is the same person as ``into``, an alter from another of the person's maps.
+
+        For maps that were not copied forward (imports from other tools give
+        everyone a new id at each time point). ``ref``'s place, ties, goals and
+        per-map details on this map pass to ``into``, who keeps their stable
+        details (name, kind, relationship); ``ref`` stops being a separate
+        alter. It is one edit in this map's log: :meth:`undo` separates them again.
+
+        Parameters
+        ----------
+        ref : Alter or str
+            The alter on this map (Alter, id or label).
+        into : Alter or str
+            The same person's alter from another map (Alter or id), not on this map.
+
+        Returns
+        -------
+        Alter
+            ``into``, now on this map.
+
+        Raises
+        ------
+        NotFoundError
+            If ``ref`` is not on this map or ``into`` is not an alter of this person.
+        DuplicateError
+            If ``into`` is already on this map.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-040")
+        >>> t1, t2 = p.new_map("T1"), p.new_map("T2")
+        >>> maya = t1.add_alter("Maya", ring=2, sector="friends")
+        >>> _ = t2.add_alter("maya", ring=1, sector="friends")
+        >>> _ = t2.merge_alter("maya", into=maya)
+        >>> [a.label for a in t2.alters], t2.placement(maya).ring
+        (['Maya'], 1)
+        >>> [mv.alter.label for mv in em.compare(t1, t2).moved_inward]
+        ['Maya']
+        >>> t2.undo()
+        'merge maya into Maya'
+        """
+
+        def build():
+            bid = self._resolve(ref)
+            aid = into.id if isinstance(into, Alter) else into
+            known = self.person.alters_by_id()
+            if not isinstance(aid, str) or aid not in known:
+                raise NotFoundError(f"alter {aid!r} is not an alter of person {self.person.id!r}")
+            if aid in self._state.alters:
+                raise DuplicateError(f"{known[aid].label!r} is already on map {self.label!r}", field="into")
+            st = self._state
+            old, place = st.alters[bid], st.placements[bid]
+            ties = [[t.a, t.b] for t in st.ties if bid in (t.a, t.b)]
+            moved_ties = [[aid if x == bid else x for x in t] for t in ties]
+            goals = [g for g in st.goals.values() if bid in g.alter_ids]
+            elsewhere = any(bid in m.placements for m in self.person.maps if m.id != self.id)
+            edit_goals, undo_goals = [], []
+            for g in goals:
+                ids = [aid if x == bid else x for x in g.alter_ids]
+                edit_goals.append({"op": "update_goal", "goal_id": g.id, "fields": {"alter_ids": ids}})
+                undo_goals.append({"op": "update_goal", "goal_id": g.id, "fields": {"alter_ids": list(g.alter_ids)}})
+            placed = {**place.to_dict(), "alter_id": aid}
+            description = f"merge {old.label} into {known[aid].label}"
+            edit = {
+                "op": "batch",
+                "description": description,
+                "edits": [
+                    *edit_goals,
+                    {"op": "remove_alter", "alter_id": bid, "drop_alter": not elsewhere},
+                    {"op": "add_alter", "alter": known[aid].to_dict(), "placement": placed, "ties": moved_ties},
+                ],
+            }
+            inverse = {
+                "op": "batch",
+                "description": f"separate {old.label} from {known[aid].label}",
+                "edits": [
+                    {"op": "remove_alter", "alter_id": aid, "drop_alter": False},
+                    {
+                        "op": "add_alter",
+                        "alter": old.to_dict(),
+                        "placement": place.to_dict(),
+                        "ties": ties,
+                        "new_alter": not elsewhere,
+                    },
+                    *undo_goals,
+                ],
+            }
+            return edit, inverse
+
+        self._edit(build)
+        return self._state.alters[into.id if isinstance(into, Alter) else into]
 
     # ------------------------------------------------------------------ map details
     def update_map(self, *, label: str | None = None, date: object = ..., notes: str | None = None) -> None:

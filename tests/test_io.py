@@ -122,6 +122,55 @@ def test_egor_round_trip(store, tmp_path):
     assert paths["egos"].exists()
 
 
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+2", "-3", "@SUM(A1)", "'=already", "''", "'tis"]
+
+
+def _formula_store(store):
+    p = store.add_person("=R-1", "=Display", consent_research=True)
+    m = p.new_map("+Baseline", "2026-01-02", notes="-5 =note\n\tindented")
+    for i, text in enumerate(FORMULAS):
+        m.add_alter(f"{text} {i}", ring=i % 3, sector="family", relationship=text, met_through=text, note=text)
+    m.add_tie(m.alters[0], m.alters[1])
+    return p
+
+
+def test_egor_cells_are_spreadsheet_safe_and_round_trip_exactly(store, tmp_path):
+    p = _formula_store(store)
+    paths = em.io.export_egor(store, tmp_path / "safe", include_names=True)
+    for path in paths.values():
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")], (path.name, row)
+    alters = _rows(paths["alters"])
+    assert alters[0]["relationship"] == "'" + FORMULAS[0]
+    assert alters[5]["relationship"] == "''" + "'" and alters[6]["relationship"] == "'tis"
+    assert float(alters[0]["angle"]) == p.map(0).placement(p.map(0).alters[0]).angle  # numbers stay numbers
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        (q,) = em.io.read_egor(tmp_path / "safe", other)
+        assert q.id == "=R-1" and q.display_name == "=Display" and q.map(0).label == "+Baseline"
+        assert q.map(0).notes == p.map(0).notes
+        got = sorted((a.label, a.relationship, a.met_through, q.map(0).placement(a).note) for a in q.map(0).alters)
+        want = sorted((a.label, a.relationship, a.met_through, p.map(0).placement(a).note) for a in p.map(0).alters)
+        assert got == want
+    finally:
+        other.close()
+
+
+def test_egor_raw_cells_for_r_pipelines(store, tmp_path):
+    _formula_store(store)
+    paths = em.io.export_egor(store, tmp_path / "raw", include_names=True, spreadsheet_safe=False)
+    alters = _rows(paths["alters"])
+    assert alters[0]["relationship"] == FORMULAS[0] and alters[2]["relationship"] == "-3"
+    assert _rows(paths["egos"])[0]["egoID"] == "=R-1_0"
+    other = em.open_store(tmp_path / "o.sqlite")
+    try:
+        (q,) = em.io.read_egor(tmp_path / "raw", other, spreadsheet_safe=False)
+        assert sorted(a.relationship for a in q.map(0).alters) == sorted(FORMULAS)
+    finally:
+        other.close()
+
+
 def test_egor_pseudonymised_round_trip_keeps_structure(filled, tmp_path):
     em.io.export_egor(filled, tmp_path)
     other = em.open_store(tmp_path / "o.sqlite")

@@ -100,3 +100,25 @@ def test_import_errors_are_messages_not_tracebacks(tmp_path, capsys):
     assert err.startswith("egomap: error:") and "bad.json" in err and "Traceback" not in err
     assert main(["import", "--store", str(tmp_path / "s.sqlite"), "--format", "egor", str(tmp_path / "none")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_export_egor_cells_safe_by_default_raw_on_request(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    with em.open_store(db) as s:
+        s.add_person("R-1", consent_research=True).new_map("Baseline").add_alter(
+            "=cmd|' /C calc'!A0", 0, "family", relationship="@SUM(1)"
+        )
+    for flag, first in ((), "'"), (("--raw-cells",), "="):
+        out = tmp_path / f"egor{len(flag)}"
+        args = ["export", "--store", str(db), "--format", "egor", "--include-names", *flag, str(out)]
+        assert main(args) == 0
+        with open(out / "alters.csv", newline="", encoding="utf-8") as f:
+            (row,) = list(csv.DictReader(f))
+        assert row["label"][0] == first and row["relationship"] == ("'" if not flag else "") + "@SUM(1)"
+        dst = tmp_path / f"b{len(flag)}.sqlite"
+        assert main(["import", "--store", str(dst), "--format", "egor", *flag, str(out)]) == 0
+        with em.open_store(dst) as s:
+            assert s.person("R-1").map(0).alters[0].label == "=cmd|' /C calc'!A0"
+    capsys.readouterr()
+    assert main(["export", "--store", str(db), "--format", "json", "--raw-cells", str(tmp_path / "x.json")]) == 2
+    assert "--raw-cells is for --format egor" in capsys.readouterr().err

@@ -28,6 +28,9 @@ __all__ = [
     "written",
     "blank",
     "cell",
+    "FORMULA_STARTS",
+    "spreadsheet_safe",
+    "undo_spreadsheet_safe",
     "Source",
     "select_persons",
     "pseudonyms",
@@ -135,6 +138,45 @@ def cell(f: Field, value: Any, *, true: Any = True, false: Any = False) -> Any:
     if f.type in ("set", "list"):
         return ";".join(sorted(value or ()) if f.type == "set" else value or ())
     return "" if value is None else value
+
+
+#: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = (*FORMULA_STARTS, "'")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with a formula character gets a leading ``'``.
+
+    Numbers stay numbers. Text that already starts with ``'`` followed by a
+    formula character or another ``'`` gets one too, so that
+    :func:`undo_spreadsheet_safe` gives back exactly the text written.
+
+    Examples
+    --------
+    >>> spreadsheet_safe("=1+1"), spreadsheet_safe(-1.5), spreadsheet_safe("Mum")
+    ("'=1+1", -1.5, 'Mum')
+    >>> all(undo_spreadsheet_safe(spreadsheet_safe(t)) == t for t in ["-", "'", "'=x", "''", "'tis", "@me"])
+    True
+    """
+    if (
+        isinstance(value, str)
+        and value
+        and (value[0] in FORMULA_STARTS or (value[0] == "'" and value[1:2] in _ESCAPED and value[1:2]))
+    ):
+        return "'" + value
+    return value
+
+
+def undo_spreadsheet_safe(text: str) -> str:
+    """The text :func:`spreadsheet_safe` was given (a leading ``'`` before a formula character or ``'`` removed).
+
+    Examples
+    --------
+    >>> undo_spreadsheet_safe("'=1+1"), undo_spreadsheet_safe("'tis")
+    ('=1+1', "'tis")
+    """
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1:2] in _ESCAPED else text
 
 
 Source = Any  # Store | Person | Iterable[Person]
@@ -275,7 +317,13 @@ class Row:
         raise self.error(f"{text!r} is not true or false", column, text)
 
 
-def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: Sequence[str] = ()) -> list[Row]:
+def read_csv(
+    path: str | os.PathLike,
+    required: Sequence[str] = (),
+    *,
+    unique: Sequence[str] = (),
+    spreadsheet_safe: bool = False,
+) -> list[Row]:
     """Read a CSV file strictly, raising :class:`InputFileError` naming file, row and column.
 
     Parameters
@@ -286,6 +334,9 @@ def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: S
         Columns that must be in the header.
     unique : sequence of str
         Columns whose values must not repeat (ids); together if several.
+    spreadsheet_safe : bool
+        The file was written with :func:`spreadsheet_safe` cells (egomap's
+        egor export): undo it, so every cell is the text that was exported.
     """
     p = Path(path)
     if not p.exists():
@@ -340,6 +391,8 @@ def read_csv(path: str | os.PathLike, required: Sequence[str] = (), *, unique: S
             continue
         if len(cells) > len(header):
             raise InputFileError(f"has {len(cells)} cells but the header has {len(header)} columns", path=p, row=i)
+        if spreadsheet_safe:
+            cells = [undo_spreadsheet_safe(c) for c in cells]
         values = dict(zip(header, cells))
         row = Row(p, i, values)
         if unique:

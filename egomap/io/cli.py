@@ -1,8 +1,9 @@
 """``egomap export`` and ``egomap import``: research data exchange on the command line.
 
 ``egomap export --store PATH --format egor|graphml|json OUT [--include-names] [--person ID ...]
-[--include-nonconsenting] [--keep relationship|met_through|note ...]`` writes pseudonymised files (OUT is a folder for egor and
-graphml, a file for json).
+[--include-nonconsenting] [--keep relationship|met_through|note ...] [--raw-cells]`` writes pseudonymised files
+(OUT is a folder for egor and graphml, a file for json). egor CSV cells that a spreadsheet would run as a
+formula get a leading ``'`` unless ``--raw-cells`` (for R pipelines that never open the files in a spreadsheet).
 
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
 [--protocol FILE] [--edge-type TYPE ...] [--no-research-consent]`` reads a Network Canvas export folder, an
@@ -45,8 +46,11 @@ def _export(args: argparse.Namespace) -> int:
         }
         if args.keep and args.format != "egor":
             raise ValidationError("--keep is for --format egor; use --include-names", field="keep")
+        if args.raw_cells and args.format != "egor":
+            raise ValidationError("--raw-cells is for --format egor (the only CSV format)", field="raw_cells")
         if args.format == "egor":
-            paths = list(io.export_egor(store, args.out, keep=args.keep or (), **kw).values())
+            safe = not args.raw_cells
+            paths = list(io.export_egor(store, args.out, keep=args.keep or (), spreadsheet_safe=safe, **kw).values())
         elif args.format == "graphml":
             paths = io.export_graphml(store, args.out, **kw)
         else:
@@ -73,6 +77,8 @@ def _import(args: argparse.Namespace) -> int:
             raise ValidationError(
                 "--no-research-consent is for network-canvas and egor; JSON keeps its own", field="no_research_consent"
             )
+        if args.raw_cells and args.format != "egor":
+            raise ValidationError("--raw-cells is for --format egor", field="raw_cells")
         if args.format == "network-canvas":
             people = io.read_network_canvas(
                 args.input,
@@ -83,7 +89,7 @@ def _import(args: argparse.Namespace) -> int:
                 consent_research=consent is None,
             )
         elif args.format == "egor":
-            people = io.read_egor(args.input, store, consent_research=consent)
+            people = io.read_egor(args.input, store, consent_research=consent, spreadsheet_safe=not args.raw_cells)
         else:
             people = io.import_json(args.input, store)
         n_maps = sum(len(p.maps) for p in people)
@@ -113,6 +119,12 @@ def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.A
         choices=list(KEEPABLE),
         help="egor: also this free-text field without --include-names (repeatable; notes hold imported attributes)",
     )
+    p.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="egor: write cells as they are, without the leading ' that stops a spreadsheet running text "
+        "starting with = + - @ as a formula (for R pipelines; never open such files in a spreadsheet)",
+    )
     p = sub.add_parser(
         "import",
         help="read Network Canvas, egor CSV or egomap JSON into the store",
@@ -129,6 +141,11 @@ def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.A
         action="store_true",
         help="record the imported persons as not consenting to research use (default: network-canvas yes, "
         "egor from its consent_research column)",
+    )
+    p.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="egor: the files were written with --raw-cells (keep a leading ' before = + - @)",
     )
 
 

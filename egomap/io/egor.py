@@ -67,6 +67,7 @@ from egomap.io._common import (
     read_csv,
     save_persons,
     select_persons,
+    spreadsheet_safe,
     written,
 )
 from egomap.model import Person, new_id
@@ -138,6 +139,7 @@ def export_egor(
     include_names: bool = False,
     keep: Iterable[str] = (),
     include_nonconsenting: bool = False,
+    spreadsheet_safe: bool = True,
 ) -> dict[str, Path]:
     """Write ``egos.csv``, ``alters.csv`` and ``edges.csv`` for egor (see the module docs).
 
@@ -159,6 +161,13 @@ def export_egor(
         check the notes before sharing them.
     include_nonconsenting : bool
         Also export persons who did not consent to research use.
+    spreadsheet_safe : bool
+        Text cells a spreadsheet would run as a formula (starting with ``=``,
+        ``+``, ``-``, ``@``, a tab or a carriage return) get a leading ``'``
+        (the OWASP rule), so the files are safe to open in Excel or
+        LibreOffice; :func:`read_egor` removes it again. ``False`` writes
+        raw cells, for R or Python pipelines that never pass through a
+        spreadsheet. Numbers are never changed.
 
     Returns
     -------
@@ -178,7 +187,7 @@ def export_egor(
         open(paths["alters"], "w", newline="", encoding="utf-8") as fa,
         open(paths["edges"], "w", newline="", encoding="utf-8") as ft,
     ):
-        we, wa, wt = csv.writer(fe), csv.writer(fa), csv.writer(ft)
+        we, wa, wt = (_Writer(f, spreadsheet_safe) for f in (fe, fa, ft))
         we.writerow([*EGO_COLUMNS, *(f.name for f in ego_extra)])
         wa.writerow([*ALTER_COLUMNS[:5], *(f.name for f in alter_fields)])
         wt.writerow(EDGE_COLUMNS)
@@ -202,6 +211,16 @@ def export_egor(
     return paths
 
 
+class _Writer:
+    """A ``csv.writer`` whose text cells pass through :func:`~egomap.io._common.spreadsheet_safe` if ``safe``."""
+
+    def __init__(self, f, safe: bool) -> None:
+        self.w, self.safe = csv.writer(f), safe
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self.w.writerow([spreadsheet_safe(c) for c in row] if self.safe else row)
+
+
 def _paths(files: str | os.PathLike | Iterable[str | os.PathLike]) -> dict[str, Path]:
     if isinstance(files, (str, os.PathLike)):
         folder = Path(files)
@@ -219,6 +238,7 @@ def read_egor(
     store: Store,
     *,
     consent_research: bool | None = None,
+    spreadsheet_safe: bool = True,
 ) -> list[Person]:
     """Import egor-style three-file CSVs into a store (all or nothing).
 
@@ -239,6 +259,10 @@ def read_egor(
     consent_research : bool, optional
         Consent of the imported persons; default: the ``consent_research``
         column, else False.
+    spreadsheet_safe : bool
+        Undo the leading ``'`` that :func:`export_egor` puts before text
+        starting with a formula character (its default); pass ``False`` for
+        files written with ``spreadsheet_safe=False`` whose text may start with ``'=``.
 
     Returns
     -------
@@ -251,9 +275,10 @@ def read_egor(
         Naming the file, row and column of the first problem; nothing is saved.
     """
     paths = _paths(files)
-    egos = read_csv(paths["egos"], ["egoID"], unique=["egoID"])
-    alters = read_csv(paths["alters"], ["egoID", "alterID"], unique=["egoID", "alterID"])
-    edges = read_csv(paths["edges"], ["egoID", "Source", "Target"])
+    safe = {"spreadsheet_safe": spreadsheet_safe}
+    egos = read_csv(paths["egos"], ["egoID"], unique=["egoID"], **safe)
+    alters = read_csv(paths["alters"], ["egoID", "alterID"], unique=["egoID", "alterID"], **safe)
+    edges = read_csv(paths["edges"], ["egoID", "Source", "Target"], **safe)
     if not egos:
         raise InputFileError("has a header but no egos", path=paths["egos"])
     has_sector = bool(alters) and "sector" in alters[0].values

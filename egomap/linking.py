@@ -54,11 +54,13 @@ Jonathan Reed -> J. Reed 0.80 initials match; sector agrees
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -67,7 +69,19 @@ from scipy.optimize import linear_sum_assignment
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model import Alter, Map, Placement
 
-__all__ = ["LinkProposal", "NICKNAMES", "accept", "link_alters", "name_similarity", "proposals_frame"]
+if TYPE_CHECKING:  # pragma: no cover
+    from egomap.store import Store
+
+__all__ = [
+    "LinkProposal",
+    "NICKNAMES",
+    "WAVE_COLUMNS",
+    "accept",
+    "link_alters",
+    "link_waves",
+    "name_similarity",
+    "proposals_frame",
+]
 
 #: Common English short forms that are not simply the start of the full name.
 #: (Forms that are, like "Sam" for "Samantha", are recognised without a table.)
@@ -176,10 +190,16 @@ class LinkProposal:
     accepted: bool = False
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _norm(label: str) -> str:
-    text = unicodedata.normalize("NFKD", label)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+    """Lower case, accents and punctuation dropped, single spaces (names repeat: cached)."""
+    text = label
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def _within(a: str, b: str, limit: int) -> int | None:
@@ -252,7 +272,11 @@ def name_similarity(a: str, b: str) -> tuple[float, str | None]:
     >>> name_similarity("Sam", "Alex")
     (0.0, None)
     """
-    na, nb = _norm(a), _norm(b)
+    return _name_score(_norm(a), _norm(b))
+
+
+def _name_score(na: str, nb: str) -> tuple[float, str | None]:
+    """:func:`name_similarity` of two normalised names."""
     if not na or not nb:
         return 0.0, None
     if na == nb:
@@ -275,23 +299,48 @@ def name_similarity(a: str, b: str) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def _agreement(a: Alter, pa: Placement, b: Alter, pb: Placement) -> tuple[float, list[str], bool]:
+#: For each full name, the first letters of its short forms (so "Bob" and "Robert" meet).
+_NICK_LETTERS: dict[str, set[str]] = {}
+for _nick, _fulls in NICKNAMES.items():
+    for _full in _fulls:
+        _NICK_LETTERS.setdefault(_full, set()).add(_nick[0])
+        _NICK_LETTERS.setdefault(_nick, set()).add(_full[0])
+
+
+@dataclass(frozen=True)
+class _Who:
+    """What scoring needs of one alter on one map, computed once."""
+
+    id: str
+    label: str
+    norm: str
+    keys: frozenset[str]
+    kind: str
+    relationship: str
+    professional: bool
+    sector: str
+
+    @classmethod
+    def of(cls, id: str, label: str, kind: str, relationship: str, professional: bool, sector: str) -> _Who:
+        norm = _norm(label)
+        compact = norm.replace(" ", "")
+        keys = {compact[:1]}
+        for token in norm.split()[:1]:
+            keys.update(_NICK_LETTERS.get(token, ()))
+        if len(compact) >= 4:
+            keys.add("~" + compact[1:3])  # a slip in the first letter ("Kaya" for "Maya")
+        return cls(id, label, norm, frozenset(keys), kind, _norm(relationship or ""), bool(professional), sector)
+
+
+def _agreement(a: _Who, b: _Who) -> tuple[float, list[str], bool]:
     """The share of compared attributes that agree, the reasons, and whether the kinds differ."""
     agree = total = 0
     reasons = []
-    checks = [
-        ("relationship", _norm(a.relationship), _norm(b.relationship)),
-        # both unpaid is the default, not evidence; a paid or professional role on either side is
-        ("paid or professional", a.is_professional or None, b.is_professional or None)
-        if a.is_professional or b.is_professional
-        else ("paid or professional", None, None),
-        ("sector", pa.sector, pb.sector),
-    ]
+    checks = [("relationship", a.relationship, b.relationship)] if a.relationship and b.relationship else []
+    if a.professional or b.professional:  # both unpaid is the default, not evidence
+        checks.append(("paid or professional", a.professional, b.professional))
+    checks.append(("sector", a.sector, b.sector))
     for name, x, y in checks:
-        if x in ("", None) and y in ("", None):
-            continue
-        if name != "paid or professional" and (x in ("", None) or y in ("", None)):
-            continue
         total += 1
         if x == y:
             agree += 1
@@ -371,7 +420,7 @@ def link_alters(
         _check_score(auto_accept, "auto_accept")
     before = [a for a in earlier.alters if a.id not in later.placements]
     after = [b for b in later.alters if b.id not in earlier.placements]
-    proposals = _propose(before, earlier.placements, after, later.placements, float(min_score))
+    proposals = _propose(_whos(before, earlier.placements), _whos(after, later.placements), float(min_score))
     if auto_accept is None:
         return proposals
     sure = accept(later, [p for p in proposals if p.score >= auto_accept])
@@ -445,13 +494,11 @@ def accept(later: Map, proposals: Iterable[LinkProposal]) -> list[LinkProposal]:
     return out
 
 
-def _propose(
-    before: Sequence[Alter],
-    pl_before: dict[str, Placement],
-    after: Sequence[Alter],
-    pl_after: dict[str, Placement],
-    min_score: float,
-) -> list[LinkProposal]:
+def _whos(alters: Sequence[Alter], placements: dict[str, Placement]) -> list[_Who]:
+    return [_Who.of(a.id, a.label, a.kind, a.relationship, a.is_professional, placements[a.id].sector) for a in alters]
+
+
+def _propose(before: Sequence[_Who], after: Sequence[_Who], min_score: float) -> list[LinkProposal]:
     if not before or not after:
         return []
     names = np.zeros((len(before), len(after)))
@@ -459,13 +506,17 @@ def _propose(
     why: dict[tuple[int, int], list[str]] = {}
     for i, a in enumerate(before):
         for j, b in enumerate(after):
-            s, reason = name_similarity(a.label, b.label)
+            if a.keys.isdisjoint(b.keys):
+                continue
+            s, reason = _name_score(a.norm, b.norm)
             if not s:
                 continue
-            share, reasons, kinds_differ = _agreement(a, pl_before[a.id], b, pl_after[b.id])
+            share, reasons, kinds_differ = _agreement(a, b)
             total = s * (_FLOOR + (1 - _FLOOR) * share) * (0.5 if kinds_differ else 1.0)
             names[i, j], scores[i, j] = s, total
             why[i, j] = [reason or "", *reasons]
+    if not why:
+        return []
     rows, cols = linear_sum_assignment(scores, maximize=True)
     out = []
     for i, j in zip(rows, cols):
@@ -482,6 +533,130 @@ def _propose(
         out.append(LinkProposal(a.id, b.id, a.label, b.label, score, tuple(reasons)))
     out.sort(key=lambda p: (-p.score, p.earlier_label.casefold(), p.later_label.casefold()))
     return out
+
+
+#: Columns of :func:`link_waves`' table.
+WAVE_COLUMNS = [
+    "person_id",
+    "earlier_map_id",
+    "later_map_id",
+    "earlier_map",
+    "later_map",
+    "earlier_id",
+    "later_id",
+    "earlier_label",
+    "later_label",
+    "score",
+    "reasons",
+    "accepted",
+]
+
+
+def link_waves(
+    store: Store,
+    *,
+    persons: Iterable[str] | None = None,
+    min_score: float = 0.5,
+    auto_accept: float | None = None,
+) -> pd.DataFrame:
+    """Proposals for every person in a store: each map against the one before it.
+
+    The cohort form of :func:`link_alters`, for waves imported from other tools.
+    The store is read in bulk (one query for the maps and one for the alters),
+    so it is fast on a whole study. A person who is missing at one time point
+    and back at a later one is compared across consecutive maps only.
+
+    Parameters
+    ----------
+    store : Store
+    persons : iterable of str, optional
+        Only these persons (by id); everyone by default.
+    min_score : float, default 0.5
+        Leave out pairs scoring below this.
+    auto_accept : float, optional
+        Merge every proposal scoring at least this (each one undoable edit on the
+        later map), marked ``accepted``; by default nothing is changed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per proposal, with the columns of ``WAVE_COLUMNS``, in person and time order.
+
+    Examples
+    --------
+    >>> import egomap as em, tempfile, os
+    >>> from egomap.linking import link_waves
+    >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+    >>> p = store.add_person("R-1")
+    >>> for label, date, name in [("T1", "2026-01-01", "Jonathan"), ("T2", "2026-06-01", "Jonathon")]:
+    ...     _ = p.new_map(label, date=date).add_alter(name, ring=1, sector="friends")
+    >>> link_waves(store)[["earlier_map", "later_map", "earlier_label", "later_label", "score"]]
+      earlier_map later_map earlier_label later_label  score
+    0          T1        T2      Jonathan    Jonathon   0.85
+    >>> store.close()
+    """
+    _check_score(min_score, "min_score")
+    if auto_accept is not None:
+        _check_score(auto_accept, "auto_accept")
+    maps = store.read_maps()
+    if persons is not None:
+        wanted = set([persons] if isinstance(persons, str) else persons)
+        unknown = sorted(wanted - set(maps["person_id"]))
+        if unknown:
+            raise NotFoundError(f"no maps for person {unknown[0]!r} in this store")
+        maps = maps[maps["person_id"].isin(wanted)]
+    cols = ["map_id", "alter_id", "label", "kind", "relationship", "is_professional", "sector"]
+    ids = None if persons is None else maps["map_id"].tolist()
+    rows = store.read_table("placements", cols, ids)
+    who: dict[str, list[_Who]] = {}
+    on: dict[str, set[str]] = {}
+    for mid, aid, label, kind, rel, prof, sector in zip(*(rows[c].tolist() for c in cols)):
+        who.setdefault(mid, []).append(_Who.of(aid, label, kind, rel, prof, sector))
+        on.setdefault(mid, set()).add(aid)
+    out = []
+    per_person = maps[["person_id", "map_id", "map_label"]].itertuples(index=False, name=None)
+    previous: tuple[str, str, str] | None = None
+    for pid, mid, label in per_person:
+        if previous is not None and previous[0] == pid:
+            _, emid, elabel = previous
+            before = [w for w in who.get(emid, ()) if w.id not in on.get(mid, ())]
+            after = [w for w in who.get(mid, ()) if w.id not in on.get(emid, ())]
+            for prop in _propose(before, after, float(min_score)):
+                out.append((pid, emid, mid, elabel, label, prop))
+        previous = (pid, mid, label)
+    if auto_accept is not None:
+        sure: dict[str, list[LinkProposal]] = {}
+        for _, _, mid, _, _, prop in out:
+            if prop.score >= auto_accept:
+                sure.setdefault(mid, []).append(prop)
+        merged: set[tuple[str, str]] = set()
+        renamed: dict[str, str] = {}  # a later alter merged on one map is its earlier self on the next
+        for mid, props in sure.items():
+            props = [replace(p, earlier_id=renamed.get(p.earlier_id, p.earlier_id)) for p in props]
+            for p in accept(store.map(mid), props):
+                merged.add((mid, p.later_id))
+                renamed[p.later_id] = p.earlier_id
+        out = [
+            (*row[:5], replace(row[5], accepted=True) if (row[2], row[5].later_id) in merged else row[5]) for row in out
+        ]
+    records = [
+        (
+            pid,
+            emid,
+            mid,
+            elabel,
+            label,
+            p.earlier_id,
+            p.later_id,
+            p.earlier_label,
+            p.later_label,
+            p.score,
+            "; ".join(p.reasons),
+            p.accepted,
+        )
+        for pid, emid, mid, elabel, label, p in out
+    ]
+    return pd.DataFrame(records, columns=WAVE_COLUMNS)
 
 
 def proposals_frame(proposals: Sequence[LinkProposal]) -> pd.DataFrame:

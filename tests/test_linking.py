@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import egomap as em
-from egomap.linking import accept, link_alters, name_similarity, proposals_frame
+from egomap.linking import WAVE_COLUMNS, accept, link_alters, link_waves, name_similarity, proposals_frame
 
 
 def _pair(*later_alters, earlier_alters=()):
@@ -251,3 +251,45 @@ def test_auto_accept_merges_only_sure_matches_and_lists_them():
     assert [(x.later_label, x.accepted) for x in props] == [("Maya", True), ("Sam", False)]
     assert [a.label for a in em.compare(t1, t2).retained] == ["Maya"]
     assert link_alters(t1, t2) == [props[1]]
+
+
+def _waves(tmp_path):
+    store = em.open_store(tmp_path / "w.sqlite")
+    for pid, names in [("A-1", ["Maya", "Jon", "Ade"]), ("A-2", ["Kim", "Lou"])]:
+        p = store.add_person(pid)
+        for wave, date in enumerate(["2026-01-01", "2026-04-01", "2026-07-01"], 1):
+            m = p.new_map(f"Wave {wave}", date=date)
+            for name in names:
+                m.add_alter(name if wave != 2 else name.upper(), ring=1, sector="friends")
+    return store
+
+
+def test_link_waves_proposes_each_map_against_the_one_before(tmp_path):
+    store = _waves(tmp_path)
+    table = link_waves(store)
+    assert list(table.columns) == WAVE_COLUMNS and len(table) == 2 * (3 + 2)
+    assert set(zip(table.person_id, table.earlier_map, table.later_map)) == {
+        (pid, a, b) for pid in ("A-1", "A-2") for a, b in [("Wave 1", "Wave 2"), ("Wave 2", "Wave 3")]
+    }
+    assert (table.score == 1.0).all() and not table.accepted.any()
+    only = link_waves(store, persons=["A-2"])
+    assert set(only.person_id) == {"A-2"} and len(only) == 4
+    with pytest.raises(em.NotFoundError, match="'Z-9'"):
+        link_waves(store, persons=["Z-9"])
+    # Nothing was changed: everyone is still new at each wave.
+    w1, w2, w3 = store.person("A-1").maps
+    assert em.compare(w1, w3).retained == []
+
+
+def test_link_waves_auto_accept_links_a_person_through_three_waves(tmp_path):
+    store = _waves(tmp_path)
+    table = link_waves(store, auto_accept=0.95)
+    assert table.accepted.all()
+    w1, w2, w3 = store.person("A-1").maps
+    assert sorted(a.label for a in em.compare(w1, w2).retained) == ["Ade", "Jon", "Maya"]
+    assert sorted(a.label for a in em.compare(w2, w3).retained) == ["Ade", "Jon", "Maya"]
+    assert sorted(a.label for a in em.compare(w1, w3).retained) == ["Ade", "Jon", "Maya"]
+    assert len(store.person("A-1").alters) == 3 and len(store.person("A-2").alters) == 2
+    assert link_waves(store).empty
+    # Each merge is an edit of the later map: undo on wave 3 separates its last one again.
+    assert w3.undo().startswith("merge ")

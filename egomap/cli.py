@@ -61,7 +61,11 @@ def notebooks_dir() -> Path:
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", metavar="PATH", help="the store file (default: $EGOMAP_STORE or a per-user data file)")
+    p.add_argument(
+        "--store",
+        metavar="PATH",
+        help="the store file, or a team store's postgresql:// URL (default: $EGOMAP_STORE or a per-user data file)",
+    )
 
 
 def _open(args: argparse.Namespace):
@@ -70,15 +74,16 @@ def _open(args: argparse.Namespace):
     return open_store(args.store)
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    """The store file the command works on: ``--store``, else ``$EGOMAP_STORE`` or the per-user file."""
-    from egomap.store import check_location, default_store_path
+def _store_path(args: argparse.Namespace) -> Path | str:
+    """The store the command works on: ``--store``, else ``$EGOMAP_STORE`` or the per-user file (a URL as it is)."""
+    from egomap.store import check_location, default_store_path, is_database_url
 
     check_location(args.store)
-    return Path(args.store).expanduser().resolve() if args.store else default_store_path().resolve()
+    where = args.store or default_store_path()
+    return where.strip() if is_database_url(where) else Path(where).expanduser().resolve()
 
 
-def _server_env(args: argparse.Namespace) -> tuple[dict[str, str], Path]:
+def _server_env(args: argparse.Namespace) -> tuple[dict[str, str], Path | str]:
     """The environment for the server and its kernels: ``EGOMAP_STORE`` set to the store to use."""
     store = _store_path(args)
     if not args.dry_run:  # check (or create, privately) the store now, not in the first notebook cell
@@ -91,7 +96,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     if not nb.is_dir():
         raise NotFoundError(f"no folder {str(nb)!r} to open")
     env, store = _server_env(args)
-    print(f"egomap: store {store}")
+    print(f"egomap: store {_shown(store)}")
     print(f"egomap: opening JupyterLab on {nb}")
     cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={nb}", *args.extra]
     if args.dry_run:
@@ -106,7 +111,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 def _cmd_app(args: argparse.Namespace) -> int:
     nb = notebooks_dir() / "01_session.ipynb"
     env, store = _server_env(args)
-    print(f"egomap: store {store}")
+    print(f"egomap: store {_shown(store)}")
     print(f"egomap: starting the session app ({nb.name}, no code shown)")
     cmd = [sys.executable, "-m", "voila", str(nb), f"--port={args.port}", *args.extra]
     if args.dry_run:
@@ -128,6 +133,15 @@ def _run(cmd: list[str], env: dict[str, str]) -> int:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+
+
+def _shown(store: Path | str) -> str:
+    """How a store is named in output: a URL without its password."""
+    if isinstance(store, str):
+        from egomap.store.postgres import display_url
+
+        return display_url(store)
+    return str(store)
 
 
 def _has_module(name: str) -> bool:
@@ -160,7 +174,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     path = _store_path(args)
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         print(f"store:   {path} (not created yet: egomap creates it when it is first used)")
         print("persons: 0")
         print("maps:    0")

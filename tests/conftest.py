@@ -66,3 +66,22 @@ def page(browser):
     pg.on("dialog", _dialog)
     yield pg
     ctx.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway local PostgreSQL server for the whole test session (see tests/pg.py)."""
+    from pg import Cluster, need_postgres
+
+    need_postgres()
+    c = Cluster()
+    yield c
+    c.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path: Path) -> str | Path:
+    """Where a fresh store goes, for each engine: an SQLite file path, or the URL of a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "s.sqlite"
+    return request.getfixturevalue("pg_cluster").new_db()

@@ -20,6 +20,17 @@ import pytest
 import egomap as em
 from egomap.store import APPLICATION_ID, SCHEMA_VERSION, Store
 
+sys.path.insert(0, str(Path(__file__).parent))
+from pg import columns_of, execute, idle, is_postgres, rows_of  # noqa: E402
+
+
+@pytest.fixture
+def store(location):
+    """An empty store, for each engine (SQLite file, PostgreSQL database): the tests below run on both."""
+    s = em.open_store(location)
+    yield s
+    s.close()
+
 
 def _build(store: Store) -> em.Map:
     p = store.add_person("R-017", "Alex", consent_research=True)
@@ -32,8 +43,8 @@ def _build(store: Store) -> em.Map:
     return m
 
 
-def test_round_trip_through_a_new_store_object(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_round_trip_through_a_new_store_object(location):
+    path = location
     with em.open_store(path) as s:
         m = _build(s)
         expected = m.to_dict()
@@ -101,7 +112,7 @@ def test_every_mutating_call_is_committed_before_it_returns(store):
 
     def committed(what: str) -> None:
         nonlocal seen
-        assert not store._conn.in_transaction, what
+        assert idle(store), what
         now = _rows(store.path)  # a separate, plain SQLite connection
         assert now != seen, f"{what} was not visible to another connection"
         seen = now
@@ -144,8 +155,8 @@ def test_every_mutating_call_is_committed_before_it_returns(store):
     committed("delete_person")
 
 
-def test_undo_and_redo_survive_reopening(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_undo_and_redo_survive_reopening(location):
+    path = location
     with em.open_store(path) as s:
         m = _build(s)
         m.move("Mum", ring=2)
@@ -172,13 +183,14 @@ def test_undo_of_add_removes_the_alter_row(store):
     m = _build(store)
     sam = m.add_alter("Sam", ring=1, sector="friends")
     m.undo()
-    assert store._conn.execute("SELECT count(*) FROM alters WHERE id = ?", (sam.id,)).fetchone()[0] == 0
+    assert not [r for r in _rows(store.path)["alters"] if repr(sam.id) in r]
+    assert [r for r in rows_of(store.path)["alters"] if repr(m.alter("Mum").id) in r]
     m.redo()
     assert m.alter(sam.id).label == "Sam"
 
 
-def test_copy_forward_in_store_and_alter_identity(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_copy_forward_in_store_and_alter_identity(location):
+    path = location
     with em.open_store(path) as s:
         base = _build(s)
         six = s.person("R-017").new_map("6 months", date="2026-07-01", copy_from=base)
@@ -194,8 +206,8 @@ def test_copy_forward_in_store_and_alter_identity(tmp_path):
         assert len(p.alters) == 3
 
 
-def test_copy_forward_only_within_one_store(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_copy_forward_only_within_one_store(location, tmp_path):
+    path = location
     with em.open_store(path) as s, em.open_store(tmp_path / "other.sqlite") as t:
         base = _build(s)
         elsewhere = t.add_person("R-017")  # the same id in another store
@@ -212,8 +224,8 @@ def test_copy_forward_only_within_one_store(tmp_path):
         assert [a.label for a in six.alters] == ["Mum", "Dr Shah", "Gran", "Sam"]
 
 
-def test_copy_forward_starts_from_what_is_saved_now(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_copy_forward_starts_from_what_is_saved_now(location):
+    path = location
     with em.open_store(path) as s1, em.open_store(path) as s2:
         base = _build(s1)
         s2.person("R-017").map("Baseline").add_alter("Sam", ring=1, sector="friends")  # another kernel
@@ -233,13 +245,9 @@ def test_label_change_is_seen_by_other_maps(store):
 _TABLES = ("persons", "maps", "alters", "placements", "ties", "goals", "edits")
 
 
-def _rows(path: Path) -> dict[str, list]:
-    """Every row of every table, read through a separate plain SQLite connection."""
-    con = sqlite3.connect(path)
-    try:
-        return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}"))) for t in _TABLES}
-    finally:
-        con.close()
+def _rows(path: Path | str) -> dict[str, list]:
+    """Every row of every table, read through a separate plain connection (SQLite or PostgreSQL)."""
+    return rows_of(path)
 
 
 def test_failed_operations_leave_the_store_as_it_was(store):
@@ -455,14 +463,15 @@ def test_migration_of_a_version_1_store_file(tmp_path):
     con.close()
 
 
-def test_migration_from_schema_version_1(tmp_path):
-    path = tmp_path / "old.sqlite"
+def test_migration_from_schema_version_1(location):
+    path = location
     old = Store(path, _upto=1)
     assert old.schema_version == 1
-    cols = {r[1] for r in old._conn.execute("PRAGMA table_info(placements)")}
-    assert "reviewed" not in cols
+    old.close()
+    assert "reviewed" not in columns_of(path, "placements")
     # write version-1 rows by hand, as an older egomap would have
-    old._conn.executescript(
+    execute(
+        path,
         """
         INSERT INTO persons VALUES ('R-OLD', NULL, 1, 1, '2025-01-01T00:00:00');
         INSERT INTO alters VALUES ('a1', 'R-OLD', 'Mum', 'person', 'mother', 0, '');
@@ -470,9 +479,8 @@ def test_migration_from_schema_version_1(tmp_path):
             '{"name": "kahn_antonucci", "rings": [{"label": "a"}, {"label": "b"}, {"label": "c"}]}',
             '{"name": "none", "sectors": [{"key": "all", "label": "Everyone"}]}', NULL, '2025-01-01', 0);
         INSERT INTO placements VALUES ('m1', 'a1', 0, 'all', 30.0, 0.3, 'emotional', '', NULL, NULL, '');
-        """
+        """,
     )
-    old.close()
     with em.open_store(path) as s:
         assert s.schema_version == SCHEMA_VERSION
         m = s.person("R-OLD").map("Baseline")
@@ -480,17 +488,19 @@ def test_migration_from_schema_version_1(tmp_path):
         assert m.placement("Mum").support_received == {"emotional"}
         m.update("Mum", reviewed=True)
         assert m.history()[-1]["writer"]
-    assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert "reviewed" in columns_of(path, "placements")
+    if not is_postgres(path):
+        assert sqlite3.connect(path).execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 _WRITER = textwrap.dedent(
     """
     import os, sys, time, egomap as em
-    path, pid, label, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    path, pid, label, n, go = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
     s = em.open_store(path)
     m = s.person(pid).map("Baseline")
     print("ready", flush=True)
-    while not os.path.exists(path + ".go"):  # all writers start together, each from a map loaded before any wrote
+    while not os.path.exists(go):  # all writers start together, each from a map loaded before any wrote
         time.sleep(0.005)
     for i in range(n):
         a = m.add_alter(f"{label}{i}", ring=i % 3, sector="friends")
@@ -502,8 +512,9 @@ _WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_write_at_once(tmp_path):
-    path = tmp_path / "shared.sqlite"
+def test_two_processes_write_at_once(location, tmp_path):
+    path = location
+    go = tmp_path / "go"
     with em.open_store(path) as s:
         for pid in ("R-A", "R-B"):
             s.add_person(pid).new_map("Baseline").add_alter("Start", ring=0, sector="friends")
@@ -516,7 +527,7 @@ def test_two_processes_write_at_once(tmp_path):
     ]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(path), pid, label, str(n)],
+            [sys.executable, "-c", _WRITER, str(path), pid, label, str(n), str(go)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -525,7 +536,7 @@ def test_two_processes_write_at_once(tmp_path):
     ]
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().strip() == "ready"
-    Path(str(path) + ".go").touch()
+    go.touch()
     outs = [p.communicate(timeout=120) for p in procs]
     for (out, err), p in zip(outs, procs):
         assert p.returncode == 0, err
@@ -551,8 +562,8 @@ def test_two_processes_write_at_once(tmp_path):
         assert len(b) == n + 1 and b.placement("Start").note == f"z{n - 1}"
 
 
-def test_later_write_wins_between_two_kernels(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_later_write_wins_between_two_kernels(location):
+    path = location
     s1 = em.open_store(path)
     m1 = _build(s1)
     s2 = em.open_store(path)
@@ -586,8 +597,8 @@ _CRASHER = textwrap.dedent(
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_killed_writer_loses_no_acknowledged_edit(tmp_path, seed):
-    path = tmp_path / "crash.sqlite"
+def test_killed_writer_loses_no_acknowledged_edit(location, seed):
+    path = location
     with em.open_store(path) as s:
         s.add_person("R-C").new_map("Baseline")
     rng = random.Random(seed)
@@ -607,11 +618,17 @@ def test_killed_writer_loses_no_acknowledged_edit(tmp_path, seed):
         m = s.person("R-C").map("Baseline")
         for i in acked:
             assert m.placement(f"a{i}").note == f"note {i}"
-        assert s._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if not is_postgres(path):
+            assert s._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_save_failure_is_reported_and_nothing_changes(tmp_path):
-    if os.geteuid() == 0:
+def test_save_failure_is_reported_and_nothing_changes(location, tmp_path):
+    if is_postgres(location):  # a read-only session: the server refuses every write
+        s = em.open_store(location)
+        m = _build(s)
+        before = m.to_dict()
+        s._conn.execute("SET default_transaction_read_only = on")
+    elif os.geteuid() == 0:
         # root ignores file modes; simulate a read-only store with SQLite's query_only switch
         path = tmp_path / "s.sqlite"
         s = em.open_store(path)
@@ -630,8 +647,8 @@ def test_save_failure_is_reported_and_nothing_changes(tmp_path):
     s.close()
 
 
-def test_a_closed_store_says_so(tmp_path):
-    s = em.open_store(tmp_path / "s.sqlite")
+def test_a_closed_store_says_so(location):
+    s = em.open_store(location)
     m = _build(s)
     s.close()
     s.close()  # closing twice is fine
@@ -651,8 +668,8 @@ def test_info_and_delete_person(store):
         store.delete_person("R-017")
 
 
-def test_person_updates_persist(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_person_updates_persist(location):
+    path = location
     with em.open_store(path) as s:
         s.add_person("R-5").update(consent_research=True, display_name="Jo")
         with pytest.raises(em.ValidationError, match="unknown person attribute 'age'"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,9 @@ import egomap as em
 from egomap import fields
 from egomap.store import SCHEMA_VERSION
 from egomap.store.sqlite import MIGRATIONS, TABLES
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pg import columns_of  # noqa: E402
 
 # A store file as egomap wrote it at schema version 2 (before ``known_for``), frozen as SQL text here
 # (not taken from the code) so that the test opens a genuinely old file whatever the code becomes.
@@ -103,13 +108,18 @@ def test_known_for_migration_from_a_version_2_store_file(tmp_path):
     con.close()
 
 
-def test_store_columns_are_the_vocabulary(store):
-    """Every vocabulary field has its column in its owner's table, and the migrations made it."""
+def test_store_columns_are_the_vocabulary(location):
+    """Every vocabulary field has its column in its owner's table, in both engines, and the migrations made it."""
+    from egomap.store.postgres.schema import MIGRATIONS as PG_MIGRATIONS
+
+    em.open_store(location).close()
     for owner, table in TABLES.items():
-        cols = {r[1] for r in store._conn.execute(f"PRAGMA table_info({table})")}
+        cols = columns_of(location, table)
         for f in fields.of(owner):
             assert f.column in cols, (owner, f.name)
-    assert "known_for" in MIGRATIONS[3] and "placements" in MIGRATIONS[3]
+    for migrations in (MIGRATIONS, PG_MIGRATIONS):
+        assert "known_for" in migrations[3] and "placements" in migrations[3]
+    assert set(MIGRATIONS) == set(PG_MIGRATIONS)
 
 
 def test_known_for_in_the_api_and_the_table(store):

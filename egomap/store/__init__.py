@@ -47,13 +47,22 @@ from egomap.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteEngine
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Store", "open_store", "default_store_path", "check_location", "SCHEMA_VERSION", "APPLICATION_ID"]
+__all__ = [
+    "Store",
+    "open_store",
+    "default_store_path",
+    "check_location",
+    "is_database_url",
+    "SCHEMA_VERSION",
+    "APPLICATION_ID",
+]
 
 
-def default_store_path() -> Path:
+def default_store_path() -> Path | str:
     """Where :func:`open_store` keeps the store when no path is given.
 
-    ``$EGOMAP_STORE`` if set, else ``egomap.sqlite`` in the per-user data
+    ``$EGOMAP_STORE`` if set (a file, or a ``postgresql://`` URL, returned as
+    it is), else ``egomap.sqlite`` in the per-user data
     directory (``~/.local/share/egomap`` on Linux,
     ``~/Library/Application Support/egomap`` on macOS,
     ``%LOCALAPPDATA%\\egomap`` on Windows).
@@ -68,6 +77,8 @@ def default_store_path() -> Path:
     """
     env = os.environ.get("EGOMAP_STORE")
     check_location(env)
+    if env and is_database_url(env):
+        return env.strip()
     if env:
         return Path(env).expanduser()
     import platformdirs
@@ -81,7 +92,9 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     Parameters
     ----------
     path : str or path, optional
-        The SQLite file. Default: :func:`default_store_path`.
+        The SQLite file, or a ``postgresql://`` (or ``postgres://``) URL of a
+        team store on a PostgreSQL server (needs psycopg 3:
+        ``pip install -e ".[postgres]"``). Default: :func:`default_store_path`.
 
     Returns
     -------
@@ -92,8 +105,9 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     NotAStoreError
         If the file exists but is not an egomap store.
     StoreError
-        If ``path`` is a database URL (``postgresql://...``): not a file, and
-        there is no such engine yet; nothing is created.
+        If ``path`` is a URL of another database (``mysql://...``), or the
+        PostgreSQL server cannot be reached; nothing is created, and the
+        message never shows a password.
 
     Examples
     --------
@@ -107,31 +121,47 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     return Store(default_store_path() if path is None else path)
 
 
-def check_location(location: object) -> None:
-    """Refuse a database URL (``postgresql://...``) where a store file is meant: there is no such engine yet.
+def is_database_url(location: object) -> bool:
+    """Whether ``location`` is a PostgreSQL URL (``postgresql://...`` or ``postgres://...``).
 
-    Without this, ``open_store("postgresql://alice@host/egomap")`` would make a
-    local file in a folder named ``postgresql:`` -- a team would believe its
-    maps were shared while each kept a private copy. The message never repeats
-    the URL (it may hold a password).
+    Examples
+    --------
+    >>> is_database_url("postgresql://alice@db/egomap"), is_database_url("study.sqlite")
+    (True, False)
+    """
+    return isinstance(location, str) and re.match(r"^postgres(ql)?://", location.strip(), re.IGNORECASE) is not None
+
+
+def check_location(location: object) -> None:
+    """Refuse a URL of a database egomap has no engine for (``mysql://...``) where a store is meant.
+
+    A ``postgresql://`` or ``postgres://`` URL is a team store on a
+    PostgreSQL server; any other ``scheme://`` would otherwise become a local
+    file in a folder named ``mysql:`` -- a team would believe its maps were
+    shared while each kept a private copy. The message never repeats the URL
+    (it may hold a password).
 
     Examples
     --------
     >>> check_location("study.sqlite")
-    >>> check_location("postgresql://alice:secret@db/egomap")
+    >>> check_location("postgresql://alice@db/egomap")
+    >>> check_location("mysql://alice:secret@db/egomap")
     Traceback (most recent call last):
     ...
-    egomap.errors.StoreError: egomap cannot open a postgresql:// store yet: a store is an SQLite file path (nothing was created)
+    egomap.errors.StoreError: egomap cannot open a mysql:// store: a store is an SQLite file path or a postgresql:// URL (nothing was created)
     """
+    if is_database_url(location):
+        return
     if isinstance(location, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location.strip()):
         scheme = location.strip().split("://", 1)[0]
         raise StoreError(
-            f"egomap cannot open a {scheme}:// store yet: a store is an SQLite file path (nothing was created)"
+            f"egomap cannot open a {scheme}:// store: a store is an SQLite file path or a postgresql:// URL "
+            "(nothing was created)"
         )
 
 
 class Store(StoreBackendMixin):
-    """An egomap store in one SQLite file. Use :func:`open_store` to get one.
+    """An egomap store: one SQLite file, or a team's PostgreSQL database. Use :func:`open_store` to get one.
 
     A store can be used as a context manager (closed at the end). Maps got
     from a store save every edit before the editing call returns.
@@ -147,19 +177,25 @@ class Store(StoreBackendMixin):
     """
 
     def __init__(self, path: str | os.PathLike, *, _upto: int = SCHEMA_VERSION) -> None:
-        self._engine: Engine = SQLiteEngine(path, upto=_upto)
-        self.path: Path = self._engine.path
+        if is_database_url(path):
+            from egomap.store.postgres import PostgresEngine
+
+            self._engine: Engine = PostgresEngine(str(path).strip(), upto=_upto)
+        else:
+            self._engine = SQLiteEngine(path, upto=_upto)
+        #: The store file, or the server's URL without its password (``postgresql://user@host:port/db``).
+        self.path: Path | str = self._engine.path
         self._maps: weakref.WeakValueDictionary[str, Map] = weakref.WeakValueDictionary()
         self._touched: set[str] = set()
 
     @property
     def _conn(self) -> Any:
-        """The SQLite connection (for tests and debugging only)."""
+        """The engine's connection, SQLite or psycopg (for tests and debugging only)."""
         return self._engine.conn
 
     @property
     def schema_version(self) -> int:
-        """The schema version of the open store file."""
+        """The schema version of the open store."""
         return self._engine.schema_version()
 
     def close(self) -> None:

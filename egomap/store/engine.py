@@ -25,7 +25,8 @@ __all__ = ["Engine"]
 class Engine(Protocol):
     """The calls a :class:`~egomap.store.Store` makes on its engine."""
 
-    path: Path
+    #: The store file, or for a server a URL without its password.
+    path: Path | str
 
     @property
     def in_transaction(self) -> bool:

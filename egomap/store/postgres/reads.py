@@ -1,0 +1,102 @@
+"""Whole tables of a PostgreSQL store, for the cohort measures and ``store.info()``.
+
+A mixin of :class:`~egomap.store.postgres.PostgresEngine`. A researcher (a
+role with no grant on the tables) reads the same tables through the
+pseudonymised research views, which hold only consenting persons and no
+identifying column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from egomap.errors import ValidationError
+from egomap.store.sqlite.schema import PLACEMENT_COLS
+
+__all__ = ["CohortReads"]
+
+
+class CohortReads:
+    """Counts and whole-table reads (see :class:`egomap.store.engine.Engine`)."""
+
+    researcher: bool
+    lock: Any
+    read: Callable[..., list[tuple]]
+    _read: Callable[[Callable[[Any], Any]], Any]
+
+    def counts(self) -> dict[str, int]:
+        """How many persons, maps, alters and edits the role may see."""
+        if self.researcher:
+            n = self.read("SELECT (SELECT count(*) FROM research_persons), (SELECT count(*) FROM research_maps)")[0]
+            return {"persons": n[0], "maps": n[1], "alters": 0, "edits": 0}
+        row = self.read(
+            "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM maps), (SELECT count(*) FROM alters), "
+            "(SELECT count(*) FROM edits)"
+        )[0]
+        return dict(zip(("persons", "maps", "alters", "edits"), row))
+
+    def read_maps(self) -> list[tuple]:
+        """Every map with its person's research consent, ordered by person, date and sequence.
+
+        A researcher reads the consenting persons' maps through ``research_maps``.
+        """
+        if self.researcher:
+            return self.read(
+                "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, 1 FROM research_maps m "
+                "ORDER BY m.person_id COLLATE \"C\", COALESCE(m.date, '9999-99-99'), m.seq"
+            )
+        return self.read(
+            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research "
+            "FROM maps m JOIN persons p ON p.id = m.person_id "
+            "ORDER BY m.person_id COLLATE \"C\", COALESCE(m.date, '9999-99-99'), m.seq"
+        )
+
+    def _table_sql(self, table: str, columns: Sequence[str]) -> str:
+        if table == "placements":
+            if self.researcher:
+                return f"SELECT {', '.join(columns)} FROM research_placements p"
+            known = {"map_id", "alter_id", *PLACEMENT_COLS}
+            sel = [f"p.{c}" if c in known else f"a.{c}" for c in columns]
+            return f"SELECT {', '.join(sel)} FROM placements p JOIN alters a ON a.id = p.alter_id"
+        if table == "ties":
+            return f"SELECT {', '.join(columns)} FROM {'research_ties' if self.researcher else 'ties'} p"
+        raise ValidationError(f"unknown table {table!r}: placements or ties", field="table")
+
+    def read_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        map_ids: Sequence[str] | None,
+        on_rows: Callable[[int], None] | None = None,
+        chunk: int = 50_000,
+    ) -> list[tuple]:
+        """Rows of ``placements`` (alter columns joined in) or ``ties``, for some maps or all."""
+        sql = self._table_sql(table, columns)
+        args: tuple = ()
+        if map_ids is not None:
+            sql += " WHERE p.map_id = ANY(%s)"
+            args = (list(map_ids),)
+
+        def run(c: Any) -> list[tuple]:
+            with c.cursor() as cur:
+                cur.execute(sql, args)
+                if on_rows is None:
+                    return cur.fetchall()
+                out: list = []
+                while rows := cur.fetchmany(chunk):
+                    out.extend(rows)
+                    on_rows(len(rows))
+                return out
+
+        with self.lock:
+            return self._read(run)
+
+    def count_rows(self, table: str, map_ids: Sequence[str] | None) -> int:
+        """How many rows :meth:`read_rows` would return."""
+        t = "placements" if table == "placements" else "ties"
+        if self.researcher:
+            t = f"research_{t}"
+        if map_ids is None:
+            return self.read(f"SELECT COUNT(*) FROM {t}")[0][0]
+        return self.read(f"SELECT COUNT(*) FROM {t} WHERE map_id = ANY(%s)", (list(map_ids),))[0][0]

@@ -428,7 +428,7 @@ FIELDS: tuple[Field, ...] = (
     Field("consent_keep", _P, "bool", "Consent to keep the map", default=True),
     Field("consent_research", _P, "bool", "Consent to research use", default=False),
     # map
-    Field("label", _M, "label", "Map", optional=False),
+    Field("label", _M, "label", "Map", optional=False, identifying=True),  # "Visit with Maria": T1, T2... in research
     Field("date", _M, "date", "Date"),
     Field("notes", _M, "text", "Notes", default="", identifying=True, max_len=MAX_TEXT),
     # alter: stable, the same on every map

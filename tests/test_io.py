@@ -74,7 +74,7 @@ def test_egor_export_columns_ids_and_privacy(filled, tmp_path):
     assert demo[0]["alterID"] == "DEMO-01-A001"
     mum = filled.person(em.demo.DEMO_ID).map(0).alters[0]
     mum_rows = [r for r in demo if r["alterID"] == "DEMO-01-A001"]
-    assert [r["map_label"] for r in mum_rows] == ["Baseline", "6 months", "12 months"]
+    assert [r["map_label"] for r in mum_rows] == ["T1", "T2", "T3"]  # time points, not the map labels
     assert [int(r["ring"]) for r in mum_rows] == [
         filled.person(em.demo.DEMO_ID).map(i).placement(mum).ring for i in range(3)
     ]
@@ -176,8 +176,9 @@ def test_egor_pseudonymised_round_trip_keeps_structure(filled, tmp_path):
     other = em.open_store(tmp_path / "o.sqlite")
     try:
         people = em.io.read_egor(tmp_path, other)
-        a = em.cohort_measures(filled, persons=[p.id for p in people]).drop(columns=["map_id", "consent_research"])
-        b = em.cohort_measures(other).drop(columns=["map_id", "consent_research"])
+        gone = ["map_id", "map_label", "consent_research"]  # map labels become time points T1, T2...
+        a = em.cohort_measures(filled, persons=[p.id for p in people]).drop(columns=gone)
+        b = em.cohort_measures(other).drop(columns=gone)
         drop = ["blau_relationship", "iqv_relationship"]  # relationships are not exported by default
         pd.testing.assert_frame_equal(a.drop(columns=drop), b.drop(columns=drop), rtol=1e-12)  # tie order may differ
     finally:
@@ -204,7 +205,7 @@ def test_egor_round_trip_rebuilds_unknown_schemes(store, tmp_path):
         em.io.read_egor(tmp_path, other)
         q = other.person("NC-001").map(0)
         assert q.rings.name == "network_canvas_4" and len(q.rings) == 4
-        drop = ["map_id", "consent_research", "blau_relationship", "iqv_relationship"]
+        drop = ["map_id", "map_label", "consent_research", "blau_relationship", "iqv_relationship"]
         a = em.cohort_measures(store).drop(columns=drop)
         b = em.cohort_measures(other).drop(columns=drop)
         pd.testing.assert_frame_equal(a, b, rtol=1e-12)
@@ -578,7 +579,7 @@ def test_egor_style_files_written_for_r(store, tmp_path):
 
 def test_egor_repeated_map_label_names_the_label_column(store, tmp_path):
     paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
-    _edit_csv(paths["egos"], 2, "map_label", "Baseline")
+    _edit_csv(paths["egos"], 2, "map_label", "T1")
     with pytest.raises(em.InputFileError, match="already has a map labelled") as e:
         em.io.read_egor(tmp_path, store)
     assert (e.value.path, e.value.row, e.value.column) == (str(paths["egos"]), 2, "map_label")

@@ -122,3 +122,77 @@ def test_export_egor_cells_safe_by_default_raw_on_request(tmp_path, capsys):
     capsys.readouterr()
     assert main(["export", "--store", str(db), "--format", "json", "--raw-cells", str(tmp_path / "x.json")]) == 2
     assert "--raw-cells is for --format egor" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- no free text in research files
+
+
+def _free_text_fields() -> list[em.fields.Field]:
+    """Every free-text field of the vocabulary (the person id is the pseudonym itself)."""
+    text = [f for f in em.fields.FIELDS if f.type in ("label", "text") or (f.type == "list" and f.identifying)]
+    return [f for f in text if (f.owner, f.name) != ("person", "id")]
+
+
+def _marked_store(path) -> dict[str, str]:
+    """A consenting person whose every free-text field holds its own marker word; returns field -> marker."""
+    markers = {f"{f.owner}.{f.name}": f"Zq{f.owner}{f.name.replace('_', '')}Marker" for f in _free_text_fields()}
+    with em.open_store(path) as s:
+        p = s.add_person("R-1", consent_research=True)
+        m0 = p.new_map("Plain first", "2026-01-01")
+        m = p.new_map("Plain", "2026-02-01")
+        m0.add_alter("Plain B", 1, "friends")
+        a = m.add_alter("Plain A", 0, "family")
+        m.add_tie(a, m.add_alter("Plain C", 2, "friends"))
+        g = m.add_goal("Plain goal")
+        for f in _free_text_fields():
+            word = markers[f"{f.owner}.{f.name}"]
+            value = [word] if f.type == "list" else word
+            if f.owner == "person":
+                p.update(**{f.name: value})
+            elif f.owner == "map":
+                m.update_map(**{f.name: value})
+            elif f.owner in ("alter", "placement"):
+                m.update(a, **{f.name: value})
+            elif f.owner == "goal":
+                m.update_goal(g, **{f.name: value})
+            else:  # pragma: no cover - a new owner: extend this test
+                raise AssertionError(f"cannot set {f.owner}.{f.name}")
+    return markers
+
+
+def _texts(folder) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_default_exports_hold_no_free_text_api_and_cli(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    markers = _marked_store(db)
+    assert len(markers) >= 9  # display name, map label and notes, alter texts, note, goal text and steps
+    api, cli, named = tmp_path / "api", tmp_path / "cli", tmp_path / "named"
+    with em.open_store(db) as s:
+        em.io.export_egor(s, api / "egor")
+        em.io.export_graphml(s, api / "graphml")
+        em.io.export_json(s, api / "p.json")
+        em.io.export_json(s, named / "p.json", include_names=True)
+        assert json.dumps(em.io.to_json(s)).count("Marker") == 0
+    for fmt, out in (("egor", "egor"), ("graphml", "graphml"), ("json", "p.json")):
+        assert main(["export", "--store", str(db), "--format", fmt, str(cli / out)]) == 0
+    capsys.readouterr()
+    for folder in (api, cli):
+        text = _texts(folder)
+        assert "Marker" not in text, [k for k, w in markers.items() if w in text]
+    with_names = _texts(named)
+    assert [k for k, w in markers.items() if w not in with_names] == []  # the markers were really set
+    with open(api / "egor" / "egos.csv", newline="", encoding="utf-8") as f:
+        egos = list(csv.DictReader(f))
+    assert [(r["map_label"], r["map_date"]) for r in egos] == [("T1", "2026-01-01"), ("T2", "2026-02-01")]
+    g = nx.read_graphml(api / "graphml" / "R-1_1.graphml")
+    assert g.graph["map_label"] == "T2"
+    data = json.loads((api / "p.json").read_text(encoding="utf-8"))
+    assert [m["label"] for m in data["persons"][0]["maps"]] == ["T1", "T2"]
+    with em.open_store(tmp_path / "again.sqlite") as s:  # the pseudonymised JSON still imports
+        (q,) = em.io.import_json(api / "p.json", s)
+        assert [m.label for m in q.maps] == ["T1", "T2"] and [str(m.date) for m in q.maps] == [
+            "2026-01-01",
+            "2026-02-01",
+        ]

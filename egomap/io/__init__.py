@@ -4,9 +4,11 @@ Every format's attribute columns come from the vocabulary
 (:mod:`egomap.fields`): a new alter or placement attribute is written and read
 back with no change here. Exports are pseudonymous by default: alters get
 stable ids such as ``"R-017-A001"`` (numbered by first appearance over the
-person's maps), and the fields the vocabulary marks as identifying (see
-:data:`NAME_FIELDS`) are left out unless ``include_names=True``; one rule in
-``egomap.io._common`` (:func:`~egomap.io._common.written`) decides this for every exporter. Persons who did not consent to research use are
+person's maps), maps are labelled ``T1``, ``T2``... in date order, and the
+fields the vocabulary marks as identifying (see :data:`NAME_FIELDS`) are left
+out unless ``include_names=True``; one function in ``egomap.io._common``
+(:func:`~egomap.io._common.pseudonymise`, with :func:`~egomap.io._common.written`
+for the columns) decides this for every field of every exporter. Persons who did not consent to research use are
 left out unless ``include_nonconsenting=True``. Imports are all or nothing and
 report bad input as :class:`egomap.InputFileError` naming file, row and column.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import os
@@ -26,6 +27,8 @@ __all__ = [
     "check_keep",
     "withheld",
     "written",
+    "pseudonymise",
+    "time_points",
     "blank",
     "cell",
     "FORMULA_STARTS",
@@ -98,7 +101,11 @@ def withheld(owner: str, *, include_names: bool = False, keep: Iterable[str] = (
     >>> [f.name for f in withheld("alter", keep=["relationship"])], withheld("alter", include_names=True)
     (['label', 'met_through'], ())
     """
-    keep = check_keep(keep)
+    return _withheld(owner, bool(include_names), check_keep(keep))
+
+
+@functools.lru_cache(maxsize=64)
+def _withheld(owner: str, include_names: bool, keep: frozenset[str]) -> tuple[Field, ...]:
     if include_names:
         return ()
     return tuple(f for f in _f.identifying(owner) if f.name not in keep)
@@ -114,6 +121,52 @@ def written(owner: str, *, include_names: bool = False, keep: Iterable[str] = ()
     """
     out = withheld(owner, include_names=include_names, keep=keep)
     return tuple(f for f in _f.of(owner) if f not in out)
+
+
+def pseudonymise(
+    owner: str,
+    record: dict[str, Any],
+    *,
+    include_names: bool = False,
+    keep: Iterable[str] = (),
+    stand_in: str | None = None,
+) -> dict[str, Any]:
+    """``record`` (plain values of ``owner``'s fields) as every research export writes it.
+
+    The one pseudonymisation function of every exporter: each field that
+    :func:`withheld` names (the vocabulary's identifying fields, unless
+    ``include_names`` or ``keep``) becomes its default, or ``stand_in`` if it
+    is required (an alter's pseudonymous id, a map's time point ``T1``).
+    Exporters that write columns write only those of :func:`written`, plus
+    the required ones with their stand-ins.
+
+    Examples
+    --------
+    >>> pseudonymise("map", {"label": "Visit with Maria", "date": "2026-01-12", "notes": "Maria"}, stand_in="T1")
+    {'label': 'T1', 'date': '2026-01-12', 'notes': ''}
+    >>> pseudonymise("alter", {"label": "Mum", "relationship": "mother"}, keep=["relationship"], stand_in="R-1-A001")
+    {'label': 'R-1-A001', 'relationship': 'mother'}
+    """
+    out = dict(record)
+    for f in withheld(owner, include_names=include_names, keep=keep):
+        if f.name in out:
+            required = not f.optional and f.default is None
+            if required and stand_in is None:
+                raise ValidationError(f"a pseudonymised {owner} {f.name} needs a stand-in", field=f.name)
+            out[f.name] = stand_in if required else blank(f)
+    return out
+
+
+def time_points(person: Person) -> dict[str, str]:
+    """Neutral map labels for research exports: ``T1``, ``T2``, ... in date order (map id -> label).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> list(time_points(em.demo.demo_case()).values())
+    ['T1', 'T2', 'T3']
+    """
+    return {m.id: f"T{i}" for i, m in enumerate(person.maps, start=1)}
 
 
 def blank(f: Field) -> Any:

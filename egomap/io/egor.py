@@ -5,7 +5,8 @@ map, and one row per alter-alter tie:
 
 ``egos.csv``
     ``egoID`` (``"<person id>_<map index>"``, map index from 0 in time order),
-    ``person_id``, ``map_index``, ``map_label``, ``map_date`` (ISO), ``ring_scheme``,
+    ``person_id``, ``map_index``, ``map_label`` (``T1``, ``T2``... in date order
+    unless names are asked for), ``map_date`` (ISO), ``ring_scheme``,
     ``sector_scheme`` (scheme names), ``n_rings``, ``sector_keys`` and
     ``family_sectors`` (sector keys clockwise from 12 o'clock, and those counted
     as family, joined by ``;``: enough to rebuild a scheme the importing
@@ -63,11 +64,13 @@ from egomap.io._common import (
     cell,
     check_keep,
     ego_id,
+    pseudonymise,
     pseudonyms,
     read_csv,
     save_persons,
     select_persons,
     spreadsheet_safe,
+    time_points,
     written,
 )
 from egomap.model import Person, new_id
@@ -92,6 +95,7 @@ EGO_COLUMNS = (
     "n_alters",
     "n_ties",
 )
+_MAP_LABEL = _f.field("map", "label")
 #: The alter and placement fields of ``alters.csv``, in the vocabulary's order.
 _ALTER_FIELDS: tuple[Field, ...] = tuple(f for o in ("alter", "placement") for f in _f.of(o))
 ALTER_COLUMNS = (
@@ -110,10 +114,11 @@ def _name_fields(owners: tuple[str, ...], *, include_names: bool = True, keep=()
 
     Per owner in the vocabulary's order, except that a required label (the
     alter's name) comes after that owner's free text, as egomap has always written it.
+    The map label is always written, as ``map_label`` (a time point ``T1``... unless names are asked for).
     """
     out: list[Field] = []
     for o in owners:
-        names = [f for f in written(o, include_names=include_names, keep=keep) if f.identifying]
+        names = [f for f in written(o, include_names=include_names, keep=keep) if f.identifying and f != _MAP_LABEL]
         out += sorted(names, key=lambda f: not f.optional)
     return out
 
@@ -191,21 +196,26 @@ def export_egor(
         we.writerow([*EGO_COLUMNS, *(f.name for f in ego_extra)])
         wa.writerow([*ALTER_COLUMNS[:5], *(f.name for f in alter_fields)])
         wt.writerow(EDGE_COLUMNS)
+        names = {"include_names": include_names, "keep": keep}
         for p in people:
-            ids = pseudonyms(p)
+            ids, labels = pseudonyms(p), time_points(p)
+            about = pseudonymise("person", {f.name: getattr(p, f.name) for f in _f.of("person")}, **names)
             for i, m in enumerate(p.maps):
                 eid = ego_id(p.id, i)
                 st = m.state()
-                row = [eid, p.id, i, m.label, st.info.get("date") or "", m.rings.name, m.sectors.name]
+                info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=labels[m.id], **names)
+                row = [eid, p.id, i, info["label"], st.info.get("date") or "", m.rings.name, m.sectors.name]
                 family = ";".join(k for k in m.sectors.keys if k in m.sectors.family_keys)
                 row += [len(m.rings), ";".join(m.sectors.keys), family]
                 row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
-                row += [_cell(f, getattr(p, f.name) if f.owner == "person" else st.info.get(f.name)) for f in ego_extra]
+                row += [_cell(f, (about if f.owner == "person" else info).get(f.name)) for f in ego_extra]
                 we.writerow(row)
                 for aid, q in st.placements.items():
-                    a = st.alters[aid]
-                    r = [eid, ids[aid], p.id, i, m.label]
-                    wa.writerow(r + [_cell(f, getattr(a if f.owner == "alter" else q, f.name)) for f in alter_fields])
+                    rec = {**st.alters[aid].to_dict(), **q.to_dict()}
+                    rec = pseudonymise("alter", rec, stand_in=ids[aid], **names)
+                    rec = pseudonymise("placement", rec, **names)
+                    r = [eid, ids[aid], p.id, i, info["label"]]
+                    wa.writerow(r + [_cell(f, f.from_plain(rec[f.name])) for f in alter_fields])
                 for t in st.ties:
                     wt.writerow([eid, *sorted((ids[t.a], ids[t.b]))])
     return paths

@@ -1,7 +1,8 @@
 """GraphML export: one file per map, the person included as a node flagged ``ego``.
 
 Each file ``<person id>_<map index>.graphml`` holds an undirected graph with
-graph attributes ``person_id``, ``map_index``, ``map_label``, ``map_date``,
+graph attributes ``person_id``, ``map_index``, ``map_label`` (a time point, ``T1``, ``T2``...,
+unless names are asked for), ``map_date``,
 ``ring_scheme``, ``sector_scheme``; a node ``ego`` (``ego=True``) for the person;
 one node per alter, id = the pseudonymous alterID (``"<person id>-A001"``, as in
 the egor export) with ``ego=False`` and one attribute per alter and placement
@@ -19,7 +20,7 @@ Examples
 >>> files = em.io.export_graphml(em.demo.demo_case(), tempfile.mkdtemp())
 >>> g = nx.read_graphml(files[0])
 >>> g.nodes["ego"]["ego"], g.number_of_nodes(), g.graph["map_label"]
-(True, 8, 'Baseline')
+(True, 8, 'T1')
 """
 
 from __future__ import annotations
@@ -29,7 +30,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from egomap import fields as _f
-from egomap.io._common import Source, cell, ego_id, pseudonyms, safe_filename, select_persons, written
+from egomap.io._common import (
+    Source,
+    cell,
+    ego_id,
+    pseudonymise,
+    pseudonyms,
+    safe_filename,
+    select_persons,
+    time_points,
+    written,
+)
 from egomap.model import Map
 
 __all__ = ["export_graphml", "map_graph"]
@@ -41,24 +52,28 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
 
     ids = ids if ids is not None else pseudonyms(m.person)
     st = m.state()
+    names = {"include_names": include_names}
+    info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=time_points(m.person)[m.id], **names)
     g = nx.Graph(
         person_id=m.person.id,
         map_index=[x.id for x in m.person.maps].index(m.id),
-        map_label=m.label,
+        map_label=info["label"],
         map_date=st.info.get("date") or "",
         ring_scheme=m.rings.name,
         sector_scheme=m.sectors.name,
     )
     ego = {"ego": True, "kind": "person"}
-    if _f.field("person", "display_name") in written("person", include_names=include_names):
-        ego["label"] = m.person.display_name or m.person.id
+    about = pseudonymise("person", {"display_name": m.person.display_name}, **names)
+    if _f.field("person", "display_name") in written("person", **names):
+        ego["label"] = about["display_name"] or m.person.id
     g.add_node("ego", **ego)
     # attributes that cannot identify anyone, then (with names) those that can
     shown = [f for o in ("alter", "placement") for f in written(o, include_names=include_names)]
     shown.sort(key=lambda f: f.identifying)
     for aid, q in st.placements.items():
-        a = st.alters[aid]
-        attrs = {"ego": False, **{f.name: cell(f, getattr(a if f.owner == "alter" else q, f.name)) for f in shown}}
+        rec = pseudonymise("alter", {**st.alters[aid].to_dict(), **q.to_dict()}, stand_in=ids[aid], **names)
+        rec = pseudonymise("placement", rec, **names)
+        attrs = {"ego": False, **{f.name: cell(f, f.from_plain(rec[f.name])) for f in shown}}
         g.add_node(ids[aid], **attrs)
         g.add_edge("ego", ids[aid], tie="ego")
     for t in st.ties:

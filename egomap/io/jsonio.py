@@ -8,11 +8,13 @@ including custom ones, exact positions, placements, ties, goals with steps and
 status, dates, creation times and notes). The edit history behind undo/redo
 is not part of the file: an imported map starts with a fresh history.
 
-Without ``include_names`` (the default, for research use) the person's display
-name, map notes, alter labels, relationships, "met through", placement notes
-and goal texts and steps are removed, and alter ids are replaced by the
-pseudonymous ids of the egor export (``"R-017-A001"``, also used as labels);
-the result still imports.
+Without ``include_names`` (the default, for research use) every field the
+vocabulary marks as identifying is removed by the one pseudonymisation function
+(:func:`egomap.io._common.pseudonymise`): the person's display name, map notes,
+alter labels, relationships, "met through", placement notes, goal texts and
+steps; map labels become time points (``T1``, ``T2``... in date order, dates
+kept), and alter ids the pseudonymous ids of the egor export (``"R-017-A001"``,
+also used as labels); the result still imports.
 
 Examples
 --------
@@ -44,7 +46,7 @@ from egomap.fields import GOAL_STATUSES
 from egomap.fields import check_choice as _choice
 from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
-from egomap.io._common import Source, blank, pseudonyms, select_persons, withheld
+from egomap.io._common import Source, pseudonymise, pseudonyms, select_persons, time_points
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,28 +58,16 @@ FORMAT = "egomap"
 VERSION = 1
 
 
-def _hide(d: dict, owner: str, stand_in: str) -> None:
-    """Blank the fields of ``owner`` that :func:`~egomap.io._common.withheld` names; a required one gets ``stand_in``."""
-    for f in withheld(owner):
-        d[f.name] = blank(f) if f.optional or f.default is not None else stand_in
-
-
 def _pseudonymise(p: Person) -> dict:
-    ids = pseudonyms(p)
-    d = p.to_dict()
-    _hide(d, "person", p.id)
+    ids, labels = pseudonyms(p), time_points(p)
+    d = pseudonymise("person", p.to_dict(), stand_in=p.id)
+    d["maps"] = [pseudonymise("map", m, stand_in=labels[m["id"]]) for m in d["maps"]]
     for m in d["maps"]:
-        _hide(m, "map", m["id"])
-        for a in m["alters"]:
-            a["id"] = ids[a["id"]]
-            _hide(a, "alter", a["id"])
-        for q in m["placements"]:
-            q["alter_id"] = ids[q["alter_id"]]
-            _hide(q, "placement", q["alter_id"])
+        m["alters"] = [pseudonymise("alter", {**a, "id": ids[a["id"]]}, stand_in=ids[a["id"]]) for a in m["alters"]]
+        m["placements"] = [pseudonymise("placement", {**q, "alter_id": ids[q["alter_id"]]}) for q in m["placements"]]
         m["ties"] = [sorted([ids[a], ids[b]]) for a, b in m["ties"]]
-        for i, g in enumerate(m["goals"], start=1):
-            _hide(g, "goal", f"Goal {i}")
-            g["alter_ids"] = [ids[x] for x in g["alter_ids"] if x in ids]
+        goals = [pseudonymise("goal", g, stand_in=f"Goal {i}") for i, g in enumerate(m["goals"], start=1)]
+        m["goals"] = [{**g, "alter_ids": [ids[x] for x in g["alter_ids"] if x in ids]} for g in goals]
     return d
 
 

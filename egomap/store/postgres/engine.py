@@ -295,6 +295,8 @@ class PostgresEngine(EditLog, CohortReads):
                 raise StoreError(f"the database refused: {self._clean(e)}") from None
             except self.psycopg.errors.UndefinedColumn as e:
                 raise StoreError(f"the store has no such column for your role: {self._clean(e)}") from None
+            except self.psycopg.Error as e:
+                raise StoreError(f"cannot read the store {self.path}: {self._clean(e)}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------------ persons

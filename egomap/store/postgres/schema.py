@@ -26,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ROLES",
     "ORDERED",
+    "CODED",
     "TEAM_TABLES",
     "team_sql",
     "research_columns",
@@ -165,6 +166,9 @@ for _v in range(3, max(f.since for f in _f.FIELDS) + 1):
 #: Current schema version (``meta.schema_version``); the same numbering as the SQLite engine's.
 SCHEMA_VERSION = max(MIGRATIONS)
 
+#: Identifying alter texts that the research views give as codes (not text), for measures that group by them.
+CODED = ("relationship", "met_through")
+
 #: The tables a team's practitioners and leads work on (row-level security on each).
 TEAM_TABLES = ("persons", "maps", "alters", "placements", "ties", "goals", "edits", "caseload")
 
@@ -184,8 +188,20 @@ def _views() -> list[str]:
     """The pseudonymised research views: consenting persons only, identifying columns left out."""
     pseudo = "'A' || substr(md5((SELECT value FROM egomap.secret WHERE key = 'salt') || {0}), 1, 16)"
     person_cols = ", ".join(f"p.{c}" for c in ("id", *research_columns("person"), "created"))
-    map_cols = [c for c in ("id", "person_id", "seq", *research_columns("map"), "rings", "sectors", "copied_from")]
+    map_cols = [
+        "m." + c for c in ("id", "person_id", "seq", *research_columns("map"), "rings", "sectors", "copied_from")
+    ]
+    if "label" not in research_columns("map"):  # an identifying map label becomes T1, T2, ... in time order
+        map_cols.append(
+            "'T' || row_number() OVER (PARTITION BY m.person_id ORDER BY COALESCE(m.date, '9999-99-99'), m.seq) "
+            "AS label"
+        )
     alter_cols = ", ".join(f"a.{c}" for c in research_columns("alter"))
+    # identifying alter texts that measures group by (relationship: Blau's index) become codes: the same text
+    # (case and surrounding spaces ignored) the same code, no text readable; empty stays empty
+    coded = "".join(
+        f", CASE WHEN btrim(a.{c}) = '' THEN '' ELSE {pseudo.format(f'lower(btrim(a.{c}))')} END AS {c}" for c in CODED
+    )
     place_cols = ", ".join(f"q.{c}" for c in research_columns("placement"))
     consent = "JOIN egomap.persons p ON p.id = {0} AND p.consent_research = 1"
     return [
@@ -194,9 +210,9 @@ def _views() -> list[str]:
         f"CREATE VIEW egomap.research_persons WITH (security_barrier) AS "
         f"SELECT {person_cols} FROM egomap.persons p WHERE p.consent_research = 1",
         f"CREATE VIEW egomap.research_maps WITH (security_barrier) AS "
-        f"SELECT {', '.join('m.' + c for c in map_cols)} FROM egomap.maps m {consent.format('m.person_id')}",
+        f"SELECT {', '.join(map_cols)} FROM egomap.maps m {consent.format('m.person_id')}",
         f"CREATE VIEW egomap.research_placements WITH (security_barrier) AS "
-        f"SELECT q.map_id, {pseudo.format('q.alter_id')} AS alter_id, {alter_cols}, {place_cols} "
+        f"SELECT q.map_id, {pseudo.format('q.alter_id')} AS alter_id, {alter_cols}{coded}, {place_cols} "
         f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id {consent.format('a.person_id')}",
         f"CREATE VIEW egomap.research_ties WITH (security_barrier) AS "
         f"SELECT t.map_id, {pseudo.format('t.a')} AS a, {pseudo.format('t.b')} AS b "

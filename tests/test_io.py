@@ -324,6 +324,11 @@ def test_json_pseudonymised_by_default(filled, tmp_path):
         (lambda d: d["persons"][0]["maps"][0]["alters"][0].update(kind="robot"), "kind"),
         (lambda d: d["persons"][0]["maps"][0].pop("label"), "label"),
         (lambda d: d.update(format="other"), "not an egomap JSON"),
+        (lambda d: d["persons"][0]["maps"][0]["placements"][0].update(radius=1e308), "radius 1e.308 .* outside 0-1"),
+        (lambda d: d["persons"][0]["maps"][0]["placements"][0].update(angle=1e308, radius=2.0), "outside 0-1"),
+        (lambda d: d["persons"][0]["maps"][0]["sectors"]["sectors"][0].update(label="Home\ufffe"), "sector label"),
+        (lambda d: d["persons"][0]["maps"][0].update(notes="a\ud800b"), "notes must not contain lone surrogates"),
+        (lambda d: d["persons"][0]["maps"][0]["alters"].append([[[]]]), r"persons\[0\].maps\[0\]: list indices"),
     ],
 )
 def test_json_bad_input(store, tmp_path, mutate, match):
@@ -338,7 +343,11 @@ def test_json_bad_files(store, tmp_path):
     (tmp_path / "empty.json").write_text("")
     (tmp_path / "latin.json").write_bytes('{"a": "é"}'.encode("latin-1"))
     (tmp_path / "broken.json").write_text("{")
+    (tmp_path / "deep.json").write_text("[" * 200_000)
+    (tmp_path / "deep2.json").write_text('{"format": "egomap", "persons": [' + "[" * 200_000 + "]" * 200_000 + "]}")
     for name, match in [
+        ("deep.json", "nested too deeply"),
+        ("deep2.json", "nested too deeply"),
         ("empty.json", "empty"),
         ("latin.json", "UTF-8"),
         ("broken.json", "JSON"),
@@ -477,6 +486,10 @@ def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
         ("empty", "*_ego.csv", None, None, "empty"),
         ("latin1", "*_attributeList_Person.csv", 2, "name", "UTF-8"),
         ("unknown_ego", "*_attributeList_Person.csv", 1, "networkCanvasEgoUUID", "unknown interview"),
+        ("huge_coordinate", "*_attributeList_Person.csv", 2, "Cords_x", "outside the canvas"),
+        ("negative_coordinate", "*_attributeList_Person.csv", 1, "Cords_y", "outside the canvas"),
+        ("short_row", "*_attributeList_Person.csv", 2, "Relationship_Family", "has 8 cells but the header has 12"),
+        ("no_layout", "*_attributeList_Person.csv", None, "Cords_x", "no layout columns .Cords_x and Cords_y"),
     ],
 )
 def test_network_canvas_bad_input(store, tmp_path, breaks, file_glob, row, column, match):
@@ -499,6 +512,18 @@ def test_network_canvas_bad_input(store, tmp_path, breaks, file_glob, row, colum
         f.write_bytes(f.read_text(encoding="utf-8").encode("latin-1"))
     elif breaks == "unknown_ego":
         _edit_csv(f, 1, column, "someone-else")
+    elif breaks == "huge_coordinate":
+        _edit_csv(f, 2, column, "123456789012345678901234567890")
+    elif breaks == "negative_coordinate":
+        _edit_csv(f, 1, column, "-0.2")
+    elif breaks == "short_row":
+        lines = f.read_text(encoding="utf-8").splitlines()
+        assert lines[0].split(",")[8] == "Relationship_Family"  # the sample's 9th of 12 columns
+        lines[2] = ",".join(next(csv.reader([lines[2]]))[:8])
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif breaks == "no_layout":
+        for g in folder.glob(file_glob):
+            g.write_text(g.read_text(encoding="utf-8").replace("Cords_", "Place_"), encoding="utf-8")
     with pytest.raises(em.InputFileError, match=match) as e:
         em.io.read_network_canvas(folder, store)
     err = e.value
@@ -584,6 +609,26 @@ def test_egor_repeated_map_label_names_the_label_column(store, tmp_path):
         em.io.read_egor(tmp_path, store)
     assert (e.value.path, e.value.row, e.value.column) == (str(paths["egos"]), 2, "map_label")
     assert store.person_ids() == []
+
+
+def test_egor_unknown_ring_scheme_is_refused_with_its_value(store, tmp_path):
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    _edit_csv(paths["egos"], 2, "ring_scheme", "my_rings")
+    with pytest.raises(em.InputFileError, match="unknown ring scheme 'my_rings'") as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.path, e.value.row, e.value.column) == (str(paths["egos"]), 2, "ring_scheme")
+    _edit_csv(paths["egos"], 2, "ring_scheme", "network_canvas_3")  # what a Network Canvas import makes
+    assert store.person(em.io.read_egor(tmp_path, store)[0].id).map(1).rings.name == "network_canvas_3"
+
+
+def test_egor_sector_key_with_a_control_character_is_refused(store, tmp_path):
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    for row in (1, 2, 3):
+        _edit_csv(paths["egos"], row, "sector_scheme", "mine")
+        _edit_csv(paths["egos"], row, "sector_keys", "kin\x07;rest")
+    with pytest.raises(em.InputFileError, match="sector key must not contain control characters") as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.row, e.value.column) == (1, "sector_keys")
 
 
 def test_semicolon_separated_csv_gets_a_hint(store, tmp_path):

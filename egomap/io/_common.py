@@ -42,6 +42,7 @@ __all__ = [
     "Row",
     "at_row",
     "safe_filename",
+    "check_scheme_text",
     "save_persons",
 ]
 
@@ -305,6 +306,32 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
 
 
+def check_scheme_text(scheme: Any) -> Any:
+    """A ring or sector scheme read from a file, its texts checked by the vocabulary's text rule.
+
+    Names, titles, keys, labels and prompts are one-line texts; a description may
+    hold line breaks. Raises a ValidationError naming the text (``sector label``, ...).
+
+    Examples
+    --------
+    >>> from egomap import schemes
+    >>> check_scheme_text(schemes.sector_scheme("four_quadrants")).name
+    'four_quadrants'
+    >>> check_scheme_text(schemes.SectorScheme("x", [schemes.Sector("a", "Home\\x00")]))
+    Traceback (most recent call last):
+    ...
+    egomap.errors.ValidationError: sector label must not contain control characters (U+0000, character 5)
+    """
+    what = "ring" if hasattr(scheme, "rings") else "sector"
+    texts = [("scheme name", scheme.name), ("scheme title", scheme.title)]
+    for part in getattr(scheme, "rings", ()) or getattr(scheme, "sectors", ()):
+        texts += [(f"{what} {k}", getattr(part, k)) for k in ("key", "label", "prompt") if hasattr(part, k)]
+    for name, text in texts:
+        _f.check_chars(str(text), name)
+    _f.check_chars(str(scheme.description), "scheme description", multiline=True)
+    return scheme
+
+
 def save_persons(store: Store, built: list[tuple[Person, Row]], column: str) -> list[Person]:
     """Save in-memory persons in one transaction; a clash names the row that made the person."""
     out = []
@@ -442,8 +469,15 @@ def read_csv(
     for i, cells in enumerate(rows, start=1):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(header):
-            raise InputFileError(f"has {len(cells)} cells but the header has {len(header)} columns", path=p, row=i)
+        if len(cells) != len(header):
+            missing = header[len(cells)] if len(cells) < len(header) else None
+            raise InputFileError(
+                f"has {len(cells)} cells but the header has {len(header)} columns"
+                + (f" (no cell for {missing!r} and after)" if missing else ""),
+                path=p,
+                row=i,
+                column=missing,
+            )
         if spreadsheet_safe:
             cells = [undo_spreadsheet_safe(c) for c in cells]
         values = dict(zip(header, cells))

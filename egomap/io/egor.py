@@ -63,6 +63,7 @@ from egomap.io._common import (
     at_row,
     cell,
     check_keep,
+    check_scheme_text,
     ego_id,
     pseudonymise,
     pseudonyms,
@@ -325,7 +326,8 @@ def read_egor(
                 rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
                 sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
             rs = _ring_scheme(er, rings)
-            ss = _sector_scheme(er, sectors)
+            with at_row(er, "sector_keys"):
+                ss = check_scheme_text(_sector_scheme(er, sectors))
             with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
                 notes = _with_extra(er.get("notes"), er, _EGO_KNOWN)
                 m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=notes)
@@ -356,11 +358,19 @@ def _with_extra(text: str, row: Row, known: frozenset[str]) -> str:
 
 
 def _ring_scheme(er: Row, name: str) -> _schemes.RingScheme:
-    """The named ring scheme, or, if this egomap does not know it, one rebuilt from ``n_rings``."""
+    """The named ring scheme, or a Network Canvas import's ``network_canvas_<n>`` rebuilt from ``n_rings``."""
     n = er.number_value("n_rings", optional=True, integer=True)
     if name not in _schemes.RING_SCHEMES and n is not None:
         if n < 1:
             raise er.error(f"{n} rings: a map needs at least one ring", "n_rings", n)
+        if name != f"network_canvas_{n}":  # the one kind egomap makes on import (Network Canvas circles)
+            known = ", ".join(sorted(_schemes.RING_SCHEMES))
+            raise er.error(
+                f"unknown ring scheme {name!r}: egomap knows {known} (and network_canvas_<n> from Network "
+                "Canvas imports); register a scheme of your own with egomap.register_scheme before importing",
+                "ring_scheme",
+                name,
+            )
         with at_row(er, "ring_scheme"):
             rings = [_schemes.Ring(f"Ring {i + 1}") for i in range(n)]
             return _schemes.RingScheme(name, rings, name, "Rebuilt from an egor CSV import.")

@@ -46,7 +46,7 @@ from egomap.fields import GOAL_STATUSES
 from egomap.fields import check_choice as _choice
 from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
-from egomap.io._common import Source, pseudonymise, pseudonyms, select_persons, time_points
+from egomap.io._common import Source, check_scheme_text, pseudonymise, pseudonyms, select_persons, time_points
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,9 +142,9 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         if not isinstance(d, Mapping):
             raise w.fail("is not an object", where, row)
         field = "rings"
-        rings = _schemes.ring_scheme(d["rings"])
+        rings = check_scheme_text(_schemes.ring_scheme(d["rings"]))
         field = "sectors"
-        sectors = _schemes.sector_scheme(d["sectors"])
+        sectors = check_scheme_text(_schemes.sector_scheme(d["sectors"]))
         field = "label"
         map_id = _label(d["id"], "map id", max_len=64)
         info = {f.name: f.clean(d.get(f.name, f.default)) for f in _f.of("map") if f.name != "label"}
@@ -169,6 +169,8 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
             if aid not in st.alters:
                 raise w.fail(f"placement of unknown alter {aid!r}", where, row, "placements")
             angle, radius = _number(q["angle"], "angle") % 360.0, _number(q["radius"], "radius")
+            if not 0.0 <= radius <= 1.0:
+                raise w.fail(f"radius {radius!r} of {aid!r} is outside 0-1 (centre to edge)", where, row, "radius")
             ring, sector = _geometry.locate(angle, radius, rings, sectors)
             if (ring, sector) != (rings.check(q["ring"]), sectors.check(q["sector"])):
                 raise w.fail(f"ring/sector of {aid!r} do not match angle and radius", where, row, "placements")
@@ -202,7 +204,7 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         raise
     except KeyError as e:
         raise w.fail(f"has no {e.args[0]!r}", where, row, field) from None
-    except (TypeError, ValueError, EgomapError) as e:
+    except (TypeError, ValueError, ArithmeticError, EgomapError) as e:
         raise w.fail(str(e), where, row, getattr(e, "field", None) or field) from None
     p.add_map(st, id=map_id, rings=rings, sectors=sectors, copied_from=d.get("copied_from"), created=d.get("created"))
 
@@ -219,13 +221,20 @@ def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathL
             data = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise InputFileError(f"is not valid JSON: {e}", path=w.path) from None
+        except RecursionError:
+            raise InputFileError("is nested too deeply to be an egomap JSON file", path=w.path) from None
     if not isinstance(data, Mapping) or data.get("format") != FORMAT or not isinstance(data.get("persons"), list):
         raise InputFileError(
             'is not an egomap JSON file (expected {"format": "egomap", "persons": [...]})', path=w.path
         )
     if data.get("version", VERSION) > VERSION:
         raise InputFileError(f"was written by a newer egomap (version {data['version']})", path=w.path)
-    people = [_person(d, i, w) for i, d in enumerate(data["persons"])]
+    try:
+        people = [_person(d, i, w) for i, d in enumerate(data["persons"])]
+    except InputFileError:
+        raise
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as e:  # a value of an unexpected shape
+        raise InputFileError(f"is not a valid egomap JSON file ({type(e).__name__}: {e})", path=w.path) from None
     out = []
     with store.batch():
         for i, p in enumerate(people):

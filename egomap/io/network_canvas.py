@@ -362,8 +362,18 @@ def read_network_canvas(
     if layout is None:
         names = set(_layout_names(proto).values())
         cols = {c[:-2] for _, r in (x for v in nodes.values() for x in v) for c in r.values if c.endswith("_x")}
-        cand = sorted(names & cols) or sorted(c for c in cols if c + "_y" in _all_columns(nodes))
+        cand = sorted(names & cols) or sorted(c for c in cols if c + "_y" in _all_columns(nodes) and not names)
         layout = cand[0] if cand else None
+        if layout is None and rings is None and any(nodes.values()):
+            declared = sorted(names)
+            want = f"{declared[0]}_x and {declared[0]}_y" if declared else "a pair such as Cords_x and Cords_y"
+            raise InputFileError(
+                f"has no layout columns ({want}), so the alters' places on the circles are unknown; "
+                "pass layout=<name> if the columns have another name, or rings=<number> to put every alter "
+                "on the outer circle",
+                path=groups["node"][0][1],
+                column=f"{declared[0]}_x" if declared else None,
+            )
     if rings is None:
         circ = _circles(proto, layout or "") if proto else None
         if circ is None:
@@ -446,6 +456,9 @@ def _interview(p, er: Row, nodes, edges, rs, ss, radii, layout, fields, cats, wa
         kw: dict[str, Any] = {}
         x = r.number_value(lx, optional=True) if lx else None
         y = r.number_value(ly, optional=True) if ly else None
+        for col, v in ((lx, x), (ly, y)):
+            if v is not None and not 0.0 <= v <= 1.0:
+                raise r.error(f"{r.get(col).strip()!r} is outside the canvas (0 to 1)", col, v)
         if x is not None and y is not None:
             kw["angle"], kw["radius"] = _position(x, y, radii, rs)
             if len(ss) > 1:

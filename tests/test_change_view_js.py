@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
+from axe import assert_accessible
 
 import egomap as em
 from egomap.viz import style
@@ -87,6 +88,7 @@ def test_script_draws_background_where_python_put_it(page):
     ax, ay = g["sectors"][0]["at"]
     around = [canvas_pixel(page, ax + dx, ay + dy) for dx in range(-12, 13, 2) for dy in range(-6, 7, 2)]
     assert any(near(px, style.RING["text"], 40) for px in around)
+    assert_accessible(page)
     assert page.errors == []
 
 
@@ -124,4 +126,14 @@ def test_script_markers_hover_and_steps(page):
     assert page.evaluate(f"{ev}.current()") == page.evaluate(f"{ev}.views") - 1
     page.get_by_role("button", name="Previous time point").click()
     assert page.evaluate(f"{ev}.label()") == "Later"
+    # clicking a person on the map chooses them in the list too; clicking beside them clears it
+    coach = page.evaluate(f"{ev}.network.body.data.nodes.get().find(n => n.label === 'C')")
+    d = page.evaluate(f"(id) => {ev}.network.canvasToDOM({ev}.network.getPositions([id])[id])", coach["id"])
+    page.mouse.click(box["x"] + d["x"], box["y"] + d["y"])
+    assert page.evaluate(f"{ev}.chosen()") == coach["id"]
+    assert page.locator("tr.em-current th").inner_text() == "C"
+    assert page.locator("#em-people tbody button[tabindex='0']").inner_text() == "C"  # the list's tab stop follows
+    page.mouse.click(box["x"] + 5, box["y"] + 5)
+    assert page.evaluate(f"{ev}.chosen()") is None and page.locator("tr.em-current").count() == 0
+    assert_accessible(page)
     assert page.errors == [] and page.dialogs == []

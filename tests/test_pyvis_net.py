@@ -128,6 +128,11 @@ def test_change_marks_match_the_style():
     assert pro and all(n["size"] > dad["size"] for n in pro)
     first = em.viz.to_pyvis(p, time_point=0)  # nothing earlier: no marks
     assert not any("\u2605" in n.get("label", "") for n in alter_nodes(first))
+    # the hover in plain words, as in the change view's list of people
+    assert "Since 6 months: moved one circle closer, into Inner circle\n" in nodes["Marcus"]["title"]
+    assert "How it feels: supportive" in dad["title"] and "Since 6 months: gone" in tom["title"]
+    assert not any("Valence" in n["title"] or "ring(s)" in n["title"] for n in alter_nodes(net))
+    assert not any("Since" in n["title"] for n in alter_nodes(first))  # nothing to compare with
 
 
 def test_label_modes_and_bad_arguments():

@@ -368,7 +368,15 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     assert twelve["Dad"]["v"] == "supportive"
     # label places: relative to the node, below it unless that would overlap
     assert all(n["ly"] > 0 or n["ly"] < 0 or n["lx"] != 0 for n in data["views"][2]["nodes"])
-    assert "Gone since 6 months" in twelve["Tom"]["t"]
+    assert "Since 6 months: gone\nWas in Middle circle, Services and professionals" in twelve["Tom"]["t"]
+    assert twelve["Tom"]["r"][:4] == [
+        "Tom (support worker)",
+        "Gone",
+        "Was in Middle circle, Services and professionals",
+        "supportive",
+    ]
+    assert twelve["Marcus"]["r"][1] == "Moved one circle closer, into Inner circle"  # plain words, and to which circle
+    assert "ring(s)" not in page and "Valence:" not in page
     assert "physics: false" in own_part(page) and "fixed: true" in own_part(page)
     # node keys are short and deterministic, not the random alter ids
     assert all(a.id not in page for a in demo.alters)
@@ -377,7 +385,10 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     six = {n["l"]: (n["x"], n["y"]) for n in data["views"][1]["nodes"]}
     assert base["Leah"] == six["Leah"] and base["Mum"] != six["Mum"]  # Mum moved to Family
     mum_title = next(n["t"] for n in data["views"][1]["nodes"] if n["l"] == "Mum")
-    assert "Inner circle, Family\nMoved from Household since Baseline" in mum_title  # a sector move, in words
+    assert (
+        "Since Baseline: moved from Household to Family\nInner circle, Family" in mum_title
+    )  # a sector move, in words
+    assert "How it feels: supportive" in mum_title
     leah = demo.map(0).placement("Leah")
     x, y = em.geometry.polar_to_xy(leah.angle, leah.radius)
     assert base["Leah"] == pytest.approx((x * 300, -y * 300), abs=0.1)
@@ -413,6 +424,19 @@ def test_change_view_escapes_user_text_and_hides_names():
     initials_page = own_part(initials.html)
     assert "Secret Name" not in initials_page and "SN" in initials_page
     assert "onerror" not in initials_page  # notes are left out of hover text too
+    rows = [n["r"] for n in page_data(hidden_page)["views"][1]["nodes"]]
+    assert [r[0] for r in rows] == ["Person (<b>pal</b>)", "Person"]  # the list of people: no names either
+    assert all("Note" not in line for r in rows for line in r[4])
+
+
+def test_change_view_key_status_symbols_carry_no_valence_glyph():
+    from egomap.viz.change_view import legend
+
+    key = legend()
+    since = key[key.index("id='em-since'") :]
+    assert "<text" not in since  # still there / new / gone: plain markers, no "+" (it means supportive)
+    assert key.count(">+</text>") == 1 and "Supportive (+, solid)" in key
+    assert "Moved closer (\u25b2)" in since and "Moved further out (\u25bc)" in since
 
 
 def test_change_view_input_checks(demo):
@@ -580,7 +604,7 @@ def test_change_view_after_an_empty_map_and_with_braces_in_labels():
         [("Mum {0}", "gained")],  # back again: new since the previous map ...
         [("Mum {0}", "gained")],  # ... and, overall, not on the first map
     ]
-    assert "New since Empty {x}" in views[1]["nodes"][0]["t"]
+    assert "Since Empty {x}: new" in views[1]["nodes"][0]["t"]
     assert views[4]["nodes"][0]["m"] == "inward"  # ring 1 on her first map, ring 0 on her last
     fig = em.viz.small_multiples(p, label_mode="names")
     axes = [ax for ax in fig.axes if ax.get_visible()]

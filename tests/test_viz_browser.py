@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axe import assert_accessible
 
 import egomap as em
 
@@ -96,6 +97,7 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     assert page.evaluate(f"{ev}.edgeCount()") == len(p.map("Baseline").ties)
     blank_check = painted_pixels(page)
     assert blank_check > 5000  # rings, sectors and nodes are on the canvas
+    assert_accessible(page)
     # step with the buttons, as a user would
     page.get_by_role("tab", name="12 months").click()
     assert page.evaluate(f"{ev}.label()") == "12 months"
@@ -119,6 +121,7 @@ def test_view_draws_offline_and_steps_through_time_points(page):
     assert star_blue(pixels_near(page, key_of(page, "Ben"), *off))
     assert not star_blue(pixels_near(page, key_of(page, "Dad"), *off))
     assert page.evaluate(f"{ev}.nodeCount()") == 15  # 12 on the map + 3 gone as ghosts
+    assert_accessible(page)
     assert page.get_by_role("tab", name="12 months").get_attribute("aria-selected") == "true"
     assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()
     assert page.locator("#em-since").inner_text() == "Since the previous map"
@@ -145,8 +148,12 @@ def test_notebook_output_iframe_renders_offline(page):
     frame.wait_for_function("window.egomapView && window.egomapView.nodeCount() === 7")
     assert painted_pixels(frame) > 5000
     assert "not trusted" not in page.locator("body").inner_text()  # the fallback text shows only without the iframe
+    assert_accessible(frame)
     frame.get_by_role("tab", name="6 months").click()
     assert frame.evaluate("window.egomapView.nodeCount()") == 11
+    assert frame.locator("#em-people tbody tr").count() == 11  # the list of people, with initials only
+    assert frame.locator("#em-people tbody tr").first.locator("th").inner_text() == "M (friend)"
+    assert_accessible(frame)
     assert tried == [] and page.errors == [] and page.dialogs == []
 
 
@@ -178,4 +185,110 @@ def test_labels_with_markup_show_as_text_and_run_nothing(page):
         page.evaluate(f"window.egomapView.show({i})")
         page.wait_for_timeout(100)
         assert page.locator("img").count() == 0 and page.locator("a").count() == 0
+        # the list of people shows the same text as text
+        assert page.locator("#em-people tbody").inner_text().count(XSS) >= 1
+        assert_accessible(page)
+    assert tried == [] and page.errors == [] and page.dialogs == []
+
+
+def focused(frame) -> dict:
+    """What has the keyboard focus: its role, text, and the text of its table row (if any)."""
+    return frame.evaluate(
+        """() => { const e = document.activeElement, tr = e.closest('tr');
+        return {role: e.getAttribute('role') || e.tagName.toLowerCase(), text: e.textContent, id: e.id,
+                label: e.getAttribute('aria-label'), row: tr ? Array.from(tr.cells, c => c.textContent) : null,
+                inList: !!e.closest('#em-people')}; }"""
+    )
+
+
+def test_keyboard_only_through_time_points_and_the_list_of_people(page):
+    """Tab, the arrow keys, Home/End and Shift+Tab only: every time point, every person, nothing trapped."""
+    tried = block_network(page)
+    page.set_content(em.viz.change_network(em.demo.demo_case()).html)
+    page.wait_for_function("window.egomapView && window.egomapView.nodeCount() > 0")
+    ev = "window.egomapView"
+    assert_accessible(page)
+    # previous button, then the time points: one tab stop (the selected tab), then the next button
+    page.keyboard.press("Tab")
+    assert focused(page)["label"] == "Previous time point"
+    page.keyboard.press("Tab")
+    assert focused(page)["role"] == "tab" and focused(page)["text"] == "Baseline"
+    tabs = page.get_by_role("tab")
+    assert tabs.count() == 4 and page.locator("#em-tabs > [role=tab]").count() == 4  # nothing else in the tab list
+    assert page.locator("#em-tabs [tabindex='0']").count() == 1
+    # focus follows the arrow keys, and the time point with it
+    for key, label in (("ArrowRight", "6 months"), ("End", "All time points"), ("Home", "Baseline")):
+        page.keyboard.press(key)
+        assert focused(page)["text"] == label and page.evaluate(f"{ev}.label()") == label
+        assert page.get_by_role("tab", name=label).get_attribute("aria-selected") == "true"
+        assert page.get_by_role("tabpanel").get_attribute("aria-labelledby") == focused(page)["id"]
+        assert_accessible(page)
+    page.keyboard.press("ArrowLeft")  # wraps round to the last
+    assert focused(page)["text"] == "All time points"
+    page.keyboard.press("ArrowLeft")
+    assert focused(page)["text"] == "12 months" and page.evaluate(f"{ev}.label()") == "12 months"
+    assert page.locator("#em-tabs [tabindex='0']").count() == 1  # still one tab stop
+    assert "4 new, 3 gone" in page.locator("#em-caption").inner_text()
+    assert page.locator("#em-caption").get_attribute("aria-live") == "polite"  # the summary is read out on a change
+    page.keyboard.press("Tab")
+    assert focused(page)["label"] == "Next time point"
+    # into the list: the first person, new at 12 months, ringed on the map
+    page.keyboard.press("Tab")
+    now = focused(page)
+    assert now["inList"] and now["row"][:3] == ["Sue (manager)", "New", "Middle circle, Work / school"]
+    assert page.locator("#em-people-h").inner_text() == "People at 12 months"
+    assert page.get_by_role("columnheader", name="What changed (since 6 months)").count() == 1
+    sue = key_of(page, "Sue")
+    assert page.evaluate(f"{ev}.chosen()") == sue
+    # the arrow keys go from person to person; the list says what the hover says
+    seen = [now["row"][0]]
+    while not focused(page)["row"][0].startswith("Marcus"):
+        page.keyboard.press("ArrowDown")
+        seen.append(focused(page)["row"][0])
+    row = focused(page)["row"]
+    assert row[1] == "Moved one circle closer, into Inner circle" and row[2] == "Inner circle, Friends"
+    assert row[3] == "supportive" and "Met through: Kickabout community football project" in row[4]
+    marcus = key_of(page, "Marcus \u25b2")
+    assert page.evaluate(f"{ev}.chosen()") == marcus
+    assert page.locator("tr.em-current").count() == 1 and "Marcus" in page.locator("tr.em-current").inner_text()
+    # the ring round the chosen person on the map: dark pixels beside the marker (a ring of 1.75 marker radii)
+    from egomap.viz import style
+    from egomap.viz.pyvis_view import SCALE
+
+    ring = 1.75 * style.SIZE["marker"] * SCALE
+    ink = [int(style.LABEL["color"][i : i + 2], 16) for i in (1, 3, 5)]
+
+    def dark(pixels):
+        return any(max(abs(a - b) for a, b in zip(px, ink)) <= 40 for px in pixels)
+
+    assert dark(pixels_near(page, marcus, -ring, 0, 2))
+    page.keyboard.press("ArrowDown")
+    assert focused(page)["row"][0].startswith("Josh")
+    assert not dark(pixels_near(page, marcus, -ring, 0, 2))  # the ring moves with the focus
+    page.keyboard.press("End")
+    assert focused(page)["row"][:2] == ["Dave (football coach)", "Still there, same circle"]
+    page.keyboard.press("Home")
+    assert focused(page)["row"][0] == "Sue (manager)"
+    page.keyboard.press("ArrowUp")  # already at the top: stays
+    assert focused(page)["row"][0] == "Sue (manager)"
+    page.keyboard.press("ArrowLeft")  # left/right in the list do not change the time point
+    assert page.evaluate(f"{ev}.label()") == "12 months" and focused(page)["inList"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    third = focused(page)["row"][0]
+    # one tab stop in the list: Tab leaves it (no trap), Shift+Tab comes back to the same person
+    page.keyboard.press("Tab")
+    assert not focused(page)["inList"]
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["inList"] and focused(page)["row"][0] == third
+    assert page.locator("#em-people tbody button[tabindex='0']").count() == 1
+    # back to the tabs: the chosen person stays chosen on another time point where they are
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["label"] == "Next time point"
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["role"] == "tab" and focused(page)["text"] == "12 months"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(f"{ev}.label()") == "All time points"
+    assert page.evaluate(f"{ev}.chosen()") == key_of(page, third.split(" (")[0])
+    assert_accessible(page)
     assert tried == [] and page.errors == [] and page.dialogs == []

@@ -1,8 +1,10 @@
 // The change view's page script (egomap.viz.pyvis_view.change_network).
 // Reads the view data (JSON in <script id="em-data">) and draws it with vis-network:
-// markers, labels, ties, rings and sectors as in the widget and the figures; step
-// buttons and the arrow keys switch time points. Positions come from Python.
-// Exposes window.egomapView for tests. Plain script, no modules, no build step.
+// markers, labels, ties, rings and sectors as in the widget and the figures. Time points
+// are tabs (one tab stop; the arrow keys move focus and the time point; the previous/next
+// buttons sit outside the tab list). The list of people says in words what the map shows
+// (rows and words from Python); focus on a person rings them on the map. Positions come
+// from Python. Exposes window.egomapView for tests. Plain script, no modules, no build step.
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("em-data").textContent);
@@ -12,6 +14,7 @@
   function px(key) { return SZ[key] * S; }
   function dash(pattern, width) { return pattern.map(function (d) { return d * width; }); }
   var raw = {};  // node id -> the node's data in the current view
+  var chosen = null;  // node id of the person chosen in the list or on the map (kept across time points)
   function shapePath(ctx, kind, x, y, r) {
     var pts = (STYLE.markers[kind] || STYLE.markers.person).points;
     ctx.beginPath();
@@ -42,6 +45,12 @@
         ctx.strokeStyle = (a.state.hover || a.state.selected) ? "#000000" : st.color;
         ctx.stroke();
         ctx.setLineDash([]);
+        if (n.i === chosen) {  // the person chosen in the list (or clicked): a dark ring round the marker
+          ctx.globalAlpha = 1;
+          ctx.beginPath(); ctx.arc(x, y, R * 1.75, 0, 2 * Math.PI);
+          ctx.lineWidth = px("outline") * 2.5; ctx.strokeStyle = "#1F2933"; ctx.stroke();
+          ctx.globalAlpha = st.opacity;
+        }
         if (v.glyph) {
           ctx.fillStyle = v.text; ctx.textAlign = "center"; ctx.textBaseline = "middle";
           ctx.font = "bold " + px("glyph_font").toFixed(1) + "px " + FONT;
@@ -82,6 +91,10 @@
     nodes: {fixed: true, shape: "custom", ctxRenderer: drawMarker, font: {face: FONT}},
     edges: {smooth: false, selectionWidth: 1}
   });
+  // vis-network makes its frame a tab stop that does nothing with the keyboard off: the list of people
+  // below is the keyboard's way through the map (a click still focuses it, for the arrow keys)
+  var visFrame = container.querySelector(".vis-network");
+  if (visFrame) visFrame.tabIndex = -1;
   var current = 0, view = DATA.views[0];
   function textTitle(s) {
     var el = document.createElement("div");
@@ -112,19 +125,78 @@
     var w = container.clientWidth || 600, h = container.clientHeight || 600;
     network.moveTo({position: {x: 0, y: 0}, scale: Math.min(w / (2 * S * 1.52), h / (2 * S * 1.27)), animation: false});
   }
-  function show(i) {
+  var tabs = [], tabList = document.getElementById("em-tabs"), panel = document.getElementById("em-panel");
+  var body = document.querySelector("#em-people tbody"), list = document.getElementById("em-list");
+  function cell(row, tag, text) {
+    var c = document.createElement(tag);
+    c.textContent = text;
+    row.appendChild(c);
+    return c;
+  }
+  function rowButtons() { return Array.prototype.slice.call(body.querySelectorAll("button")); }
+  // one tab stop in the list: the chosen person's button, else the first
+  function markChosen() {
+    var buttons = rowButtons(), stop = null;
+    buttons.forEach(function (b) {
+      var on = b.dataset.k === chosen;
+      b.closest("tr").classList.toggle("em-current", on);
+      b.tabIndex = -1;
+      if (on) stop = b;
+    });
+    if (!stop && buttons.length) stop = buttons[0];
+    if (stop) stop.tabIndex = 0;
+    return stop;
+  }
+  function choose(key, fromList) {
+    chosen = raw[key] ? key : null;
+    var b = markChosen();
+    if (chosen && !fromList && b) {  // bring the row into the list's view, without moving the page or focus
+      var tr = b.closest("tr"), top = tr.offsetTop - list.querySelector("thead").offsetHeight;
+      if (top < list.scrollTop || tr.offsetTop + tr.offsetHeight > list.scrollTop + list.clientHeight) {
+        list.scrollTop = Math.max(0, top);
+      }
+    }
+    network.redraw();
+  }
+  function fillList() {
+    document.getElementById("em-people-h").textContent = view.people;
+    document.querySelector("#em-people thead th:nth-child(2)").textContent = view.changed;
+    body.textContent = "";
+    view.rows.forEach(function (i) {
+      var n = view.nodes[i], r = n.r, tr = document.createElement("tr"), th = document.createElement("th");
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = r[0]; b.dataset.k = n.i;
+      b.addEventListener("focus", function () { choose(n.i, true); });
+      b.addEventListener("click", function () { choose(n.i, true); });
+      th.scope = "row"; th.appendChild(b); tr.appendChild(th);
+      cell(tr, "td", r[1]); cell(tr, "td", r[2]); cell(tr, "td", r[3]);
+      cell(tr, "td", r[4].join("\n")).className = "em-more";
+      body.appendChild(tr);
+    });
+    if (!view.rows.length) {
+      var empty = document.createElement("tr");
+      cell(empty, "td", "No one on this map yet.").colSpan = 5;
+      body.appendChild(empty);
+    }
+    markChosen();
+  }
+  function show(i, focusTab) {
     current = (i + DATA.views.length) % DATA.views.length;
     view = DATA.views[current];
     raw = {};
     nodes.clear(); edges.clear();
     nodes.add(view.nodes.map(visNode));
     edges.add(view.edges.map(visEdge));
-    var buttons = document.querySelectorAll(".em-steps button[data-i]");
-    for (var b = 0; b < buttons.length; b++) {
-      buttons[b].setAttribute("aria-selected", String(Number(buttons[b].dataset.i) === current));
-    }
+    tabs.forEach(function (t, j) {
+      t.setAttribute("aria-selected", String(j === current));
+      t.tabIndex = j === current ? 0 : -1;
+    });
+    panel.setAttribute("aria-labelledby", tabs[current].id);
+    if (focusTab) tabs[current].focus();
     document.getElementById("em-caption").textContent = view.caption;
     document.getElementById("em-since").textContent = view.since;
+    if (chosen && !raw[chosen]) chosen = null;
+    fillList();
     network.redraw();
   }
   network.on("beforeDrawing", function (ctx) {
@@ -179,21 +251,36 @@
     ctx.fillText(view.ego, 0, 0);
     ctx.restore();
   });
-  var steps = document.getElementById("em-steps");
-  function button(text, i, label) {
-    var b = document.createElement("button");
-    b.type = "button"; b.textContent = text;
-    if (i !== null) { b.dataset.i = String(i); b.setAttribute("role", "tab"); }
-    if (label) b.setAttribute("aria-label", label);
-    steps.appendChild(b);
-    return b;
-  }
-  button("\u25C0", null, "Previous time point").addEventListener("click", function () { show(current - 1); });
   DATA.views.forEach(function (v, i) {
-    button(v.label, i, null).addEventListener("click", function () { show(i); });
+    var t = document.createElement("button");
+    t.type = "button"; t.textContent = v.label; t.id = "em-tab-" + i;
+    t.setAttribute("role", "tab"); t.setAttribute("aria-controls", "em-panel"); t.dataset.i = String(i);
+    t.addEventListener("click", function () { show(i, true); });
+    tabList.appendChild(t);
+    tabs.push(t);
   });
-  button("\u25B6", null, "Next time point").addEventListener("click", function () { show(current + 1); });
+  document.getElementById("em-prev").addEventListener("click", function () { show(current - 1); });
+  document.getElementById("em-next").addEventListener("click", function () { show(current + 1); });
+  // the tab pattern: the arrow keys (and Home/End) move focus along the tabs and show that time point
+  tabList.addEventListener("keydown", function (e) {
+    var to = {ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: DATA.views.length - 1}[e.key];
+    if (to === undefined) return;
+    e.preventDefault(); e.stopPropagation();
+    show(to, true);
+  });
+  // the list: the arrow keys (and Home/End) go from person to person
+  body.addEventListener("keydown", function (e) {
+    var buttons = rowButtons(), at = buttons.indexOf(document.activeElement);
+    var to = {ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1}[e.key];
+    if (at < 0 || to === undefined) return;
+    e.preventDefault(); e.stopPropagation();
+    to = Math.max(0, Math.min(buttons.length - 1, to));
+    buttons[to].tabIndex = 0; buttons[to].focus();
+  });
+  network.on("click", function (p) { choose(p.nodes.length ? p.nodes[0] : null, false); });
+  // elsewhere on the page (the map, the previous/next buttons) the left and right arrows step through time
   document.addEventListener("keydown", function (e) {
+    if (e.target && e.target.closest && e.target.closest("#em-people")) return;
     if (e.key === "ArrowRight") show(current + 1);
     if (e.key === "ArrowLeft") show(current - 1);
   });
@@ -203,6 +290,7 @@
   window.egomapView = {
     network: network, show: show, views: DATA.views.length,
     current: function () { return current; },
+    chosen: function () { return chosen; },
     label: function () { return view.label; },
     nodeCount: function () { return nodes.length; },
     edgeCount: function () { return edges.length; }

@@ -47,7 +47,8 @@ from egomap.geometry import polar_to_xy, text_width, wrap
 from egomap.model import Map, Person, map_index
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
-from egomap.viz.pyvis_view import SCALE, InlinePage, _title
+from egomap.viz.change_view import hover_text, person_row
+from egomap.viz.pyvis_view import SCALE, InlinePage
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
@@ -252,7 +253,7 @@ def _alter_node(net: Network, item: Item, key: str, mode: str, m: Map, previous:
             "strokeWidth": _px("label_halo"),
             "strokeColor": _style.LABEL["halo"],
         },
-        title=plain_title(_title(item, m, mode, previous, None)),
+        title=plain_title(hover_text(person_row(item, m, mode), f"Since {previous}" if previous is not None else None)),
         fixed=True,
         physics=False,
     )

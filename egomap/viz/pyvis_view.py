@@ -34,7 +34,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from egomap import fields as _fields
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
 from egomap.geometry import place_labels, polar_to_xy, text_width, wrap
@@ -50,6 +49,8 @@ from egomap.viz._layout import (
     marker_reach,
     resolve_maps,
 )
+from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, hover_text, person_row, row_order
+from egomap.viz.change_view import page as change_page
 
 __all__ = ["ChangeView", "InlinePage", "change_network", "change_view_js", "script_json", "vis_network_js"]
 
@@ -114,62 +115,13 @@ def script_json(obj: Any) -> str:
 # --------------------------------------------------------------------------- data
 
 
-#: Placement attributes the hover text shows one line each for (valence, contact and support have their own lines).
-_OTHER_FIELDS = tuple(
-    f for f in _fields.compared() if f.name not in ("valence", "contact", "support_received", "support_given")
-)
+def _node(item: Item, m: Map, mode: str, since: str | None, maps: Sequence[Map] | None, key: str) -> dict:
+    """Compact node data; the page's script turns it into a vis-network node using the style.
 
-
-def _title(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None) -> str:
+    ``t`` is the hover text and ``r`` the row of the list of people (:func:`person_row`).
+    """
     a, p = item.alter, item.placement
-    name = _style.display_label(a.label, mode) if mode != "hidden" else ""
-    kind = _style.MARKERS[_style.marker_key(a.kind, a.is_professional)]["label"]
-    head = name or kind
-    if a.relationship:
-        head += f" ({a.relationship})"
-    lines = [head]
-    if item.status == "lost":
-        lines.append(f"Gone since {prev_label}" if prev_label is not None else "Not on the latest map")
-    elif item.status == "gained":
-        lines.append(f"New since {prev_label}" if prev_label is not None else "New since the first map")
-    if item.shift:
-        lines.append(f"Moved {'closer' if item.shift < 0 else 'further out'} by {abs(item.shift)} ring(s)")
-    try:
-        ring = m.rings.rings[p.ring].label
-        sector = m.sectors.label(p.sector)
-    except (IndexError, ValidationError):
-        ring, sector = f"ring {p.ring}", p.sector
-    lines.append(f"{ring}, {sector}")
-    if item.previous is not None and item.previous.sector != p.sector and prev_label is not None:
-        lines.append(f"Moved from {_sector_label(m, item.previous.sector)} since {prev_label}")
-    lines.append(f"Valence: {p.valence or 'not recorded'}; contact: {p.contact or 'not recorded'}")
-    if p.support_received:
-        lines.append("Support received: " + ", ".join(sorted(p.support_received)))
-    if p.support_given:
-        lines.append("Support given: " + ", ".join(sorted(p.support_given)))
-    for f in _OTHER_FIELDS:  # attributes added to the vocabulary since (e.g. known_for), when recorded
-        if getattr(p, f.name):
-            lines.append(f"{f.label}: {f.to_plain(getattr(p, f.name))}")
-    if a.met_through:
-        lines.append(f"Met through: {a.met_through}")
-    if maps is not None and item.history:
-        seen = [f"{mm.label}: {'ring ' + str(h.ring) if h else '-'}" for mm, h in zip(maps, item.history)]
-        lines.append("; ".join(seen))
-    if mode == "names" and p.note:
-        lines.append(f"Note: {p.note}")
-    return "\n".join(lines)
-
-
-def _sector_label(m: Map, key: str) -> str:
-    try:
-        return m.sectors.label(key)
-    except ValidationError:  # a sector of an earlier map's scheme
-        return key
-
-
-def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[Map] | None, key: str) -> dict:
-    """Compact node data; the page's script turns it into a vis-network node using the style."""
-    a, p = item.alter, item.placement
+    row = person_row(item, m, mode, maps)
     x, y = polar_to_xy(item.angle, item.radius)
     node: dict[str, Any] = {
         "i": key,
@@ -179,7 +131,8 @@ def _node(item: Item, m: Map, mode: str, prev_label: str | None, maps: Sequence[
         "k": _style.marker_key(a.kind),
         "v": _style.valence_key(p.valence),
         "s": "retained" if item.status == "present" else item.status,
-        "t": _title(item, m, mode, prev_label, maps),
+        "t": hover_text(row, since),
+        "r": row,
     }
     if a.is_professional:
         node["p"] = 1
@@ -217,7 +170,11 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
     counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
     moved = sum(1 for it in frame.items if it.shift)
     on_map = sum(1 for it in frame.items if it.status != "lost")
-    nodes = [_node(it, m, mode, frame.previous, maps, keys[it.alter.id]) for it in frame.items]
+    if maps is not None:
+        since: str | None = f"From {maps[0].label} to {maps[-1].label}"
+    else:
+        since = f"Since {frame.previous}" if frame.previous is not None else None
+    nodes = [_node(it, m, mode, since, maps, keys[it.alter.id]) for it in frame.items]
     _place_labels(
         nodes,
         [marker_reach(it.alter) for it in frame.items],
@@ -232,6 +189,9 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
         "label": frame.label,
         "caption": _caption(frame, maps, on_map, counts["gained"], counts["lost"], moved),
         "since": "Since the first map" if maps is not None else "Since the previous map",
+        "people": "Everyone on any map" if maps is not None else f"People at {frame.label}",
+        "changed": f"What changed ({since[0].lower()}{since[1:]})" if since else COLUMNS[1],
+        "rows": row_order(frame.items),
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
@@ -293,112 +253,8 @@ def _geometry(m: Map) -> dict:
 
 # --------------------------------------------------------------------------- page
 
-_CSS = """
-html,body{margin:0;padding:0;background:#fff;color:#222;font-family:DejaVu Sans,Arial,sans-serif;font-size:14px}
-.em-head{display:flex;flex-wrap:wrap;align-items:center;gap:8px;padding:8px 10px 4px 10px}
-.em-head h1{font-size:16px;margin:0 12px 0 0;font-weight:600}
-.em-steps{display:flex;flex-wrap:wrap;gap:4px}
-.em-steps button{font:inherit;padding:4px 10px;border:1px solid #888;background:#f6f6f6;border-radius:4px;cursor:pointer}
-.em-steps button[aria-selected=true]{background:#0072B2;color:#fff;border-color:#0072B2}
-.em-steps button:focus-visible{outline:3px solid #E69F00;outline-offset:1px}
-.em-main{display:flex;flex-wrap:nowrap}
-#em-net{flex:1 1 auto;height:%(height)dpx;min-width:300px;border-top:1px solid #e5e5e5}
-.em-legend{flex:0 0 235px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}
-.em-legend h2{font-size:12px;margin:8px 0 2px 0;font-weight:600}
-.em-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}
-#em-caption{margin:4px 10px 6px 10px;font-size:13px;color:#444;min-height:1.2em}
-div.vis-tooltip{position:absolute;visibility:hidden;padding:6px 8px;white-space:pre-line;max-width:320px;
- font-family:inherit;font-size:12px;color:#000;background:#fffbe6;border:1px solid #999;border-radius:3px;
- box-shadow:2px 2px 6px rgba(0,0,0,.2);pointer-events:none;z-index:5}
-"""
-
 #: The page script, a plain file beside this module (see :func:`change_view_js`).
 _JS_FILE = "change_view.js"
-
-
-def _swatch_line(color: str, dash: list, width: float = 2.5, opacity: float = 1.0) -> str:
-    d = f' stroke-dasharray="{" ".join(str(x) for x in _style.dash_pattern(dash, width))}"' if dash else ""
-    return (
-        f'<svg width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" y2="5" '
-        f'stroke="{color}" stroke-opacity="{opacity}" stroke-width="{width}"{d}/></svg>'
-    )
-
-
-def _shape(kind: str, cx: float, cy: float, r: float, attrs: str) -> str:
-    pts = _style.marker_points(kind, r)
-    if not pts:
-        return f'<circle cx="{cx}" cy="{cy}" r="{r:.2f}" {attrs}/>'
-    return f'<polygon points="{" ".join(f"{cx + x:.2f},{cy + y:.2f}" for x, y in pts)}" {attrs}/>'
-
-
-def _swatch(entry: dict[str, Any], status: str = "retained") -> str:
-    """A key entry drawn as in the view: line to the person, double outline, marker, glyph."""
-    if entry.get("tie"):
-        return _swatch_line(_style.TIE["color"], [], 2.5, 0.8)
-    v = _style.VALENCE[entry["valence"] or "unknown"]
-    st = _style.STATUS[status]
-    r, cx, cy, ow = 6.0, 23.0, 10.0, 1.3 * st["width"]
-    parts = ["<svg width='34' height='20' aria-hidden='true'>"]
-    if entry.get("spoke"):
-        d = _style.dash_pattern(v["dash"], 2)
-        dash = f' stroke-dasharray="{" ".join(str(x) for x in d)}"' if d else ""
-        parts.append(f'<line x1="0" y1="{cy}" x2="{cx}" y2="{cy}" stroke="{v["line"]}" stroke-width="2"{dash}/>')
-    if entry.get("professional"):
-        parts.append(
-            _shape(
-                entry["kind"],
-                cx,
-                cy,
-                r * _style.PROFESSIONAL["scale"],
-                f'fill="#FFFFFF" stroke="{_style.PROFESSIONAL["color"]}" stroke-width="1"',
-            )
-        )
-    pattern = st["dash"] or (v["dash"] if entry["valence"] else [])
-    d = _style.dash_pattern(pattern, ow)
-    dash = f' stroke-dasharray="{" ".join(str(x) for x in d)}"' if d else ""
-    fill = v["color"] if entry["valence"] else "#FFFFFF"
-    parts.append(
-        _shape(
-            entry["kind"],
-            cx,
-            cy,
-            r,
-            f'fill="{fill}" fill-opacity="{st["opacity"]}" stroke="{st["color"]}" stroke-width="{ow}"{dash}',
-        )
-    )
-    if entry["valence"] and v["glyph"]:
-        parts.append(
-            f'<text x="{cx}" y="{cy + 3.5}" text-anchor="middle" font-size="10" font-weight="700" '
-            f'fill="{v["text"]}">{html.escape(v["glyph"])}</text>'
-        )
-    if st["badge"]:
-        b = _style.BADGE
-        bx, by, br = cx + b["offset"][0] * r, cy + b["offset"][1] * r, b["size"] * r
-        pts = " ".join(f"{bx + x * br:.2f},{by + y * br:.2f}" for x, y in b["points"])
-        parts.append(f'<polygon points="{pts}" fill="{b["color"]}" stroke="{b["edge"]}" stroke-width="0.8"/>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=1)
-def _legend() -> str:
-    """Static legend (style data only: no user text): the key shared with the widget and figures."""
-    esc = html.escape
-    parts = ["<h2>Key</h2>"]
-    for e in _style.KEY:
-        parts.append(f"<div>{_swatch(e)}{esc(e['label'])}</div>")
-    parts.append("<h2 id='em-since'>Since the previous map</h2>")
-    for k in ("retained", "gained", "lost"):
-        s = _style.STATUS[k]
-        entry = {"kind": "person", "valence": "supportive", "professional": False}
-        parts.append(f"<div>{_swatch(entry, k)}{esc(s['label'])}</div>")
-    for k in ("inward", "outward"):
-        mv = _style.MOVED[k]
-        parts.append(f"<div><span style='width:34px;text-align:center'>{mv['symbol']}</span>{esc(mv['label'])}</div>")
-    parts.append("<h2>Ties between alters</h2>")
-    parts.append(f"<div>{_swatch_line(_style.STATUS['gained']['color'], [])}New tie</div>")
-    parts.append(f"<div>{_swatch_line(_style.STATUS['lost']['color'], [2, 2])}Tie gone</div>")
-    return "".join(parts)
 
 
 def _attr(text: str) -> str:
@@ -463,8 +319,9 @@ class ChangeView(InlinePage):
     css_class = "egomap-change-view"
     what = "The change view"
 
-    def __init__(self, page: str, labels: list[str], heading: str, height: int) -> None:
-        super().__init__(page, heading, height + 90)
+    def __init__(self, page: str, labels: list[str], heading: str, height: int, rows: int = 0) -> None:
+        # the map and its tabs and summary, then the list of people (``rows`` at most; it scrolls past LIST_HEIGHT)
+        super().__init__(page, heading, height + 90 + 80 + min(LIST_HEIGHT, 34 + 40 * rows))
         self.labels = labels
         self.height = height
 
@@ -485,12 +342,18 @@ def change_network(
 
     Alters sit at their places on the rings and sectors (no physics), and an
     alter who stays in the same sector keeps the same angle from one time
-    point to the next. Buttons (or the arrow keys) step through the time
+    point to the next. Tabs (or the arrow keys) step through the time
     points and a combined view of all of them. Marker shape shows the kind of
     alter, fill colour and the line to the person show valence, and the
     outline shows whether the alter is new (thick, blue, with a star), still
     there (thin) or gone (dashed, faded ghost where they were); ▲/▼ mark
     moves closer or further out. Hover over an alter for details, shown as plain text.
+
+    Below the map, a list of the people at the time point says the same in
+    words, for the keyboard and screen readers: who, what changed ("new",
+    "moved one circle closer, into Inner circle"), where, how it feels and
+    the other details (see :mod:`egomap.viz.change_view`). Tab to it, then
+    ↑/↓ go from person to person, and the person is ringed on the map.
 
     Parameters
     ----------
@@ -542,17 +405,6 @@ def change_network(
     if combined and len(maps) > 1:
         views.append(_view(combined_frame(maps, stable), mode, ego, keys, maps))
     data = {"scale": SCALE, "style": _style.as_dict(), "views": views}
-    esc = html.escape
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{_CSS % {'height': height}}</style>"
-        f"<script>{vis_network_js()}</script></head><body>"
-        f'<div class="em-head"><h1 id="em-heading">{esc(title)}</h1>'
-        '<div class="em-steps" id="em-steps" role="tablist" aria-label="Time points"></div></div>'
-        f'<div class="em-main"><div id="em-net"></div><div class="em-legend">{_legend()}</div></div>'
-        '<p id="em-caption"></p>'
-        f'<script type="application/json" id="em-data">{script_json(data)}</script>'
-        f"<script>\n{change_view_js()}</script></body></html>\n"
-    )
-    return ChangeView(page, [v["label"] for v in views], title, height)
+    page = change_page(title, script_json(data), (vis_network_js(), change_view_js()), height)
+    rows = max(len(v["nodes"]) for v in views)
+    return ChangeView(page, [v["label"] for v in views], title, height, rows)

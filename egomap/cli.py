@@ -3,7 +3,8 @@
 ``egomap lab``   open JupyterLab on the notebooks, using the store;
 ``egomap app``   the session notebook as a web app without code (Voila);
 ``egomap demo``  write the demo case and a small synthetic cohort into the store;
-``egomap info``  say where the store is and how much it holds.
+``egomap info``  say where the store is and how much it holds;
+``egomap check`` run SQLite's integrity check on the store file and say how to recover a damaged one.
 
 Every sub-command takes ``--store PATH`` (default: ``$EGOMAP_STORE``, else a
 per-user data file). Options that ``egomap lab`` and ``egomap app`` do not
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from egomap.errors import EgomapError, NotFoundError
+from egomap.store.postgres import cli as team_cli
 
 __all__ = ["main", "notebooks_dir"]
 
@@ -192,6 +194,27 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from egomap.store.sqlite.damage import integrity_check
+
+    path = _store_path(args)
+    if isinstance(path, str):
+        raise EgomapError("egomap check is for a store file; a team store's server checks its own data")
+    problems = integrity_check(path)
+    if not problems:
+        print(f"egomap: {path}: ok (SQLite's integrity check found no damage)")
+        return 0
+    print(f"egomap: {path} is DAMAGED; SQLite's integrity check says:")
+    for line in problems[:20]:
+        print(f"  {line}")
+    if len(problems) > 20:
+        print(f"  ... and {len(problems) - 20} more")
+    print("To recover: close every notebook that uses the store, then restore your latest backup copy;")
+    print(f"to save what can still be read: sqlite3 {path} .recover | sqlite3 recovered.sqlite")
+    print("(see 'Backing up and recovering a store' in the README)")
+    return 1
+
+
 def register(name: str, func: Callable[[argparse.Namespace], int], add_parser: Callable) -> None:
     """Let a plug-in add a sub-command (egomap.io's are added by :func:`_load_plugins`)."""
     _COMMANDS[name] = func
@@ -239,6 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Say where the store is and how many people and maps it holds.",
     )
     _store_arg(p)
+    p = sub.add_parser(
+        "check",
+        help="check the store file for damage (SQLite's integrity check)",
+        description="Run SQLite's integrity check on the store file (read-only) and say how to recover a damaged one. "
+        "Exit code 0: no damage found; 1: damaged.",
+    )
+    _store_arg(p)
     _load_plugins()
     for hook in _PARSER_HOOKS:
         hook(sub)
@@ -259,7 +289,10 @@ def _load_plugins() -> None:
     _PARSER_HOOKS.append(functools.partial(io_cli.add_parsers, store_arg=_store_arg))
 
 
-_COMMANDS.update({"lab": _cmd_lab, "app": _cmd_app, "demo": _cmd_demo, "info": _cmd_info})
+_COMMANDS.update({"lab": _cmd_lab, "app": _cmd_app, "demo": _cmd_demo, "info": _cmd_info, "check": _cmd_check})
+# `egomap team ...` and `egomap copy` (the team store on PostgreSQL): their code is in egomap.store.postgres.cli
+_COMMANDS.update(team_cli.COMMANDS)
+_PARSER_HOOKS.append(functools.partial(team_cli.add_parsers, store_arg=_store_arg))
 #: Sub-commands that pass options they do not know on to the server they start.
 _PASS_ON = ("lab", "app")
 

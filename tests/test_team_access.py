@@ -184,3 +184,24 @@ def test_cohort_measures_through_the_views_equal_the_full_data_for_consenting_pe
         import pandas as pd
 
         pd.testing.assert_frame_equal(got[numeric], want[numeric])
+
+
+def test_team_commands(pg_cluster, capsys):
+    from egomap.cli import main
+
+    admin = pg_cluster.new_db()
+    db = admin.rsplit("/", 1)[1]
+    assert main(["team", "init", admin]) == 0
+    assert main(["team", "add-practitioner", "carol", "--store", admin]) == 0
+    assert main(["team", "add-researcher", "rhys", "--store", admin]) == 0
+    with em.open_store(admin) as s:
+        s.add_person("R-C1", consent_research=True).new_map("Baseline").add_alter("Ann", ring=0, sector="friends")
+    assert main(["team", "assign", "R-C1", "carol", "--store", admin]) == 0
+    with em.open_store(pg_cluster.url(db, "carol")) as c, em.open_store(pg_cluster.url(db, "rhys")) as r:
+        assert c.person_ids() == ["R-C1"] and c.person("R-C1").map("Baseline").alters[0].label == "Ann"
+        assert r.person_ids() == ["R-C1"] and r.person_ids() == c.person_ids()
+    assert main(["team", "assign", "R-C1", "rhys", "--store", admin]) == 2  # not a practitioner
+    assert main(["team", "add-practitioner", "Robert'); DROP TABLE x; --", "--store", admin]) == 2
+    assert main(["team", "init", "study.sqlite"]) == 2
+    err = capsys.readouterr().err
+    assert "not a practitioner" in err and "database role name" in err and "PostgreSQL store" in err

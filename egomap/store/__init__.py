@@ -35,7 +35,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, StoreError
@@ -43,6 +43,7 @@ from egomap.model import Alter, Map, Person
 from egomap.store.backend import StoreBackendMixin
 from egomap.store.engine import Engine
 from egomap.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteEngine
+from egomap.store.sqlite.damage import DamageGuard
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -181,8 +182,8 @@ class Store(StoreBackendMixin):
             from egomap.store.postgres import PostgresEngine
 
             self._engine: Engine = PostgresEngine(str(path).strip(), upto=_upto)
-        else:
-            self._engine = SQLiteEngine(path, upto=_upto)
+        else:  # a damaged file: a StoreError saying so and how to recover, from any call
+            self._engine = cast("Engine", DamageGuard(SQLiteEngine(path, upto=_upto)))
         #: The store file, or the server's URL without its password (``postgresql://user@host:port/db``).
         self.path: Path | str = self._engine.path
         self._maps: weakref.WeakValueDictionary[str, Map] = weakref.WeakValueDictionary()

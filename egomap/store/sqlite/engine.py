@@ -28,6 +28,7 @@ from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError, ValidationError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, describe_edit, now
+from egomap.store.sqlite.damage import damaged, is_damaged
 from egomap.store.sqlite.edits import apply_edit_sql
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
@@ -114,6 +115,8 @@ class SQLiteEngine:
             raise StoreError(f"cannot open store {str(p)!r}: {e}") from e
         except sqlite3.DatabaseError as e:  # "file is not a database" and the like
             conn.close()
+            if is_damaged(e, not_a_database=False):
+                raise damaged(p, e) from e
             raise NotAStoreError(f"{str(p)!r} is not an egomap store ({e})") from e
         except BaseException:
             conn.close()
@@ -186,7 +189,8 @@ class SQLiteEngine:
                 if isinstance(exc, sqlite3.IntegrityError):
                     raise SaveError(f"could not save: {exc}") from exc
                 if isinstance(exc, sqlite3.Error):
-                    raise SaveError(f"could not save to {str(self.path)!r}: {exc}") from exc
+                    why = damaged(self.path, exc) if is_damaged(exc) else exc
+                    raise SaveError(f"could not save to {str(self.path)!r}: {why}") from exc
                 raise
 
     def read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:

@@ -21,7 +21,7 @@ LAYERS = [
     {"model"},
     {"store"},
     {"change", "graph", "measures", "linking"},
-    {"viz", "widget", "io"},
+    {"viz", "widget", "io", "review"},
     {"demo", "session", "cli"},
 ]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer}

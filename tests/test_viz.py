@@ -281,6 +281,45 @@ def test_small_multiples_marks_gained_and_lost(demo):
     assert stars == [0, 4, 4]
 
 
+def test_small_multiples_side_by_side_equal_panels_one_key(demo):
+    """changes=False: the maps as they are, side by side, equal in size, one shared key (notebook 02)."""
+    fig = em.viz.small_multiples(demo, label_mode="names", changes=False)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    fig.canvas.draw()
+    sizes = {tuple(round(v, 3) for v in ax.get_position().size) for ax in axes}
+    assert len(axes) == 3 and len(sizes) == 1  # one row of three panels of the same size
+    assert len({round(ax.get_position().y0, 3) for ax in axes}) == 1
+    for ax, m in zip(axes, demo.maps):
+        assert marker_points(ax) == len(m)  # no ghosts of people who have gone
+        assert marker_points(ax, "alters-gained") == 0 and marker_points(ax, "alters-lost") == 0
+    texts = [t.get_text() for t in axes[2].texts if t.get_gid() == "alter-label"]
+    assert "Marcus" in texts and not any("\u25b2" in t or "\u25bc" in t for t in texts) and "Tom" not in texts
+    assert len(fig.legends) == 1
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Person" in legend and "Supportive (+, solid)" in legend and "New (star)" not in legend
+
+
+def test_legend_change_states_carry_no_valence_glyph(demo):
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from egomap.viz._layout import frames
+    from egomap.viz.legend import HANDLER_MAP, legend_handles
+
+    handles = legend_handles([it for fr in frames(demo.maps) for it in fr.items], True)
+    states = [h for h in handles if getattr(h, "entry", {}).get("status")]
+    assert [h.get_label() for h in states] == ["Still there", "New (star)", "Gone (faded, dashed)"]
+
+    def glyphs(hs):  # the texts drawn inside the legend's markers
+        leg = Figure().legend(handles=hs, handler_map=HANDLER_MAP)
+        labels = {h.get_label() for h in hs}
+        return [t.get_text() for t in leg.findobj(Text) if t.get_text() and t.get_text() not in labels]
+
+    supportive = [h for h in handles if h.get_label().startswith("Supportive")]
+    assert glyphs(supportive) == ["+"]  # the key's supportive entry has its glyph ...
+    assert glyphs(states) == []  # ... the change states do not
+
+
 def test_small_multiples_keeps_positions_stable(demo):
     fig = em.viz.small_multiples(demo, label_mode="hidden", spokes=False, ties=False)
     b, c = [ax for ax in fig.axes if ax.get_visible()][1:]

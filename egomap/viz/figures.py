@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import matplotlib as mpl
@@ -210,6 +211,7 @@ def small_multiples(
     spokes: bool = True,
     legend: bool = True,
     stable: bool = True,
+    changes: bool = True,
 ) -> Figure:
     """One panel per time point, with stable positions and changes marked.
 
@@ -218,6 +220,8 @@ def small_multiples(
     previous panel) have a thick blue outline and a star; alters who have
     gone are drawn as faded ghosts with a dashed outline where they were;
     ▲/▼ mark moves closer or further out (also when labels are hidden).
+    With ``changes=False`` each panel shows its map as it is (the maps side
+    by side, no marks). The panels are all the same size and share one key.
 
     Parameters
     ----------
@@ -228,6 +232,8 @@ def small_multiples(
     panel_size : float
         Size of one panel in inches.
     ties, spokes, legend, stable : bool
+    changes : bool
+        Mark new, gone and moved alters (``False``: the maps as they are, side by side).
 
     Returns
     -------
@@ -239,6 +245,9 @@ def small_multiples(
     >>> fig = em.viz.small_multiples(em.demo.demo_case())
     >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
     ['Baseline (2026-01-12)', '6 months (2026-07-13)', '12 months (2027-01-11)']
+    >>> plain = em.viz.small_multiples(em.demo.demo_case(), changes=False)
+    >>> [t.get_text() for t in plain.legends[0].texts if t.get_text().strip()][-2:]
+    ['Not recorded (dashdot)', 'Tie: they know each other']
     """
     mode = _style.check_label_mode(label_mode)
     maps = resolve_maps(person_or_maps)
@@ -253,6 +262,8 @@ def small_multiples(
     ego = _ego_label(maps[0].person, mode)
     all_items: list[Item] = []
     frs: list[Frame] = frames(maps, stable)
+    if not changes:
+        frs = [_as_it_is(fr) for fr in frs]
     for ax, fr in zip(axes, frs):
         setup_axes(ax)
         ax.set_title(_map_title(fr.map), fontsize=_style.FONT["title"], parse_math=False)
@@ -263,7 +274,7 @@ def small_multiples(
         f"{maps[0].person.id}: network across {k} time point{'' if k == 1 else 's'}", fontsize=12, parse_math=False
     )
     if legend and all_items:
-        handles, columns = grouped_handles(legend_handles(all_items, True), len(_style.KEY), fig.get_figwidth())
+        handles, columns = grouped_handles(legend_handles(all_items, changes), len(_style.KEY), fig.get_figwidth())
         fig.legend(
             handles=handles,
             handler_map=HANDLER_MAP,
@@ -279,6 +290,12 @@ def small_multiples(
         scene = scene_of(fr.map, ego)
         draw_map(ax, scene, frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties, scale=u)
     return fig
+
+
+def _as_it_is(fr: Frame) -> Frame:
+    """A frame without change marks: no ghosts of people who have gone, no new or moved marks, the map's ties."""
+    items = [replace(it, status="present", shift=0) for it in fr.items if it.status != "lost"]
+    return Frame(fr.label, fr.map, items, [(a, b, "present") for a, b, s in fr.ties if s != "dissolved"], None)
 
 
 # --------------------------------------------------------------------------- ring flows

@@ -132,10 +132,9 @@ def legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
         statuses = {it.status for it in items}
         for k in ("retained", "gained", "lost"):
             if k in statuses:
+                # a plain white marker: no valence glyph ("+" means supportive)
                 handles.append(
-                    KeyEntry(
-                        {"label": _style.STATUS[k]["label"], "kind": "person", "valence": "supportive", "status": k}
-                    )
+                    KeyEntry({"label": _style.STATUS[k]["label"], "kind": "person", "valence": None, "status": k})
                 )
         for k in ("inward", "outward"):
             if any((it.shift < 0) if k == "inward" else (it.shift > 0) for it in items):

@@ -20,6 +20,7 @@ import pytest
 import egomap as em
 
 sys.path.insert(0, str(Path(__file__).parent))
+from axe import assert_accessible  # noqa: E402
 from lab import cell_errors, open_notebook, run_all_cells_checked, running_lab  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.jupyterlab, pytest.mark.slow]
@@ -154,11 +155,13 @@ def test_session_notebook_a_whole_session(lab, lab_page):
 def test_workshop_notebook_shows_three_maps(lab, lab_page):
     page = lab_page
     _open_and_run(page, lab, "02_workshop.ipynb")
-    page.wait_for_selector(".egomap-side-by-side .egomap-root")
-    maps = page.locator(".egomap-side-by-side .egomap-svg")
-    assert maps.count() == 3 and all(_visible(maps.nth(i)) for i in range(3))
-    assert page.locator(".egomap-readonly").count() >= 3
-    assert _visible(page.locator(".jp-OutputArea-output img").last)  # the small multiples figure
+    figures = page.locator(".jp-OutputArea-output img")
+    figures.nth(1).wait_for()
+    # the three maps side by side (one figure: equal panels, one key), then the same with changes marked
+    assert figures.count() == 2 and _visible(figures.nth(0)) and _visible(figures.nth(1))
+    first, second = (figures.nth(i).evaluate("i => [i.naturalWidth, i.naturalHeight]") for i in (0, 1))
+    assert first[0] > 2.2 * first[1]  # one row of three maps, not two rows
+    assert page.locator(".egomap-readonly .egomap-svg").count() == 1  # the numbers-only widget at the end
     assert "Kickabout community football project" in page.locator(".jp-Notebook").text_content()
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -173,6 +176,15 @@ def test_change_notebook_shows_the_change_view(lab, lab_page):
     assert frame.locator("canvas").first.bounding_box()["width"] > 300  # drawn, not collapsed
     frame.locator("button[data-i]", has_text="6 months").click()
     assert frame.locator("button[aria-selected=true]").first.text_content().strip() == "6 months"
+    # the list of people below the map, and no axe-core (WCAG 2.2 A/AA) violation in the view
+    frame.get_by_role("button", name="Marcus (friend)").focus()
+    assert frame.locator("tr.em-current td").first.text_content() == "New"
+    assert_accessible(frame_el.element_handle().content_frame())
+    # the change table: plain column names, one way of showing a missing value
+    tables = page.locator(".jp-OutputArea-output table")
+    text = " ".join(tables.nth(i).text_content() for i in range(tables.count()))
+    assert "Circle (before)" in text and "How it feels (after)" in text and "one circle closer" in text
+    assert "ring_before" not in text and "NaN" not in text and "<NA>" not in text and "None" not in text
     figures = page.locator(".jp-OutputArea-output img")
     assert figures.count() >= 2 and _visible(figures.nth(0)) and _visible(figures.nth(1))  # small multiples, flows
     if SHOTS:

@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from egomap import fields as _f
 from egomap.errors import ValidationError
 from egomap.store.sqlite.schema import PLACEMENT_COLS
 
 __all__ = ["CohortReads"]
+
+_INTS = frozenset({"ring", *(f.name for o in ("alter", "placement") for f in _f.of(o) if f.type in ("int", "bool"))})
+_FLOATS = frozenset(f.name for o in ("alter", "placement") for f in _f.of(o) if f.type == "float")
 
 
 class CohortReads:
@@ -100,3 +104,26 @@ class CohortReads:
         if map_ids is None:
             return self.read(f"SELECT COUNT(*) FROM {t}")[0][0]
         return self.read(f"SELECT COUNT(*) FROM {t} WHERE map_id = ANY(%s)", (list(map_ids),))[0][0]
+
+    def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None) -> dict[str, Any]:
+        """Whole columns as numpy arrays, one query per table (:meth:`egomap.store.engine.Engine.read_columns`).
+
+        Whole numbers and booleans as ``int64`` (NULL: -1), positions as
+        floats, everything else as UTF-8 bytes (NULL: ``b""``); a researcher's
+        ids are the views' pseudonyms, as :meth:`read_maps` and the ties give them.
+        """
+        import numpy as np
+
+        rows = self.read_rows(table, columns, map_ids)
+        out: dict[str, Any] = {}
+        for j, c in enumerate(columns):
+            vals = [r[j] for r in rows]
+            if c in _INTS:
+                out[c] = np.array([-1 if v is None else int(v) for v in vals], dtype=np.int64)
+            elif c in _FLOATS:
+                out[c] = np.array(vals, dtype=float)
+            elif vals:
+                out[c] = np.array([b"" if v is None else str(v).encode("utf-8") for v in vals])
+            else:
+                out[c] = np.zeros(0, dtype="S1")
+        return out

@@ -15,7 +15,7 @@ PKG = ROOT / "egomap"
 
 #: The layers, bottom first: a module may import from its own layer and the layers below it.
 LAYERS = [
-    {"errors", "fields"},
+    {"errors", "fields", "files"},
     {"schemes"},
     {"geometry"},
     {"model"},

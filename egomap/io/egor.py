@@ -57,6 +57,7 @@ from egomap import fields as _f
 from egomap import schemes as _schemes
 from egomap.errors import InputFileError, ValidationError
 from egomap.fields import MAX_TEXT, Field
+from egomap.files import private_file, private_folder
 from egomap.io._common import (
     Row,
     Source,
@@ -154,6 +155,7 @@ def export_egor(
     source : Store, Person or list of Person
     folder : path
         Created if missing; existing files of the same names are replaced.
+        The files are readable by their owner only (0600; a folder egomap creates 0700).
     persons : str or list of str, optional
         Only these person ids.
     include_names : bool
@@ -182,16 +184,15 @@ def export_egor(
     """
     keep = check_keep(keep)
     people = select_persons(source, persons, include_nonconsenting=include_nonconsenting)
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_folder(folder)  # owner-only, as every file below
     paths = {k: out / v for k, v in _FILES.items()}
     alter_fields = [f for f in _ALTER_FIELDS if not f.identifying]
     alter_fields += _name_fields(("alter", "placement"), include_names=include_names, keep=keep)
     ego_extra = _name_fields(("person", "map"), include_names=include_names, keep=keep)
     with (
-        open(paths["egos"], "w", newline="", encoding="utf-8") as fe,
-        open(paths["alters"], "w", newline="", encoding="utf-8") as fa,
-        open(paths["edges"], "w", newline="", encoding="utf-8") as ft,
+        open(private_file(paths["egos"]), "w", newline="", encoding="utf-8") as fe,
+        open(private_file(paths["alters"]), "w", newline="", encoding="utf-8") as fa,
+        open(private_file(paths["edges"]), "w", newline="", encoding="utf-8") as ft,
     ):
         we, wa, wt = (_Writer(f, spreadsheet_safe) for f in (fe, fa, ft))
         we.writerow([*EGO_COLUMNS, *(f.name for f in ego_extra)])

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from egomap import fields as _f
+from egomap.files import private_file, private_folder
 from egomap.io._common import (
     Source,
     cell,
@@ -95,7 +96,7 @@ def export_graphml(
     ----------
     source : Store, Person or list of Person
     folder : path
-        Created if missing.
+        Created if missing. The files are readable by their owner only (0600; a folder egomap creates 0700).
     persons : str or list of str, optional
         Only these person ids.
     include_names : bool
@@ -105,13 +106,12 @@ def export_graphml(
     """
     import networkx as nx
 
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_folder(folder)  # owner-only, as every file below
     paths = []
     for p in select_persons(source, persons, include_nonconsenting=include_nonconsenting):
         ids = pseudonyms(p)
         for i, m in enumerate(p.maps):
             path = out / f"{safe_filename(ego_id(p.id, i))}.graphml"
-            nx.write_graphml(map_graph(m, include_names=include_names, ids=ids), path, encoding="utf-8")
+            nx.write_graphml(map_graph(m, include_names=include_names, ids=ids), private_file(path), encoding="utf-8")
             paths.append(path)
     return paths

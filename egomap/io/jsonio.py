@@ -46,6 +46,7 @@ from egomap.fields import GOAL_STATUSES
 from egomap.fields import check_choice as _choice
 from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
+from egomap.files import write_text
 from egomap.io._common import Source, check_scheme_text, pseudonymise, pseudonyms, select_persons, time_points
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
@@ -98,10 +99,7 @@ def export_json(
 ) -> Path:
     """Write :func:`to_json` output to a UTF-8 file; return its path."""
     data = to_json(source, persons=persons, include_names=include_names, include_nonconsenting=include_nonconsenting)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return out
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=1))  # owner-only (0600)
 
 
 class _Where:

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -34,6 +35,7 @@ from matplotlib.patches import Rectangle
 
 from egomap.change import compare, ring_state_labels
 from egomap.errors import ValidationError
+from egomap.files import private_file
 from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import Frame, Item, frames, resolve_maps
@@ -87,6 +89,12 @@ class EgoFigure(Figure):
     """A matplotlib Figure that saves with :data:`SAVE_RC` (text stays text in SVG)."""
 
     def savefig(self, *args: Any, **kwargs: Any) -> None:  # noqa: D102 - as Figure.savefig
+        fname = args[0] if args else kwargs.get("fname")
+        if isinstance(fname, (str, os.PathLike)):  # a file it may name people in: owner-only (0600)
+            name = os.fspath(fname)
+            if kwargs.get("format") is None and not os.path.splitext(name)[1][1:]:
+                name = name.rstrip(".") + "." + mpl.rcParams["savefig.format"]  # what matplotlib will write
+            private_file(name)
         with mpl.rc_context(SAVE_RC):
             super().savefig(*args, **kwargs)
 

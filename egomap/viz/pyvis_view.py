@@ -36,6 +36,7 @@ from typing import Any
 
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
+from egomap.files import write_text
 from egomap.geometry import place_labels, polar_to_xy, text_width, wrap
 from egomap.model import Map, Person
 from egomap.viz import style as _style
@@ -299,10 +300,8 @@ class InlinePage:
         )
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the page to ``path`` (an ``.html`` file that works offline); return the path."""
-        p = Path(path)
-        p.write_text(self.html, encoding="utf-8")
-        return p
+        """Write the page to ``path`` (an ``.html`` file that works offline, owner-only); return the path."""
+        return write_text(path, self.html)
 
 
 class ChangeView(InlinePage):

@@ -41,6 +41,7 @@ import anywidget
 import traitlets
 
 from egomap import fields as _fields
+from egomap import files as _files
 from egomap.errors import ValidationError
 from egomap.geometry import LABEL_MODES, check_label_mode, initials
 from egomap.model import Map
@@ -216,14 +217,12 @@ class MapWidget(anywidget.AnyWidget):
         return _render.to_svg(self.data, label_mode or self.label_mode)
 
     def save_svg(self, path: str | os.PathLike, label_mode: str | None = None) -> pathlib.Path:
-        """Write :meth:`to_svg` to ``path`` (UTF-8) and return the path."""
-        out = pathlib.Path(path)
-        out.write_text(self.to_svg(label_mode), encoding="utf-8")
-        return out
+        """Write :meth:`to_svg` to ``path`` (UTF-8, readable by its owner only) and return the path."""
+        return _files.write_text(path, self.to_svg(label_mode))
 
     def save_png(self, path: str | os.PathLike, label_mode: str | None = None, *, dpi: int = 150) -> pathlib.Path:
-        """Write the current picture as PNG (drawn with matplotlib, no browser) and return the path."""
-        out = pathlib.Path(path)
+        """Write the current picture as PNG (drawn with matplotlib, no browser; owner-only) and return the path."""
+        out = _files.private_file(path)
         _render.save_png(self.data, out, label_mode or self.label_mode, dpi=dpi)
         return out
 

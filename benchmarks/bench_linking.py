@@ -14,6 +14,7 @@ Run:  python benchmarks/bench_linking.py [--n 10000] [--rounds 3]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -44,11 +45,11 @@ def _variant(rng: random.Random, name: str) -> str:
     return f"{first[0]}. {last}" if last else name
 
 
-def build(store: em.Store, n: int, alters: int, seed: int) -> set[tuple[str, str]]:
+def build(store: em.Store, n: int, alters: int, seed: int, save: bool = True) -> set[tuple[str, str]]:
     """The study, and the true pairs (person id, name at wave 1) present at both waves."""
     rng = random.Random(seed)
-    truth = set()
-    with store.batch():
+    truth: set[tuple[str, str]] = set()
+    with store.batch() if save else contextlib.nullcontext():
         for i in range(n):
             p = em.Person(f"W-{i:05d}")
             pool = rng.sample(
@@ -69,7 +70,8 @@ def build(store: em.Store, n: int, alters: int, seed: int) -> set[tuple[str, str
                 m2.add_alter(name, ring=ring, sector=sector)
                 if orig is not None:
                     truth.add((p.id, orig))
-            store.import_person(p)
+            if save:
+                store.import_person(p)
     return truth
 
 
@@ -78,10 +80,13 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", "10000")), help="persons (10000)")
     ap.add_argument("--alters", type=int, default=25, help="alters per wave (25)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--store", help="keep the study in this file (built once; reused when it exists)")
     args = ap.parse_args()
-    store = em.open_store(os.path.join(tempfile.mkdtemp(), "bench_linking.sqlite"))
+    path = args.store or os.path.join(tempfile.mkdtemp(), "bench_linking.sqlite")
+    fresh = not os.path.exists(path)
+    store = em.open_store(path)
     t0 = time.perf_counter()
-    truth = build(store, args.n, args.alters, seed=1)
+    truth = build(store, args.n, args.alters, seed=1, save=fresh)
     info = store.info()
     print(
         f"built {info['persons']} persons, {info['maps']} maps, {info['alters']} alters in {time.perf_counter() - t0:.0f} s"

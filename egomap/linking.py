@@ -60,7 +60,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -275,6 +275,7 @@ def name_similarity(a: str, b: str) -> tuple[float, str | None]:
     return _name_score(_norm(a), _norm(b))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _name_score(na: str, nb: str) -> tuple[float, str | None]:
     """:func:`name_similarity` of two normalised names."""
     if not na or not nb:
@@ -307,14 +308,24 @@ for _nick, _fulls in NICKNAMES.items():
         _NICK_LETTERS.setdefault(_nick, set()).add(_full[0])
 
 
-@dataclass(frozen=True)
-class _Who:
+@functools.lru_cache(maxsize=1 << 16)
+def _keys(norm: str) -> tuple[str, ...]:
+    """Blocking keys of a normalised name: only names sharing a key are compared at all."""
+    compact = norm.replace(" ", "")
+    keys = {compact[:1]}
+    keys.update(_NICK_LETTERS.get(norm.split(" ", 1)[0], ()))
+    if len(compact) >= 4:
+        keys.add("~" + compact[1:3])  # a slip in the first letter ("Kaya" for "Maya")
+    return tuple(keys)
+
+
+class _Who(NamedTuple):
     """What scoring needs of one alter on one map, computed once."""
 
     id: str
     label: str
     norm: str
-    keys: frozenset[str]
+    keys: tuple[str, ...]
     kind: str
     relationship: str
     professional: bool
@@ -323,13 +334,7 @@ class _Who:
     @classmethod
     def of(cls, id: str, label: str, kind: str, relationship: str, professional: bool, sector: str) -> _Who:
         norm = _norm(label)
-        compact = norm.replace(" ", "")
-        keys = {compact[:1]}
-        for token in norm.split()[:1]:
-            keys.update(_NICK_LETTERS.get(token, ()))
-        if len(compact) >= 4:
-            keys.add("~" + compact[1:3])  # a slip in the first letter ("Kaya" for "Maya")
-        return cls(id, label, norm, frozenset(keys), kind, _norm(relationship or ""), bool(professional), sector)
+        return cls(id, label, norm, _keys(norm), kind, _norm(relationship or ""), bool(professional), sector)
 
 
 def _agreement(a: _Who, b: _Who) -> tuple[float, list[str], bool]:
@@ -504,11 +509,15 @@ def _propose(before: Sequence[_Who], after: Sequence[_Who], min_score: float) ->
     names = np.zeros((len(before), len(after)))
     scores = np.zeros_like(names)
     why: dict[tuple[int, int], list[str]] = {}
+    index: dict[str, list[int]] = {}
+    for j, b in enumerate(after):
+        for k in b.keys:
+            index.setdefault(k, []).append(j)
     for i, a in enumerate(before):
-        for j, b in enumerate(after):
-            if a.keys.isdisjoint(b.keys):
-                continue
-            s, reason = _name_score(a.norm, b.norm)
+        candidates = {j for k in a.keys for j in index.get(k, ())}
+        for j in candidates:
+            b = after[j]
+            s, reason = _name_score(a.norm, b.norm) if a.norm <= b.norm else _name_score(b.norm, a.norm)
             if not s:
                 continue
             share, reasons, kinds_differ = _agreement(a, b)
@@ -518,14 +527,16 @@ def _propose(before: Sequence[_Who], after: Sequence[_Who], min_score: float) ->
     if not why:
         return []
     rows, cols = linear_sum_assignment(scores, maximize=True)
+    best = names[rows, cols]
+    # How many other candidates have the same name score in the same row or column, for each chosen pair.
+    rivals = (names[rows] == best[:, None]).sum(1) + (names[:, cols] == best[None, :]).sum(0) - 2
     out = []
-    for i, j in zip(rows, cols):
+    for i, j, r in zip(rows.tolist(), cols.tolist(), rivals.tolist()):
         score = float(scores[i, j])
         if score <= 0 or score < min_score:
             continue
         reasons = why[i, j]
-        rivals = int((names[i] == names[i, j]).sum() + (names[:, j] == names[i, j]).sum()) - 2
-        if rivals > 0:
+        if r > 0:
             score = min(score, _AMBIGUOUS_CAP)
             reasons = [*reasons, "another person here has an equally similar name"]
         a, b = before[i], after[j]

@@ -124,8 +124,8 @@ def test_alters_already_the_same_on_both_maps_are_left_out():
     assert link_alters(a, b) == []
 
 
-def test_the_network_canvas_sample_proposes_maya_jon_ade_and_kim(tmp_path):
-    store = em.open_store(tmp_path / "s.sqlite")
+def test_the_network_canvas_sample_proposes_maya_jon_ade_and_kim(location):
+    store = em.open_store(location)
     em.io.read_network_canvas(em.io.SAMPLE, store)
     first, second = store.person("NC-001").maps
     props = link_alters(first, second)
@@ -143,7 +143,7 @@ def test_the_network_canvas_sample_proposes_maya_jon_ade_and_kim(tmp_path):
     assert len(before.retained) == 0 and len(before.lost) == 5 and len(before.gained) == 5
     assert all(p.accepted for p in accept(second, props))
     store.close()
-    again = em.open_store(tmp_path / "s.sqlite")
+    again = em.open_store(location)
     first, second = again.person("NC-001").maps
     ch = em.compare(first, second)
     assert sorted(a.label for a in ch.retained) == ["Ade", "Jon", "Kim", "Maya"]
@@ -166,8 +166,8 @@ def test_bad_calls_are_clear_errors():
     assert link_alters(a, empty) == [] and link_alters(empty, b) == []
 
 
-def _store_pair(tmp_path):
-    store = em.open_store(tmp_path / "s.sqlite")
+def _store_pair(location):
+    store = em.open_store(location)
     p = store.add_person("R-1")
     t1 = p.new_map("T1", date="2026-01-01")
     maya = t1.add_alter("Maya", ring=2, sector="friends", relationship="friend")
@@ -180,8 +180,8 @@ def _store_pair(tmp_path):
     return store, maya, jon, m2, kim, goal
 
 
-def test_a_merge_moves_place_ties_goals_and_details_and_is_one_undoable_edit(tmp_path):
-    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+def test_a_merge_moves_place_ties_goals_and_details_and_is_one_undoable_edit(location):
+    store, maya, jon, m2, kim, goal = _store_pair(location)
     t1, t2 = store.person("R-1").maps
     merged = t2.merge_alter(m2, into=maya)
     assert merged == maya and m2.id not in t2.placements
@@ -191,7 +191,7 @@ def test_a_merge_moves_place_ties_goals_and_details_and_is_one_undoable_edit(tmp
     store.close()
 
     # Saved, and undone from a fresh connection: the two are separate again, exactly as before.
-    store = em.open_store(tmp_path / "s.sqlite")
+    store = em.open_store(location)
     p = store.person("R-1")
     t1, t2 = p.maps
     assert sorted(a.label for a in t2.alters) == ["Kim", "Maya"] and m2.id not in p.alters_by_id()
@@ -202,8 +202,8 @@ def test_a_merge_moves_place_ties_goals_and_details_and_is_one_undoable_edit(tmp
     assert t2.redo() == "merge maya into Maya" and t2.placement(maya).valence == "supportive"
 
 
-def test_an_alter_on_a_third_map_is_kept_when_merged_on_one(tmp_path):
-    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+def test_an_alter_on_a_third_map_is_kept_when_merged_on_one(location):
+    store, maya, jon, m2, kim, goal = _store_pair(location)
     p = store.person("R-1")
     t3 = p.new_map("T3", copy_from=p.map("T2"))
     assert m2.id in t3.placements
@@ -212,8 +212,8 @@ def test_an_alter_on_a_third_map_is_kept_when_merged_on_one(tmp_path):
     assert p.map("T2").undo() == "merge maya into Maya" and m2.id in p.map("T2").placements
 
 
-def test_bad_merges_and_accepts_change_nothing(tmp_path):
-    store, maya, jon, m2, kim, goal = _store_pair(tmp_path)
+def test_bad_merges_and_accepts_change_nothing(location):
+    store, maya, jon, m2, kim, goal = _store_pair(location)
     t1, t2 = store.person("R-1").maps
     rev = t2.revision
     with pytest.raises(em.NotFoundError):
@@ -253,8 +253,8 @@ def test_auto_accept_merges_only_sure_matches_and_lists_them():
     assert link_alters(t1, t2) == [props[1]]
 
 
-def _waves(tmp_path):
-    store = em.open_store(tmp_path / "w.sqlite")
+def _waves(location):
+    store = em.open_store(location)
     for pid, names in [("A-1", ["Maya", "Jon", "Ade"]), ("A-2", ["Kim", "Lou"])]:
         p = store.add_person(pid)
         for wave, date in enumerate(["2026-01-01", "2026-04-01", "2026-07-01"], 1):
@@ -264,8 +264,8 @@ def _waves(tmp_path):
     return store
 
 
-def test_link_waves_proposes_each_map_against_the_one_before(tmp_path):
-    store = _waves(tmp_path)
+def test_link_waves_proposes_each_map_against_the_one_before(location):
+    store = _waves(location)
     table = link_waves(store)
     assert list(table.columns) == WAVE_COLUMNS and len(table) == 2 * (3 + 2)
     assert set(zip(table.person_id, table.earlier_map, table.later_map)) == {
@@ -281,8 +281,8 @@ def test_link_waves_proposes_each_map_against_the_one_before(tmp_path):
     assert em.compare(w1, w3).retained == []
 
 
-def test_link_waves_auto_accept_links_a_person_through_three_waves(tmp_path):
-    store = _waves(tmp_path)
+def test_link_waves_auto_accept_links_a_person_through_three_waves(location):
+    store = _waves(location)
     table = link_waves(store, auto_accept=0.95)
     assert table.accepted.all()
     w1, w2, w3 = store.person("A-1").maps

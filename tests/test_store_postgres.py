@@ -200,3 +200,23 @@ def test_practitioner_cannot_upgrade_the_schema_the_admin_can(pg_cluster):
         assert s.schema_version == em.store.SCHEMA_VERSION
     with em.open_store(pg_cluster.url(db, "pia")) as s:
         assert s.person("R-P").map("Baseline").alters[0].label == "Jo"
+
+
+def test_cli_commands_on_a_postgres_store(pg_cluster, tmp_path, capsys):
+    from egomap.cli import main
+
+    url = pg_cluster.new_db()
+    assert main(["demo", "--store", url, "-n", "4"]) == 0
+    assert main(["info", "--store", url]) == 0
+    out = tmp_path / "all.json"
+    assert main(["export", "--format", "json", str(out), "--store", url, "--include-names"]) == 0
+    assert main(["lab", "--dry-run", "--store", url]) == 0
+    other = pg_cluster.new_db()
+    assert main(["import", "--format", "json", str(out), "--store", other]) == 0
+    text = capsys.readouterr().out
+    assert "persons: 5" in text and f"store {url}" in text
+    with em.open_store(url) as a, em.open_store(other) as b:
+        assert a.person_ids() == b.person_ids() and len(a.person_ids()) == 5
+        assert [m.to_dict() for m in a.person(em.demo.DEMO_ID).maps] == [
+            m.to_dict() for m in b.person(em.demo.DEMO_ID).maps
+        ]

@@ -262,8 +262,18 @@ def spread_position(
     if taken is not None:
         pts = [polar_to_xy(a, r) for a, r in taken]
         if not pts:
-            return spots[0]
-        return max(spots, key=lambda s: min(math.dist(polar_to_xy(*s), p) for p in pts))
+            return next((s for s in spots if not _label_zone(s, rings)), spots[0])
+
+        def room(s: tuple[float, float]) -> float:
+            return min(math.dist(polar_to_xy(*s), p) for p in pts)
+
+        best = max(spots, key=lambda s: (room(s) >= CROWDED_SPACING and not _label_zone(s, rings), room(s)))
+        if room(best) >= CROWDED_SPACING and not _label_zone(best, rings):
+            return best
+        # a crowded cell: the free spot farthest from everyone on a finer grid, clear of the circle labels
+        return max(
+            _dense_candidates(ring, sector, rings, sectors), key=lambda s: (room(s) - _label_zone(s, rings), -s[1])
+        )
     if slot < len(spots):
         return spots[slot]
     # more alters than spots: fill in between, still inside the cell
@@ -274,6 +284,38 @@ def spread_position(
     angle = a0 + margin + _van_der_corput(k) * (a1 - a0 - 2 * margin)
     radius = lo + (0.15 + 0.7 * _van_der_corput(k // 2 + 7)) * (hi - lo)
     return round(angle % 360.0, 6), round(radius, 6)
+
+
+#: Spots closer than this (fractions of the map radius) are crowded: full-size markers would touch.
+CROWDED_SPACING = 0.115
+_DENSE_STEP = 0.058  # the finer grid of a crowded cell, where markers are drawn smaller
+
+
+@functools.lru_cache(maxsize=512)
+def _dense_candidates(
+    ring: int, sector: str, rings: RingScheme, sectors: SectorScheme
+) -> tuple[tuple[float, float], ...]:
+    """Spots on a fine grid inside a cell, kept a little away from its edges (and so from the centre disc)."""
+    lo, hi = rings.band(ring)
+    a0, a1 = sectors.span(sector)
+    edge = min(0.03, (hi - lo) / 4)
+    spots = []
+    r = lo + edge + 0.004
+    while r <= hi - edge + 1e-9:
+        inset = math.degrees(min(0.03 / max(r, 1e-6), math.radians((a1 - a0) / 4)))
+        span = a1 - a0 - 2 * inset
+        n = int(r * math.radians(span) / _DENSE_STEP) + 1  # spots _DENSE_STEP or more apart along the row
+        for i in range(n):
+            a = a0 + inset + (span * i / (n - 1) if n > 1 else span / 2)
+            spots.append((round(a % 360.0, 6), round(r, 6)))
+        r += _DENSE_STEP
+    return tuple(spots)
+
+
+def _label_zone(spot: tuple[float, float], rings: RingScheme) -> float:
+    """1.0 for a spot over the circle labels (drawn up the 12 o'clock line, to its right), else 0.0."""
+    x, y = polar_to_xy(*spot)
+    return float(-0.06 < x < 0.42 and any(abs(y - sum(rings.band(i)) / 2) < 0.085 for i in range(len(rings))))
 
 
 def position(ring: int, sector: str, rings: RingScheme, sectors: SectorScheme) -> tuple[float, float]:
@@ -338,6 +380,21 @@ LABEL_CANDIDATES = (
 )
 
 
+#: Places tried when ``place_labels(..., far=True)`` finds none of :data:`LABEL_CANDIDATES` free: further
+#: below or above (shifted sideways), beside a row up or down, and out along the ray from (0, 0).
+FAR_CANDIDATES = (
+    tuple(
+        (f"{side}{level}", shift)
+        for level in (2, 3, 4, 5)
+        for shift in (0.0, 0.6, -0.6, 1.1, -1.1)
+        for side in ("below", "above")
+        if (level, shift) != (2, 0.0)
+    )
+    + tuple((f"{side}{level}", 0.0) for level in (2, 3) for side in ("right", "left"))
+    + tuple((f"out{level}", shift) for level in range(1, 9) for shift in (0.0, 0.5, -0.5))
+)
+
+
 def place_labels(
     points: Sequence[tuple[float, float]],
     sizes: Sequence[tuple[float, float]],
@@ -345,6 +402,7 @@ def place_labels(
     gap: float,
     obstacles: Sequence[tuple[float, float, float, float]] = (),
     clearance: float = 0.0,
+    far: bool = False,
 ) -> list[tuple[float, float]]:
     """Centres for labels so that labels of close markers do not overlap.
 
@@ -375,6 +433,9 @@ def place_labels(
         that a label is clearly nearer its own marker than any other: the
         first free place that keeps it is taken; if there is none, the step
         above runs without it.
+    far : bool
+        Also try :data:`FAR_CANDIDATES` (further away; draw a leader line to
+        such a label) before settling for the place that overlaps least.
 
     Returns
     -------
@@ -423,7 +484,7 @@ def place_labels(
             )
         if best is None:  # else the first free place, else the one that overlaps least
             best_overlap = math.inf
-            for c in _label_places(x, y, w, h, r, gap):
+            for c in _label_places(x, y, w, h, r, gap, far):
                 # stops summing once the candidate cannot beat the best so far (same choice, less work)
                 overlap = index.overlap(c[1], skip=i, bound=best_overlap - 1e-9)
                 if overlap < best_overlap - 1e-9:
@@ -437,10 +498,11 @@ def place_labels(
 
 
 def _label_places(
-    x: float, y: float, w: float, h: float, r: float, gap: float
+    x: float, y: float, w: float, h: float, r: float, gap: float, far: bool = False
 ) -> Iterator[tuple[tuple[float, float], tuple[float, float, float, float]]]:
-    """Centre and box of each place in :data:`LABEL_CANDIDATES`, in order (made as they are asked for)."""
-    return (_candidate(x, y, w, h, r, gap, side, shift) for side, shift in LABEL_CANDIDATES)
+    """Centre and box of each place in :data:`LABEL_CANDIDATES` (then :data:`FAR_CANDIDATES`), in order."""
+    order = LABEL_CANDIDATES + FAR_CANDIDATES if far else LABEL_CANDIDATES
+    return (_candidate(x, y, w, h, r, gap, side, shift) for side, shift in order)
 
 
 def _candidate(
@@ -448,14 +510,29 @@ def _candidate(
 ) -> tuple[tuple[float, float], tuple[float, float, float, float]]:
     """Centre and box of a ``w`` x ``h`` label on ``side`` of a marker of radius ``r`` at (x, y)."""
     dy = r + gap + h / 2
+    level = int(side[-1]) if side[-1].isdigit() else 1
+    if side.startswith("out"):  # further out from the map's centre (0, 0), along the marker's ray
+        ux, uy = x / (math.hypot(x, y) or 1.0), y / (math.hypot(x, y) or 1.0)
+        reach = r + gap + abs(ux) * w / 2 + abs(uy) * h / 2 + (level - 1) * 0.9 * h
+        cx, cy = x + ux * reach - uy * shift * w, y + uy * reach + ux * shift * w
+        return (float(cx), float(cy)), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+    if level > 2 or side in ("right2", "left2"):  # further places (FAR_CANDIDATES)
+        base = side.rstrip("0123456789")
+        if base in ("below", "above"):
+            cy = y + dy + (level - 1) * h if base == "below" else y - dy - (level - 1) * h
+            cx = x + shift * w
+        else:
+            cx = x + r + gap + w / 2 if base == "right" else x - r - gap - w / 2
+            cy = y + (level - 1) * h * (1 if level % 2 else -1)
+        return (float(cx), float(cy)), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
     if side == "below":
         cx, cy = x + shift * w, y + dy
     elif side == "above":
         cx, cy = x + shift * w, y - dy
     elif side == "below2":
-        cx, cy = x, y + dy + h
+        cx, cy = x + shift * w, y + dy + h
     elif side == "above2":
-        cx, cy = x, y - dy - h
+        cx, cy = x + shift * w, y - dy - h
     elif side == "right":
         cx, cy = x + r + gap + w / 2, y
     else:

@@ -292,15 +292,21 @@ def test_keyboard_only_add_and_place_in_a_ring_and_sector(page, server, m):
     assert page.evaluate("document.activeElement.dataset.id") == sam  # focus stays on Sam
     page.keyboard.press("ArrowUp")
     settle(page)
-    page.keyboard.press("ArrowUp")  # already innermost: nothing sent
+    page.keyboard.press("ArrowUp")  # already innermost: nothing sent, and it says why
     settle(page)
     assert placement(reopened(m), "Sam")["ring"] == 0
-    # Enter selects: the details panel opens for Sam
+    live = page.locator(".egomap-root > .egomap-sr-only")
+    assert live.text_content() == "Not moved: already in the Inner circle, the closest circle."
+    # Enter selects: the details panel opens for Sam, and the focus goes on into it
     page.keyboard.press("Enter")
     page.wait_for_selector(".egomap-details-title")
     assert page.locator(".egomap-details-title").text_content() == "Sam"
-    # Delete removes (focus is on Sam's marker again after Enter)
-    marker(page, sam).focus()
+    page.wait_for_function("document.activeElement.dataset.field === 'label'")
+    # Esc closes the details and brings the focus back to Sam
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"document.activeElement.dataset.id === '{sam}'")
+    assert page.locator(".egomap-details-title").count() == 0
+    # Delete removes
     page.keyboard.press("Delete")
     settle(page)
     assert "Sam" not in [a["label"] for a in reopened(m)["alters"]]
@@ -650,7 +656,8 @@ def test_read_only_view_has_no_controls_and_ignores_drags(page, server, m):
     assert page.locator(".egomap-add-input").is_hidden()
     assert page.locator(".egomap-panel").is_hidden()
     mum = m.alter("Mum").id
-    assert marker(page, mum).get_attribute("tabindex") == "-1"
+    # people can still be read one by one with Tab (a read-only map is not a picture only)
+    assert marker(page, mum).get_attribute("tabindex") == "0" and marker(page, mum).get_attribute("role") == "img"
     x0, y0 = centre_of(page, mum)
     page.mouse.move(x0, y0)
     page.mouse.down()
@@ -836,4 +843,126 @@ def test_labels_are_drawn_where_the_svg_export_draws_them(page, server, store):
     settle(page)
     assert m.placement("Neighbour number 1").sector != "neighbours"
     assert_labels_as_exported(page, w, "names")
+    no_errors(page)
+
+
+def test_screen_reader_words_links_and_sector_labels(page, server, m):
+    """Issue 16: a person's description names whom they are linked to; no "1 links", "Clubs andgroups", "↶ Undo"."""
+    open_widget(page, server, m)
+    mum, gran = m.alter("Mum").id, m.alter("Gran").id
+    assert marker(page, mum).get_attribute("aria-label").endswith("linked to Gran")
+    assert marker(page, gran).get_attribute("aria-label").endswith("linked to Mum")
+    assert "linked" not in marker(page, m.alter("Dr Shah").id).get_attribute("aria-label")
+    assert page.locator(".egomap-svg").get_attribute("aria-label").endswith("4 people, 1 link")
+    sectors = page.locator(".egomap-sector-label").all_text_contents()
+    assert "Clubs and groups" in sectors and "Services and professionals" in sectors
+    # the names a screen reader gets (the accessibility tree)
+    assert page.get_by_role("button", name="Undo", exact=True).count() == 1
+    assert page.get_by_role("button", name="Redo", exact=True).count() == 1
+    tree = page.locator(".egomap-svg").aria_snapshot()
+    assert "Clubs and groups" in tree and "andgroups" not in tree
+    # ties have at least 3:1 contrast against every ring band (WCAG 1.4.11), as drawn
+    line = page.locator(".egomap-tie").first
+    colour, opacity = line.get_attribute("stroke"), float(line.get_attribute("stroke-opacity"))
+    for fill in style.RING["fills"] + ["#FFFFFF"]:
+        assert contrast(blend(colour, fill, opacity), fill) >= 3.0, fill
+    no_errors(page)
+
+
+def _lum(hex_colour):
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def blend(fg, bg, alpha):
+    """``fg`` drawn at opacity ``alpha`` over ``bg`` (hex colours), as a hex colour."""
+    f = [int(fg[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(bg[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(alpha * x + (1 - alpha) * y):02X}" for x, y in zip(f, b))
+
+
+def contrast(a, b):
+    la, lb = sorted((_lum(a), _lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+_CROWD = ["Mum", "Dad", "Cousin Lee", "Gran", "Auntie Jo", "Uncle Sam", "Mary-Jane", "Big Tom", "Priya", "Kwame",
+          "Dr Okafor", "Josh", "Dave", "Leah", "Marcus", "Ben", "Ana", "Sofia", "Mo", "Kate"]  # fmt: skip
+
+
+def crowded_map(store, case):
+    """Issue 16's crowded cases: 10 people in one inner-circle cell, 15 in one middle-circle cell, 40 on the map."""
+    m = store.add_person(f"R-{case}").new_map("Baseline")
+    if case == "inner10":
+        for name in _CROWD[:10]:
+            m.add_alter(name, ring=0, sector="family")
+    elif case == "middle15":
+        for name in _CROWD[:15]:
+            m.add_alter(name, ring=1, sector="friends", is_professional=name.startswith("Dr"))
+    else:
+        keys = m.sectors.keys
+        for i in range(40):
+            name = _CROWD[i % 20] + (f" {i // 20 + 1}" if i >= 20 else "")
+            m.add_alter(name, ring=i % 3, sector=keys[(i * 3) % len(keys)])
+    return m
+
+
+# Markers (drawn shapes), names and ring labels as drawn, in view-box units; and the person's disc.
+_GEOMETRY = """() => {
+    const svg = document.querySelector('.egomap-svg');
+    const inView = (e) => { const b = e.getBBox(), m = e.getCTM(), r = svg.getCTM().inverse().multiply(m);
+        const p = new DOMPoint(b.x, b.y).matrixTransform(r), q = new DOMPoint(b.x + b.width, b.y + b.height).matrixTransform(r);
+        return [p.x, p.y, q.x, q.y]; };
+    const marker = (g) => { const s = g.querySelector('.egomap-prof') || g.querySelector('.egomap-body');
+        const [x0, y0, x1, y1] = inView(s); return [(x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2]; };
+    const alters = [...svg.querySelectorAll('.egomap-alter')];
+    return {
+        markers: alters.map(marker),
+        labels: alters.map((g) => inView(g.querySelector('.egomap-label'))),
+        rings: [...svg.querySelectorAll('.egomap-ring-label')].map(inView),
+        centre: parseFloat(svg.querySelector('.egomap-ego circle').getAttribute('r')),
+    };
+}"""
+
+
+def count_overlaps(geo, slack=0.5):
+    """Overlapping pairs in drawn geometry: markers, names, names on markers, names on ring labels, on the centre."""
+
+    def boxes(a, b):
+        return min(a[2], b[2]) - max(a[0], b[0]) > slack and min(a[3], b[3]) - max(a[1], b[1]) > slack
+
+    def circle_box(c, b):
+        x, y = min(max(c[0], b[0]), b[2]), min(max(c[1], b[1]), b[3])
+        return math.hypot(x - c[0], y - c[1]) < c[2] - slack
+
+    mk, lb, rl = geo["markers"], geo["labels"], geo["rings"]
+    n = len(mk)
+    return {
+        "markers": sum(
+            math.dist(mk[i][:2], mk[j][:2]) < mk[i][2] + mk[j][2] - slack for i in range(n) for j in range(i)
+        ),
+        "names": sum(boxes(lb[i], lb[j]) for i in range(n) for j in range(i)),
+        "name on marker": sum(circle_box(c, b) for c in mk for b in lb),
+        "name on circle label": sum(boxes(b, r) for b in lb for r in rl),
+        "marker on circle label": sum(circle_box(c, r) for c in mk for r in rl),
+        "on the centre": sum(math.hypot(c[0], c[1]) < geo["centre"] + c[2] - slack for c in mk)
+        + sum(circle_box((0.0, 0.0, geo["centre"]), b) for b in lb),
+    }
+
+
+@pytest.mark.parametrize("case", ["inner10", "middle15", "map40"])
+def test_crowded_cells_nothing_overlaps_as_drawn(page, server, store, case):
+    """Issue 16: at densities the method meets, placement and labels leave nothing on top of anything else.
+
+    Before: 10 people in one inner-circle cell had 48 overlapping marker pairs and 6 overlapping name pairs.
+    """
+    m = crowded_map(store, case)
+    open_widget(page, server, m)
+    geo = page.evaluate(_GEOMETRY)
+    assert len(geo["markers"]) == len(m)
+    assert count_overlaps(geo) == dict.fromkeys(count_overlaps(geo), 0)
+    # a name drawn away from its marker has a leader line to it
+    far = page.locator(".egomap-leader[visibility=visible]").count()
+    assert far == sum(1 for a in server.widget.data["alters"] if a["leaders"]["names"])
     no_errors(page)

@@ -191,12 +191,16 @@ SIZE: dict[str, float] = {
     "label_gap": 0.008,
     "label_halo": 0.013,
     "spoke": 0.0062,
-    "tie": 0.0062,
+    "tie": 0.0085,
     "ring_line": 0.0045,
     "sector_line": 0.0045,
     "sector_font": 0.056,
     "ring_font": 0.042,
     "ego_font": 0.058,
+    # the co-drawing widget and its SVG export: names and circle labels large enough to read on a
+    # laptop, where the map is drawn at about 0.55 of its size (12 px names, 11 px circle labels at 1366x768)
+    "screen_label_font": 0.064,
+    "screen_ring_font": 0.058,
 }
 
 #: Change status of an alter between two maps: outline colour, outline width
@@ -260,8 +264,9 @@ RING: dict[str, Any] = {
     # ring labels run up the 12 o'clock line, this far to its right (fraction of the map radius)
     "label_x": 0.017,
 }
-#: Alter-alter ties (grey), and ties formed / dissolved in change pictures.
-TIE: dict[str, Any] = {"color": "#52606D", "opacity": 0.55, "label": "Tie: they know each other"}
+#: Alter-alter ties (dark grey, at least 3:1 against every ring fill: WCAG 1.4.11), and ties formed /
+#: dissolved in change pictures.
+TIE: dict[str, Any] = {"color": "#3E4C59", "opacity": 0.85, "label": "Tie: they know each other"}
 #: The line from the person to each alter (colour and dash from :data:`VALENCE`).
 SPOKE: dict[str, Any] = {"opacity": 0.55, "label": "Line to the person: colour and dash as valence"}
 #: The person at the centre: a dark disc with white text.

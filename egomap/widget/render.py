@@ -39,6 +39,9 @@ __all__ = [
     "VIEW_HEIGHT",
     "MAP_RADIUS",
     "MARKER",
+    "MARKER_FLOOR",
+    "marker_radius",
+    "marker_scales",
     "display_label",
     "person_text",
     "wrap",
@@ -46,6 +49,9 @@ __all__ = [
     "shape_points",
     "label_centres",
     "label_places",
+    "label_size",
+    "needs_leader",
+    "leader_line",
     "ring_label_boxes",
     "to_svg",
     "save_png",
@@ -118,6 +124,42 @@ def shape_points(kind: str, s: float = MARKER) -> list[tuple[float, float]] | No
     return _style.marker_points(kind, s) or None
 
 
+#: The smallest a marker is drawn in a crowded cell (times its full size).
+MARKER_FLOOR = 0.55
+
+
+def marker_radius(alter: Mapping) -> float:
+    """An alter's marker radius at full size, view-box units (the outer outline for professionals)."""
+    return MARKER * (_style.PROFESSIONAL["scale"] if alter.get("is_professional") else 1.0)
+
+
+def marker_scales(data: Mapping) -> list[float]:
+    """How large each alter's marker is drawn (1 = full size), so that markers never overlap.
+
+    A marker shrinks (down to :data:`MARKER_FLOOR`) only when another marker,
+    or the person's disc, is closer than two full-size markers would need.
+
+    Examples
+    --------
+    >>> d = {"centre": 0.15, "alters": [{"angle": 90.0, "radius": 0.5}, {"angle": 90.0, "radius": 0.565},
+    ...      {"angle": 270.0, "radius": 0.6}]}
+    >>> [round(s, 2) for s in marker_scales(d)]
+    [0.6, 0.6, 1.0]
+    """
+    alters = data["alters"]
+    pts = [xy(a["angle"], a["radius"]) for a in alters]
+    radii = [marker_radius(a) for a in alters]
+    centre = data["centre"] * MAP_RADIUS
+    out = []
+    for i, ((x, y), r) in enumerate(zip(pts, radii)):
+        s = min(1.0, (math.hypot(x, y) - centre - 1.0) / r)
+        for j, ((x2, y2), r2) in enumerate(zip(pts, radii)):
+            if j != i and abs(x2 - x) < r + r2 and abs(y2 - y) < r + r2:
+                s = min(s, (math.hypot(x2 - x, y2 - y) - 1.0) / (r + r2))
+        out.append(round(max(MARKER_FLOOR, s), 3))
+    return out
+
+
 def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float, float]]:
     """Boxes (view-box units) around the ring labels drawn up the 12 o'clock line.
 
@@ -127,7 +169,7 @@ def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float
     >>> box[0] == round(_style.RING["label_x"] * MAP_RADIUS, 2) and box[1] < -0.29 * MAP_RADIUS < box[3]
     True
     """
-    font = _px("ring_font")
+    font = _px("screen_ring_font")
     out = []
     for r in rings:
         y = -(r["inner"] + r["outer"]) / 2 * MAP_RADIUS
@@ -136,26 +178,45 @@ def ring_label_boxes(rings: Sequence[Mapping]) -> list[tuple[float, float, float
     return out
 
 
+def label_size(text: str) -> tuple[float, float]:
+    """A name's box as drawn in the widget (view-box units): the estimated width with a margin, and the line height.
+
+    Examples
+    --------
+    >>> w, h = label_size("Mum")
+    >>> w > 0 and h > 0, label_size("")
+    (True, (0.0, 0.0))
+    """
+    if not text:
+        return (0.0, 0.0)
+    font = _px("screen_label_font")
+    return (text_width(text, font) * 1.15 + 2.0, font * 1.22)
+
+
 def label_centres(
     points: Sequence[tuple[float, float]],
     labels: Sequence[str],
     centre: float,
     rings: Sequence[Mapping] = (),
+    radii: Sequence[float] | None = None,
 ) -> list[tuple[float, float]]:
-    """Where labels go (view-box units), so that labels of close markers do not overlap.
+    """Where labels go (view-box units), so that labels do not overlap each other or any marker.
 
-    Estimated text widths, then
-    :func:`egomap.geometry.place_labels`, keeping clear of the person's
-    disc and of the ring labels (``rings`` as in a snapshot).
+    Estimated text widths, then :func:`egomap.geometry.place_labels` (with
+    its further places, for crowded cells), keeping clear of the person's
+    disc and of the ring labels (``rings`` as in a snapshot). ``radii``:
+    each marker's drawn radius (default: full size).
     """
-    font = _px("label_font")
-    c = centre * MAP_RADIUS * 0.8
+    c = centre * MAP_RADIUS + 2.0
+    # the person's disc, as three boxes (a square inside it, and a wide and a tall bar)
+    disc = [(-0.75 * c, -0.75 * c, 0.75 * c, 0.75 * c), (-c, -0.45 * c, c, 0.45 * c), (-0.45 * c, -c, 0.45 * c, c)]
     return place_labels(
         points,
-        [(text_width(t, font), font * 1.1) if t else (0.0, 0.0) for t in labels],
-        MARKER * 1.05,
+        [label_size(t) for t in labels],
+        [r * 1.05 for r in radii] if radii is not None else MARKER * 1.05,
         _px("label_gap"),
-        obstacles=[(-c, -c, c, c), *ring_label_boxes(rings)],
+        obstacles=[*disc, *ring_label_boxes(rings)],
+        far=True,
     )
 
 
@@ -166,6 +227,8 @@ def label_places(data: Mapping, label_mode: str = "names") -> list[tuple[float, 
     0.1 as the SVG is written. :func:`to_svg` draws the labels here, and the
     snapshot carries these places for every label mode (``alters[i]["labels"]``),
     so the widget draws its labels exactly where the SVG export does.
+    Markers are taken at the size they are drawn (``alters[i]["scale"]``, else
+    :func:`marker_scales`).
 
     Examples
     --------
@@ -180,11 +243,45 @@ def label_places(data: Mapping, label_mode: str = "names") -> list[tuple[float, 
     alters = data["alters"]
     texts = [display_label(a, label_mode) for a in alters]
     points = [xy(a["angle"], a["radius"]) for a in alters]
-    lift = 0.35 * _px("label_font")  # from the box's centre to the text's baseline
+    scales = [a["scale"] for a in alters] if all("scale" in a for a in alters) else marker_scales(data)
+    radii = [marker_radius(a) * s for a, s in zip(alters, scales)]
+    lift = 0.35 * _px("screen_label_font")  # from the box's centre to the text's baseline
     return [
         (round(cx, 1), round(cy + lift, 1))
-        for cx, cy in label_centres(points, texts, data["centre"], data.get("rings", ()))
+        for cx, cy in label_centres(points, texts, data["centre"], data.get("rings", ()), radii)
     ]
+
+
+def needs_leader(alter: Mapping, place: Sequence[float], text: str) -> bool:
+    """Whether a label placed at ``place`` (centre x, baseline y) is away from its marker (draw a leader line).
+
+    Examples
+    --------
+    >>> a = {"angle": 0.0, "radius": 0.5, "is_professional": False, "scale": 1.0}
+    >>> x, y = xy(0.0, 0.5)
+    >>> needs_leader(a, (x, y + 40), "Mum"), needs_leader(a, (x, y + 120), "Mum")
+    (False, True)
+    """
+    font = _px("screen_label_font")
+    x, y = xy(alter["angle"], alter["radius"])
+    r = marker_radius(alter) * alter.get("scale", 1.0) * 1.05 + _px("label_gap")
+    w, h = label_size(text)
+    cx, cy = place[0], place[1] - 0.35 * font
+    dx = max(abs(cx - x) - w / 2, 0.0)
+    dy = max(abs(cy - y) - h / 2, 0.0)
+    return math.hypot(dx, dy) > r + 0.35 * h
+
+
+def leader_line(alter: Mapping, place: Sequence[float], text: str) -> tuple[float, float, float, float]:
+    """A leader line from the marker's edge to the nearest point of its label's box (view-box units)."""
+    font = _px("screen_label_font")
+    x, y = xy(alter["angle"], alter["radius"])
+    w, h = label_size(text)
+    cx, cy = place[0], place[1] - 0.35 * font
+    px_, py_ = min(max(x, cx - w / 2), cx + w / 2), min(max(y, cy - h / 2), cy + h / 2)
+    d = math.hypot(px_ - x, py_ - y) or 1.0
+    r = marker_radius(alter) * alter.get("scale", 1.0)
+    return (round(x + (px_ - x) * r / d, 1), round(y + (py_ - y) * r / d, 1), round(px_, 1), round(py_, 1))
 
 
 def _fmt(v: float) -> str:
@@ -261,7 +358,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
                 f"{spans}</text>"
             )
     inner = data["centre"]
-    font = _px("ring_font")
+    font = _px("screen_ring_font")
     for r in data["rings"]:
         y = -(inner + r["outer"]) / 2 * MAP_RADIUS
         inner = r["outer"]
@@ -294,7 +391,8 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
     )
     ow, st = _px("outline"), _style.STATUS["retained"]
     glyph_font = _px("glyph_font")
-    for alter in data["alters"]:
+    scales = [a["scale"] for a in data["alters"]] if all("scale" in a for a in data["alters"]) else marker_scales(data)
+    for alter, scale in zip(data["alters"], scales):
         x, y = pos[alter["id"]]
         v = _valence(alter)
         if alter["is_professional"]:
@@ -303,7 +401,7 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
                     alter["kind"],
                     x,
                     y,
-                    MARKER * _style.PROFESSIONAL["scale"],
+                    MARKER * scale * _style.PROFESSIONAL["scale"],
                     f'fill="#FFFFFF" stroke="{_style.PROFESSIONAL["color"]}" '
                     f'stroke-width="{_fmt(_px("professional_outline"))}"',
                 )
@@ -313,18 +411,27 @@ def to_svg(data: Mapping, label_mode: str = "names", *, size: int = 800) -> str:
                 alter["kind"],
                 x,
                 y,
-                MARKER,
+                MARKER * scale,
                 f'fill="{v["color"]}" stroke="{st["color"]}" stroke-width="{_fmt(ow)}"{_dash(v["dash"], ow)}',
             )
         )
         if v["glyph"]:
+            gf = glyph_font * scale
             out.append(
-                f'<text x="{_fmt(x)}" y="{_fmt(y + 0.36 * glyph_font)}" text-anchor="middle" '
-                f'font-size="{_fmt(glyph_font)}" font-weight="700" fill="{v["text"]}">{escape(v["glyph"])}</text>'
+                f'<text x="{_fmt(x)}" y="{_fmt(y + 0.36 * gf)}" text-anchor="middle" '
+                f'font-size="{_fmt(gf)}" font-weight="700" fill="{v["text"]}">{escape(v["glyph"])}</text>'
             )
     labels = [display_label(a, label_mode) for a in data["alters"]]
-    font = _px("label_font")
-    for text, (lx, ly) in zip(labels, label_places(data, label_mode)):
+    font = _px("screen_label_font")
+    places = label_places(data, label_mode)
+    for alter, scale, text, place in zip(data["alters"], scales, labels, places):
+        if text and needs_leader({**alter, "scale": scale}, place, text):
+            x1, y1, x2, y2 = leader_line({**alter, "scale": scale}, place, text)
+            out.append(
+                f'<line class="leader" x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
+                f'stroke="{label["color"]}" stroke-width="1.5"/>'
+            )
+    for text, (lx, ly) in zip(labels, places):
         if not text:
             continue
         out.append(

@@ -35,7 +35,7 @@ from egomap import schemes as _schemes
 from egomap.errors import NotFoundError
 from egomap.geometry import LABEL_MODES, initials, wrap
 from egomap.model import Map
-from egomap.widget.render import label_places
+from egomap.widget.render import display_label, label_places, leader_line, marker_scales, needs_leader
 
 __all__ = ["snapshot", "alter_dict", "add_label_places", "PreviousRings"]
 
@@ -214,8 +214,14 @@ def add_label_places(data: dict[str, Any], modes: Sequence[str] = LABEL_MODES) -
     ['hidden', 'initials', 'names']
     """
     alters = data["alters"]
+    if not all("scale" in a for a in alters):
+        for a, s in zip(alters, marker_scales(data)):
+            a["scale"] = s
     for a in alters:
         a["labels"] = dict(a.get("labels") or {})
+        a["leaders"] = dict(a.get("leaders") or {})
     for mode in modes:
         for a, (x, y) in zip(alters, label_places(data, mode)):
             a["labels"][mode] = [x, y]
+            text = display_label(a, mode)
+            a["leaders"][mode] = list(leader_line(a, (x, y), text)) if text and needs_leader(a, (x, y), text) else []

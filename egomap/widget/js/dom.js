@@ -16,8 +16,11 @@ export function skeleton(el) {
   const addSector = html("select", { class: "egomap-add-sector", "aria-label": "Sector for the new person" });
   const addBtn = html("button", { class: "egomap-btn egomap-add-btn", type: "button" }, "Add");
   const tieBtn = html("button", { class: "egomap-btn egomap-tie-btn", type: "button", "aria-pressed": "false" }, "Link people");
-  const undoBtn = html("button", { class: "egomap-btn egomap-undo", type: "button", title: "Undo (Ctrl+Z)" }, "↶ Undo");
-  const redoBtn = html("button", { class: "egomap-btn egomap-redo", type: "button", title: "Redo (Ctrl+Shift+Z)" }, "↷ Redo");
+  // the arrows are decoration: a screen reader says "Undo", not "↶ Undo"
+  const undoBtn = html("button", { class: "egomap-btn egomap-undo", type: "button", title: "Undo (Ctrl+Z)" });
+  undoBtn.append(html("span", { "aria-hidden": "true" }, "↶ "), document.createTextNode("Undo"));
+  const redoBtn = html("button", { class: "egomap-btn egomap-redo", type: "button", title: "Redo (Ctrl+Shift+Z)" });
+  redoBtn.append(html("span", { "aria-hidden": "true" }, "↷ "), document.createTextNode("Redo"));
   const modeSel = html("select", { class: "egomap-label-mode", "aria-label": "How names show" });
   for (const [v, t] of [["names", "Names"], ["initials", "Initials"], ["hidden", "Numbers only"]]) {
     modeSel.append(html("option", { value: v }, t));

@@ -33,12 +33,13 @@ export function makeDraw(v) {
         lines.forEach((line, i) => {
           const span = svg("tspan", { x, y: y + 0.35 * font - 0.55 * font * (lines.length - 1) + 1.1 * font * i });
           span.textContent = line;
+          if (i > 0) t.append(document.createTextNode(" ")); // read as "Clubs and groups", not "Clubs andgroups"
           t.append(span);
         });
         gBg.append(t);
       }
     }
-    const rf = px(v.S, "ring_font");
+    const rf = px(v.S, "screen_ring_font");
     for (const ring of d.rings) {
       const t = svg("text", { class: "egomap-ring-label", x: R.label_x * MAP_RADIUS, y: -((ring.inner + ring.outer) / 2) * MAP_RADIUS + 0.35 * rf, "font-size": rf.toFixed(1), fill: R.ring_text, "font-style": "italic" });
       t.textContent = ring.label;
@@ -57,60 +58,92 @@ export function makeDraw(v) {
   }
 
 
-  function ariaFor(d, a, mode) {
+  // Who each alter is linked to (alter id -> [alter]), for the descriptions.
+  function linksOf(d) {
+    const byId = new Map(d.alters.map((a) => [a.id, a]));
+    const out = new Map();
+    for (const [x, y] of d.ties) {
+      if (!byId.has(x) || !byId.has(y)) continue;
+      if (!out.has(x)) out.set(x, []);
+      if (!out.has(y)) out.set(y, []);
+      out.get(x).push(byId.get(y));
+      out.get(y).push(byId.get(x));
+    }
+    return out;
+  }
+
+  function ariaFor(d, a, mode, links) {
+    const who = (x) => (mode === "names" ? x.label : `person ${displayLabel(x, mode)}`);
     const bits = [mode === "names" ? a.label : `Person ${displayLabel(a, mode)}`];
     if (mode === "names" && a.relationship) bits.push(a.relationship);
     if (KIND_WORDS[a.kind]) bits.push(KIND_WORDS[a.kind]);
     if (a.is_professional) bits.push("professional");
     bits.push(ringLabel(d, a.ring), sectorLabel(d, a.sector));
     if (a.valence) bits.push(a.valence);
+    const linked = (links && links.get(a.id)) || [];
+    if (linked.length) bits.push(`linked to ${linked.map(who).join(", ")}`);
     return bits.join(", ");
   }
 
   function buildNode(a) {
     const g = svg("g", { class: "egomap-alter", "data-id": a.id });
     const hit = svg("circle", { class: "egomap-hit", cx: 0, cy: 0, r: v.hitR.toFixed(1), fill: "transparent" });
+    // selection: a dashed dark ring; keyboard focus: a wider solid blue ring outside it (they look different)
     const sel = svg("circle", { class: "egomap-selring", cx: 0, cy: 0, r: v.MARKER * v.S.professional.scale + 8, fill: "none", stroke: "#111111", "stroke-width": 3, "stroke-dasharray": "4 3" });
-    const lf = px(v.S, "label_font");
+    const foc = svg("circle", { class: "egomap-focusring", cx: 0, cy: 0, r: v.MARKER * v.S.professional.scale + 15, fill: "none", stroke: "#0072B2", "stroke-width": 5 });
+    const lf = px(v.S, "screen_label_font");
     const label = svg("text", { class: "egomap-label", x: 0, y: v.MARKER + 24, "text-anchor": "middle", "font-size": lf.toFixed(1), "font-weight": 700, fill: v.S.label.color, stroke: v.S.label.halo, "stroke-width": px(v.S, "label_halo").toFixed(1), "paint-order": "stroke", "stroke-linejoin": "round" });
     const gf = px(v.S, "glyph_font");
     const glyph = svg("text", { class: "egomap-glyph", x: 0, y: (0.36 * gf).toFixed(1), "text-anchor": "middle", "font-size": gf.toFixed(1), "font-weight": 700 });
-    const n = { g, hit, sel, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
-    g.append(hit, sel, label, glyph);
+    // a label placed away from its marker (a crowded cell) gets a leader line to it
+    const leader = svg("line", { class: "egomap-leader", stroke: v.S.label.color, "stroke-width": 1.5, visibility: "hidden" });
+    const n = { g, hit, sel, foc, leader, label, glyph, outer: null, body: null, look: "", alter: null, x: 0, y: 0 };
+    g.append(hit, leader, foc, sel, label, glyph);
     listen(g, "keydown", (e) => v.input.onAlterKey(e, n));
     return n;
   }
 
   // Returns whether anything about the marker changed (redrawing 150 unchanged
   // markers would keep the page busy for tens of ms after every answer).
-  function nodeKey(a, mode, readOnly) {
+  function nodeKey(a, mode, readOnly, linked = "") {
     const h = held.get(a.id);
-    return `${v.geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${JSON.stringify(a)}`;
+    return `${v.geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${linked}|${JSON.stringify(a)}`;
   }
 
-  function updateNode(d, n, a, mode, readOnly) {
+  function linkedKey(links, a) {
+    return ((links && links.get(a.id)) || []).map((x) => `${x.id}:${x.label}`).join(",");
+  }
+
+  function updateNode(d, n, a, mode, readOnly, links) {
     const h = held.get(a.id);
-    const key = nodeKey(a, mode, readOnly);
+    const key = nodeKey(a, mode, readOnly, linkedKey(links, a));
     if (n.key === key) {
       n.alter = a;
       return false;
     }
     n.key = key;
-    const look = `${a.kind}|${a.is_professional}|${a.valence}`;
+    const scale = a.scale || 1; // markers in a crowded cell are drawn smaller (egomap.widget.render.marker_scales)
+    const look = `${a.kind}|${a.is_professional}|${a.valence}|${scale}`;
     if (n.look !== look) {
       n.look = look;
       const val = valenceOf(v.S, a.valence);
+      const size = v.MARKER * scale;
       if (n.outer) n.outer.remove();
       if (n.body) n.body.remove();
       n.outer = a.is_professional
-        ? shape(v.S, a.kind, v.MARKER * v.S.professional.scale, { class: "egomap-prof", fill: "#FFFFFF", stroke: v.S.professional.color, "stroke-width": px(v.S, "professional_outline").toFixed(2) })
+        ? shape(v.S, a.kind, size * v.S.professional.scale, { class: "egomap-prof", fill: "#FFFFFF", stroke: v.S.professional.color, "stroke-width": px(v.S, "professional_outline").toFixed(2) })
         : null;
       const ow = px(v.S, "outline");
-      n.body = shape(v.S, a.kind, v.MARKER, dashAttr({ class: "egomap-body", fill: val.color, stroke: v.S.status.retained.color, "stroke-width": ow.toFixed(2) }, val.dash, ow));
+      n.body = shape(v.S, a.kind, size, dashAttr({ class: "egomap-body", fill: val.color, stroke: v.S.status.retained.color, "stroke-width": ow.toFixed(2) }, val.dash, ow));
       n.g.insertBefore(n.body, n.label);
       if (n.outer) n.g.insertBefore(n.outer, n.body);
       n.glyph.textContent = val.glyph;
       n.glyph.setAttribute("fill", val.text);
+      const gf = px(v.S, "glyph_font") * scale;
+      n.glyph.setAttribute("font-size", gf.toFixed(1));
+      n.glyph.setAttribute("y", (0.36 * gf).toFixed(1));
+      n.sel.setAttribute("r", (size * v.S.professional.scale + 8).toFixed(1));
+      n.foc.setAttribute("r", (size * v.S.professional.scale + 15).toFixed(1));
     }
     const text = displayLabel(a, mode);
     if (n.label.textContent !== text) n.label.textContent = text;
@@ -121,10 +154,18 @@ export function makeDraw(v) {
     const at = (a.labels && a.labels[mode]) || [ax, ay + v.MARKER + 24];
     n.label.setAttribute("x", (at[0] - ax).toFixed(1));
     n.label.setAttribute("y", (at[1] - ay).toFixed(1));
+    const lead = (a.leaders && a.leaders[mode]) || [];
+    n.leader.setAttribute("visibility", lead.length === 4 ? "visible" : "hidden");
+    if (lead.length === 4) {
+      n.leader.setAttribute("x1", (lead[0] - ax).toFixed(1));
+      n.leader.setAttribute("y1", (lead[1] - ay).toFixed(1));
+      n.leader.setAttribute("x2", (lead[2] - ax).toFixed(1));
+      n.leader.setAttribute("y2", (lead[3] - ay).toFixed(1));
+    }
     n.g.setAttribute("transform", `translate(${n.x.toFixed(2)} ${n.y.toFixed(2)})`);
-    n.g.setAttribute("aria-label", ariaFor(d, a, mode));
+    n.g.setAttribute("aria-label", ariaFor(d, a, mode, links));
     n.g.setAttribute("role", readOnly ? "img" : "button");
-    n.g.setAttribute("tabindex", readOnly ? "-1" : "0");
+    n.g.setAttribute("tabindex", "0"); // a read-only map is read person by person with Tab too
     n.g.classList.toggle("egomap-reviewed", !!a.reviewed);
     n.alter = a;
     return true;
@@ -140,6 +181,7 @@ export function makeDraw(v) {
     const seen = new Set();
     let prev = null;
     let changed = false;
+    const links = linksOf(d);
     for (const a of d.alters) {
       seen.add(a.id);
       let n = nodes.get(a.id);
@@ -147,7 +189,7 @@ export function makeDraw(v) {
         n = buildNode(a);
         nodes.set(a.id, n);
       }
-      if (updateNode(d, n, a, mode, readOnly)) changed = true;
+      if (updateNode(d, n, a, mode, readOnly, links)) changed = true;
       // keep DOM (and tab) order = the alters' order
       const want = prev ? prev.nextSibling : gAlters.firstChild;
       if (want !== n.g) gAlters.insertBefore(n.g, want);
@@ -260,5 +302,5 @@ export function makeDraw(v) {
     legend.append(list);
   }
 
-  return { drawBackground, drawAlters, drawLegend, nodeKey, spokeEnds };
+  return { drawBackground, drawAlters, drawLegend, nodeKey, linkedKey, linksOf, spokeEnds };
 }

@@ -29,7 +29,7 @@ export function makeInput(v) {
   }
 
   function onPointerDown(e, n) {
-    if (model.get("read_only") || v.press || (e.pointerType === "mouse" && e.button !== 0)) return;
+    if (model.get("read_only") || v.disconnected || v.press || (e.pointerType === "mouse" && e.button !== 0)) return;
     e.preventDefault();
     svgRoot.setPointerCapture(e.pointerId);
     const [sx, sy] = toSvg(e);
@@ -68,13 +68,19 @@ export function makeInput(v) {
     if (p.dragging) {
       const { angle, radius } = polar(p.x, p.y);
       const req = send({ type: "move", id: p.n.alter.id, angle: Math.round(angle * 1e4) / 1e4, radius: Math.round(radius * 1e5) / 1e5 });
+      if (req === null) {
+        moveDom(p.n, p.n.x, p.n.y); // not sent (no kernel): back where it was
+        restoreOrder(p.n);
+        return;
+      }
       // the marker stays where it was dropped until the snapshot with the saved position arrives
       held.set(p.n.alter.id, { x: p.x, y: p.y, req, t0: pending.get(req).t0 });
       // It is already drawn there: only put it back in tab order now; labels,
       // lines and the rest are redrawn once, when the saved snapshot arrives.
       restoreOrder(p.n);
       // drawn by hand where it was dropped: nothing to redraw until the snapshot (or a failure) arrives
-      p.n.key = v.draw.nodeKey(p.n.alter, model.get("label_mode"), model.get("read_only"));
+      const links = v.lastData ? v.draw.linksOf(v.lastData) : null;
+      p.n.key = v.draw.nodeKey(p.n.alter, model.get("label_mode"), model.get("read_only"), v.draw.linkedKey(links, p.n.alter));
     } else {
       choose(p.n);
     }
@@ -131,11 +137,19 @@ export function makeInput(v) {
       e.preventDefault();
       e.stopPropagation();
       if (place.ring !== a.ring || place.sector !== a.sector) send({ type: "place", id: a.id, ...place });
+      else {
+        // at the inner or outer edge: say why nothing moved
+        const circle = d.rings[a.ring] ? d.rings[a.ring].label : "";
+        v.live.textContent = e.key === "ArrowUp"
+          ? `Not moved: already in the ${circle}, the closest circle.`
+          : `Not moved: already in the ${circle}, the outermost circle.`;
+      }
       return;
     }
     if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       e.stopPropagation();
+      if (!v.tieMode) v.focusDetails = a.id; // Enter goes on into the details
       choose(n);
     } else if (e.key === "Delete" || e.key === "Backspace") {
       e.preventDefault();
@@ -156,8 +170,11 @@ export function makeInput(v) {
         v.tieMode = false;
         schedule();
       } else if (model.get("selected") && !model.get("read_only")) {
+        // back to the person whose details were open
+        const n = nodes.get(model.get("selected"));
         model.set("selected", "");
         model.save_changes();
+        if (n) n.g.focus();
       }
       e.stopPropagation();
       return;

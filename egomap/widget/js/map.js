@@ -8,7 +8,7 @@
 // No module-level mutable state: everything of a view lives in the object
 // `v` made by render(), which returns a cleanup function. User text is only
 // ever set with textContent.
-import { HIT, px, displayLabel } from "./util.js";
+import { HIT, ACK_TIMEOUT_MS, px, displayLabel } from "./util.js";
 import { skeleton } from "./dom.js";
 import { makeDraw } from "./draw.js";
 import { makePanels } from "./panels.js";
@@ -42,7 +42,9 @@ function render({ model, el }) {
     adj: new Map(), // alter id -> [[line, end]]
     spokes: new Map(), // alter id -> line from the person
     reqSeq: 0,
+    focusDetails: null, // alter id whose details get the focus once drawn (Enter on a person)
     failed: null, // the last gesture that could not be saved (offered again with "Try again")
+    disconnected: false, // the kernel is gone (comm closed, or no answer in time): no edit is accepted
     hitR: HIT, // touch target radius in view-box units
     tieMode: false,
     tieFrom: null,
@@ -63,9 +65,21 @@ function render({ model, el }) {
   const exporter = makeExport(v);
 
   // ---------------------------------------------------------------- messages
+  const timers = new Set();
+  // Returns the request id, or null when nothing was sent (the kernel is gone).
   function send(msg) {
+    if (v.disconnected) {
+      lostConnection(true);
+      return null;
+    }
     const req = ++v.reqSeq + Math.floor(Math.random() * 1e6) * 1000; // unique across views of one model
     pending.set(req, { t0: performance.now(), type: msg.type, msg });
+    // no answer in time: the kernel is gone (restarted, shut down) or the page lost it
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (pending.has(req)) lostConnection(true);
+    }, ACK_TIMEOUT_MS);
+    timers.add(timer);
     showStatus("saving");
     // A gesture goes to Python as a change of the `request` trait: the same
     // path as any anywidget trait change (measured faster here than model.send).
@@ -74,7 +88,29 @@ function render({ model, el }) {
     return req;
   }
 
+  // Said in words, never shown as saved: the change was not saved, what was typed stays, no edit is accepted.
+  function lostConnection(afterEdit) {
+    const first = !v.disconnected;
+    v.disconnected = true;
+    root.classList.add("egomap-disconnected");
+    root.dataset.connection = "lost";
+    pending.clear();
+    held.clear(); // a dropped marker goes back to where the last saved snapshot has it
+    v.failed = null;
+    retryBtn.hidden = true;
+    status.classList.remove("egomap-status-saving", "egomap-status-saved");
+    status.classList.add("egomap-status-error", "egomap-status-lost");
+    status.setAttribute("role", "alert");
+    status.setAttribute("data-status", "lost");
+    status.textContent = afterEdit
+      ? "Not connected — this change was not saved. Run the cell again to continue."
+      : "Not connected — changes can no longer be saved. Run the cell again to continue.";
+    if (first || afterEdit) live.textContent = status.textContent;
+    schedule();
+  }
+
   function showStatus(s) {
+    if (v.disconnected) return;
     status.classList.remove("egomap-status-error", "egomap-status-saving", "egomap-status-saved");
     status.removeAttribute("role");
     if (s === "saving") {
@@ -98,6 +134,16 @@ function render({ model, el }) {
     const ack = model.get("ack");
     const p = pending.get(ack);
     const st = model.get("status") || "saved";
+    if (v.disconnected && ack) {
+      // an answer after all (a very slow save): the kernel is there; say what it says
+      v.disconnected = false;
+      root.classList.remove("egomap-disconnected");
+      status.classList.remove("egomap-status-lost");
+      delete root.dataset.connection;
+    }
+    if (p && p.type === "add" && !st.startsWith("error") && addInput.value.trim() === p.msg.label) {
+      addInput.value = ""; // saved: the name box is free for the next one (kept until then)
+    }
     if (p) {
       root.dataset.roundTripMs = (performance.now() - p.t0).toFixed(2);
       root.dataset.ack = String(ack);
@@ -147,7 +193,9 @@ function render({ model, el }) {
       v.draw.drawLegend();
     }
     title.textContent = `${d.map.title} · ${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
-    svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${d.alters.length} people, ${d.ties.length} links`);
+    const nLinks = `${d.ties.length} ${d.ties.length === 1 ? "link" : "links"}`;
+    const nPeople = `${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
+    svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${nPeople}, ${nLinks}`);
     if (!v.press || !v.press.dragging) {
       v.draw.drawAlters(d);
       // the request whose snapshot is now drawn (tests and benchmarks wait on it)
@@ -160,8 +208,9 @@ function render({ model, el }) {
       n.g.classList.toggle("egomap-tie-from", id === v.tieFrom);
     }
     modeSel.value = model.get("label_mode");
-    undoBtn.disabled = !model.get("can_undo");
-    redoBtn.disabled = !model.get("can_redo");
+    undoBtn.disabled = !model.get("can_undo") || v.disconnected;
+    redoBtn.disabled = !model.get("can_redo") || v.disconnected;
+    for (const b of [addBtn, tieBtn, reviewBtn]) b.disabled = v.disconnected;
     reviewBtn.hidden = !d.map.copied_from;
     tieBtn.setAttribute("aria-pressed", String(v.tieMode));
     tieBtn.classList.toggle("egomap-on", v.tieMode);
@@ -172,9 +221,17 @@ function render({ model, el }) {
         ? v.tieFrom
           ? `Now choose who ${nodes.get(v.tieFrom) ? displayLabel(nodes.get(v.tieFrom).alter, model.get("label_mode")) : ""} knows (again to remove the link). Esc to stop.`
           : "Link people: choose one person, then another who knows them."
-        : "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter shows details, Delete removes.";
+        : "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter opens details (Esc back), Delete removes.";
     v.panels.drawDetails(d, selected, readOnly);
     v.panels.drawReview(d, readOnly);
+    if (v.focusDetails && v.focusDetails === selected && v.panelFor === selected) {
+      // Enter on a person: focus goes on into their details (Esc brings it back)
+      v.focusDetails = null;
+      const first = v.details.querySelector("[data-field]");
+      if (first) (first.tagName === "FIELDSET" ? first.querySelector("input") : first).focus();
+    } else if (v.focusDetails && v.focusDetails !== selected && selected) {
+      v.focusDetails = null;
+    }
   }
 
   let scheduled = false;
@@ -194,8 +251,8 @@ function render({ model, el }) {
       addInput.focus();
       return;
     }
+    // the name stays in the box until Python says it is saved (a lost kernel must not lose it)
     send({ type: "add", label, ring: Number(addRing.value), sector: addSector.value });
-    addInput.value = "";
     addInput.focus();
   }
   listen(addInput, "keydown", (e) => {
@@ -251,12 +308,14 @@ function render({ model, el }) {
   }
   onModel("change:ack", onAck);
   onModel("change:status", () => showStatus(pending.size ? "saving" : model.get("status")));
+  onModel("comm:close", () => lostConnection(pending.size > 0)); // the kernel closed the widget's channel
 
   showStatus(model.get("status") || "saved");
   update();
 
   return () => {
     ac.abort();
+    for (const t of timers) clearTimeout(t);
     if (resizeObserver) resizeObserver.disconnect();
     for (const [name, fn] of modelHandlers) model.off(name, fn);
     root.remove();

@@ -18,7 +18,7 @@ export function makePanels(v) {
       return { input, box: labelled(f.label, input) };
     }
     if (f.type === "note") {
-      const input = html("textarea", { rows: "3", ...attrs });
+      const input = html("textarea", { rows: "2", ...attrs });
       return { input, box: labelled(f.label, input) };
     }
     if (f.type === "choice") {
@@ -82,11 +82,17 @@ export function makePanels(v) {
     }
     v.panelFor = a.id;
     const id = a.id;
+    // the name and Close on top, Remove right under them: reachable without scrolling on a laptop
     const head = html("h3", { class: "egomap-details-title" });
+    const del = html("button", { class: "egomap-btn egomap-delete", type: "button" }, "Remove from map");
+    const close = html("button", { class: "egomap-btn egomap-close", type: "button" }, "Close");
+    const top = html("div", { class: "egomap-details-head" });
+    top.append(head, close);
     const form = html("div", { class: "egomap-form" });
     for (const f of model.get("fields") || []) {
       const c = fieldControl(f);
       if (!c) continue;
+      c.box.classList.add(`egomap-f-${f.type}`);
       form.append(c.box);
       const text = f.type === "label" || f.type === "text" || f.type === "note";
       listen(c.input, "change", () => {
@@ -96,12 +102,10 @@ export function makePanels(v) {
         send({ type: "update", id, fields: { [f.name]: value } });
       });
     }
-    const del = html("button", { class: "egomap-btn egomap-delete", type: "button" }, "Remove from map");
-    const close = html("button", { class: "egomap-btn egomap-close", type: "button" }, "Close");
-    const buttons = html("div", { class: "egomap-row" });
-    buttons.append(del, close);
+    const buttons = html("div", { class: "egomap-row egomap-details-foot" });
+    buttons.append(del);
     form.append(buttons);
-    details.replaceChildren(head, form);
+    details.replaceChildren(top, form);
     syncDetails(a, null);
     listen(del, "click", () => send({ type: "remove", id }));
     listen(close, "click", () => {

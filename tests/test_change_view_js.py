@@ -93,7 +93,9 @@ def test_script_draws_background_where_python_put_it(page):
 
 
 def test_script_markers_hover_and_steps(page):
-    open_view(page, em.viz.change_network(two_maps(), label_mode="initials"))
+    from egomap.viz.change_view import hover_text
+
+    data = open_view(page, em.viz.change_network(two_maps(), label_mode="initials"))
     ev = "window.egomapView"
     nodes = page.evaluate(f"{ev}.network.body.data.nodes.get()")
     assert [n["label"] for n in nodes] == ["MJ"]  # one initials() for widget and figures
@@ -109,7 +111,21 @@ def test_script_markers_hover_and_steps(page):
     box = page.locator("#em-net").bounding_box()
     page.mouse.move(box["x"] + d["x"], box["y"] + d["y"])
     page.wait_for_selector("div.vis-tooltip", state="visible")
-    assert "MJ" in page.locator("div.vis-tooltip").inner_text()
+    tip = page.locator("div.vis-tooltip").inner_text()
+    assert tip == "MJ\nInner circle, Family\nHow it feels: supportive"  # the first map: nothing to compare with
+    assert tip == hover_text(data["views"][0]["nodes"][0]["r"], None)  # the page says what Python says
+    # on the later map the hover says what changed since the previous one
+    page.evaluate(f"{ev}.show(1)")
+    pos = page.evaluate(f"(id) => {ev}.network.getPositions([id])[id]", mj)
+    page.mouse.move(box["x"] + 3, box["y"] + 3)
+    page.wait_for_selector("div.vis-tooltip", state="hidden")
+    d = page.evaluate(f"(p) => {ev}.network.canvasToDOM(p)", pos)
+    page.mouse.move(box["x"] + d["x"], box["y"] + d["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible")
+    later = next(n for n in data["views"][1]["nodes"] if n["l"] == "MJ")
+    assert page.locator("div.vis-tooltip").inner_text() == hover_text(later["r"], "Since Baseline")
+    assert "Since Baseline: still there, same circle" in hover_text(later["r"], "Since Baseline")
+    page.evaluate(f"{ev}.show(0)")
     # steps: buttons, arrow keys (wrapping round), the combined view; caption and marks follow
     page.get_by_role("tab", name="Later").click()
     assert page.evaluate(f"{ev}.label()") == "Later" and page.evaluate(f"{ev}.nodeCount()") == 2

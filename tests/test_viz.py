@@ -54,6 +54,13 @@ def own_part(page: str) -> str:
     return page.replace(vis_network_js(), "")
 
 
+def hover(view: dict, node: dict) -> str:
+    """A node's hover text, as the page makes it from the node's row in the list of people."""
+    from egomap.viz.change_view import hover_text
+
+    return hover_text(node["r"], view["hover_since"])
+
+
 def page_data(page: str) -> dict:
     m = re.search(r'<script type="application/json" id="em-data">(.*?)</script>', page, re.S)
     assert m
@@ -407,7 +414,9 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     assert twelve["Dad"]["v"] == "supportive"
     # label places: relative to the node, below it unless that would overlap
     assert all(n["ly"] > 0 or n["ly"] < 0 or n["lx"] != 0 for n in data["views"][2]["nodes"])
-    assert "Since 6 months: gone\nWas in Middle circle, Services and professionals" in twelve["Tom"]["t"]
+    assert "Since 6 months: gone\nWas in Middle circle, Services and professionals" in hover(
+        data["views"][2], twelve["Tom"]
+    )
     assert twelve["Tom"]["r"][:4] == [
         "Tom (support worker)",
         "Gone",
@@ -423,7 +432,7 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
     base = {n["l"]: (n["x"], n["y"]) for n in data["views"][0]["nodes"]}
     six = {n["l"]: (n["x"], n["y"]) for n in data["views"][1]["nodes"]}
     assert base["Leah"] == six["Leah"] and base["Mum"] != six["Mum"]  # Mum moved to Family
-    mum_title = next(n["t"] for n in data["views"][1]["nodes"] if n["l"] == "Mum")
+    mum_title = next(hover(data["views"][1], n) for n in data["views"][1]["nodes"] if n["l"] == "Mum")
     assert (
         "Since Baseline: moved from Household to Family\nInner circle, Family" in mum_title
     )  # a sector move, in words
@@ -643,7 +652,7 @@ def test_change_view_after_an_empty_map_and_with_braces_in_labels():
         [("Mum {0}", "gained")],  # back again: new since the previous map ...
         [("Mum {0}", "gained")],  # ... and, overall, not on the first map
     ]
-    assert "Since Empty {x}: new" in views[1]["nodes"][0]["t"]
+    assert "Since Empty {x}: new" in hover(views[1], views[1]["nodes"][0])
     assert views[4]["nodes"][0]["m"] == "inward"  # ring 1 on her first map, ring 0 on her last
     fig = em.viz.small_multiples(p, label_mode="names")
     axes = [ax for ax in fig.axes if ax.get_visible()]

@@ -96,6 +96,12 @@
   var visFrame = container.querySelector(".vis-network");
   if (visFrame) visFrame.tabIndex = -1;
   var current = 0, view = DATA.views[0];
+  // the hover text, from the person's row in the list (as egomap.viz.change_view.hover_text)
+  function hoverText(r) {
+    var lines = [r[0]];
+    if (view.hover_since) lines.push(view.hover_since + ": " + r[1].charAt(0).toLowerCase() + r[1].slice(1));
+    return lines.concat([r[2], DATA.feels + ": " + r[3]], r[4]).join("\n");
+  }
   function textTitle(s) {
     var el = document.createElement("div");
     el.style.whiteSpace = "pre-line";
@@ -110,7 +116,7 @@
       id: n.i, label: label, x: n.x, y: n.y, shape: "custom", size: R,
       borderWidth: px("outline") * st.width,
       shapeProperties: {borderDashes: st.dash.length ? dash(st.dash, 1) : (v.dash.length ? dash(v.dash, 1) : false)},
-      opacity: st.opacity, title: textTitle(n.t)
+      opacity: st.opacity, title: textTitle(hoverText(n.r))
     };
   }
   var TIES = [

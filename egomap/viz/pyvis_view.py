@@ -50,7 +50,7 @@ from egomap.viz._layout import (
     marker_reach,
     resolve_maps,
 )
-from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, hover_text, person_row, row_order
+from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, person_row, row_order
 from egomap.viz.change_view import page as change_page
 
 __all__ = ["ChangeView", "InlinePage", "change_network", "change_view_js", "script_json", "vis_network_js"]
@@ -116,10 +116,11 @@ def script_json(obj: Any) -> str:
 # --------------------------------------------------------------------------- data
 
 
-def _node(item: Item, m: Map, mode: str, since: str | None, maps: Sequence[Map] | None, key: str) -> dict:
+def _node(item: Item, m: Map, mode: str, maps: Sequence[Map] | None, key: str) -> dict:
     """Compact node data; the page's script turns it into a vis-network node using the style.
 
-    ``t`` is the hover text and ``r`` the row of the list of people (:func:`person_row`).
+    ``r`` is the person's row in the list of people (:func:`person_row`); the page makes the
+    hover text from it as :func:`hover_text` does.
     """
     a, p = item.alter, item.placement
     row = person_row(item, m, mode, maps)
@@ -132,7 +133,6 @@ def _node(item: Item, m: Map, mode: str, since: str | None, maps: Sequence[Map] 
         "k": _style.marker_key(a.kind),
         "v": _style.valence_key(p.valence),
         "s": "retained" if item.status == "present" else item.status,
-        "t": hover_text(row, since),
         "r": row,
     }
     if a.is_professional:
@@ -175,7 +175,7 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
         since: str | None = f"From {maps[0].label} to {maps[-1].label}"
     else:
         since = f"Since {frame.previous}" if frame.previous is not None else None
-    nodes = [_node(it, m, mode, since, maps, keys[it.alter.id]) for it in frame.items]
+    nodes = [_node(it, m, mode, maps, keys[it.alter.id]) for it in frame.items]
     _place_labels(
         nodes,
         [marker_reach(it.alter) for it in frame.items],
@@ -193,6 +193,7 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
         "people": "Everyone on any map" if maps is not None else f"People at {frame.label}",
         "changed": f"What changed ({since[0].lower()}{since[1:]})" if since else COLUMNS[1],
         "rows": row_order(frame.items),
+        "hover_since": since,
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
@@ -403,7 +404,7 @@ def change_network(
     views = [_view(fr, mode, ego, keys) for fr in frames(maps, stable)]
     if combined and len(maps) > 1:
         views.append(_view(combined_frame(maps, stable), mode, ego, keys, maps))
-    data = {"scale": SCALE, "style": _style.as_dict(), "views": views}
+    data = {"scale": SCALE, "style": _style.as_dict(), "feels": COLUMNS[3], "views": views}
     page = change_page(title, script_json(data), (vis_network_js(), change_view_js()), height)
     rows = max(len(v["nodes"]) for v in views)
     return ChangeView(page, [v["label"] for v in views], title, height, rows)

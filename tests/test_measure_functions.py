@@ -192,16 +192,18 @@ def test_known_for_ei_agrees_between_map_and_cohort(cohort):
 
 def test_cohort_reads_only_the_columns_it_needs(cohort, monkeypatch):
     asked = []
-    read = type(cohort).read_table
+    read = type(cohort).read_columns
 
     def spy(self, table, columns, *args, **kw):
         asked.append((table, list(columns)))
         return read(self, table, columns, *args, **kw)
 
-    monkeypatch.setattr(type(cohort), "read_table", spy)
+    monkeypatch.setattr(type(cohort), "read_columns", spy)
     em.cohort_measures(cohort, ei={"ei_known": ("known_for", "1-5 years")})
     pl = [c for t, c in asked if t == "placements"]
     assert len(pl) == 1 and "known_for" in pl[0] and "contact" not in pl[0] and "note" not in pl[0]
+    assert "label" not in pl[0] and "angle" not in pl[0]  # never names, never positions
+    assert [c for t, c in asked if t == "ties"] == [["map_id", "a", "b"]]
 
 
 def test_em_measures_is_the_callable_package_in_a_fresh_interpreter():

@@ -1,16 +1,19 @@
-"""The raw tables of many maps (as a store gives them) turned into integer arrays, for the cohort path.
+"""The columns of many maps (as a store gives them) turned into integer arrays, for the cohort path.
 
-:func:`tables_from_maps` makes the same tables as the store's
-:meth:`~egomap.store.Store.read_maps` / :meth:`~egomap.store.Store.read_table`
-for maps in memory, so one code path computes both ``em.measures(m)`` and the
-cohort tables. :class:`Arrays` indexes them: one row per placement, with the
-map it is on (``map_of``) and integer codes for the categories the measures count.
+:func:`tables_from_maps` makes the same columns as the store's
+:meth:`~egomap.store.Store.read_maps` / :meth:`~egomap.store.Store.read_columns`
+(numpy arrays: text as UTF-8 bytes, whole numbers as int64) for maps in
+memory, so one code path computes both ``em.measures(m)`` and the cohort
+tables. :class:`Arrays` indexes them: one row per placement, with the map it
+is on (``map_of``) and integer codes for the categories the measures count;
+ids and categories become integers by sorting and vectorised hashing
+(:mod:`egomap.store.keys`), never one Python object per row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +23,7 @@ from egomap import fields
 from egomap import schemes as _schemes
 from egomap.fields import KINDS, SUPPORT_TYPES, VALENCES
 from egomap.measures._base import norm_text
+from egomap.store.keys import as_bytes, bytes_hash, factorize, lookup
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model import Map
@@ -45,8 +49,11 @@ def placement_columns(attributes: Sequence[str] = ()) -> list[str]:
     return ["map_id", "alter_id", *dict.fromkeys([*BASE_COLUMNS, *attributes])]
 
 
-def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The raw tables (maps, placements with ``columns``, ties) as a store would give them, for maps in memory."""
+Columns = Mapping[str, np.ndarray]
+
+
+def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.DataFrame, dict, dict]:
+    """The maps table and the placement and tie columns as a store would give them, for maps in memory."""
     attrs = [c for c in columns if c not in ("map_id", "alter_id")]
     owned = [(c, fields.field("alter" if c in _ALTER else "placement", c)) for c in attrs]
     mrows, prows, trows = [], [], []
@@ -59,12 +66,39 @@ def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.Da
             a = st.alters[aid]
             prows.append((m.id, aid, *(f.to_db(getattr(a if f.owner == "alter" else q, c)) for c, f in owned)))
         trows.extend((m.id, t.a, t.b) for t in st.ties)
-    mdf = pd.DataFrame(mrows, columns=MAP_COLUMNS)
+    pl = {c: [r[i] for r in prows] for i, c in enumerate(["map_id", "alter_id", *attrs])}
+    kinds = {c: f.type for c, f in owned}
     return (
-        mdf,
-        pd.DataFrame(prows, columns=["map_id", "alter_id", *attrs]),
-        pd.DataFrame(trows, columns=["map_id", "a", "b"]),
+        pd.DataFrame(mrows, columns=MAP_COLUMNS),
+        {c: _column(v, kinds.get(c, "text")) for c, v in pl.items()},
+        {c: as_bytes([r[i] for r in trows]) for i, c in enumerate(["map_id", "a", "b"])},
     )
+
+
+def _column(values: list, kind: str) -> np.ndarray:
+    if kind in ("int", "bool"):
+        return np.array([-1 if v is None else int(v) for v in values], dtype=np.int64)
+    return as_bytes(values)
+
+
+def scheme_keys(mdf: pd.DataFrame, cache: SchemeCache) -> list[str]:
+    """Every sector key of the maps' sector schemes, in order of first appearance."""
+    keys: dict[str, None] = {}
+    seen: set = set()
+    for v in mdf["sectors"].to_numpy(dtype=object):
+        k = v if isinstance(v, str) else id(v)
+        if k not in seen:
+            seen.add(k)
+            keys.update(dict.fromkeys(cache.sectors(v).keys))
+    return list(keys)
+
+
+def max_rings(mdf: pd.DataFrame, cache: SchemeCache) -> int:
+    """The largest number of rings among the maps' ring schemes (0 for no maps)."""
+    seen: dict = {}
+    for v in mdf["rings"].to_numpy(dtype=object):
+        seen.setdefault(v if isinstance(v, str) else id(v), v)
+    return max((cache.n_rings(v) for v in seen.values()), default=0)
 
 
 class SchemeCache:
@@ -91,106 +125,158 @@ class SchemeCache:
 class Arrays:
     """Integer arrays over all placements and ties of many maps.
 
+    Parameters
+    ----------
+    mdf : DataFrame
+        The maps (``map_id``, ``rings``, ``sectors``), one row each.
+    pl, ties : mapping of str to ndarray
+        The placement and tie columns as :meth:`~egomap.store.Store.read_columns` gives them.
+    cache : SchemeCache
+    sector_keys : list of str, optional
+        The sector keys of the columns ``size_sector_<key>``, first (default: those
+        of ``mdf``'s schemes); so that chunks of a cohort get the same columns.
+    n_ring_columns : int, optional
+        How many ``size_ring_<i>`` columns (default: the most rings of ``mdf``'s schemes).
+
     Attributes
     ----------
     n_maps : int
     map_of : ndarray
         For each placement, the row of its map.
-    pl : DataFrame
-        The placement rows kept (those on one of the maps).
+    pl : dict
+        The placement columns kept (those on one of the maps).
     ta, tb : ndarray
         For each alter-alter tie, the placement rows of its two ends.
     """
 
-    def __init__(self, mdf: pd.DataFrame, pl: pd.DataFrame, ties: pd.DataFrame, cache: SchemeCache) -> None:
-        n_maps = len(mdf)
-        self.n_maps = n_maps
-        self.map_of = pd.Index(mdf["map_id"]).get_indexer(pl["map_id"])
+    def __init__(
+        self,
+        mdf: pd.DataFrame,
+        pl: Columns,
+        ties: Columns,
+        cache: SchemeCache,
+        sector_keys: list[str] | None = None,
+        n_ring_columns: int | None = None,
+    ) -> None:
+        self.n_maps = len(mdf)
+        map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object))
+        self.map_of = lookup(map_ids, pl["map_id"])
         keep = self.map_of >= 0
         if not keep.all():
-            pl = pl[keep]
+            pl = {c: v[keep] for c, v in pl.items()}
             self.map_of = self.map_of[keep]
-        self.pl = pl
-        codes, _ = pd.factorize(pd.concat([pl["alter_id"], ties["a"], ties["b"]], ignore_index=True))
-        n_codes = int(codes.max()) + 1 if len(codes) else 1
-        p = len(pl)
-        nt = len(ties)
-        self.alter_code = codes[:p].astype(np.int64)
-        key = self.map_of.astype(np.int64) * n_codes + self.alter_code
-        order = np.argsort(key, kind="stable")
-        skey = key[order]
-        tmap = pd.Index(mdf["map_id"]).get_indexer(ties["map_id"]).astype(np.int64)
-
-        def find(c: np.ndarray) -> np.ndarray:
-            k = tmap * n_codes + c
-            pos = np.searchsorted(skey, k)
-            pos = np.minimum(pos, max(len(skey) - 1, 0))
-            ok = (tmap >= 0) & (len(skey) > 0)
-            ok &= skey[pos] == k if len(skey) else False
-            return np.where(ok, order[pos] if len(skey) else -1, -1)
-
-        ta = find(codes[p : p + nt].astype(np.int64))
-        tb = find(codes[p + nt :].astype(np.int64))
-        good = (ta >= 0) & (tb >= 0) & (ta != tb)
-        self.ta, self.tb = ta[good], tb[good]
-        self.ring = pl["ring"].to_numpy(dtype=np.int64)
-        self.prof = pl["is_professional"].to_numpy().astype(bool)
-        self.n_rings = np.array([cache.n_rings(v) for v in mdf["rings"]], dtype=np.int64)
-        self._index_sectors(mdf, pl, cache)
-        self.kind = codes_of(pl["kind"], KINDS)
-        rel = pl["relationship"].fillna("")
-        rc, ru = pd.factorize(rel)
-        norm = pd.Series([norm_text(r) for r in ru], dtype=object)
-        nc, _ = pd.factorize(norm)
-        nc = np.where(norm.to_numpy() == "", -1, nc)
+        self.pl = dict(pl)
+        self._alter_code: np.ndarray | None = None
+        self.ta, self.tb = self._tie_ends(lookup(map_ids, ties["map_id"]), ties["a"], ties["b"])
+        self.ring = np.asarray(pl["ring"], dtype=np.int64)
+        self.prof = np.asarray(pl["is_professional"]) > 0
+        self.n_rings = np.array([cache.n_rings(v) for v in mdf["rings"].to_numpy(dtype=object)], dtype=np.int64)
+        self.n_ring_columns = max_rings(mdf, cache) if n_ring_columns is None else n_ring_columns
+        self._index_sectors(mdf, cache, scheme_keys(mdf, cache) if sector_keys is None else sector_keys)
+        self.kind = codes_of(*self.values("kind"), KINDS)
+        rc, ru = self.values("relationship")
+        norm = [norm_text(r) for r in ru]
+        nc, _ = pd.factorize(pd.Series(norm, dtype=object))
+        nc = np.where(np.array(norm, dtype=object) == "", -1, nc).astype(np.int64)
         self.rel = nc[rc] if len(rc) else np.zeros(0, dtype=np.int64)
-        self.recv = support_flags(pl["support_received"])
-        self.given = support_flags(pl["support_given"])
-        self.valence = codes_of(pl["valence"], VALENCES)
+        self.recv = support_flags(*self.values("support_received"))
+        self.given = support_flags(*self.values("support_given"))
+        self.valence = codes_of(*self.values("valence"), VALENCES)
 
-    def _index_sectors(self, mdf: pd.DataFrame, pl: pd.DataFrame, cache: SchemeCache) -> None:
+    @property
+    def alter_code(self) -> np.ndarray:
+        """For each placement, an integer code of its alter (the same alter on two maps: the same code)."""
+        if self._alter_code is None:
+            self._alter_code = factorize(self.pl["alter_id"])[0]
+        return self._alter_code
+
+    def _tie_ends(self, tmap: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The placement rows of the two ends of each tie (ties to an alter not on the map are left out)."""
+        alter = self.pl["alter_id"]
+        mix = np.uint64(0x9E3779B97F4A7C15)
+        pl_key = bytes_hash(alter) ^ (self.map_of.astype(np.uint64) * mix)
+        order = np.argsort(pl_key, kind="stable")
+        skey = pl_key[order]
+
+        def tie_key(ids: np.ndarray) -> np.ndarray:
+            return bytes_hash(ids) ^ (tmap.astype(np.uint64) * mix)
+
+        if np.any(skey[1:] == skey[:-1]):  # a collision: integer codes of the alters instead
+            codes, uniq = factorize(alter)
+            self._alter_code = codes
+            size = self.n_maps + 1
+            skey = codes * size + self.map_of
+            order = np.argsort(skey, kind="stable")
+            skey = skey[order]
+
+            def tie_key(ids: np.ndarray) -> np.ndarray:
+                return lookup(uniq, ids) * size + tmap
+
+        def find(ids: np.ndarray) -> np.ndarray:
+            if not len(skey):
+                return np.full(len(ids), -1, dtype=np.int64)
+            k = tie_key(ids)
+            pos = np.minimum(np.searchsorted(skey, k), len(skey) - 1)
+            row = order[pos]
+            ok = (tmap >= 0) & (skey[pos] == k) & (self.map_of[row] == tmap) & (alter[row] == ids)
+            return np.where(ok, row, -1)
+
+        ta, tb = find(a), find(b)
+        good = (ta >= 0) & (tb >= 0) & (ta != tb)
+        return ta[good], tb[good]
+
+    def values(self, attribute: str) -> tuple[np.ndarray, list[Any]]:
+        """Codes of one placement column and its distinct values (text decoded, numbers as int)."""
+        col = self.pl[attribute]
+        if col.dtype.kind == "S":
+            codes, uniques = factorize(col)
+            return codes, [u.decode("utf-8") for u in uniques.tolist()]
+        uniques, codes = np.unique(col, return_inverse=True)
+        return codes.ravel().astype(np.int64), [int(u) for u in uniques]
+
+    def _index_sectors(self, mdf: pd.DataFrame, cache: SchemeCache, keys: list[str]) -> None:
         """Sectors: global key codes, family flags and scheme sizes per map."""
-        p = len(pl)
-        sec_codes, sec_keys = pd.factorize(pl["sector"])
-        scheme_codes, scheme_vals = pd.factorize(mdf["sectors"].map(lambda v: v if isinstance(v, str) else id(v)))
-        objs: dict[int, _schemes.SectorScheme] = {}
-        for code, v in zip(scheme_codes, mdf["sectors"]):
-            if code not in objs:
-                objs[code] = cache.sectors(v)
-        keys: list[str] = []
-        for code in range(len(scheme_vals)):
-            keys.extend(k for k in objs[code].keys if k not in keys)
+        sec_codes, sec_keys = self.values("sector")
+        keys = list(keys)
         keys.extend(k for k in sec_keys if k not in keys)
         self.sector_keys = keys
-        key_pos = np.array([keys.index(k) for k in sec_keys], dtype=np.int64)
+        where = {k: i for i, k in enumerate(keys)}
+        key_pos = np.array([where[k] for k in sec_keys], dtype=np.int64)
         self.sector_code = key_pos[sec_codes] if len(sec_codes) else np.zeros(0, dtype=np.int64)
+        sectors = mdf["sectors"].to_numpy(dtype=object)
+        scheme_codes, scheme_vals = pd.factorize(
+            np.array([v if isinstance(v, str) else id(v) for v in sectors], dtype=object)
+        )
+        objs: dict[int, _schemes.SectorScheme] = {}
+        for code, v in zip(scheme_codes, sectors):
+            if code not in objs:
+                objs[code] = cache.sectors(v)
         in_scheme = np.zeros((len(scheme_vals), len(keys)), dtype=bool)
         family = np.zeros((len(scheme_vals), len(keys)), dtype=bool)
         k_sector = np.zeros(len(scheme_vals), dtype=np.int64)
         for code, sch in objs.items():
             for k in sch.keys:
-                in_scheme[code, keys.index(k)] = True
+                in_scheme[code, where[k]] = True
             for k in sch.family_keys:
-                family[code, keys.index(k)] = True
+                family[code, where[k]] = True
             k_sector[code] = len(sch)
         self.map_scheme = scheme_codes
         self.sector_in_scheme = in_scheme[scheme_codes]  # (n_maps, n_keys)
         self.k_sector = k_sector[scheme_codes]
+        p = len(self.map_of)
         self.family = family[scheme_codes[self.map_of], self.sector_code] if p else np.zeros(0, dtype=bool)
 
 
-def codes_of(col: pd.Series, choices: Sequence[str]) -> np.ndarray:
-    """Position of each value in ``choices``; -1 for a value not among them (or missing)."""
-    codes, uniq = pd.factorize(col)
-    look = np.array([choices.index(u) if u in choices else -1 for u in uniq] + [-1], dtype=np.int64)
+def codes_of(codes: np.ndarray, values: Sequence[Any], choices: Sequence[str]) -> np.ndarray:
+    """Position in ``choices`` of each value (given as ``codes`` into ``values``); -1 for others."""
+    look = np.array([choices.index(u) if u in choices else -1 for u in values] + [-1], dtype=np.int64)
     return look[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
-def support_flags(col: pd.Series) -> np.ndarray:
-    """(placements x support types) booleans from comma-separated support text."""
-    codes, uniq = pd.factorize(col.fillna(""))
-    look = np.zeros((len(uniq) + 1, len(SUPPORT_TYPES)), dtype=bool)
-    for i, u in enumerate(uniq):
+def support_flags(codes: np.ndarray, values: Sequence[str]) -> np.ndarray:
+    """(placements x support types) booleans from comma-separated support text (``codes`` into ``values``)."""
+    look = np.zeros((len(values) + 1, len(SUPPORT_TYPES)), dtype=bool)
+    for i, u in enumerate(values):
         parts = set(str(u).split(","))
         look[i] = [t in parts for t in SUPPORT_TYPES]
     return look[codes] if len(codes) else np.zeros((0, len(SUPPORT_TYPES)), dtype=bool)

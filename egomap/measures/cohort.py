@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from egomap.errors import NotFoundError, ValidationError
-from egomap.measures._arrays import Arrays, SchemeCache, placement_columns, tables_from_maps
+from egomap.measures._arrays import (
+    Arrays,
+    SchemeCache,
+    max_rings,
+    placement_columns,
+    scheme_keys,
+    tables_from_maps,
+)
 from egomap.measures._base import CHANGE_ID_COLUMNS, ID_COLUMNS, MEASURES, count, div
 from egomap.measures.composition import composition_columns
 from egomap.measures.ei import EISpec, check_ei, ei_columns, ei_professional_column
@@ -33,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["measures", "change_measures", "cohort_measures", "cohort_changes"]
 
 _AUTO_PROGRESS = 3000  # maps: show a progress bar from this many maps on, unless told
-_COMPUTE_SHARE = 4  # the bar gives indexing and computing 1/4 of the rows read
+_CHUNK_PERSONS = 12_000  # persons read and computed at a time: bounds memory, same results
 
 
 # --------------------------------------------------------------------------- computing
@@ -241,21 +248,14 @@ def _select_maps(mdf: pd.DataFrame, maps: Iterable[str | int]) -> pd.DataFrame:
     return mdf[keep]
 
 
-def _read_rows(
-    store: Store, mdf: pd.DataFrame, everything: bool, columns: list[str], bar: Any = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    map_ids = None if everything else mdf["map_id"].tolist()
-    on_rows = None
-    if bar is not None:  # rows to read, plus a share for indexing and computing
-        n = store.count_rows("placements", map_ids) + store.count_rows("ties", map_ids)
-        bar.reset(total=n + n // _COMPUTE_SHARE + 2)
-        on_rows = bar.update
-        bar.set_postfix_str("reading placements", refresh=False)
-    pl = store.read_table("placements", columns, map_ids, on_rows=on_rows)
-    if bar is not None:
-        bar.set_postfix_str("reading ties", refresh=False)
-    ties = store.read_table("ties", ["map_id", "a", "b"], map_ids, on_rows=on_rows)
-    return pl, ties
+def _chunks(mdf: pd.DataFrame, chunk_size: int) -> list[slice]:
+    """Runs of rows of ``mdf`` (ordered by person) holding whole persons, at most ``chunk_size`` persons each."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValidationError(f"chunk_size is a number of persons (1 or more), got {chunk_size!r}", field="chunk_size")
+    person = mdf["person_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]]) if len(person) else np.zeros(0, dtype=np.int64)
+    cuts = [*starts[::chunk_size].tolist(), len(mdf)]
+    return [slice(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)] or [slice(0, 0)]
 
 
 def _progress(enabled: bool | None, n_maps: int, desc: str) -> Any:
@@ -264,13 +264,12 @@ def _progress(enabled: bool | None, n_maps: int, desc: str) -> Any:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=1, desc=desc, unit="row", unit_scale=True, leave=False)
+    return tqdm(total=max(n_maps, 1), desc=desc, unit="map", leave=False)
 
 
-def _step(bar: Any, what: str, last: bool = False) -> None:
+def _step(bar: Any, what: str) -> None:
     if bar is not None:
-        bar.set_postfix_str(what, refresh=False)
-        bar.update(bar.total - bar.n if last else max((bar.total - bar.n) // 2, 1))
+        bar.set_postfix_str(what, refresh=True)
 
 
 def _cohort(
@@ -279,25 +278,51 @@ def _cohort(
     maps: Iterable[str | int] | None,
     progress: bool | None,
     desc: str,
-    ei: EISpec | None = None,
-) -> tuple[pd.DataFrame, Arrays, pd.DataFrame]:
+    ei: EISpec | None,
+    chunk_size: int | None,
+    changes: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The maps read and the measure table (or change table), computed chunk by chunk of persons."""
     spec = check_ei(ei)
     mdf = _read_maps(store, persons, maps)
+    parts = _chunks(mdf, _CHUNK_PERSONS if chunk_size is None else chunk_size)
+    everything = persons is None and maps is None and len(parts) == 1
+    columns = placement_columns([attr for attr, _ in spec.values()])
+    cache = SchemeCache()
+    keys, n_rings = scheme_keys(mdf, cache), max_rings(mdf, cache)
     bar = _progress(progress, len(mdf), desc)
+    out = []
     try:
-        everything = persons is None and maps is None
-        columns = placement_columns([attr for attr, _ in spec.values()])
-        pl, ties = _read_rows(store, mdf, everything, columns, bar)
-        if bar is not None:
-            bar.set_postfix_str("indexing", refresh=True)
-        arr = Arrays(mdf, pl, ties, SchemeCache())
-        _step(bar, "computing")
-        mm = _with_ei(arr, mdf, spec)
-        _step(bar, "done", last=True)
+        for part in parts:
+            sub = mdf.iloc[part].reset_index(drop=True)
+            map_ids = None if everything else sub["map_id"].tolist()
+            _step(bar, "reading placements")
+            pl = store.read_columns("placements", columns, map_ids)
+            _step(bar, "reading ties")
+            ties = store.read_columns("ties", ["map_id", "a", "b"], map_ids)
+            _step(bar, "computing")
+            arr = Arrays(sub, pl, ties, cache, keys, n_rings)
+            del pl, ties
+            mm = _with_ei(arr, sub, spec)
+            out.append(_changes(arr, sub, mm) if changes else mm)
+            if bar is not None:
+                bar.update(len(sub))
     finally:
         if bar is not None:
             bar.close()
-    return mdf, arr, mm
+    return mdf, _concat(out)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks' tables as one; a sector column only some chunks have (a sector outside every scheme) is NaN elsewhere."""
+    if len(frames) == 1:
+        return frames[0]
+    cols = list(frames[0].columns)
+    for c in dict.fromkeys(c for f in frames[1:] for c in f.columns if c not in cols):
+        prefix = c[: c.index("sector_") + 7] if "size_sector_" in c else c
+        at = max((i for i, x in enumerate(cols) if x.startswith(prefix)), default=len(cols) - 1)
+        cols.insert(at + 1, c)
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def cohort_measures(
@@ -308,6 +333,7 @@ def cohort_measures(
     *,
     consenting_only: bool = False,
     ei: EISpec | None = None,
+    chunk_size: int | None = None,
 ) -> pd.DataFrame:
     """Per-map measures for every person x map in a store (``em.cohort_measures(store)``).
 
@@ -327,6 +353,10 @@ def cohort_measures(
         Extra E-I index columns, as in :func:`measures`; give the persons'
         own values as a mapping, e.g.
         ``{"ei_met": ("met_through", {"R-017": "football", ...})}``.
+    chunk_size : int, optional
+        Persons read and computed at a time (default 12,000): a large cohort
+        is worked through in chunks of whole persons, which bounds the memory
+        used; the table is the same whatever the size.
 
     Returns
     -------
@@ -355,7 +385,7 @@ def cohort_measures(
     12 months  12.0             2.0
     >>> store.close()
     """
-    mdf, _, mm = _cohort(store, persons, maps, progress, "egomap measures", ei)
+    mdf, mm = _cohort(store, persons, maps, progress, "egomap measures", ei, chunk_size, changes=False)
     ids = mdf[list(ID_COLUMNS)].copy()
     ids["map_date"] = pd.to_datetime(ids["map_date"], errors="coerce")
     out = pd.concat([ids.reset_index(drop=True), mm], axis=1)
@@ -372,6 +402,7 @@ def cohort_changes(
     *,
     consenting_only: bool = False,
     ei: EISpec | None = None,
+    chunk_size: int | None = None,
 ) -> pd.DataFrame:
     """Change measures for every person x pair of consecutive maps (``em.cohort_changes(store)``).
 
@@ -404,8 +435,7 @@ def cohort_changes(
       6 months 12 months       4.0     3.0     1.0
     >>> store.close()
     """
-    mdf, arr, mm = _cohort(store, persons, maps, progress, "egomap changes", ei)
-    out = _changes(arr, mdf, mm)
+    mdf, out = _cohort(store, persons, maps, progress, "egomap changes", ei, chunk_size, changes=True)
     if consenting_only:
         ok = set(mdf.loc[mdf["consent_research"], "person_id"])
         out = out[out["person_id"].isin(ok)].reset_index(drop=True)

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from egomap import fields
 from egomap.errors import ValidationError
@@ -212,8 +211,8 @@ def ei_columns(arr: Arrays, persons: Sequence[str], ei: dict[str, tuple[str, Any
     """E-I index columns for every map at once (the formula of :func:`ei_index`); ``persons``: each map's person."""
     out = {}
     for name, (attr, ego_value) in ei.items():
-        codes, uniq = pd.factorize(arr.pl[attr], use_na_sentinel=True)
-        norm = [ei_value(attr, u.item() if isinstance(u, np.generic) else u) for u in uniq]
+        codes, uniq = arr.values(attr)
+        norm = [ei_value(attr, u) for u in uniq]
         # code of each distinct normalised value; -1 = not recorded
         vcode: dict[Any, int] = {}
         look = np.array([-1 if v is None else vcode.setdefault(v, len(vcode)) for v in norm] + [-1], dtype=np.int64)

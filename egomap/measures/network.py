@@ -289,7 +289,7 @@ def structure_columns(arr: Arrays) -> dict[str, np.ndarray]:
     mo = arr.map_of
     n = count(mo, m)
     cols: dict[str, np.ndarray] = {"size": n}
-    max_r = int(arr.n_rings.max()) if m else 0
+    max_r = arr.n_ring_columns
     rc = count(mo * max(max_r, 1) + arr.ring, m * max(max_r, 1)).reshape(m, max(max_r, 1))
     for r in range(max_r):
         cols[f"size_ring_{r}"] = np.where(r < arr.n_rings, rc[:, r], np.nan)

@@ -553,15 +553,38 @@ class Store(StoreBackendMixin):
         """
         import pandas as pd
 
-        allowed = {"map_id", "alter_id", *_f.names("placement"), *_f.names("alter")} if table == "placements" else None
-        if allowed is not None:
-            bad = [c for c in columns if c not in allowed]
-            if bad:
-                raise NotFoundError(f"placements have no column {bad[0]!r}")
-        elif any(c not in ("map_id", "a", "b") for c in columns):
-            raise NotFoundError(f"ties have the columns map_id, a and b, not {list(columns)!r}")
-        rows = self._engine.read_rows(table, list(columns), map_ids, on_rows)
+        rows = self._engine.read_rows(table, _check_columns(table, columns), map_ids, on_rows)
         return pd.DataFrame(rows, columns=list(columns))
+
+    def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None = None) -> dict:
+        """The columns of :meth:`read_table` as numpy arrays, read fast and in little memory (cohort measures).
+
+        Returns a dict ``column -> array``, all in one row order: ``ring`` and
+        ``is_professional`` as int64, other columns (ids too) as UTF-8 bytes
+        (``dtype 'S<n>'``; missing text is ``b""``); see
+        :meth:`egomap.store.engine.Engine.read_columns`.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = store.add_person("R-1").new_map("Baseline").add_alter("Mum", ring=0, sector="household")
+        >>> {k: v.tolist() for k, v in store.read_columns("placements", ["ring", "sector", "kind"]).items()}
+        {'ring': [0], 'sector': [b'household'], 'kind': [b'person']}
+        >>> store.close()
+        """
+        return self._engine.read_columns(table, _check_columns(table, columns), map_ids)
+
+
+def _check_columns(table: str, columns: Sequence[str]) -> list[str]:
+    allowed = {"map_id", "alter_id", *_f.names("placement"), *_f.names("alter")} if table == "placements" else None
+    if allowed is not None:
+        bad = [c for c in columns if c not in allowed]
+        if bad:
+            raise NotFoundError(f"placements have no column {bad[0]!r}")
+    elif any(c not in ("map_id", "a", "b") for c in columns):
+        raise NotFoundError(f"ties have the columns map_id, a and b, not {list(columns)!r}")
+    return list(columns)
 
 
 def _person_row(p: Person) -> dict[str, Any]:

@@ -82,3 +82,23 @@ class Engine(Protocol):
         on_rows: Callable[[int], None] | None = None,
     ) -> list[tuple]: ...
     def count_rows(self, table: str, map_ids: Sequence[str] | None) -> int: ...
+    def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None) -> dict[str, Any]:
+        """Whole columns of ``placements`` or ``ties`` as numpy arrays, for the cohort measures.
+
+        The same rows and columns as :meth:`read_rows` (``placements`` may name
+        ``map_id``, ``alter_id``, any placement or alter attribute of the
+        vocabulary; ``ties``: ``map_id``, ``a``, ``b``; only the maps in
+        ``map_ids`` when given, else every map the role may read -- for a
+        researcher, the pseudonymised research views), returned as a dict
+        ``column -> 1-d numpy array``, every array in one and the same row
+        order (any order). Integer and boolean columns (``ring``,
+        ``is_professional``) are ``int64`` (NULL: -1), ``angle`` and ``radius``
+        ``float64`` (every digit kept); every other column,
+        ids included, is a numpy bytes array (dtype ``S<n>``) of the UTF-8
+        text, NULL read as ``b""``. Ids must be those :meth:`read_maps` gives
+        (pseudonyms on the research views), so that the caller can match them.
+        The point is speed and memory: one query per table, no Python object
+        per row (SQLite: one ``group_concat`` per column; PostgreSQL could use
+        binary ``COPY`` or ``string_agg``).
+        """
+        ...

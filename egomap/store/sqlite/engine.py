@@ -540,6 +540,13 @@ class SQLiteEngine:
             f"SELECT COUNT(*) FROM {t} WHERE map_id IN (SELECT value FROM json_each(?))", (json.dumps(list(map_ids)),)
         )[0][0]
 
+    def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None) -> dict[str, Any]:
+        """Whole columns as numpy arrays, one scan per table (:meth:`egomap.store.engine.Engine.read_columns`)."""
+        from egomap.store.sqlite.columns import read_columns
+
+        with self.lock:
+            return read_columns(self.conn, table, columns, map_ids)
+
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), sort_keys=True)

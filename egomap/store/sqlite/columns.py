@@ -1,0 +1,103 @@
+"""Whole columns of an SQLite store as numpy arrays: one query per table, no Python object per row.
+
+:func:`read_columns` implements :meth:`egomap.store.engine.Engine.read_columns`
+for SQLite. Each table is scanned once with one ``group_concat`` per column, so
+that a column arrives as one string; numpy cuts it into an array (text of one
+width, the usual case for ids, is a reshape). Alter attributes of placements
+come from one scan of the alters table, matched to the placements' alter ids
+in numpy (:func:`egomap.store.keys.lookup`), which is much cheaper than a join
+on text ids.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+
+from egomap import fields
+from egomap.errors import ValidationError
+from egomap.store.keys import as_bytes, lookup
+from egomap.store.sqlite.schema import PLACEMENT_COLS
+
+__all__ = ["read_columns"]
+
+_SEP = "\x1f"  # text fields refuse control characters; a value holding it takes the slow path
+_INTS = frozenset(
+    {"ring", *(f.name for o in ("alter", "placement") for f in fields.of(o) if f.type in ("int", "bool"))}
+)
+_FLOATS = frozenset(f.name for o in ("alter", "placement") for f in fields.of(o) if f.type == "float")
+_IN = "(SELECT value FROM json_each(?))"
+
+
+def read_columns(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], map_ids: Sequence[str] | None
+) -> dict[str, np.ndarray]:
+    """The columns of ``placements`` (alter attributes included) or ``ties`` as numpy arrays, in one row order."""
+    ids = None if map_ids is None else json.dumps(list(map_ids))
+    if table == "ties":
+        return _scan(conn, "ties", columns, None if ids is None else (f"map_id IN {_IN}", ids))
+    if table != "placements":
+        raise ValidationError(f"unknown table {table!r}: placements or ties", field="table")
+    own = [c for c in columns if c in ("map_id", "alter_id") or c in PLACEMENT_COLS]
+    of_alter = [c for c in columns if c not in own]
+    scan = list(dict.fromkeys([*own, *(["alter_id"] if of_alter else [])]))
+    out = _scan(conn, "placements", scan, None if ids is None else (f"map_id IN {_IN}", ids))
+    if of_alter:
+        where = None if ids is None else (f"person_id IN (SELECT person_id FROM maps WHERE id IN {_IN})", ids)
+        al = _scan(conn, "alters", ["id", *of_alter], where)
+        row = lookup(al["id"], out["alter_id"])
+        for c in of_alter:
+            out[c] = al[c][row]
+    return {c: out[c] for c in columns}
+
+
+def _scan(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], where: tuple[str, str] | None
+) -> dict[str, np.ndarray]:
+    text = [c for c in columns if c not in _FLOATS]  # floats keep every digit only row by row
+    parts = [f"group_concat(ifnull({c}, -1), ' ')" if c in _INTS else f"group_concat(ifnull({c}, ''), ?)" for c in text]
+    tail = f" FROM {table}" + (f" WHERE {where[0]}" if where else "")
+    args = [_SEP for c in text if c not in _INTS] + ([where[1]] if where else [])
+    n, *cols = conn.execute(f"SELECT {', '.join(['count(*)', *parts])}{tail}", args).fetchone()
+    out: dict[str, np.ndarray] = dict(zip(text, cols))
+    for c in columns:
+        got = None if c in _FLOATS else _ints(out[c] or "", n) if c in _INTS else _text(out[c] or "", n, _SEP)
+        if got is None:  # a float, or a separator inside a value: that column row by row
+            rows = [v for (v,) in conn.execute(f"SELECT {c}{tail}", args[-1:] if where else [])]
+            got = np.array(rows, dtype=float) if c in _FLOATS else as_bytes(rows)
+        out[c] = got
+    return out
+
+
+def _text(s: str, n: int, sep: str) -> np.ndarray | None:
+    """``n`` values joined by ``sep`` as a bytes array; None if ``sep`` occurs inside a value."""
+    if n == 0:
+        return np.zeros(0, dtype="S1")
+    b = s.encode("utf-8")
+    code = ord(sep)
+    buf = np.frombuffer(b, dtype=np.uint8)
+    w, rest = divmod(len(b) + 1, n)
+    if not rest and w > 1 and np.count_nonzero(buf == code) == n - 1 and (buf[w - 1 :: w] == code).all():
+        grid = np.lib.stride_tricks.as_strided(buf, shape=(n, w - 1), strides=(w, 1))
+        return np.ascontiguousarray(grid).view(f"S{w - 1}").ravel()
+    values = b.split(sep.encode())
+    if len(values) != n:
+        return None
+    out = np.array(values, dtype="S")
+    return out if out.dtype.itemsize else out.astype("S1")
+
+
+def _ints(s: str, n: int) -> np.ndarray:
+    """``n`` whole numbers joined by spaces as an int64 array (one width of digits: no parsing per value)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    digits = _text(s, n, " ")
+    if digits is not None:
+        grid = np.ascontiguousarray(digits).view(np.uint8).reshape(n, -1)
+        if grid.shape[1] and ((grid >= 48) & (grid <= 57)).all():
+            powers = 10 ** np.arange(grid.shape[1] - 1, -1, -1, dtype=np.int64)
+            return (grid.astype(np.int64) - 48) @ powers
+    return np.array(s.split(" "), dtype=np.int64)

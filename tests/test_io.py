@@ -621,6 +621,16 @@ def test_egor_unknown_ring_scheme_is_refused_with_its_value(store, tmp_path):
     assert store.person(em.io.read_egor(tmp_path, store)[0].id).map(1).rings.name == "network_canvas_3"
 
 
+@pytest.mark.parametrize("radius", ["1.5", "-0.1", "123456789012345678901234567890"])
+def test_egor_radius_outside_0_1_is_refused(store, tmp_path, radius):
+    paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
+    _edit_csv(paths["alters"], 3, "radius", radius)
+    with pytest.raises(em.InputFileError, match="outside 0-1") as e:
+        em.io.read_egor(tmp_path, store)
+    assert (e.value.path, e.value.row, e.value.column) == (str(paths["alters"]), 3, "radius")
+    assert store.person_ids() == []
+
+
 def test_egor_sector_key_with_a_control_character_is_refused(store, tmp_path):
     paths = em.io.export_egor(em.demo.demo_case(), tmp_path)
     for row in (1, 2, 3):

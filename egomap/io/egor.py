@@ -413,6 +413,8 @@ def _value(f: Field, r: Row) -> object:
 def _add_alter(m, r: Row, known: dict[str, str]) -> None:
     alter_ref = r.required("alterID")
     kw: dict = {f: _value(_f.field("placement", f), r) for f in _f.POSITION}
+    if kw["radius"] is not None and not 0.0 <= kw["radius"] <= 1.0:
+        raise r.error(f"{r.get('radius').strip()!r} is outside 0-1 (centre to outer edge)", "radius", kw["radius"])
     if kw["angle"] is None or kw["radius"] is None:  # exact position; ring and sector, if given, must agree
         del kw["angle"], kw["radius"]
     with at_row(r, "alterID"):

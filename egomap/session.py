@@ -392,7 +392,13 @@ class SessionPanel(w.VBox):
         rows = []
         assert self.map is not None
         for g in self.map.goals:
-            status = w.Dropdown(options=GOAL_STATUSES, value=g.status, layout=w.Layout(width="9em"))
+            status = w.Dropdown(
+                options=GOAL_STATUSES,
+                value=g.status,
+                description="Status",  # a screen reader names the list (axe: select-name)
+                style={"description_width": "initial"},
+                layout=w.Layout(width="14em"),
+            )
             status.observe(
                 lambda ch, gid=g.id: self._guard(lambda: self._set_status(gid, ch["new"]), self.goal_note), "value"
             )

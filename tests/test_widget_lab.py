@@ -298,3 +298,140 @@ def test_keyboard_only_in_jupyterlab_add_place_undo_delete(tmp_path, browser):
         m = again.person("DEMO-01").map("Baseline")
         p = m.placement("Addie dd mb az")
         assert (p.ring, p.sector) == (0, "work_school")
+
+
+# ---------------------------------------------------------------- issue 16: a session that never traps the practitioner
+
+# The sizes a person sees, measured in the page: names and circle labels in CSS px, and where the details end.
+_SIZES = """() => {
+    const svg = document.querySelector('.egomap-svg');
+    const m = svg.getScreenCTM(), s = Math.hypot(m.a, m.b);
+    const px = (sel) => [...svg.querySelectorAll(sel)].map((e) => parseFloat(e.getAttribute('font-size')) * s);
+    const details = document.querySelector('.egomap-details').getBoundingClientRect();
+    const canvas = svg.getBoundingClientRect();
+    return {names: Math.min(...px('.egomap-label')), circles: Math.min(...px('.egomap-ring-label')),
+            detailsHeight: details.height, canvasHeight: canvas.height};
+}"""
+
+
+def test_session_panel_in_jupyterlab_at_1366x768_reopens_removes_and_is_readable(tmp_path, browser):
+    """Issue 16 items 1 and 4: 'Open map' opens the map being drawn (no new map in the store); a map started
+    by mistake is removed after a confirmation naming it; on a 1366x768 laptop names are at least 12 px,
+    circle labels at least 11 px and the details fit beside the map; axe-core finds nothing in the panel
+    or the widget."""
+    from axe import assert_accessible
+
+    path = tmp_path / "study.sqlite"
+    with em.open_store(path) as store:
+        em.demo.demo_case(store)
+        labels = [m.label for m in store.person("DEMO-01").maps]
+    write_notebook(
+        tmp_path / "session.ipynb",
+        [f"import egomap as em\nstore = em.open_store({str(path)!r})\npanel = em.SessionPanel(store)", "panel"],
+    )
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
+    try:
+        with running_lab(tmp_path) as lab:
+            open_notebook(page, lab, "session.ipynb")
+            run_all_cells(page)
+            page.locator(".egomap-session-person-id input").fill("DEMO-01")
+            page.locator(".egomap-session-open-person").click()
+            page.wait_for_function(
+                "() => document.querySelector('.egomap-session-maps').textContent.includes('12 months')"
+            )
+            # the obvious button opens the latest map: no new map in the store
+            page.locator(".egomap-session-open-map").click()
+            page.wait_for_selector(".egomap-alter")
+            assert "Opened map '12 months'" in page.locator(".egomap-session-message").text_content()
+            with em.open_store(path) as again:
+                assert [m.label for m in again.person("DEMO-01").maps] == labels
+
+            # readable on the laptop, in JupyterLab as it opens (file browser shown)
+            page.locator(".egomap-alter .egomap-body").first.click()
+            page.wait_for_selector(".egomap-details-title")
+            sizes = page.evaluate(_SIZES)
+            assert sizes["names"] >= 12 and sizes["circles"] >= 11, sizes
+            assert sizes["detailsHeight"] <= sizes["canvasHeight"] + 10, sizes  # every control beside the map
+            assert_accessible(page, ".egomap-session")
+            page.keyboard.press("Escape")
+
+            # a follow-up started by mistake, then removed after a confirmation that names it
+            start = page.locator(".egomap-session-start-map")
+            assert "a copy of '12 months'" in start.text_content()
+            start.click()
+            page.wait_for_function(
+                "() => document.querySelector('.egomap-session-message').textContent.includes('Started')"
+            )
+            with em.open_store(path) as again:
+                assert len(again.person("DEMO-01").maps) == len(labels) + 1
+            page.locator(".egomap-session-remove-map").click()
+            confirm = page.locator(".egomap-session-confirm-remove")
+            confirm.wait_for()
+            assert "Follow-up 1" in page.locator(".egomap-session-confirm-text").text_content()
+            assert_accessible(page, ".egomap-session")
+            confirm.click()
+            page.wait_for_function(
+                "() => document.querySelector('.egomap-session-message').textContent.includes('Removed map')"
+            )
+            assert page.locator(".egomap-session-undo-remove").is_visible()
+            assert errors == []
+    finally:
+        ctx.close()
+    with em.open_store(path) as again:
+        p = again.person("DEMO-01")
+        assert [m.label for m in p.maps] == labels
+        assert p.map("12 months").history()[-1]["action"] == "remove_map"
+
+
+def test_lost_kernel_is_said_plainly_and_keeps_the_typed_name(tmp_path, browser):
+    """Issue 16 item 2: after a kernel restart an edit shows the not-connected message (within 5 s), the typed
+    name stays in the box, nothing claims to be saved, and no edit is accepted."""
+    path = tmp_path / "study.sqlite"
+    with em.open_store(path) as store:
+        em.demo.demo_case(store)
+        n = len(store.person("DEMO-01").map("Baseline"))
+    write_notebook(
+        tmp_path / "lost.ipynb",
+        [
+            "import egomap as em\n"
+            f"store = em.open_store({str(path)!r})\n"
+            "w = em.MapWidget(store.person('DEMO-01').map('Baseline'))",
+            "w",
+        ],
+    )
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    try:
+        with running_lab(tmp_path) as lab:
+            open_notebook(page, lab, "lost.ipynb")
+            run_all_cells(page)
+            page.wait_for_selector(".egomap-alter")
+            from axe import assert_accessible
+
+            assert_accessible(page, ".egomap-root")
+            page.evaluate(
+                "async () => { await window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart(); }"
+            )
+            wait_kernel_idle(page)
+            box = page.locator(".egomap-add-input")
+            box.fill("Sam Okoye")
+            box.press("Enter")
+            status = page.locator(".egomap-status")
+            page.wait_for_function(
+                "() => document.querySelector('.egomap-status').textContent.startsWith('Not connected')", timeout=5000
+            )
+            assert status.text_content() == "Not connected — this change was not saved. Run the cell again to continue."
+            assert status.get_attribute("role") == "alert"
+            assert box.input_value() == "Sam Okoye"  # what was typed is kept
+            assert page.locator(".egomap-add-btn").is_disabled()
+            box.press("Enter")  # and nothing is accepted, or shown as saved
+            assert (
+                status.text_content().startswith("Not connected") and page.locator(".egomap-status-saved").count() == 0
+            )
+    finally:
+        ctx.close()
+    with em.open_store(path) as again:
+        assert len(again.person("DEMO-01").map("Baseline")) == n

@@ -71,10 +71,10 @@ def page(browser):
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throwaway local PostgreSQL server for the whole test session (see tests/pg.py)."""
-    from pg import Cluster, need_postgres
+    from pg import Cluster, memory_dir, need_postgres
 
     need_postgres()
-    c = Cluster()
+    c = Cluster(memory_dir())
     yield c
     c.stop()
 

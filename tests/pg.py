@@ -41,6 +41,13 @@ def need_postgres() -> None:
     pytest.importorskip("psycopg")
 
 
+def memory_dir() -> str | None:
+    """A folder in memory (``/dev/shm``) for a test cluster, if there is one: databases are made and removed
+    much faster there. The server still writes and syncs as usual; a killed server's data stays."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,8 +57,8 @@ def _free_port() -> int:
 class Cluster:
     """One local PostgreSQL server in a temp folder, run by a non-root user."""
 
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="egomap-pg-"))
+    def __init__(self, base: str | None = None) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="egomap-pg-", dir=base))
         self.data = self.dir / "data"
         self.port = _free_port()
         self.user = "postgres" if os.geteuid() == 0 else None

@@ -17,7 +17,7 @@ import pytest
 import egomap as em
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pg import Cluster, execute, need_postgres  # noqa: E402
+from pg import Cluster, execute, memory_dir, need_postgres  # noqa: E402
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -99,7 +99,7 @@ _CRASH_WRITER = textwrap.dedent(
 
 def test_server_crash_mid_run_loses_no_acknowledged_edit(tmp_path):
     need_postgres()
-    cluster = Cluster()  # its own server: this test stops it the hard way
+    cluster = Cluster(memory_dir())  # its own server: this test stops it the hard way
     try:
         url = cluster.new_db()
         with em.open_store(url) as s:

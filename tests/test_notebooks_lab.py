@@ -187,7 +187,9 @@ def test_change_notebook_shows_the_change_view(lab, lab_page):
     assert "ring_before" not in text and "NaN" not in text and "<NA>" not in text and "None" not in text
     figures = page.locator(".jp-OutputArea-output img")
     assert figures.count() >= 2 and _visible(figures.nth(0)) and _visible(figures.nth(1))  # small multiples, flows
-    if SHOTS:
+    if SHOTS:  # the whole view (tabs, map, key and the top of the list) on screen at once
+        page.set_viewport_size({"width": 1400, "height": 1450})
+        frame_el.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         frame_el.screenshot(path=str(DOCS / "change.png"))
     assert page.errors == []  # type: ignore[attr-defined]

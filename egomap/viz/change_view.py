@@ -180,7 +180,7 @@ div.vis-tooltip{position:absolute;visibility:hidden;padding:6px 8px;white-space:
 """
 
 #: Height of the list of people (pixels) before it scrolls.
-LIST_HEIGHT = 340
+LIST_HEIGHT = 380
 
 
 def _swatch_line(color: str, dash: list, width: float = 2.5, opacity: float = 1.0) -> str:
@@ -275,6 +275,7 @@ def page(title: str, data_json: str, scripts: Sequence[str], height: int) -> str
     """
     esc = html.escape
     head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in COLUMNS)
+    cols = "".join(f"<col style='width:{w}%'>" for w in (16, 20, 17, 9, 38))
     lib, own = scripts
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -294,7 +295,8 @@ def page(title: str, data_json: str, scripts: Sequence[str], height: int) -> str
         '<p class="em-hint" id="em-hint">Tab to the list, then \u2191 and \u2193 go from person to person; '
         "the person is ringed on the map. \u2190 and \u2192 on the time points change the time point.</p>"
         '<div class="em-list" id="em-list"><table id="em-people" aria-labelledby="em-people-h" '
-        f'aria-describedby="em-hint"><thead><tr>{head}</tr></thead><tbody></tbody></table></div></section></div>'
+        f'aria-describedby="em-hint"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody></tbody></table>'
+        "</div></section></div>"
         f'<script type="application/json" id="em-data">{data_json}</script>'
         f"<script>\n{own}</script></body></html>\n"
     )

@@ -315,6 +315,7 @@ def _cohort(
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """The chunks' tables as one; a sector column only some chunks have (a sector outside every scheme) is NaN elsewhere."""
+    frames = [f for f in frames if len(f)] or frames[:1]  # an empty chunk's columns have no dtype to keep
     if len(frames) == 1:
         return frames[0]
     cols = list(frames[0].columns)

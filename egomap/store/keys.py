@@ -44,6 +44,8 @@ def bytes_hash(a: np.ndarray) -> np.ndarray:
     >>> h = bytes_hash(np.array([b"ab", b"ab", b"abc"]))
     >>> bool(h[0] == h[1]), bool(h[0] == h[2])
     (True, False)
+    >>> bool(bytes_hash(np.array([b"ab"], dtype="S40"))[0] == h[0])  # the width does not matter
+    True
     """
     a = np.ascontiguousarray(a)
     n, w = len(a), a.dtype.itemsize
@@ -56,10 +58,11 @@ def bytes_hash(a: np.ndarray) -> np.ndarray:
     words = raw.view("<u8").reshape(n, w8 // 8)
     h = np.full(n, _SEED, dtype=np.uint64)
     for j in range(words.shape[1]):
-        h ^= words[:, j]
-        h *= _PRIME
-        h ^= h >> np.uint64(29)
-        h *= _MIX
+        step = (h ^ words[:, j]) * _PRIME
+        step ^= step >> np.uint64(29)
+        step *= _MIX
+        # a word of zeros is padding (text holds no NUL): the same value hashes alike in arrays of any width
+        h = np.where(words[:, j] != 0, step, h)
     return h
 
 

@@ -158,7 +158,7 @@ def pseudonymise(
     return out
 
 
-def time_points(person: Person) -> dict[str, str]:
+def time_points(person: Person, maps: Sequence[Any] | None = None) -> dict[str, str]:
     """Neutral map labels for research exports: ``T1``, ``T2``, ... in date order (map id -> label).
 
     Examples
@@ -167,7 +167,7 @@ def time_points(person: Person) -> dict[str, str]:
     >>> list(time_points(em.demo.demo_case()).values())
     ['T1', 'T2', 'T3']
     """
-    return {m.id: f"T{i}" for i, m in enumerate(person.maps, start=1)}
+    return {m.id: f"T{i}" for i, m in enumerate(person.maps if maps is None else maps, start=1)}
 
 
 def blank(f: Field) -> Any:
@@ -196,7 +196,7 @@ def cell(f: Field, value: Any, *, true: Any = True, false: Any = False) -> Any:
 
 #: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED = (*FORMULA_STARTS, "'")
+_ESCAPED = frozenset((*FORMULA_STARTS, "'"))
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -213,11 +213,7 @@ def spreadsheet_safe(value: Any) -> Any:
     >>> all(undo_spreadsheet_safe(spreadsheet_safe(t)) == t for t in ["-", "'", "'=x", "''", "'tis", "@me"])
     True
     """
-    if (
-        isinstance(value, str)
-        and value
-        and (value[0] in FORMULA_STARTS or (value[0] == "'" and value[1:2] in _ESCAPED and value[1:2]))
-    ):
+    if isinstance(value, str) and value[:1] in _ESCAPED and (value[0] != "'" or value[1:2] in _ESCAPED):
         return "'" + value
     return value
 
@@ -230,7 +226,7 @@ def undo_spreadsheet_safe(text: str) -> str:
     >>> undo_spreadsheet_safe("'=1+1"), undo_spreadsheet_safe("'tis")
     ('=1+1', "'tis")
     """
-    return text[1:] if text[:1] == "'" and text[1:2] and text[1:2] in _ESCAPED else text
+    return text[1:] if text[:1] == "'" and text[1:2] in _ESCAPED else text
 
 
 Source = Any  # Store | Person | Iterable[Person]
@@ -275,7 +271,7 @@ def select_persons(
     return people
 
 
-def pseudonyms(person: Person) -> dict[str, str]:
+def pseudonyms(person: Person, maps: Sequence[Any] | None = None) -> dict[str, str]:
     """Stable pseudonymous alter ids ``<person id>-A001``, ``-A002``, ... for one person.
 
     Numbered by first appearance: maps in time order, alters in the order they
@@ -289,7 +285,7 @@ def pseudonyms(person: Person) -> dict[str, str]:
     ['DEMO-01-A001', 'DEMO-01-A002', 'DEMO-01-A003']
     """
     out: dict[str, str] = {}
-    for m in person.maps:
+    for m in person.maps if maps is None else maps:
         for aid in m.placements:
             if aid not in out:
                 out[aid] = f"{person.id}-A{len(out) + 1:03d}"

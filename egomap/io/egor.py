@@ -199,10 +199,12 @@ def export_egor(
         wa.writerow([*ALTER_COLUMNS[:5], *(f.name for f in alter_fields)])
         wt.writerow(EDGE_COLUMNS)
         names = {"include_names": include_names, "keep": keep}
+        a_fields, q_fields = ([f for f in alter_fields if f.owner == o] for o in ("alter", "placement"))
         for p in people:
-            ids, labels = pseudonyms(p), time_points(p)
+            maps = p.maps
+            ids, labels = pseudonyms(p, maps), time_points(p, maps)
             about = pseudonymise("person", {f.name: getattr(p, f.name) for f in _f.of("person")}, **names)
-            for i, m in enumerate(p.maps):
+            for i, m in enumerate(maps):
                 eid = ego_id(p.id, i)
                 st = m.state()
                 info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=labels[m.id], **names)
@@ -213,11 +215,13 @@ def export_egor(
                 row += [_cell(f, (about if f.owner == "person" else info).get(f.name)) for f in ego_extra]
                 we.writerow(row)
                 for aid, q in st.placements.items():
-                    rec = {**st.alters[aid].to_dict(), **q.to_dict()}
-                    rec = pseudonymise("alter", rec, stand_in=ids[aid], **names)
-                    rec = pseudonymise("placement", rec, **names)
+                    a = st.alters[aid]
+                    ra = pseudonymise(
+                        "alter", {f.name: getattr(a, f.name) for f in a_fields}, stand_in=ids[aid], **names
+                    )
+                    rq = pseudonymise("placement", {f.name: getattr(q, f.name) for f in q_fields}, **names)
                     r = [eid, ids[aid], p.id, i, info["label"]]
-                    wa.writerow(r + [_cell(f, f.from_plain(rec[f.name])) for f in alter_fields])
+                    wa.writerow(r + [_cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in alter_fields])
                 for t in st.ties:
                     wt.writerow([eid, *sorted((ids[t.a], ids[t.b]))])
     return paths

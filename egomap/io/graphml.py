@@ -51,13 +51,14 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
     """One map as a networkx Graph with GraphML-safe attributes (see the module docs)."""
     import networkx as nx
 
-    ids = ids if ids is not None else pseudonyms(m.person)
+    maps = m.person.maps
+    ids = ids if ids is not None else pseudonyms(m.person, maps)
     st = m.state()
     names = {"include_names": include_names}
-    info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=time_points(m.person)[m.id], **names)
+    info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=time_points(m.person, maps)[m.id], **names)
     g = nx.Graph(
         person_id=m.person.id,
-        map_index=[x.id for x in m.person.maps].index(m.id),
+        map_index=[x.id for x in maps].index(m.id),
         map_label=info["label"],
         map_date=st.info.get("date") or "",
         ring_scheme=m.rings.name,
@@ -72,9 +73,12 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
     shown = [f for o in ("alter", "placement") for f in written(o, include_names=include_names)]
     shown.sort(key=lambda f: f.identifying)
     for aid, q in st.placements.items():
-        rec = pseudonymise("alter", {**st.alters[aid].to_dict(), **q.to_dict()}, stand_in=ids[aid], **names)
-        rec = pseudonymise("placement", rec, **names)
-        attrs = {"ego": False, **{f.name: cell(f, f.from_plain(rec[f.name])) for f in shown}}
+        a = st.alters[aid]
+        ra = pseudonymise(
+            "alter", {f.name: getattr(a, f.name) for f in shown if f.owner == "alter"}, stand_in=ids[aid], **names
+        )
+        rq = pseudonymise("placement", {f.name: getattr(q, f.name) for f in shown if f.owner == "placement"}, **names)
+        attrs = {"ego": False, **{f.name: cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in shown}}
         g.add_node(ids[aid], **attrs)
         g.add_edge("ego", ids[aid], tie="ego")
     for t in st.ties:

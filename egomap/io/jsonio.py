@@ -60,7 +60,8 @@ VERSION = 1
 
 
 def _pseudonymise(p: Person) -> dict:
-    ids, labels = pseudonyms(p), time_points(p)
+    maps = p.maps
+    ids, labels = pseudonyms(p, maps), time_points(p, maps)
     d = pseudonymise("person", p.to_dict(), stand_in=p.id)
     d["maps"] = [pseudonymise("map", m, stand_in=labels[m["id"]]) for m in d["maps"]]
     for m in d["maps"]:

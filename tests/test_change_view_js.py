@@ -153,3 +153,22 @@ def test_script_markers_hover_and_steps(page):
     assert page.evaluate(f"{ev}.chosen()") is None and page.locator("tr.em-current").count() == 0
     assert_accessible(page)
     assert page.errors == [] and page.dialogs == []
+
+
+def test_an_empty_map_says_so_and_its_panel_is_a_tab_stop(page):
+    p = em.Person("R-61")
+    p.new_map("Empty", date="2026-01-01")
+    later = p.new_map("Later", date="2026-02-01")
+    later.add_alter("Coach", 2, "clubs_groups")
+    page.set_content(em.viz.change_network(p).html)
+    page.wait_for_function("window.egomapView && window.egomapView.label() === 'Empty'")
+    assert page.locator("#em-people tbody").inner_text().strip() == "No one on this map yet."
+    assert page.get_by_role("tabpanel").get_attribute("tabindex") == "0"  # nothing to focus inside: the panel is
+    page.get_by_role("button", name="Next time point").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "em-panel"
+    assert_accessible(page)
+    page.get_by_role("tab", name="Later").click()
+    assert page.get_by_role("tabpanel").get_attribute("tabindex") is None
+    assert page.locator("#em-people tbody th").inner_text() == "Coach"
+    assert page.errors == [] and page.dialogs == []

@@ -184,6 +184,8 @@
       cell(empty, "td", "No one on this map yet.").colSpan = 5;
       body.appendChild(empty);
     }
+    // a tab panel with nothing to focus in it is a tab stop itself (the tab pattern)
+    if (view.rows.length) panel.removeAttribute("tabindex"); else panel.tabIndex = 0;
     markChosen();
   }
   function show(i, focusTab) {

@@ -157,6 +157,7 @@ html,body{margin:0;padding:0;background:#fff;color:#222;font-family:DejaVu Sans,
  border-radius:4px;cursor:pointer}
 .em-steps button[aria-selected=true]{background:#0072B2;color:#fff;border-color:#0072B2;font-weight:600}
 button:focus-visible{outline:3px solid #1F2933;outline-offset:2px}
+#em-panel:focus-visible{outline:3px solid #1F2933;outline-offset:-3px}
 .em-main{display:flex;flex-wrap:nowrap}
 #em-net{flex:1 1 auto;height:%(height)dpx;min-width:300px;border-top:1px solid #e5e5e5}
 .em-legend{flex:0 0 235px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}

@@ -245,3 +245,20 @@ def test_pictures_and_pages_are_well_formed(hostile, tmp_path):
         ElementTree.parse(tmp_path / "fig.svg")
         page = em.viz.change_network(p).save(tmp_path / "change.html").read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+
+
+def test_the_widget_gives_the_same_error_naming_the_field(store):
+    from egomap.widget.gestures import handle
+
+    m = store.add_person("R-W").new_map("Baseline")
+    a = m.add_alter("Mum", 0, "family")
+    w = em.MapWidget(m)
+    texts = [f for f in _f.editable() if f.type in ("label", "text")]
+    assert {f.name for f in texts} >= {"label", "relationship", "met_through", "note"}
+    for req, f in enumerate(texts, start=1):
+        for bad in ("a\ud800b", "a\x00b", "a\ufffe", "a\u2028b"):
+            handle(w, {"type": "update", "req": req, "id": a.id, "fields": {f.name: bad}})
+            assert w.status.startswith(f"error: {f.name} must not contain"), (f.name, w.status)
+    handle(w, {"type": "add", "req": 99, "label": "Dad\x1b[2J", "ring": 0, "sector": "family"})
+    assert w.status.startswith("error: label must not contain control characters")
+    assert [(x.label, x.relationship) for x in store.person("R-W").map(0).alters] == [("Mum", "")]

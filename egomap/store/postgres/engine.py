@@ -437,27 +437,44 @@ class PostgresEngine(EditLog, CohortReads):
             return self._read(lambda c: self._load(c, map_id))
 
     def _load(self, c: Any, map_id: str) -> tuple[MapState, int]:
-        row = c.execute("SELECT label, date, notes, rev FROM maps WHERE id = %s", (map_id,)).fetchone()
+        """The map's rows in one round trip (a pipeline), from one snapshot (its own read-only transaction)."""
+        a_cols = ", ".join(f"a.{x} AS a_{x}" for x in ALTER_COLS)
+        p_cols = ", ".join(f"p.{x}" for x in PLACEMENT_COLS)
+        queries = (
+            "SELECT label, date, notes, rev FROM maps WHERE id = %s",
+            f"SELECT a.id AS a_id, {a_cols}, p.alter_id, {p_cols} FROM placements p "
+            "JOIN alters a ON a.id = p.alter_id WHERE p.map_id = %s ORDER BY p.n",
+            "SELECT a, b FROM ties WHERE map_id = %s ORDER BY n",
+            f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = %s ORDER BY n",
+        )
+        own = not self._depth
+        curs = [c.cursor() for _ in queries]
+        try:
+            with c.pipeline():
+                if own:
+                    c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                for cur, q in zip(curs, queries):
+                    cur.execute(q, (map_id,))
+                if own:
+                    c.execute("COMMIT")
+        except BaseException:
+            if own and not c.closed and c.info.transaction_status != self.psycopg.pq.TransactionStatus.IDLE:
+                c.execute("ROLLBACK")
+            raise
+        row = curs[0].fetchone()
         if row is None:
             raise NotFoundError(f"map {map_id!r} is no longer in the store")
         st = MapState(info={"label": row[0], "date": row[1], "notes": row[2]})
-        a_cols = ", ".join(f"a.{x} AS a_{x}" for x in ALTER_COLS)
-        p_cols = ", ".join(f"p.{x}" for x in PLACEMENT_COLS)
-        cur = c.execute(
-            f"SELECT a.id AS a_id, {a_cols}, p.alter_id, {p_cols} FROM placements p "
-            "JOIN alters a ON a.id = p.alter_id WHERE p.map_id = %s ORDER BY p.n",
-            (map_id,),
-        )
+        cur = curs[1]
         alter = decoder(Alter, "alter", "id", cur.description, "a_")
         placement = decoder(Placement, "placement", "alter_id", cur.description)
         for r in cur.fetchall():
             a = alter(r)
             st.alters[a.id] = a
             st.placements[a.id] = placement(r)
-        for a, b in c.execute("SELECT a, b FROM ties WHERE map_id = %s ORDER BY n", (map_id,)).fetchall():
+        for a, b in curs[2].fetchall():
             st.ties[Tie(a, b)] = None
-        cur = c.execute(f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = %s ORDER BY n", (map_id,))
-        for d in dicts(cur):
+        for d in dicts(curs[3]):
             st.goals[d["id"]] = Goal(
                 d["id"], d["text"], tuple(json.loads(d["steps"])), d["status"], tuple(json.loads(d["alter_ids"]))
             )

@@ -46,12 +46,19 @@ class EditLog:
 
         def run(c: Any) -> int:
             apply_edit_sql(c, map_id, person_id, edit)
-            rev = self._bump(c, map_id, expected)
-            eid = c.execute(
+            # the revision check, the new revision and the log entry in one statement (one round trip)
+            done = c.execute(
+                "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev) "
                 "INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                (map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
-            ).fetchone()[0]
+                "SELECT %s, %s, %s, %s, %s, %s, %s FROM b RETURNING id, (SELECT rev FROM b)",
+                (map_id, expected, map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
+            ).fetchone()
+            if done is None:
+                raise SaveError(
+                    f"map {map_id!r} was changed by another writer since it was read (expected revision "
+                    f"{expected}); nothing was saved"
+                )
+            eid, rev = done
             stacks = self._stacks.get(map_id)
             if stacks is not None and stacks[0] == rev - 1:
                 self._stacks[map_id] = (rev, stacks[1] + [eid], [])

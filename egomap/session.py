@@ -46,6 +46,39 @@ from egomap.store import Store, open_store
 __all__ = ["SessionPanel", "picture_name"]
 
 
+#: The how-to at the top of the panel: open until a person is opened, then folded away (one click opens it again).
+#: Constant text (no user text goes into it).
+HOWTO = """
+<p><b>Before you start.</b> Use the person's <b>pseudonymous id</b> (a code you agreed, such as R-017), never
+their real name. Names on the map are shown as the person wants them: a name, initials or a nickname.
+Everything is saved the moment you do it; there is no save button to forget.</p>
+<ol>
+<li><b>Person</b>: type the person's id and press <i>Open person</i>. A new id is added; for someone you have
+seen before, their maps so far are listed.</li>
+<li><b>Map</b>: the first time, press <i>Start baseline map</i>. To carry on with a map, press <i>Open map</i>
+(the latest is chosen; pick another in the list). At a follow-up, press <i>Start follow-up</i>: the new map starts
+as a <b>copy of the latest map</b>, so you can go through who is still there, who moved closer or further away,
+and who is new. A map started by mistake can be removed (<i>Remove a map…</i>, asked once more).</li>
+<li><b>Draw</b>: type a name in the box and press Enter (the circle and sector next to the box say where they go
+first), then drag them to where the person wants them. The inner circle is for people so close that it is hard
+to imagine life without them; the outer circle for people who still belong in the network. Sectors are areas of
+life: household, family, work or school, clubs and groups, friends, neighbours, services.</li>
+<li><b>Goals</b>: write down what you agreed together, e.g. <i>go to the Tuesday football session</i>, and press
+<i>Add goal</i>. Goals not done yet come with the map to the next session.</li>
+<li><b>Picture</b>: <i>Save picture for the person</i> makes a picture of the map (PNG and SVG) and a
+<i>Download</i> link, so the person can keep a copy.</li>
+</ol>
+"""
+
+
+def _howto(open_: bool) -> str:
+    """The how-to as a native disclosure (a screen reader says whether it is open; one click opens it)."""
+    return (
+        f"<details{' open' if open_ else ''} style='margin:4px 0'><summary style='cursor:pointer;font-weight:600;"
+        f"color:#1f2933'>How a session goes</summary>{HOWTO}</details>"
+    )
+
+
 def _auto() -> w.Layout:
     """A layout that makes a button as wide as its text (the default width cuts longer texts off)."""
     return w.Layout(width="auto", min_width="fit-content")
@@ -107,6 +140,7 @@ class SessionPanel(w.VBox):
         self.map: Map | None = None
         self.widget: Any = None
 
+        self.howto = w.HTML(_howto(open_=True))
         self.message = w.Label(value="", layout=w.Layout(min_height="1.6em"))
         self.message.add_class("egomap-session-message")
         self.person_id = w.Text(
@@ -121,7 +155,9 @@ class SessionPanel(w.VBox):
         self.open_person.on_click(lambda _: self._guard(self._open_person))
         self.maps_info = w.Label(value="")
         # carrying on: the person's maps (label and date), the latest chosen
-        self.map_choice = w.Dropdown(description="Map", options=(), style={"description_width": "initial"})
+        self.map_choice = w.Dropdown(
+            description="Map", options=(), style={"description_width": "initial"}, layout=w.Layout(width="17em")
+        )
         self.open_map = w.Button(description="Open map", button_style="primary", icon="pencil", layout=_auto())
         self.open_map.on_click(lambda _: self._guard(self._open_map))
         self.remove_map = w.Button(description="Remove a map…", icon="trash", layout=_auto())
@@ -131,8 +167,14 @@ class SessionPanel(w.VBox):
             description="New map",
             placeholder="e.g. Baseline, 6 months",
             style={"description_width": "initial"},
+            layout=w.Layout(width="15em"),
         )
-        self.map_date = w.DatePicker(description="Date", value=_dt.date.today(), style={"description_width": "initial"})
+        self.map_date = w.DatePicker(
+            description="Date",
+            value=_dt.date.today(),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="13em"),
+        )
         self.start_map = w.Button(description="Start map", icon="plus", layout=_auto())
         self.start_map.on_click(lambda _: self._guard(self._start_map))
         # removing a map started by mistake: asked once more, naming the map
@@ -160,7 +202,14 @@ class SessionPanel(w.VBox):
         self.open_step = w.HBox([self.map_choice, self.open_map, self.remove_map])
         self.confirm_step = w.HBox([self.confirm_text, self.confirm_remove, self.cancel_remove])
         self.new_step = w.HBox([self.map_label, self.map_date, self.start_map])
-        self.map_step = w.VBox([self.open_step, self.confirm_step, self.new_step, self.undo_remove])
+        # one row on a laptop (wrapping on a narrow screen), so that the map comes first
+        self.map_step = w.VBox(
+            [
+                w.HBox([self.open_step, self.new_step], layout=w.Layout(flex_flow="row wrap", grid_gap="4px 24px")),
+                self.confirm_step,
+                self.undo_remove,
+            ]
+        )
         self.goal_step = w.VBox(
             [
                 w.HTML("<b>Goals agreed together</b>"),
@@ -172,6 +221,7 @@ class SessionPanel(w.VBox):
         for part in (self.map_step, self.goal_step, self.picture_step, self.confirm_step, self.undo_remove):
             part.layout.display = "none"
         for part, name in (
+            (self.howto, "howto"),
             (self.person_id, "person-id"),
             (self.open_person, "open-person"),
             (self.map_choice, "map-choice"),
@@ -195,6 +245,7 @@ class SessionPanel(w.VBox):
             part.add_class(f"egomap-session-{name}")
         super().__init__(
             [
+                self.howto,
                 w.HBox([self.person_id, self.open_person]),
                 self.maps_info,
                 self.map_step,
@@ -269,6 +320,7 @@ class SessionPanel(w.VBox):
         person = self.store.person(pid, create=True)
         # a different person: close the map that was open, so nobody draws on the wrong map
         self.person, self.map, self.widget = person, None, None
+        self.howto.value = _howto(open_=False)  # read: folded away, so the map comes first on a laptop screen
         self._close_map()
         self._removed = None
         self.undo_remove.layout.display = "none"

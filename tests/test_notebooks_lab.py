@@ -101,7 +101,7 @@ def test_session_notebook_a_whole_session(lab, lab_page):
     panel.locator(".egomap-session-person-id input").fill("R-101")
     panel.locator(".egomap-session-open-person").click()
     _panel_says(page, ".egomap-session-maps", "R-101 has no maps yet")
-    _press(panel.locator(".egomap-session-open-map"))
+    _press(panel.locator(".egomap-session-start-map"))  # 'Start baseline map' (opening never creates)
     page.wait_for_selector(".egomap-session .egomap-root")
     _panel_says(page, ".egomap-session-maps", "Open now: Baseline")
     assert "no maps yet" not in panel.text_content()  # no stale status line
@@ -134,10 +134,10 @@ def test_session_notebook_a_whole_session(lab, lab_page):
     # months later: the same person again; the follow-up starts as a copy of the baseline
     panel.locator(".egomap-session-person-id input").fill("R-101")
     panel.locator(".egomap-session-open-person").click()
-    _panel_says(page, ".egomap-session-maps", "A new map starts as a copy of 'Baseline'")
+    _panel_says(page, ".egomap-session-start-map", "Start follow-up (a copy of 'Baseline')")
     assert page.locator(".egomap-session .egomap-root").count() == 0  # the old map is closed
     panel.locator(".egomap-session-map-label input").fill("6 months")
-    panel.locator(".egomap-session-open-map").click()
+    panel.locator(".egomap-session-start-map").click()
     _panel_says(page, ".egomap-session-message", "as a copy of 'Baseline'")
     page.wait_for_function("() => document.querySelectorAll('.egomap-session .egomap-alter').length === 4")
     assert "Go to the Tuesday football session" in panel.locator(".egomap-session-goals").text_content()

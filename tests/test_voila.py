@@ -71,21 +71,35 @@ def voila(notebook: Path, folder: Path, env: dict[str, str]):
 
 
 def test_session_app_in_voila(tmp_path, page):
+    from axe import assert_accessible
+
     store = tmp_path / "app.sqlite"
+    page.set_viewport_size({"width": 1366, "height": 768})  # a laptop
     with voila(ROOT / "notebooks" / "01_session.ipynb", tmp_path, {"EGOMAP_STORE": str(store)}) as url:
         page.goto(url, timeout=90_000)
         page.wait_for_selector(".egomap-session", timeout=90_000)
         text = page.locator("body").inner_text()
         assert "SessionPanel(store)" not in text  # no code shown
-        assert "A co-drawing session" in text and "The session, step by step" in text
+        assert "A co-drawing session" in text and "How a session goes" in text and "pseudonymous id" in text
         assert "Run All Cells" not in text and "Working in code" not in text  # notebook-only cells left out
+        # the panel comes first: its first box is on the first screen
+        assert page.locator(".egomap-session-person-id input").bounding_box()["y"] < 768
+        assert_accessible(page)
         page.locator(".egomap-session-person-id input").fill("R-300")
         page.locator(".egomap-session-open-person").click()
         page.wait_for_function(
             "() => document.querySelector('.egomap-session-maps').textContent.includes('no maps yet')"
         )
-        page.locator(".egomap-session-open-map").click()
+        assert not page.get_by_text("Before you start").is_visible()  # the how-to folded away once read
+        page.locator(".egomap-session-start-map").click()
         page.wait_for_selector(".egomap-root")
+        page.wait_for_selector(".egomap-alter, .egomap-svg")
+        # once a map is open, the map starts on the first screen (not below the instructions)
+        top = page.locator(".egomap-svg").bounding_box()["y"]
+        # (a third of the map or more on the first screen, and the whole map no taller than the window)
+        assert page.evaluate("scrollY") == 0 and top < 768 * 0.65
+        assert page.locator(".egomap-svg").bounding_box()["height"] <= 768
+        assert_accessible(page)
         box = page.locator(".egomap-add-input")
         box.fill("<img src=x onerror=alert(1)>")
         box.press("Enter")

@@ -40,6 +40,7 @@ __all__ = [
     "MAP_RADIUS",
     "MARKER",
     "MARKER_FLOOR",
+    "FAR_LABELS_UP_TO",
     "marker_radius",
     "marker_scales",
     "display_label",
@@ -124,6 +125,9 @@ def shape_points(kind: str, s: float = MARKER) -> list[tuple[float, float]] | No
     return _style.marker_points(kind, s) or None
 
 
+#: Names are tried further from their markers (with a leader line) on maps of up to this many people; a
+#: bigger map (a research import, not drawn in a session) keeps the near places only, to stay fast.
+FAR_LABELS_UP_TO = 60
 #: The smallest a marker is drawn in a crowded cell (times its full size).
 MARKER_FLOOR = 0.55
 
@@ -150,10 +154,16 @@ def marker_scales(data: Mapping) -> list[float]:
     pts = [xy(a["angle"], a["radius"]) for a in alters]
     radii = [marker_radius(a) for a in alters]
     centre = data["centre"] * MAP_RADIUS
+    reach = 2 * max(radii, default=MARKER)  # markers farther apart than this never touch
+    grid: dict[tuple[int, int], list[int]] = {}
+    for j, (x, y) in enumerate(pts):
+        grid.setdefault((math.floor(x / reach), math.floor(y / reach)), []).append(j)
     out = []
     for i, ((x, y), r) in enumerate(zip(pts, radii)):
         s = min(1.0, (math.hypot(x, y) - centre - 1.0) / r)
-        for j, ((x2, y2), r2) in enumerate(zip(pts, radii)):
+        kx, ky = math.floor(x / reach), math.floor(y / reach)
+        for j in (j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in grid.get((kx + dx, ky + dy), ())):
+            (x2, y2), r2 = pts[j], radii[j]
             if j != i and abs(x2 - x) < r + r2 and abs(y2 - y) < r + r2:
                 s = min(s, (math.hypot(x2 - x, y2 - y) - 1.0) / (r + r2))
         out.append(round(max(MARKER_FLOOR, s), 3))
@@ -216,7 +226,7 @@ def label_centres(
         [r * 1.05 for r in radii] if radii is not None else MARKER * 1.05,
         _px("label_gap"),
         obstacles=[*disc, *ring_label_boxes(rings)],
-        far=True,
+        far=len(points) <= FAR_LABELS_UP_TO,
     )
 
 

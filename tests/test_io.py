@@ -265,6 +265,14 @@ def test_graphml_per_map(filled, tmp_path):
     assert nx.read_graphml(named[0]).nodes["DEMO-01-A001"]["label"] == "Mum"
 
 
+def test_graphml_file_names_never_clash(store, tmp_path):
+    for pid in ("R 1", "R_1", "R?1", "..", "<script>"):
+        store.add_person(pid, consent_research=True).new_map("Baseline").add_alter("A", 0, "family")
+    files = em.io.export_graphml(store, tmp_path / "g")
+    assert len({f.name for f in files}) == 5 and "R_1_0.graphml" in {f.name for f in files}
+    assert sorted(nx.read_graphml(f).graph["person_id"] for f in files) == sorted(store.person_ids())
+
+
 def test_json_round_trip_lossless(store, tmp_path):
     p = em.demo.demo_case(store)
     m = p.map(-1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import math
 import os
@@ -298,8 +299,20 @@ def ego_id(person_id: str, map_index: int) -> str:
 
 
 def safe_filename(text: str) -> str:
-    """``text`` with anything but letters, digits, ``-``, ``_`` and ``.`` replaced by ``_``."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+    """``text`` with anything but letters, digits, ``-``, ``_`` and ``.`` replaced by ``_``.
+
+    If anything was replaced, a short hash of ``text`` is added, so that two
+    different texts never give the same file name.
+
+    Examples
+    --------
+    >>> safe_filename("R-017_0"), safe_filename("R 1_0") != safe_filename("R_1_0")
+    ('R-017_0', True)
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    if safe == text and text not in ("", ".", ".."):
+        return text
+    return f"{safe[:64]}-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
 def check_scheme_text(scheme: Any) -> Any:

@@ -54,11 +54,13 @@ Jonathan Reed -> J. Reed 0.80 initials match; sector agrees
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -563,6 +565,18 @@ WAVE_COLUMNS = [
 ]
 
 
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hold the cyclic garbage collector while many small, acyclic records are made (it rescans them all)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def link_waves(
     store: Store,
     *,
@@ -609,6 +623,47 @@ def link_waves(
     _check_score(min_score, "min_score")
     if auto_accept is not None:
         _check_score(auto_accept, "auto_accept")
+    with _no_gc_pauses():
+        out = _wave_proposals(store, persons, float(min_score))
+    if auto_accept is not None:
+        sure: dict[str, list[LinkProposal]] = {}
+        for _, _, mid, _, _, prop in out:
+            if prop.score >= auto_accept:
+                sure.setdefault(mid, []).append(prop)
+        merged: set[tuple[str, str]] = set()
+        renamed: dict[str, str] = {}  # a later alter merged on one map is its earlier self on the next
+        for mid, props in sure.items():
+            props = [replace(p, earlier_id=renamed.get(p.earlier_id, p.earlier_id)) for p in props]
+            for p in accept(store.map(mid), props):
+                merged.add((mid, p.later_id))
+                renamed[p.later_id] = p.earlier_id
+        out = [
+            (*row[:5], replace(row[5], accepted=True) if (row[2], row[5].later_id) in merged else row[5]) for row in out
+        ]
+    with _no_gc_pauses():
+        records = [
+            (
+                pid,
+                emid,
+                mid,
+                elabel,
+                label,
+                p.earlier_id,
+                p.later_id,
+                p.earlier_label,
+                p.later_label,
+                p.score,
+                "; ".join(p.reasons),
+                p.accepted,
+            )
+            for pid, emid, mid, elabel, label, p in out
+        ]
+        return pd.DataFrame(records, columns=WAVE_COLUMNS)
+
+
+def _wave_proposals(
+    store: Store, persons: Iterable[str] | None, min_score: float
+) -> list[tuple[str, str, str, str, str, LinkProposal]]:
     maps = store.read_maps()
     if persons is not None:
         wanted = set([persons] if isinstance(persons, str) else persons)
@@ -632,42 +687,10 @@ def link_waves(
             _, emid, elabel = previous
             before = [w for w in who.get(emid, ()) if w.id not in on.get(mid, ())]
             after = [w for w in who.get(mid, ()) if w.id not in on.get(emid, ())]
-            for prop in _propose(before, after, float(min_score)):
+            for prop in _propose(before, after, min_score):
                 out.append((pid, emid, mid, elabel, label, prop))
         previous = (pid, mid, label)
-    if auto_accept is not None:
-        sure: dict[str, list[LinkProposal]] = {}
-        for _, _, mid, _, _, prop in out:
-            if prop.score >= auto_accept:
-                sure.setdefault(mid, []).append(prop)
-        merged: set[tuple[str, str]] = set()
-        renamed: dict[str, str] = {}  # a later alter merged on one map is its earlier self on the next
-        for mid, props in sure.items():
-            props = [replace(p, earlier_id=renamed.get(p.earlier_id, p.earlier_id)) for p in props]
-            for p in accept(store.map(mid), props):
-                merged.add((mid, p.later_id))
-                renamed[p.later_id] = p.earlier_id
-        out = [
-            (*row[:5], replace(row[5], accepted=True) if (row[2], row[5].later_id) in merged else row[5]) for row in out
-        ]
-    records = [
-        (
-            pid,
-            emid,
-            mid,
-            elabel,
-            label,
-            p.earlier_id,
-            p.later_id,
-            p.earlier_label,
-            p.later_label,
-            p.score,
-            "; ".join(p.reasons),
-            p.accepted,
-        )
-        for pid, emid, mid, elabel, label, p in out
-    ]
-    return pd.DataFrame(records, columns=WAVE_COLUMNS)
+    return out
 
 
 def proposals_frame(proposals: Sequence[LinkProposal]) -> pd.DataFrame:

@@ -59,7 +59,8 @@ __all__ = [
 #: ``include_names=True`` (or the field is listed in ``keep``). Goal fields are
 #: prefixed ``goal_``: alter ``label``, ``relationship`` ("Sarah's husband"),
 #: ``met_through`` (names of groups, agencies, places), placement ``note``,
-#: map ``notes``, goal ``text`` and ``steps``, and the person's ``display_name``.
+#: map ``label`` (written as a time point, ``T1``...) and ``notes``, goal ``text`` and ``steps``,
+#: and the person's ``display_name``.
 NAME_FIELDS = tuple(dict.fromkeys(f"goal_{f.name}" if f.owner == "goal" else f.name for f in _f.identifying()))
 
 #: Identifying alter and placement fields that ``keep`` may name: the optional

@@ -273,3 +273,47 @@ def test_value_counts_feed_blau_and_iqv(cohort):
             assert list(M.value_counts(m, "is_professional").index) == [False, True]
     with pytest.raises(em.ValidationError):
         M.value_counts(m, "label")
+
+
+def test_egor_variants_by_hand():
+    m = em.Person("R-1").new_map("Baseline")
+    m.add_alter("Mum", ring=0, sector="family", relationship="Mother", met_through="Church")
+    m.add_alter("Gran", ring=1, sector="family", relationship="mother", met_through="church")
+    m.add_alter("Sam", ring=1, sector="friends", met_through="football")
+    m.add_alter("Jo", ring=2, sector="friends", relationship="friend")
+    assert M.diversity_count(m, "relationship") == 2.0  # mother, friend
+    assert M.diversity_count(m, "relationship", variant="egor") == 3.0  # Mother, mother, friend
+    assert M.diversity_entropy(m, "sector") == pytest.approx(1.0)  # 1/2, 1/2
+    assert M.diversity_entropy(m, "relationship", base=math.e) == pytest.approx(
+        -(2 / 3) * math.log(2 / 3) - (1 / 3) * math.log(1 / 3)
+    )
+    assert M.composition_of(m, "relationship").to_dict() == {"mother": 2 / 3, "friend": 1 / 3}
+    assert M.composition_of(m, "relationship", variant="egor").to_dict() == {
+        "Mother": 0.25,
+        "mother": 0.25,
+        "<NA>": 0.25,
+        "friend": 0.25,
+    }
+    assert M.composition_of(m, "sector", absolute=True).to_dict() == {"family": 2.0, "friends": 2.0}
+    # E-I: egomap = ei_index; egor compares the stored text exactly
+    assert M.comp_ei(m, "met_through", "church") == M.ei_index(m, "met_through", "church") == pytest.approx(-1 / 3)
+    assert M.comp_ei(m, "met_through", "church", variant="egor") == pytest.approx(1 / 3)  # only Gran is internal
+    assert math.isnan(M.comp_ei(m, "met_through", None, variant="egor"))
+    with pytest.raises(em.ValidationError, match="variant"):
+        M.diversity_count(m, "kind", variant="R")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_density_and_constraint_are_egors(seed):
+    """egor's ego_density: ties / (n (n - 1) / 2) without the person; ego_constraint: igraph on the graph with the person."""
+    ig = pytest.importorskip("igraph")
+    for m in _person(seed).maps:
+        alters = [a.id for a in m.alters]
+        n = len(alters)
+        if n < 2:
+            continue
+        index = {a: i for i, a in enumerate(alters)}
+        edges = [(index[t.a], index[t.b]) for t in m.ties]
+        assert M.density(m) == pytest.approx(len(edges) / (n * (n - 1) / 2), abs=1e-12)
+        g = ig.Graph(n=n + 1, edges=edges + [(n, i) for i in range(n)])
+        assert M.constraint(m) == pytest.approx(g.constraint([n])[0], abs=1e-12)

@@ -92,6 +92,14 @@ vocabulary: the categorical fields of :func:`egomap.fields.categorical`
 The same attributes give composition counts through :func:`value_counts`, e.g.
 ``blau(value_counts(m, "known_for"))``.
 
+R's egor: :func:`composition_of`, :func:`diversity_count`,
+:func:`diversity_entropy` and :func:`comp_ei` are egor's ``composition``,
+``alts_diversity_count``, ``alts_diversity_entropy`` and ``comp_ei``; with
+``variant="egor"`` they read categories as egor does (text as stored; no
+value as a category in ``composition``). ``density`` and ``constraint``
+already equal egor's ``ego_density`` and ``ego_constraint``
+(:mod:`~egomap.measures.egor`; ``docs/measures.md`` compares them all).
+
 Change measures (consecutive maps ``a`` then ``b`` of one person)
 -----------------------------------------------------------------
 ``n_gained`` (on ``b`` only), ``n_lost`` (on ``a`` only), ``n_retained`` (on both),
@@ -138,6 +146,7 @@ from egomap.measures.composition import (
     share_professional,
     value_counts,
 )
+from egomap.measures.egor import comp_ei, composition_of, diversity_count, diversity_entropy
 from egomap.measures.ei import EI_ATTRIBUTES, EISpec, ei_index, ei_professional
 from egomap.measures.network import (
     constraint,
@@ -203,6 +212,11 @@ __all__ = [
     # E-I index
     "ei_index",
     "ei_professional",
+    # as R's egor computes them (variant="egor")
+    "composition_of",
+    "diversity_count",
+    "diversity_entropy",
+    "comp_ei",
     # support and valence
     "n_support_received",
     "n_support_given",

@@ -151,6 +151,15 @@ def attribute_values(m: Map, attribute: str) -> list[Any]:
     return [ei_value(attr, getattr(st.alters[aid] if on_alter else q, attr)) for aid, q in st.placements.items()]
 
 
+def raw_attribute_values(m: Map, attribute: str) -> list[Any]:
+    """Each alter's value of one of :data:`EI_ATTRIBUTES` as stored (None, or ``""`` read as None: not recorded)."""
+    attr = _ei_attribute(attribute)
+    st = m.state()
+    on_alter = _EI_FIELDS[attr].owner == "alter"
+    values = [getattr(st.alters[aid] if on_alter else q, attr) for aid, q in st.placements.items()]
+    return [None if v is None or v == "" else v for v in values]
+
+
 def ei_professional(m: Map) -> float:
     """The E-I index of ``is_professional`` with the person counted as not professional.
 

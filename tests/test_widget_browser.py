@@ -22,6 +22,9 @@ from egomap.widget import MapWidget
 sys.path.insert(0, str(Path(__file__).parent / "harness"))
 from server import HarnessServer  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from axe import assert_accessible  # noqa: E402
+
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -861,6 +864,11 @@ def test_screen_reader_words_links_and_sector_labels(page, server, m):
     assert page.get_by_role("button", name="Redo", exact=True).count() == 1
     tree = page.locator(".egomap-svg").aria_snapshot()
     assert "Clubs and groups" in tree and "andgroups" not in tree
+    # axe-core (WCAG 2.2 A/AA) on the widget, with the details open too
+    assert_accessible(page, ".egomap-root")
+    marker(page, mum).locator(".egomap-body").click()
+    page.wait_for_selector(".egomap-details-title")
+    assert_accessible(page, ".egomap-root")
     # ties have at least 3:1 contrast against every ring band (WCAG 1.4.11), as drawn
     line = page.locator(".egomap-tie").first
     colour, opacity = line.get_attribute("stroke"), float(line.get_attribute("stroke-opacity"))

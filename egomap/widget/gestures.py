@@ -40,6 +40,8 @@ EDITABLE = tuple(f.name for f in _fields.editable())
 # A drop is kept this far inside the disc so that a marker never sits on the
 # person or off the edge (fractions of the outer radius).
 _EDGE_MARGIN = 0.03
+# ... and this far outside the person's disc: a full-size marker (radius 0.052) never sits on it.
+_CENTRE_MARGIN = 0.055
 
 
 def handle(w: Any, msg: Mapping[str, Any]) -> None:
@@ -119,7 +121,7 @@ def apply(w: Any, msg: Mapping[str, Any], selected: str, reviewing: str) -> tupl
             _fields.check_number(msg.get("angle"), "angle"),
             _fields.check_number(msg.get("radius"), "radius"),
         )
-        lo = m.rings.band(0)[0] + _EDGE_MARGIN
+        lo = m.rings.band(0)[0] + _CENTRE_MARGIN
         radius = min(max(radius, lo), 1.0 - _EDGE_MARGIN)
         m.move(aid, angle=angle, radius=radius)
         return f"Moved {_name(m, aid)} to {_where(m, aid)}", selected, reviewing

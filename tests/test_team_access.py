@@ -70,6 +70,9 @@ def test_practitioner_cannot_read_or_change_another_practitioners_person(t):
         assert c.execute("UPDATE egomap.placements SET note = 'x' WHERE map_id = %s", (t["bob_map"],)).rowcount == 0
         assert c.execute("UPDATE egomap.persons SET display_name = 'x' WHERE id = 'R-B1'").rowcount == 0
         assert c.execute("DELETE FROM egomap.maps WHERE id = %s", (t["bob_map"],)).rowcount == 0
+        # the pseudonyms researchers see are made by the database: writing one's own is undone at once
+        assert c.execute("UPDATE egomap.alters SET code = 'forged', relationship_code = 'x'").rowcount == 4
+        assert c.execute("SELECT count(*) FROM egomap.alters WHERE code = 'forged'").fetchone()[0] == 0
         refused = [
             # putting oneself on another's person's caseload
             "INSERT INTO egomap.caseload VALUES ('R-B1', 'alice')",

@@ -20,7 +20,7 @@ from typing import Any
 
 from egomap.errors import StoreError
 from egomap.store.postgres.engine import PostgresEngine
-from egomap.store.postgres.schema import ORDERED
+from egomap.store.postgres.schema import HIDDEN, ORDERED
 
 __all__ = ["copy_store", "checksum", "TABLES"]
 
@@ -79,7 +79,7 @@ class _Side:
                 "AND table_name = %s ORDER BY ordinal_position",
                 (table,),
             )
-            return [r[0] for r in cur if r[0] != "n"]
+            return [r[0] for r in cur if r[0] not in HIDDEN]
         return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def rows(self, table: str, cols: list[str]) -> list[tuple]:

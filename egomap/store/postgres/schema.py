@@ -27,6 +27,7 @@ __all__ = [
     "ROLES",
     "ORDERED",
     "CODED",
+    "HIDDEN",
     "TEAM_TABLES",
     "team_sql",
     "research_columns",
@@ -184,9 +185,44 @@ def research_columns(owner: str) -> tuple[str, ...]:
     return tuple(f.column for f in _f.of(owner) if not f.identifying and f.name != "id")
 
 
+def _codes() -> list[str]:
+    """Pseudonyms kept beside each alter (``code`` for its id, ``<text>_code`` for each of :data:`CODED`).
+
+    Made by a trigger when an alter is written (the salt is readable by the
+    admin only), so the research views read them instead of hashing every
+    row of every query. The same text (case and surrounding spaces ignored)
+    gets the same code; an empty text stays empty.
+    """
+    salt = "(SELECT value FROM egomap.secret WHERE key = 'salt')"
+    sets = [f"NEW.code := 'A' || substr(md5({salt} || NEW.id), 1, 16);"]
+    for c in CODED:
+        sets.append(
+            f"NEW.{c}_code := CASE WHEN btrim(NEW.{c}) = '' THEN '' "
+            f"ELSE 'C' || substr(md5({salt} || lower(btrim(NEW.{c}))), 1, 16) END;"
+        )
+    cols = ["code", *(f"{c}_code" for c in CODED)]
+    return [
+        *(f"ALTER TABLE egomap.alters ADD COLUMN IF NOT EXISTS {c} TEXT" for c in cols),
+        f"""CREATE OR REPLACE FUNCTION egomap.alter_codes() RETURNS trigger LANGUAGE plpgsql
+            SECURITY DEFINER SET search_path = egomap, pg_temp AS $$
+        BEGIN
+            {" ".join(sets)}
+            RETURN NEW;
+        END $$""",
+        "DROP TRIGGER IF EXISTS alter_codes ON egomap.alters",
+        # on every write of an alter, so that no one can write a code of their own into it
+        "CREATE TRIGGER alter_codes BEFORE INSERT OR UPDATE ON egomap.alters "
+        "FOR EACH ROW EXECUTE FUNCTION egomap.alter_codes()",
+        "UPDATE egomap.alters SET code = NULL WHERE code IS NULL",  # alters written before: the trigger codes them
+    ]
+
+
+#: Columns of the team's tables that are not the store's data (not copied, not compared).
+HIDDEN = frozenset({"n", "code", *(f"{c}_code" for c in CODED)})
+
+
 def _views() -> list[str]:
     """The pseudonymised research views: consenting persons only, identifying columns left out."""
-    pseudo = "'A' || substr(md5((SELECT value FROM egomap.secret WHERE key = 'salt') || {0}), 1, 16)"
     person_cols = ", ".join(f"p.{c}" for c in ("id", *research_columns("person"), "created"))
     map_cols = [
         "m." + c for c in ("id", "person_id", "seq", *research_columns("map"), "rings", "sectors", "copied_from")
@@ -197,26 +233,27 @@ def _views() -> list[str]:
             "AS label"
         )
     alter_cols = ", ".join(f"a.{c}" for c in research_columns("alter"))
-    # identifying alter texts that measures group by (relationship: Blau's index) become codes: the same text
-    # (case and surrounding spaces ignored) the same code, no text readable; empty stays empty
-    coded = "".join(
-        f", CASE WHEN btrim(a.{c}) = '' THEN '' ELSE {pseudo.format(f'lower(btrim(a.{c}))')} END AS {c}" for c in CODED
-    )
+    # identifying alter texts that measures group by (relationship: Blau's index) come as codes
+    coded = "".join(f", a.{c}_code AS {c}" for c in CODED)
     place_cols = ", ".join(f"q.{c}" for c in research_columns("placement"))
-    consent = "JOIN egomap.persons p ON p.id = {0} AND p.consent_research = 1"
+    consenting_maps = (
+        "(SELECT m.id FROM egomap.maps m JOIN egomap.persons p ON p.id = m.person_id WHERE p.consent_research = 1)"
+    )
     return [
         "DROP VIEW IF EXISTS egomap.research_persons, egomap.research_maps, egomap.research_placements, "
         "egomap.research_ties",
         f"CREATE VIEW egomap.research_persons WITH (security_barrier) AS "
         f"SELECT {person_cols} FROM egomap.persons p WHERE p.consent_research = 1",
         f"CREATE VIEW egomap.research_maps WITH (security_barrier) AS "
-        f"SELECT {', '.join(map_cols)} FROM egomap.maps m {consent.format('m.person_id')}",
+        f"SELECT {', '.join(map_cols)} FROM egomap.maps m "
+        "JOIN egomap.persons p ON p.id = m.person_id AND p.consent_research = 1",
         f"CREATE VIEW egomap.research_placements WITH (security_barrier) AS "
-        f"SELECT q.map_id, {pseudo.format('q.alter_id')} AS alter_id, {alter_cols}{coded}, {place_cols} "
-        f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id {consent.format('a.person_id')}",
+        f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, {place_cols} "
+        f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id WHERE q.map_id IN {consenting_maps}",
         f"CREATE VIEW egomap.research_ties WITH (security_barrier) AS "
-        f"SELECT t.map_id, {pseudo.format('t.a')} AS a, {pseudo.format('t.b')} AS b "
-        f"FROM egomap.ties t JOIN egomap.maps m ON m.id = t.map_id {consent.format('m.person_id')}",
+        "SELECT t.map_id, x.code AS a, y.code AS b FROM egomap.ties t "
+        "JOIN egomap.alters x ON x.id = t.a JOIN egomap.alters y ON y.id = t.b "
+        f"WHERE t.map_id IN {consenting_maps}",
     ]
 
 
@@ -235,6 +272,7 @@ def team_sql() -> list[str]:
         "INSERT INTO egomap.secret VALUES ('salt', md5(random()::text || clock_timestamp()::text)) "
         "ON CONFLICT (key) DO NOTHING",
         # who may see a person: a lead, or a practitioner with the person on their caseload
+        *_codes(),
         f"""CREATE OR REPLACE FUNCTION egomap.visible(pid TEXT) RETURNS BOOLEAN LANGUAGE sql STABLE AS $$
             SELECT pg_has_role(current_user, '{r["lead"]}', 'MEMBER')
                 OR EXISTS (SELECT 1 FROM egomap.caseload c WHERE c.person_id = pid AND c.member = current_user)
@@ -306,6 +344,6 @@ def owner_sql(tables: tuple[str, ...]) -> list[str]:
     ]
     out += [
         f"ALTER FUNCTION egomap.{fn} OWNER TO {admin}"
-        for fn in ("visible(TEXT)", "unassigned(TEXT)", "on_new_person()")
+        for fn in ("visible(TEXT)", "unassigned(TEXT)", "on_new_person()", "alter_codes()")
     ]
     return out

@@ -23,7 +23,7 @@ from egomap import fields
 from egomap import schemes as _schemes
 from egomap.fields import KINDS, SUPPORT_TYPES, VALENCES
 from egomap.measures._base import norm_text
-from egomap.store.keys import as_bytes, bytes_hash, factorize, lookup
+from egomap.store.keys import as_bytes, bytes_hash, factorize, lookup, search
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model import Map
@@ -216,7 +216,7 @@ class Arrays:
             if not len(skey):
                 return np.full(len(ids), -1, dtype=np.int64)
             k = tie_key(ids)
-            pos = np.minimum(np.searchsorted(skey, k), len(skey) - 1)
+            pos = search(skey, k)
             row = order[pos]
             ok = (tmap >= 0) & (skey[pos] == k) & (self.map_of[row] == tmap) & (alter[row] == ids)
             return np.where(ok, row, -1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bytes_hash", "lookup", "factorize"]
+__all__ = ["bytes_hash", "lookup", "factorize", "search"]
 
 _SEED = np.uint64(0xCBF29CE484222325)
 _PRIME = np.uint64(0x100000001B3)
@@ -66,6 +66,26 @@ def bytes_hash(a: np.ndarray) -> np.ndarray:
     return h
 
 
+def search(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_keys, keys)`` clipped to valid positions, the keys searched in order.
+
+    Searching sorted keys walks the array from left to right, which is
+    several times faster on large arrays than searching them in random order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> search(np.array([10, 20, 30]), np.array([30, 10, 99])).tolist()
+    [2, 0, 2]
+    """
+    if len(keys) < 4096 or not len(sorted_keys):
+        return np.minimum(np.searchsorted(sorted_keys, keys), max(len(sorted_keys) - 1, 0))
+    order = np.argsort(keys, kind="stable")
+    out = np.empty(len(keys), dtype=np.int64)
+    out[order] = np.searchsorted(sorted_keys, keys[order])
+    return np.minimum(out, len(sorted_keys) - 1)
+
+
 def lookup(universe: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The position of each of ``values`` in ``universe`` (distinct bytes), -1 where it is not there.
 
@@ -91,7 +111,7 @@ def lookup(universe: np.ndarray, values: np.ndarray) -> np.ndarray:
         pos = np.minimum(np.searchsorted(us, values), n - 1)
         return np.where(us[pos] == values, order[pos], -1).astype(np.int64)
     hv = bytes_hash(values)
-    pos = np.minimum(np.searchsorted(hs, hv), n - 1)
+    pos = search(hs, hv)
     idx = order[pos].astype(np.int64)
     found = (hs[pos] == hv) & (universe[idx] == values)
     return np.where(found, idx, -1)

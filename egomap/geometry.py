@@ -271,9 +271,8 @@ def spread_position(
         if room(best) >= CROWDED_SPACING and not _label_zone(best, rings):
             return best
         # a crowded cell: the free spot farthest from everyone on a finer grid, clear of the circle labels
-        return max(
-            _dense_candidates(ring, sector, rings, sectors), key=lambda s: (room(s) - _label_zone(s, rings), -s[1])
-        )
+        dense = _dense_candidates(ring, sector, rings, sectors)
+        return max(dense, key=lambda s: (room(s) > 0.9 * _DENSE_STEP, -_label_zone(s, rings), room(s), -s[1]))
     if slot < len(spots):
         return spots[slot]
     # more alters than spots: fill in between, still inside the cell

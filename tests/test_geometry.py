@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import egomap as em
@@ -146,3 +148,23 @@ def test_place_labels_matches_a_plain_search_without_the_grid():
         got = geometry.place_labels(points, sizes, 4.0, 1.5, [(-20, -20, 20, 20)])
         want = plain(points, sizes, 4.0, 1.5, [(-20, -20, 20, 20)])
         assert got == pytest.approx(want)
+
+
+@pytest.mark.parametrize(("ring", "sector", "n"), [(0, "family", 10), (1, "friends", 15), (0, "household", 8)])
+def test_a_crowded_cell_spreads_people_never_on_each_other_or_the_centre(ring, sector, n):
+    """Issue 16: 8-15 people added to one cell stay inside it, apart (drawn no smaller than the marker floor
+    without touching) and off the person's disc, also when someone was dragged there first."""
+    from egomap.widget.render import MARKER_FLOOR
+
+    m = em.Person("R-1").new_map("Baseline")
+    m.add_alter("Dragged", angle=m.sectors.mid(sector), radius=m.rings.mid(ring))
+    for i in range(n - 1):
+        m.add_alter(f"P{i}", ring=ring, sector=sector)
+    spots = [(p.angle, p.radius) for p in m.placements.values()]
+    assert all((p.ring, p.sector) == (ring, sector) for p in m.placements.values())
+    floor = 2 * MARKER_FLOOR * style.SIZE["marker"]
+    xy = [geometry.polar_to_xy(a, r) for a, r in spots]
+    closest = min(math.dist(xy[i], xy[j]) for i in range(len(xy)) for j in range(i))
+    assert closest >= floor  # before: 12 pairs on top of each other for 8 people in Inner/Family
+    centre = em.schemes.CENTRE_RADIUS
+    assert min(r for _, r in spots) - centre >= MARKER_FLOOR * style.SIZE["marker"]

@@ -171,6 +171,17 @@ def test_readable_table_has_plain_names_words_and_one_missing_mark():
     assert list(empty.columns) == list(READABLE_COLUMNS.values())
 
 
+def test_summary_in_plain_words():
+    m1, m2, m3, _ = three_maps(em.Person("R-6c"))
+    summary = compare(m1, m2).summary()
+    assert "1 moved further out: Dad (one circle)." in summary
+    changed = next(line for line in summary if line.startswith("2 changes in how it feels, support or contact"))
+    assert "Dad: how it feels stressful to mixed" in changed and "Mum: contact daily to weekly" in changed
+    assert "valence" not in " ".join(summary)
+    assert "1 moved closer: Dr Shah (one circle)." in compare(m2, m3).summary()
+    assert "Coach (two circles)" in " ".join(compare(m1, m3).summary())
+
+
 def test_shift_words():
     from egomap.change import shift_words
 

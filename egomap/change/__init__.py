@@ -41,6 +41,7 @@ from egomap.change.words import (
     ATTRIBUTES,
     MISSING,
     READABLE_COLUMNS,
+    circles,
     readable_frame,
     sector_label,
     shift_words,
@@ -352,8 +353,10 @@ class Change:
         >>> _ = a.add_alter("Mum", ring=0, sector="household")
         >>> b = p.new_map("Later", date="2026-06-01", copy_from=a)
         >>> _ = b.add_alter("Coach", ring=2, sector="clubs_groups")
-        >>> compare(a, b).summary()[0]
-        '1 new: Coach.'
+        >>> _ = b.move("Mum", ring=1)
+        >>> _ = b.update("Mum", valence="mixed")
+        >>> compare(a, b).summary()
+        ['1 new: Coach.', '1 moved further out: Mum (one circle).', '1 change in how it feels, support or contact: Mum: how it feels not recorded to mixed.']
         """
 
         def names(alters: Iterable[Alter]) -> str:
@@ -371,16 +374,10 @@ class Change:
         if self.lost:
             out.append(f"{len(self.lost)} gone: {names(self.lost)}.")
         inward, outward = self.moved_inward, self.moved_outward
-        if inward:
-            out.append(
-                f"{len(inward)} moved closer: " + ", ".join(f"{mv.alter.label} ({-mv.shift})" for mv in inward) + "."
-            )
-        if outward:
-            out.append(
-                f"{len(outward)} moved further out: "
-                + ", ".join(f"{mv.alter.label} ({mv.shift})" for mv in outward)
-                + "."
-            )
+        for moves, what in ((inward, "closer"), (outward, "further out")):
+            if moves:
+                each = ", ".join(f"{mv.alter.label} ({circles(abs(mv.shift))})" for mv in moves)
+                out.append(f"{len(moves)} moved {what}: {each}.")
         sec = self.sector_changes
         if sec:
             out.append(
@@ -394,9 +391,11 @@ class Change:
             )
         if self.attribute_changes:
             out.append(
-                f"{len(self.attribute_changes)} changes in support, valence or contact: "
+                f"{len(self.attribute_changes)} change{'' if len(self.attribute_changes) == 1 else 's'} "
+                "in how it feels, support or contact: "
                 + "; ".join(
-                    f"{c.alter.label} {c.attribute.replace('_', ' ')} {_fmt(c.before)} to {_fmt(c.after)}"
+                    f"{c.alter.label}: {READABLE_COLUMNS[c.attribute + '_after'].rsplit(' (', 1)[0].lower()} "
+                    f"{_fmt(c.before)} to {_fmt(c.after)}"
                     for c in self.attribute_changes
                 )
                 + "."

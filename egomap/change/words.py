@@ -25,6 +25,7 @@ from egomap.errors import ValidationError
 from egomap.model import Map
 
 __all__ = [
+    "circles",
     "ATTRIBUTES",
     "MISSING",
     "READABLE_COLUMNS",
@@ -47,6 +48,18 @@ STATUS_WORDS = {"retained": "still there", "gained": "new", "lost": "gone"}
 _COUNTS = ("one", "two", "three", "four", "five", "six")
 
 
+def circles(n: int) -> str:
+    """A number of circles in words.
+
+    Examples
+    --------
+    >>> circles(1), circles(2), circles(9)
+    ('one circle', 'two circles', '9 circles')
+    """
+    count = _COUNTS[n - 1] if 0 < n <= len(_COUNTS) else str(n)
+    return f"{count} circle{'' if n == 1 else 's'}"
+
+
 def shift_words(shift: int) -> str:
     """A move between circles in plain words (``shift`` < 0 is closer to the person).
 
@@ -55,11 +68,9 @@ def shift_words(shift: int) -> str:
     >>> shift_words(-3), shift_words(1), shift_words(9)
     ('three circles closer', 'one circle further out', '9 circles further out')
     """
-    n = abs(shift)
-    if n == 0:
+    if shift == 0:
         return "same circle"
-    count = _COUNTS[n - 1] if n <= len(_COUNTS) else str(n)
-    return f"{count} circle{'' if n == 1 else 's'} {'closer' if shift < 0 else 'further out'}"
+    return f"{circles(abs(shift))} {'closer' if shift < 0 else 'further out'}"
 
 
 def ring_label(m: Map, ring: int) -> str:

@@ -305,6 +305,10 @@ def test_keyboard_only_add_and_place_in_a_ring_and_sector(page, server, m):
     page.wait_for_selector(".egomap-details-title")
     assert page.locator(".egomap-details-title").text_content() == "Sam"
     page.wait_for_function("document.activeElement.dataset.field === 'label'")
+    outline = page.evaluate(
+        "(({outlineStyle, outlineWidth}) => [outlineStyle, outlineWidth])(getComputedStyle(document.activeElement))"
+    )
+    assert outline[0] != "none" and float(outline[1].rstrip("px")) >= 2  # the text box shows the focus
     # Esc closes the details and brings the focus back to Sam
     page.keyboard.press("Escape")
     page.wait_for_function(f"document.activeElement.dataset.id === '{sam}'")

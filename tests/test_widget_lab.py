@@ -356,6 +356,12 @@ def test_session_panel_in_jupyterlab_at_1366x768_reopens_removes_and_is_readable
             assert sizes["names"] >= 12 and sizes["circles"] >= 11, sizes
             assert sizes["detailsHeight"] <= sizes["canvasHeight"] + 10, sizes  # every control beside the map
             assert_accessible(page, ".egomap-session")
+            # the details' text boxes show the focus in JupyterLab too (its own styles must not hide it)
+            page.locator(".egomap-details [data-field=label]").focus()
+            style = page.evaluate(
+                "(({outlineStyle, outlineWidth}) => [outlineStyle, outlineWidth])(getComputedStyle(document.activeElement))"
+            )
+            assert style[0] != "none" and float(style[1].rstrip("px")) >= 2, style
             page.keyboard.press("Escape")
 
             # a follow-up started by mistake, then removed after a confirmation that names it

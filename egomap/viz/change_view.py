@@ -97,6 +97,15 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     mode : {"names", "initials", "hidden"}
     maps : list of Map, optional
         All maps, for the combined view.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from egomap.viz._layout import frames
+    >>> fr = frames(em.demo.demo_case().maps)[2]
+    >>> josh = next(it for it in fr.items if it.alter.label == "Josh")
+    >>> person_row(josh, fr.map, "initials")[:3]
+    ['J (friend)', 'Moved one circle closer, into Middle circle; moved from Clubs and groups to Friends', 'Middle circle, Friends']
     """
     a, p = item.alter, item.placement
     name = _style.display_label(a.label, mode) if mode != "hidden" else ""
@@ -125,6 +134,14 @@ def hover_text(row: list, since: str | None) -> str:
 
     ``since`` says what the change is measured against ("Since Baseline");
     with ``None`` (the first map) no change line is shown.
+
+    Examples
+    --------
+    >>> print(hover_text(["Mum (mother)", "Gone", "Was in Inner circle, Family", "supportive", []], "Since Baseline"))
+    Mum (mother)
+    Since Baseline: gone
+    Was in Inner circle, Family
+    How it feels: supportive
     """
     who, change, where, feels, more = row
     lines = [who]
@@ -135,7 +152,16 @@ def hover_text(row: list, since: str | None) -> str:
 
 
 def row_order(items: Sequence[Item]) -> list[int]:
-    """The order of the list: new, moved, gone, then everyone else; inner circle first within each."""
+    """The order of the list: new, moved, gone, then everyone else; inner circle first within each.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from egomap.viz._layout import frames
+    >>> fr = frames(em.demo.demo_case().maps)[2]
+    >>> [fr.items[i].alter.label for i in row_order(fr.items)][:6]
+    ['Sue', 'Dr Lewis', 'Ben', 'Nadia', 'Marcus', 'Josh']
+    """
 
     def rank(i: int) -> tuple[int, int, int]:
         it = items[i]

@@ -220,3 +220,29 @@ def test_cli_commands_on_a_postgres_store(pg_cluster, tmp_path, capsys):
         assert [m.to_dict() for m in a.person(em.demo.DEMO_ID).maps] == [
             m.to_dict() for m in b.person(em.demo.DEMO_ID).maps
         ]
+
+
+def test_changed_maps_are_told_to_listeners_who_may_see_them(pg_cluster):
+    """The store side of live updates: LISTEN/NOTIFY, filtered by row-level security."""
+    from egomap.store.postgres import team
+    from egomap.store.postgres.notify import MapChanges
+
+    url = pg_cluster.new_db()
+    team.init(url)
+    for name in ("nia", "ned"):
+        team.add_member(url, name, "practitioner")
+    db = url.rsplit("/", 1)[1]
+    with em.open_store(pg_cluster.url(db, "nia")) as a:
+        m = a.add_person("R-N").new_map("Baseline")
+        with MapChanges(pg_cluster.url(db, "nia")) as mine, MapChanges(pg_cluster.url(db, "ned")) as other:
+            assert mine.poll() == set()
+            m.add_alter("Jo", ring=0, sector="friends")
+            assert mine.poll(timeout=2.0) == {m.id}  # told within 2 seconds
+            m.undo()
+            m2 = a.person("R-N").new_map("Later")
+            assert mine.poll(timeout=2.0) | mine.poll(timeout=0.5) == {m.id, m2.id}
+            with a.batch():  # nothing is told before the transaction commits
+                m.add_alter("Kim", ring=1, sector="friends")
+                assert mine.poll(timeout=0.2) == set()
+            assert mine.poll(timeout=2.0) == {m.id}
+            assert other.poll(timeout=0.2) == set()  # ned may not see R-N's maps: not even that they changed

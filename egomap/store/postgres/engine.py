@@ -37,7 +37,7 @@ from egomap.model import Alter, Goal, MapState, Placement, Tie, now
 from egomap.store.postgres.edits import marks
 from egomap.store.postgres.log import EditLog
 from egomap.store.postgres.reads import CohortReads
-from egomap.store.postgres.schema import MIGRATIONS, SCHEMA_VERSION, owner_sql, team_sql
+from egomap.store.postgres.schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION, owner_sql, team_sql
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
     GOAL_COLS,
@@ -520,7 +520,8 @@ class PostgresEngine(EditLog, CohortReads):
                     ],
                 )
             c.execute(
-                "INSERT INTO edits (map_id, time, action, edit, description, writer) VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO edits (map_id, time, action, edit, description, writer) VALUES (%s, %s, %s, %s, %s, %s) "
+                f"RETURNING pg_notify('{CHANNEL}', map_id)",
                 (
                     row["id"],
                     now(),

@@ -14,6 +14,7 @@ from typing import Any
 from egomap.errors import NotFoundError, SaveError
 from egomap.model import describe_edit, now
 from egomap.store.postgres.edits import apply_edit_sql
+from egomap.store.postgres.schema import CHANNEL
 from egomap.store.sqlite.schema import dicts
 
 __all__ = ["EditLog", "dumps"]
@@ -50,7 +51,7 @@ class EditLog:
             done = c.execute(
                 "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev) "
                 "INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
-                "SELECT %s, %s, %s, %s, %s, %s, %s FROM b RETURNING id, (SELECT rev FROM b)",
+                f"SELECT %s, %s, %s, %s, %s, %s, %s FROM b RETURNING id, (SELECT rev FROM b), pg_notify('{CHANNEL}', map_id)",
                 (map_id, expected, map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
             ).fetchone()
             if done is None:
@@ -58,7 +59,7 @@ class EditLog:
                     f"map {map_id!r} was changed by another writer since it was read (expected revision "
                     f"{expected}); nothing was saved"
                 )
-            eid, rev = done
+            eid, rev, _ = done
             stacks = self._stacks.get(map_id)
             if stacks is not None and stacks[0] == rev - 1:
                 self._stacks[map_id] = (rev, stacks[1] + [eid], [])
@@ -121,6 +122,7 @@ class EditLog:
                     self.writer,
                 ),
             )
+            c.execute(f"SELECT pg_notify('{CHANNEL}', %s)", (map_id,))
             (redo if action == "undo" else undo).append(target)
             self._stacks[map_id] = (rev, undo, redo)
             return edit, inverse, rev

@@ -27,6 +27,7 @@ __all__ = [
     "ROLES",
     "ORDERED",
     "CODED",
+    "CHANNEL",
     "HIDDEN",
     "TEAM_TABLES",
     "team_sql",
@@ -166,6 +167,9 @@ for _v in range(3, max(f.since for f in _f.FIELDS) + 1):
     MIGRATIONS[_v] = _added_columns(_v)
 #: Current schema version (``meta.schema_version``); the same numbering as the SQLite engine's.
 SCHEMA_VERSION = max(MIGRATIONS)
+
+#: The notification channel of changed maps (``NOTIFY egomap_maps, '<map id>'`` on every committed change).
+CHANNEL = "egomap_maps"
 
 #: Identifying alter texts that the research views give as codes (not text), for measures that group by them.
 CODED = ("relationship", "met_through")

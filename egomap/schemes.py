@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from egomap.errors import NotFoundError, ValidationError
-from egomap.fields import check_number
+from egomap.fields import check_chars, check_number
 
 __all__ = [
     "CENTRE_RADIUS",
@@ -60,6 +60,9 @@ class Ring:
     label: str
     prompt: str = ""
 
+    def __post_init__(self) -> None:
+        _check_texts(self, "ring", ("label", "prompt"))
+
 
 @dataclass(frozen=True)
 class Sector:
@@ -73,6 +76,18 @@ class Sector:
     label: str
     prompt: str = ""
     is_family: bool = False
+
+    def __post_init__(self) -> None:
+        _check_texts(self, "sector", ("key", "label", "prompt"))
+
+
+def _check_texts(obj: object, what: str, names: Iterable[str]) -> None:
+    """The text rule of :func:`egomap.fields.check_chars` for a ring's or sector's texts."""
+    for name in names:
+        value = getattr(obj, name)
+        if not isinstance(value, str):
+            raise ValidationError(f"{what} {name} must be text, got {value!r}", field=f"{what} {name}")
+        check_chars(value, f"{what} {name}")
 
 
 def _check_name(name: object, what: str) -> str:
@@ -109,7 +124,7 @@ class RingScheme:
     description: str = ""
 
     def __init__(self, name: str, rings: Iterable[Ring | str], title: str = "", description: str = "") -> None:
-        object.__setattr__(self, "name", _check_name(name, "ring scheme"))
+        object.__setattr__(self, "name", check_chars(_check_name(name, "ring scheme"), "ring scheme name"))
         rings = tuple(r if isinstance(r, Ring) else Ring(str(r)) for r in rings)
         if not rings:
             raise ValidationError(f"ring scheme {name!r} needs at least one ring", field="rings")
@@ -220,7 +235,7 @@ class SectorScheme:
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __init__(self, name: str, sectors: Iterable[Sector], title: str = "", description: str = "") -> None:
-        object.__setattr__(self, "name", _check_name(name, "sector scheme"))
+        object.__setattr__(self, "name", check_chars(_check_name(name, "sector scheme"), "sector scheme name"))
         sectors = tuple(sectors)
         bad = [s for s in sectors if not isinstance(s, Sector) or not isinstance(s.key, str) or not s.key.strip()]
         if bad:

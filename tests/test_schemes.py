@@ -137,3 +137,20 @@ def test_whole_numbers_of_any_type_are_rings():
     rings = sc.ring_scheme("kahn_antonucci")
     assert [rings.check(x) for x in (2, 2.0, np.int64(2), np.float32(2.0))] == [2, 2, 2, 2]
     assert rings.ring_at(np.float64(0.99)) == 2
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "x\ufffe", "a\ud800b", "a\u2028b", "tab\there"])
+def test_ring_and_sector_texts_follow_the_text_rule(bad):
+    """Rings and sectors made in code get the same text rule as everything read from files."""
+    for make, field in [
+        (lambda: em.Ring(bad), "ring label"),
+        (lambda: em.Ring("Inner", bad), "ring prompt"),
+        (lambda: em.Sector("k", bad), "sector label"),
+        (lambda: em.Sector(bad, "Label"), "sector key"),
+        (lambda: em.RingScheme(bad, ["a"]), "ring scheme name"),
+        (lambda: em.SectorScheme(bad, [em.Sector("k", "K")]), "sector scheme name"),
+    ]:
+        with pytest.raises(em.ValidationError, match=field):
+            make()
+    with pytest.raises(em.ValidationError, match="ring label must be text"):
+        em.Ring(5)

@@ -262,7 +262,8 @@ def spread_position(
     if taken is not None:
         pts = [polar_to_xy(a, r) for a, r in taken]
         if not pts:
-            return next((s for s in spots if not _label_zone(s, rings)), spots[0])
+            free = [s for s in spots if not _label_zone(s, rings)] or [spots[0]]
+            return min(free, key=lambda s: math.dist(polar_to_xy(*s), polar_to_xy(*spots[0])))
 
         def room(s: tuple[float, float]) -> float:
             return min(math.dist(polar_to_xy(*s), p) for p in pts)

@@ -379,3 +379,53 @@ def test_snapshot_carries_the_label_places_of_the_svg_export():
     before = [a["labels"]["names"] for a in alters]
     w.handle({"type": "move", "req": 1, "id": alters[0]["id"], "angle": 200.0, "radius": 0.9})
     assert w.data["alters"][0]["labels"]["names"] != before[0]
+
+
+@pytest.mark.parametrize("case", ["inner10", "middle15", "map40"])
+def test_crowded_cells_nothing_overlaps_in_the_snapshot(case):
+    """Issue 16, without a browser: the snapshot's markers (at their drawn size) and name boxes never overlap,
+    and names keep off the circle labels and the person's disc (the browser test measures the drawn page)."""
+    import math
+
+    from egomap.viz import style
+    from egomap.widget.render import label_size, marker_radius, ring_label_boxes, xy
+    from egomap.widget.snapshot import snapshot
+
+    names = ["Mum", "Dad", "Cousin Lee", "Gran", "Auntie Jo", "Uncle Sam", "Mary-Jane", "Big Tom", "Priya", "Kwame"]
+    names += ["Dr Okafor", "Josh", "Dave", "Leah", "Marcus", "Ben", "Ana", "Sofia", "Mo", "Kate"]
+    m = em.Person("R-1").new_map("Baseline")
+    if case == "inner10":
+        for n in names[:10]:
+            m.add_alter(n, ring=0, sector="family")
+    elif case == "middle15":
+        for n in names[:15]:
+            m.add_alter(n, ring=1, sector="friends")
+    else:
+        for i in range(40):
+            m.add_alter(
+                names[i % 20] + (f" {i // 20 + 1}" if i >= 20 else ""), ring=i % 3, sector=m.sectors.keys[i * 3 % 7]
+            )
+    d = snapshot(m, modes=("names",))
+    marks = [(*xy(a["angle"], a["radius"]), marker_radius(a) * a["scale"]) for a in d["alters"]]
+    lift = 0.35 * style.SIZE["screen_label_font"] * 350
+    boxes = []
+    for a in d["alters"]:
+        (w, h), (x, y) = label_size(a["label"]), a["labels"]["names"]
+        boxes.append((x - w / 2, y - lift - h / 2, x + w / 2, y - lift + h / 2))
+
+    def hit(b, c):
+        return min(b[2], c[2]) > max(b[0], c[0]) and min(b[3], c[3]) > max(b[1], c[1])
+
+    def on(c, b):
+        return math.dist(c[:2], (min(max(c[0], b[0]), b[2]), min(max(c[1], b[1]), b[3]))) < c[2]
+
+    n, rings, centre = len(marks), ring_label_boxes(d["rings"]), d["centre"] * 350
+    assert (
+        sum(math.dist(marks[i][:2], marks[j][:2]) < marks[i][2] + marks[j][2] for i in range(n) for j in range(i)) == 0
+    )
+    assert sum(hit(boxes[i], boxes[j]) for i in range(n) for j in range(i)) == 0
+    assert sum(on(c, b) for c in marks for b in boxes + rings) == 0
+    assert sum(hit(b, r) for b in boxes for r in rings) == 0
+    assert all(math.hypot(x, y) >= centre + r for x, y, r in marks) and not any(on((0, 0, centre), b) for b in boxes)
+    if case == "inner10":  # ten in one inner cell only fit with smaller markers
+        assert min(a["scale"] for a in d["alters"]) < 1

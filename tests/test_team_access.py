@@ -164,8 +164,20 @@ def test_researcher_reads_only_consenting_persons_pseudonymised_and_writes_nothi
             c.execute("INSERT INTO egomap.research_persons (id) VALUES ('R-X')")
         with pytest.raises(em.StoreError):
             r.add_person("R-X")
+        # whole maps, as the views show them (what the research exports walk): no name, note or free text
+        p = r.person("R-A1")
+        assert p.display_name is None and [m.label for m in p.maps] == ["T1"]
+        m = p.maps[0]
+        assert len(m) == 3
+        assert sorted(a.label for a in m.alters) == sorted(a.id for a in m.alters)  # alters by code
+        plain = repr(m.to_dict()) + repr(p.to_dict())
+        for secret in ("Alex", "Mum", "Gran", "mother", "worried", "Tuesday", "Visit at home"):
+            assert secret.lower() not in plain.lower(), secret
+        assert len(m.ties) == 1 and m.history() == [] and not m.can_undo
+        with pytest.raises(em.StoreError):
+            m.move(m.alters[0], ring=2)
         with pytest.raises(em.NotFoundError):
-            r.person("R-A1")  # whole maps (with names) are not for researchers
+            r.person("R-A2")  # did not consent
     assert rows_of(t["admin"]) == before
 
 
@@ -218,3 +230,21 @@ def test_team_commands(pg_cluster, capsys):
     assert main(["team", "init", "study.sqlite"]) == 2
     err = capsys.readouterr().err
     assert "not a practitioner" in err and "database role name" in err and "PostgreSQL store" in err
+
+
+def test_research_exports_through_the_views_equal_the_full_data_for_consenting_persons(pg_cluster, t, tmp_path):
+    admin = pg_cluster.new_db()
+    db = admin.rsplit("/", 1)[1]
+    team.init(admin)
+    with em.open_store(pg_cluster.url(db, "alice")) as a:
+        em.demo.synthetic_cohort(a, n=6, k=2, seed=11, consent_rate=0.6)
+    with em.open_store(admin) as full, em.open_store(pg_cluster.url(db, "rita")) as r:
+        assert len(r.person_ids()) < len(full.person_ids())
+        for fmt, export in (("egor", em.io.export_egor), ("graphml", em.io.export_graphml)):
+            want = export(full, tmp_path / f"full-{fmt}")  # pseudonymised, consenting persons only (the defaults)
+            got = export(r, tmp_path / f"views-{fmt}")
+            files = sorted(map(Path, want.values() if isinstance(want, dict) else want))
+            others = sorted(map(Path, got.values() if isinstance(got, dict) else got))
+            assert len(files) == len(others) > 0
+            for w, g in zip(files, others):
+                assert w.name == g.name and w.read_bytes() == g.read_bytes(), (fmt, w.name)

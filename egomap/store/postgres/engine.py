@@ -37,6 +37,7 @@ from egomap.model import Alter, Goal, MapState, Placement, Tie, now
 from egomap.store.postgres.edits import marks
 from egomap.store.postgres.log import EditLog
 from egomap.store.postgres.reads import CohortReads
+from egomap.store.postgres.research import ResearchReads
 from egomap.store.postgres.schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION, owner_sql, team_sql
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
@@ -86,7 +87,7 @@ def display_url(url: str) -> str:
     return f"postgresql://{user}{d.get('host', '')}{port}/{d.get('dbname', '')}"
 
 
-class PostgresEngine(EditLog, CohortReads):
+class PostgresEngine(EditLog, CohortReads, ResearchReads):
     """One egomap store in a PostgreSQL database: its connection, transactions, SQL and migrations.
 
     Not for direct use: :func:`egomap.open_store` with a ``postgresql://`` URL
@@ -303,7 +304,8 @@ class PostgresEngine(EditLog, CohortReads):
     def person_row(self, pid: str) -> dict[str, Any] | None:
         """The person's row by column name, or None (also when the database does not show it to this role)."""
         if self.researcher:
-            return None
+            rows = self.research_person_rows(pid)
+            return rows[0] if rows else None
         with self.lock:
             rows = self._read(
                 lambda c: list(dicts(c.execute(f"SELECT {', '.join(PERSON_COLS)} FROM persons WHERE id = %s", (pid,))))
@@ -313,7 +315,7 @@ class PostgresEngine(EditLog, CohortReads):
     def person_rows(self) -> list[dict[str, Any]]:
         """Every person's row the role may see, ordered by id."""
         if self.researcher:
-            return []
+            return self.research_person_rows()
         with self.lock:
             return self._read(
                 lambda c: list(
@@ -370,6 +372,8 @@ class PostgresEngine(EditLog, CohortReads):
 
     def person_alters(self, pid: str) -> dict[str, Alter]:
         """Every alter of the person on any map, by id."""
+        if self.researcher:
+            return self.research_alters(pid)
         sql = (
             f"SELECT id, {', '.join(ALTER_COLS)} FROM alters "
             "WHERE person_id = %s AND id IN (SELECT alter_id FROM placements) ORDER BY n"
@@ -398,12 +402,17 @@ class PostgresEngine(EditLog, CohortReads):
     # ------------------------------------------------------------------ maps
     def map_rows(self, pid: str) -> list[dict[str, Any]]:
         """The person's maps (without their contents) in time order."""
+        if self.researcher:
+            return self.research_map_rows(pid)
         sql = f"SELECT {', '.join(MAP_ROW)} FROM maps WHERE person_id = %s ORDER BY COALESCE(date, '9999-99-99'), seq"
         with self.lock:
             return self._read(lambda c: list(dicts(c.execute(sql, (pid,)))))
 
     def map_person(self, map_id: str) -> str | None:
         """The id of the person whose map this is, or None."""
+        if self.researcher:
+            found = self.research_map(map_id)
+            return None if found is None else found[0]
         rows = self.read("SELECT person_id FROM maps WHERE id = %s", (map_id,))
         return rows[0][0] if rows else None
 
@@ -425,6 +434,9 @@ class PostgresEngine(EditLog, CohortReads):
                 except self.psycopg.Error as e:
                     raise self._error(e) from None
             rows = [(r[1],) for r in rows if r[0] == map_id]
+        elif self.researcher:
+            found = self.research_map(map_id)
+            rows = [] if found is None else [(found[1],)]
         else:
             rows = self.read("SELECT rev FROM maps WHERE id = %s", (map_id,))
         if not rows:
@@ -433,6 +445,8 @@ class PostgresEngine(EditLog, CohortReads):
 
     def load_map(self, map_id: str) -> tuple[MapState, int]:
         """Everything on the map, and its revision."""
+        if self.researcher:
+            return self.research_load(map_id)
         with self.lock:
             return self._read(lambda c: self._load(c, map_id))
 

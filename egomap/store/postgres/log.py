@@ -130,13 +130,17 @@ class EditLog:
         return self._write(run)
 
     def can_undo_redo(self, map_id: str, revision: int) -> tuple[bool, bool]:
-        """Whether the map has an edit to undo, and an undone edit to redo."""
+        """Whether the map has an edit to undo, and an undone edit to redo (a researcher: never; no edit log)."""
+        if getattr(self, "researcher", False):
+            return False, False
         with self.lock:
             undo, redo = self._read(lambda c: self._stack(c, map_id, revision))
         return bool(undo), bool(redo)
 
     def history(self, map_id: str) -> list[dict]:
-        """The map's edit log, oldest first."""
+        """The map's edit log, oldest first (a researcher reads none: it holds names)."""
+        if getattr(self, "researcher", False):
+            return []
         sql = "SELECT id, time, action, target, description, writer, edit FROM edits WHERE map_id = %s ORDER BY id"
         with self.lock:
             rows = self._read(lambda c: list(dicts(c.execute(sql, (map_id,)))))

@@ -229,7 +229,18 @@ def _views() -> list[str]:
     """The pseudonymised research views: consenting persons only, identifying columns left out."""
     person_cols = ", ".join(f"p.{c}" for c in ("id", *research_columns("person"), "created"))
     map_cols = [
-        "m." + c for c in ("id", "person_id", "seq", *research_columns("map"), "rings", "sectors", "copied_from")
+        "m." + c
+        for c in (
+            "id",
+            "person_id",
+            "seq",
+            *research_columns("map"),
+            "rings",
+            "sectors",
+            "copied_from",
+            "created",
+            "rev",
+        )
     ]
     if "label" not in research_columns("map"):  # an identifying map label becomes T1, T2, ... in time order
         map_cols.append(
@@ -252,10 +263,10 @@ def _views() -> list[str]:
         f"SELECT {', '.join(map_cols)} FROM egomap.maps m "
         "JOIN egomap.persons p ON p.id = m.person_id AND p.consent_research = 1",
         f"CREATE VIEW egomap.research_placements WITH (security_barrier) AS "
-        f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, {place_cols} "
+        f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, {place_cols}, q.n "
         f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id WHERE q.map_id IN {consenting_maps}",
         f"CREATE VIEW egomap.research_ties WITH (security_barrier) AS "
-        "SELECT t.map_id, x.code AS a, y.code AS b FROM egomap.ties t "
+        "SELECT t.map_id, x.code AS a, y.code AS b, t.n FROM egomap.ties t "
         "JOIN egomap.alters x ON x.id = t.a JOIN egomap.alters y ON y.id = t.b "
         f"WHERE t.map_id IN {consenting_maps}",
     ]

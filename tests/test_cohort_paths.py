@@ -205,3 +205,15 @@ def test_read_columns_with_a_separator_inside_a_value(tmp_path):
 def test_id_columns_come_first(cohort):
     df = em.cohort_measures(cohort)
     assert list(df.columns[: len(ID_COLUMNS)]) == list(ID_COLUMNS)
+
+
+def test_large_tables_are_read_in_blocks_with_the_same_result(cohort, monkeypatch):
+    import egomap.store.sqlite.columns as columns
+
+    want = em.cohort_measures(cohort, ei=EI)
+    want_ties = cohort.read_columns("ties", ["map_id", "a", "b"])
+    monkeypatch.setattr(columns, "_BLOCK", 7)  # many blocks, some empty
+    got_ties = cohort.read_columns("ties", ["map_id", "a", "b"])
+    assert {c: v.tolist() for c, v in got_ties.items()} == {c: v.tolist() for c, v in want_ties.items()}
+    pd.testing.assert_frame_equal(em.cohort_measures(cohort, ei=EI), want)
+    pd.testing.assert_frame_equal(em.cohort_measures(cohort, ei=EI, chunk_size=5), want)

@@ -101,6 +101,36 @@ def max_rings(mdf: pd.DataFrame, cache: SchemeCache) -> int:
     return max((cache.n_rings(v) for v in seen.values()), default=0)
 
 
+class Coded:
+    """A text column kept as integer codes and its distinct values (much smaller than the text).
+
+    Indexing it (``col[rows]``) keeps the distinct values and selects codes, like an array.
+    """
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        self.codes, self.uniques = codes, uniques
+
+    @classmethod
+    def of(cls, col: np.ndarray) -> Coded:
+        """The column's codes, in the smallest integer type that holds them."""
+        codes, uniques = factorize(col)
+        return cls(codes.astype(np.min_scalar_type(-max(len(uniques), 1))), uniques)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, rows: Any) -> Coded:
+        return Coded(self.codes[rows], self.uniques)
+
+
+def compact(columns: Columns) -> dict[str, Any]:
+    """The text columns other than the ids as :class:`Coded` (the cohort path holds whole tables)."""
+    return {
+        c: Coded.of(v) if isinstance(v, np.ndarray) and v.dtype.kind == "S" and c not in ("map_id", "alter_id") else v
+        for c, v in columns.items()
+    }
+
+
 class SchemeCache:
     """Parses scheme JSON once per distinct string."""
 
@@ -228,6 +258,8 @@ class Arrays:
     def values(self, attribute: str) -> tuple[np.ndarray, list[Any]]:
         """Codes of one placement column and its distinct values (text decoded, numbers as int)."""
         col = self.pl[attribute]
+        if isinstance(col, Coded):
+            return col.codes.astype(np.int64), [u.decode("utf-8") for u in col.uniques.tolist()]
         if col.dtype.kind == "S":
             codes, uniques = factorize(col)
             return codes, [u.decode("utf-8") for u in uniques.tolist()]

@@ -22,6 +22,7 @@ from egomap.errors import NotFoundError, ValidationError
 from egomap.measures._arrays import (
     Arrays,
     SchemeCache,
+    compact,
     max_rings,
     placement_columns,
     scheme_keys,
@@ -32,6 +33,7 @@ from egomap.measures.composition import composition_columns
 from egomap.measures.ei import EISpec, check_ei, ei_columns, ei_professional_column
 from egomap.measures.network import structure_columns
 from egomap.measures.support import support_columns
+from egomap.store.keys import as_bytes, lookup
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model import Map
@@ -286,20 +288,23 @@ def _cohort(
     spec = check_ei(ei)
     mdf = _read_maps(store, persons, maps)
     parts = _chunks(mdf, _CHUNK_PERSONS if chunk_size is None else chunk_size)
-    everything = persons is None and maps is None and len(parts) == 1
     columns = placement_columns([attr for attr, _ in spec.values()])
     cache = SchemeCache()
     keys, n_rings = scheme_keys(mdf, cache), max_rings(mdf, cache)
     bar = _progress(progress, len(mdf), desc)
     out = []
     try:
-        for part in parts:
+        whole = _read_whole(store, mdf, columns, parts, bar) if persons is None and maps is None else None
+        for i, part in enumerate(parts):
             sub = mdf.iloc[part].reset_index(drop=True)
-            map_ids = None if everything else sub["map_id"].tolist()
-            _step(bar, "reading placements")
-            pl = store.read_columns("placements", columns, map_ids)
-            _step(bar, "reading ties")
-            ties = store.read_columns("ties", ["map_id", "a", "b"], map_ids)
+            if whole is None:  # some persons or maps: read just theirs, chunk by chunk
+                map_ids = sub["map_id"].tolist()
+                _step(bar, "reading placements")
+                pl = store.read_columns("placements", columns, map_ids)
+                _step(bar, "reading ties")
+                ties = store.read_columns("ties", ["map_id", "a", "b"], map_ids)
+            else:
+                pl, ties = whole(i)
             _step(bar, "computing")
             arr = Arrays(sub, pl, ties, cache, keys, n_rings)
             del pl, ties
@@ -311,6 +316,28 @@ def _cohort(
         if bar is not None:
             bar.close()
     return mdf, _concat(out)
+
+
+def _read_whole(store: Store, mdf: pd.DataFrame, columns: list[str], parts: list[slice], bar: Any) -> Any:
+    """Read every placement and tie once (full scans: fastest), and give each chunk's rows by its maps."""
+    _step(bar, "reading placements")
+    pl = compact(store.read_columns("placements", columns))
+    _step(bar, "reading ties")
+    ties = store.read_columns("ties", ["map_id", "a", "b"])
+    if len(parts) == 1:
+        return lambda i: (pl, ties)
+    map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object))
+    pl_map, tie_map = lookup(map_ids, pl["map_id"]), lookup(map_ids, ties["map_id"])
+    pl_order, tie_order = np.argsort(pl_map, kind="stable"), np.argsort(tie_map, kind="stable")
+    bounds = np.array([p.start for p in parts] + [parts[-1].stop])
+    pl_at = np.searchsorted(pl_map[pl_order], bounds)
+    tie_at = np.searchsorted(tie_map[tie_order], bounds)
+
+    def rows(i: int) -> tuple[dict, dict]:
+        a, b = pl_order[pl_at[i] : pl_at[i + 1]], tie_order[tie_at[i] : tie_at[i + 1]]
+        return {c: v[a] for c, v in pl.items()}, {c: v[b] for c, v in ties.items()}
+
+    return rows
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

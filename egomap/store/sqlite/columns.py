@@ -30,6 +30,7 @@ _INTS = frozenset(
 )
 _FLOATS = frozenset(f.name for o in ("alter", "placement") for f in fields.of(o) if f.type == "float")
 _IN = "(SELECT value FROM json_each(?))"
+_BLOCK = 1_000_000  # rowids scanned at a time: bounds the text in flight (about 100 MB a block)
 
 
 def read_columns(
@@ -57,16 +58,33 @@ def read_columns(
 def _scan(
     conn: sqlite3.Connection, table: str, columns: Sequence[str], where: tuple[str, str] | None
 ) -> dict[str, np.ndarray]:
+    """One table's columns; a whole large table in blocks of rowids, so that the text in flight stays small."""
+    if where is not None:
+        return _scan_part(conn, table, columns, where[0], [where[1]])
+    lo, hi = conn.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+    if lo is None or hi - lo < _BLOCK:
+        return _scan_part(conn, table, columns, None, [])
+    parts = [
+        _scan_part(conn, table, columns, "rowid BETWEEN ? AND ?", [start, start + _BLOCK - 1])
+        for start in range(lo, hi + 1, _BLOCK)
+    ]
+    return {c: np.concatenate([p.pop(c) for p in parts]) for c in columns}
+
+
+def _scan_part(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], where: str | None, where_args: list
+) -> dict[str, np.ndarray]:
     text = [c for c in columns if c not in _FLOATS]  # floats keep every digit only row by row
     parts = [f"group_concat(ifnull({c}, -1), ' ')" if c in _INTS else f"group_concat(ifnull({c}, ''), ?)" for c in text]
-    tail = f" FROM {table}" + (f" WHERE {where[0]}" if where else "")
-    args = [_SEP for c in text if c not in _INTS] + ([where[1]] if where else [])
+    tail = f" FROM {table}" + (f" WHERE {where}" if where else "")
+    args = [_SEP for c in text if c not in _INTS] + where_args
     n, *cols = conn.execute(f"SELECT {', '.join(['count(*)', *parts])}{tail}", args).fetchone()
     out: dict[str, np.ndarray] = dict(zip(text, cols))
+    del cols  # each column's text is freed once it is cut into an array
     for c in columns:
         got = None if c in _FLOATS else _ints(out[c] or "", n) if c in _INTS else _text(out[c] or "", n, _SEP)
         if got is None:  # a float, or a separator inside a value: that column row by row
-            rows = [v for (v,) in conn.execute(f"SELECT {c}{tail}", args[-1:] if where else [])]
+            rows = [v for (v,) in conn.execute(f"SELECT {c}{tail}", where_args)]
             got = np.array(rows, dtype=float) if c in _FLOATS else as_bytes(rows)
         out[c] = got
     return out

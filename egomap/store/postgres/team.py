@@ -50,7 +50,30 @@ def _engine(url: str) -> PostgresEngine:
 def init(url: str) -> str:
     """Make (or bring up to date) a team store: tables, group roles, row-level security, research views.
 
-    Running it again is harmless. Returns the store's address without its password.
+    Running it again is harmless (it also re-makes the policies and views
+    after an upgrade).
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://`` URL of the database, as its admin (a superuser, or
+        a role that may create roles and owns the database).
+
+    Returns
+    -------
+    str
+        The store's address without its password.
+
+    Raises
+    ------
+    StoreError
+        If the server cannot be reached or the role may not set it up.
+
+    Examples
+    --------
+    Against a server (not run here)::
+
+        init("postgresql://postgres@db.example.org/egomap")
     """
     eng = _engine(url)
     sql = eng.psycopg.sql
@@ -73,9 +96,31 @@ def init(url: str) -> str:
 def add_member(url: str, name: str, kind: str, *, password: str | None = None) -> None:
     """Add a person who logs in as the database role ``name`` as a practitioner, lead or researcher.
 
-    The role is made if it does not exist (``LOGIN``, with ``password`` if
-    given: otherwise the server's own authentication, e.g. a certificate or
-    LDAP, is used), and made a member of the group role of ``kind``.
+    Parameters
+    ----------
+    url : str
+        The team store's URL, as its admin.
+    name : str
+        The database role (lower-case letters, digits, ``_ . @ -``); made if
+        it does not exist (``LOGIN``).
+    kind : {"practitioner", "lead", "researcher"}
+        The group role it joins.
+    password : str, optional
+        Set as the role's password; otherwise the server's own
+        authentication (certificate, Kerberos, LDAP, ...) is used.
+
+    Raises
+    ------
+    ValidationError
+        If ``name`` or ``kind`` is not acceptable.
+    StoreError
+        If the store is not set up for a team yet (``egomap team init``).
+
+    Examples
+    --------
+    Against a server (not run here)::
+
+        add_member("postgresql://postgres@db.example.org/egomap", "alice", "practitioner")
     """
     if kind not in KINDS:
         raise ValidationError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}", field="kind", value=kind)
@@ -98,6 +143,23 @@ def assign(url: str, person: str, practitioner: str, *, replace: bool = False) -
     """Put a person on a practitioner's caseload (``replace``: and take them off everyone else's).
 
     Run by the admin or a team lead (the database refuses anyone else).
+
+    Parameters
+    ----------
+    url : str
+        The team store's URL, as the admin or a lead.
+    person : str
+        The person's pseudonymous id.
+    practitioner : str
+        The practitioner's database role.
+    replace : bool
+        Also take the person off every other caseload (a reassignment).
+
+    Examples
+    --------
+    Against a server (not run here)::
+
+        assign("postgresql://lena@db.example.org/egomap", "R-017", "bob", replace=True)
 
     Raises
     ------

@@ -455,7 +455,7 @@ def test_change_view_one_page_vis_once_escaped_and_deterministic(demo, tmp_path,
 def test_change_view_escapes_user_text_and_hides_names():
     p = em.Person("R-40", display_name="</h1><script>alert(2)</script>")
     a = p.new_map("Baseline <i>", date="2026-01-01")
-    a.add_alter(XSS, 1, "friends", note=XSS, relationship="<b>pal</b>")
+    a.add_alter(XSS, 1, "friends", note=XSS, relationship="<b>pal</b> Zorblatt", met_through="Quillon club")
     b = p.new_map("Later", date="2026-02-01", copy_from=a)
     b.add_alter("Secret Name", 2, "friends")
     v = em.viz.change_network(p, heading="<script>alert(3)</script>")
@@ -473,8 +473,11 @@ def test_change_view_escapes_user_text_and_hides_names():
     assert "Secret Name" not in initials_page and "SN" in initials_page
     assert "onerror" not in initials_page  # notes are left out of hover text too
     rows = [n["r"] for n in page_data(hidden_page)["views"][1]["nodes"]]
-    assert [r[0] for r in rows] == ["Person (<b>pal</b>)", "Person"]  # the list of people: no names either
-    assert all("Note" not in line for r in rows for line in r[4])
+    # The list of people: no names, and no other identifying free text (relationship, met through, note).
+    assert [r[0] for r in rows] == ["Person", "Person"]
+    for marker in ("Zorblatt", "Quillon"):
+        assert marker in page and marker not in hidden_page and marker not in initials_page
+    assert all("Note" not in line and "Met through" not in line for r in rows for line in r[4])
 
 
 def test_change_view_key_status_symbols_carry_no_valence_glyph():

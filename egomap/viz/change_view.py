@@ -86,7 +86,9 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     ``more`` is a list of lines (contact, support, known for, met through; on
     the combined view of ``maps`` the circle on each map; in ``"names"``
     mode the note). With ``label_mode`` ``"initials"`` or ``"hidden"`` the
-    name is left out or shortened and the note is left out.
+    name is shortened or left out, and so is every other free text that can
+    identify someone (:func:`egomap.fields.identifying`: relationship, met
+    through, note).
 
     Parameters
     ----------
@@ -105,12 +107,12 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     >>> fr = frames(em.demo.demo_case().maps)[2]
     >>> josh = next(it for it in fr.items if it.alter.label == "Josh")
     >>> person_row(josh, fr.map, "initials")[:3]
-    ['J (friend)', 'Moved one circle closer, into Middle circle; moved from Clubs and groups to Friends', 'Middle circle, Friends']
+    ['J', 'Moved one circle closer, into Middle circle; moved from Clubs and groups to Friends', 'Middle circle, Friends']
     """
     a, p = item.alter, item.placement
     name = _style.display_label(a.label, mode) if mode != "hidden" else ""
     who = name or _style.MARKERS[_style.marker_key(a.kind)]["label"]
-    if a.relationship:
+    if mode == "names" and a.relationship:
         who += f" ({a.relationship})"
     change = _change(item, m)
     if not change:
@@ -119,7 +121,7 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     if item.status == "lost":
         where = "was in " + where
     more = [f"{f.label}: {_plain(getattr(p, f.name))}" for f in _MORE_FIELDS if getattr(p, f.name)]
-    if a.met_through:
+    if mode == "names" and a.met_through:
         more.append(f"Met through: {a.met_through}")
     if maps is not None and item.history:
         seen = [f"{mm.label}: {ring_label(mm, h.ring) if h else 'not on the map'}" for mm, h in zip(maps, item.history)]

@@ -338,8 +338,8 @@ def to_pyvis(
     >>> a = net.node_map["a0"]
     >>> a["label"], a["shape"], a["x"], a["y"], a["fixed"]
     ('M', 'dot', 112.9, -4.9, True)
-    >>> a["title"].splitlines()[0]
-    'M (mother)'
+    >>> a["title"].splitlines()[0]  # initials: no name, and no relationship text either
+    'M'
     >>> net.heading
     'DEMO-01: 12 months'
     """

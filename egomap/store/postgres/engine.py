@@ -76,6 +76,8 @@ def display_url(url: str) -> str:
     --------
     >>> display_url("postgresql://alice:s3cret@db.example:5433/team?sslmode=require")
     'postgresql://alice@db.example:5433/team'
+    >>> display_url("postgresql:///?service=egomap")
+    'postgresql:///?service=egomap'
     """
     psycopg = psycopg_module()
     try:
@@ -84,7 +86,8 @@ def display_url(url: str) -> str:
         raise StoreError("the PostgreSQL store address is not a valid postgresql:// URL") from None
     user = f"{d['user']}@" if d.get("user") else ""
     port = f":{d['port']}" if d.get("port") else ""
-    return f"postgresql://{user}{d.get('host', '')}{port}/{d.get('dbname', '')}"
+    service = f"?service={d['service']}" if d.get("service") else ""
+    return f"postgresql://{user}{d.get('host', '')}{port}/{d.get('dbname', '')}{service}"
 
 
 class PostgresEngine(EditLog, CohortReads, ResearchReads):

@@ -272,3 +272,25 @@ def test_read_columns_equal_read_table(pg_cluster):
         assert len(part["a"]) == len(s.read_table("ties", ["a"], ids)) > 0
         assert {len(v) for v in s.read_columns("ties", ["a"], []).values()} == {0}
         assert b"a\x1fb" in set(arrays["relationship"].tolist())
+
+
+def test_jupyterhub_style_logins_pguser_and_a_service_file(pg_cluster, tmp_path, monkeypatch):
+    """As the README says: one shared URL without a user, the user from PGUSER or from a per-user service file."""
+    from egomap.store.postgres import team
+
+    url = pg_cluster.new_db()
+    db = url.rsplit("/", 1)[1]
+    team.init(url)
+    team.add_member(url, "hub_kim", "practitioner")
+    monkeypatch.setenv("PGUSER", "hub_kim")
+    shared = f"postgresql://127.0.0.1:{pg_cluster.port}/{db}"
+    with em.open_store(shared) as s:
+        s.add_person("R-HUB")
+        assert s._conn.info.user == "hub_kim"
+    monkeypatch.delenv("PGUSER")
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[egomap]\nhost=127.0.0.1\nport={pg_cluster.port}\ndbname={db}\nuser=hub_kim\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    monkeypatch.setenv("EGOMAP_STORE", "postgresql:///?service=egomap")
+    with em.open_store() as s:
+        assert s.person_ids() == ["R-HUB"] and s.path == "postgresql:///?service=egomap"

@@ -15,6 +15,8 @@ import pytest
 
 import egomap as em
 from egomap.io import network_canvas as nc
+from egomap.io.nc_build import position
+from egomap.io.nc_protocol import sociograms
 
 REAL_NC = Path(__file__).resolve().parents[2] / "shared" / "data" / "network-canvas-export"
 XSS = "<img src=x onerror=alert(1)>"
@@ -384,12 +386,12 @@ def test_position_to_ring():
     rs, n = nc._as_rings(4, False)
     radii = nc.ring_radii(4, False)
     # straight above the centre (y points down in Network Canvas), in the 2nd circle
-    angle, radius = nc._position(0.5, 0.5 - 0.5 * 0.3, radii, rs)
+    angle, radius, _ = position(0.5, 0.5 - 0.5 * 0.3, radii, rs)
     assert angle == pytest.approx(0.0) and rs.ring_at(radius) == 1
-    angle, radius = nc._position(0.5 + 0.5 * 0.9, 0.5, radii, rs)  # to the right, outer circle
+    angle, radius, _ = position(0.5 + 0.5 * 0.9, 0.5, radii, rs)  # to the right, outer circle
     assert angle == pytest.approx(90.0) and rs.ring_at(radius) == 3
-    angle, radius = nc._position(0.0, 1.0, radii, rs)  # beyond the edge: outer ring
-    assert rs.ring_at(radius) == 3 and angle == pytest.approx(225.0)
+    angle, radius, d = position(0.0, 1.0, radii, rs)  # beyond the edge: outer ring
+    assert rs.ring_at(radius) == 3 and angle == pytest.approx(225.0) and d == pytest.approx(2**0.5)
 
 
 def test_sample_import(store):
@@ -428,7 +430,7 @@ def test_sample_import_options(store):
 
 def test_sample_protocol_and_no_protocol(store, tmp_path):
     proto = nc.read_protocol(em.io.SAMPLE / "egomap_sample_protocol.netcanvas")
-    assert nc._circles(proto, "Cords") == (4, True)
+    assert [(s.circles, s.skewed, s.layouts) for s in sociograms(proto)] == [(4, True, {"Person": "Cords"})]
     folder = tmp_path / "nc"
     shutil.copytree(em.io.SAMPLE, folder)
     (folder / "egomap_sample_protocol.netcanvas").unlink()
@@ -553,9 +555,10 @@ def test_network_canvas_missing_folder_and_files(store, tmp_path):
 def test_network_canvas_import_twice_writes_nothing(store):
     em.io.read_network_canvas(em.io.SAMPLE, store)
     before = store.info()
-    with pytest.raises(em.InputFileError, match="nothing was imported"):
-        em.io.read_network_canvas(em.io.SAMPLE, store)
-    assert store.info() == before
+    again = em.io.read_network_canvas(em.io.SAMPLE, store)  # every interview is a repeat: skipped, reported
+    assert list(again) == [] and store.info() == before
+    assert len(again.report.of("skipped")) == 3 and again.report.totals.maps == 0
+    assert all("already in the store" in n.message and n.row == 1 for n in again.report.of("skipped"))
 
 
 def test_bad_protocol(store, tmp_path):

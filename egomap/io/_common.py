@@ -12,15 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from egomap import fields as _f
-from egomap.errors import DuplicateError, EgomapError, InputFileError, ValidationError
+from egomap.errors import EgomapError, InputFileError, ValidationError
 from egomap.fields import Field
 from egomap.model import Person
-
-if TYPE_CHECKING:  # pragma: no cover
-    from egomap.store import Store
 
 __all__ = [
     "NAME_FIELDS",
@@ -44,7 +41,6 @@ __all__ = [
     "at_row",
     "safe_filename",
     "check_scheme_text",
-    "save_persons",
 ]
 
 # --------------------------------------------------------------------------- pseudonymisation
@@ -340,18 +336,6 @@ def check_scheme_text(scheme: Any) -> Any:
         _f.check_chars(str(text), name)
     _f.check_chars(str(scheme.description), "scheme description", multiline=True)
     return scheme
-
-
-def save_persons(store: Store, built: list[tuple[Person, Row]], column: str) -> list[Person]:
-    """Save in-memory persons in one transaction; a clash names the row that made the person."""
-    out = []
-    with store.batch():
-        for p, row in built:
-            try:
-                out.append(store.import_person(p))
-            except DuplicateError as e:
-                raise row.error(f"{e}; nothing was imported", column) from e
-    return out
 
 
 # --------------------------------------------------------------------------- strict CSV

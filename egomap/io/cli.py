@@ -6,8 +6,13 @@
 formula get a leading ``'`` unless ``--raw-cells`` (for R pipelines that never open the files in a spreadsheet).
 
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
-[--protocol FILE] [--edge-type TYPE ...] [--no-research-consent]`` reads a Network Canvas export folder, an
-egor three-file folder or an egomap JSON file into the store (all or nothing).
+[--protocol FILE] [--edge-type TYPE ...] [--stage STAGE] [--canvas WxH] [--skip-self-loops]
+[--skip-duplicate-edges] [--skip-incomplete] [--no-research-consent] [--link [--auto-accept SCORE]]``
+reads a Network Canvas export folder, an egor three-file folder or an egomap JSON file into the store (all or
+nothing; persons already there get later waves as new maps) and prints the import report. ``--link`` then
+proposes which alters of the imported persons' maps are the same people (:func:`egomap.linking.link_waves`)
+and prints the proposals; nothing is merged unless ``--auto-accept SCORE`` (e.g. 0.95), and every merge is
+listed.
 
 The ``egomap`` command (:mod:`egomap.cli`, the layer above) adds these
 sub-commands: it takes :data:`COMMANDS` and calls :func:`add_parsers`. This
@@ -79,6 +84,11 @@ def _import(args: argparse.Namespace) -> int:
             )
         if args.raw_cells and args.format != "egor":
             raise ValidationError("--raw-cells is for --format egor", field="raw_cells")
+        nc_only = [o for o in _NC_OPTIONS if getattr(args, o)]
+        if nc_only and args.format != "network-canvas":
+            raise ValidationError(f"--{nc_only[0].replace('_', '-')} is for --format network-canvas", field=nc_only[0])
+        if args.auto_accept is not None and not args.link:
+            raise ValidationError("--auto-accept is for --link", field="auto_accept")
         if args.format == "network-canvas":
             people = io.read_network_canvas(
                 args.input,
@@ -87,16 +97,59 @@ def _import(args: argparse.Namespace) -> int:
                 protocol=args.protocol,
                 edge_types=args.edge_type,
                 consent_research=consent is None,
+                stage=args.stage,
+                canvas=_canvas(args.canvas) if args.canvas else None,
+                skip_self_loops=args.skip_self_loops,
+                skip_duplicate_edges=args.skip_duplicate_edges,
+                skip_incomplete=args.skip_incomplete,
             )
         elif args.format == "egor":
             people = io.read_egor(args.input, store, consent_research=consent, spreadsheet_safe=not args.raw_cells)
         else:
             people = io.import_json(args.input, store)
         n_maps = sum(len(p.maps) for p in people)
+        report = getattr(people, "report", None)
+        print(f"egomap: imported {len(people)} person(s) with {n_maps} map(s) from {args.input}")
+        if report is not None:
+            print(report)
+        if args.link:
+            _link(store, [p.id for p in people], args.auto_accept)
     finally:
         store.close()
-    print(f"egomap: imported {len(people)} person(s) with {n_maps} map(s) from {args.input}")
     return 0
+
+
+_NC_OPTIONS = ("stage", "canvas", "skip_self_loops", "skip_duplicate_edges", "skip_incomplete")
+
+
+def _canvas(text: str) -> tuple[int, int]:
+    """``"1920x1080"`` as ``(1920, 1080)``."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        raise ValidationError(f"--canvas must be WIDTHxHEIGHT in pixels, e.g. 1920x1080, not {text!r}", field="canvas")
+    return int(parts[0]), int(parts[1])
+
+
+def _link(store, persons: list[str], auto_accept: float | None) -> None:
+    """Print the linking proposals for ``persons`` (merging those at or above ``auto_accept``)."""
+    from egomap.linking import link_waves
+
+    table = link_waves(store, persons=persons, auto_accept=auto_accept)
+    if table.empty:
+        print("egomap: --link found no alters to propose as the same people across the imported maps")
+        return
+    print(f"egomap: --link proposes {len(table)} match(es) of alters across consecutive maps:")
+    for r in table.itertuples(index=False):
+        mark = "MERGED" if r.accepted else "proposed"
+        print(
+            f"  {mark}  {r.person_id}: {r.earlier_label!r} ({r.earlier_map}) = {r.later_label!r} ({r.later_map}), "
+            f"score {r.score:.2f}: {r.reasons}"
+        )
+    merged = int(table["accepted"].sum())
+    if merged:
+        print(f"egomap: merged {merged} pair(s) scoring at least {auto_accept} (each one undoable edit)")
+    else:
+        print("egomap: nothing merged; confirm proposals with egomap.linking.accept or the review widget")
 
 
 def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -146,6 +199,26 @@ def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.A
         "--raw-cells",
         action="store_true",
         help="egor: the files were written with --raw-cells (keep a leading ' before = + - @)",
+    )
+    p.add_argument("--stage", help="Network Canvas: the Sociogram stage whose circles to use (number, id or label)")
+    p.add_argument(
+        "--canvas", metavar="WxH", help="Network Canvas: the interviewer's screen, e.g. 1920x1080 (default square)"
+    )
+    p.add_argument("--skip-self-loops", action="store_true", help="Network Canvas: leave out edges to the same node")
+    p.add_argument("--skip-duplicate-edges", action="store_true", help="Network Canvas: leave out repeated edges")
+    p.add_argument(
+        "--skip-incomplete", action="store_true", help="Network Canvas: leave out interviews with no ego file"
+    )
+    p.add_argument(
+        "--link",
+        action="store_true",
+        help="then propose which alters of consecutive maps of the imported persons are the same people",
+    )
+    p.add_argument(
+        "--auto-accept",
+        type=float,
+        metavar="SCORE",
+        help="with --link: merge proposals scoring at least SCORE (e.g. 0.95); default: merge nothing",
     )
 
 

@@ -69,12 +69,13 @@ from egomap.io._common import (
     pseudonymise,
     pseudonyms,
     read_csv,
-    save_persons,
     select_persons,
     spreadsheet_safe,
     time_points,
     written,
 )
+from egomap.io.report import Imported, ImportReport
+from egomap.io.saving import save_persons
 from egomap.model import Person, new_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -255,7 +256,7 @@ def read_egor(
     *,
     consent_research: bool | None = None,
     spreadsheet_safe: bool = True,
-) -> list[Person]:
+) -> Imported:
     """Import egor-style three-file CSVs into a store (all or nothing).
 
     Parameters
@@ -282,8 +283,12 @@ def read_egor(
 
     Returns
     -------
-    list of Person
-        The imported persons, as saved in the store.
+    Imported
+        The imported persons, as saved in the store (a list), with ``.report``
+        (an :class:`~egomap.io.report.ImportReport`). A person already in the
+        store gets the maps as new maps (a later wave); a map already there
+        (same label and content) is skipped and reported; the same label with
+        other content is refused.
 
     Raises
     ------
@@ -315,6 +320,8 @@ def read_egor(
         pid = r.get("person_id").strip() or r.required("egoID")
         people.setdefault(pid, []).append(r)
     built: list[tuple[Person, Row]] = []
+    report = ImportReport("egor", str(files) if isinstance(files, (str, os.PathLike)) else "files")
+    map_rows: dict[str, Row] = {}
     for pid, rows in people.items():
         first = rows[0]
         consent = consent_research
@@ -336,8 +343,11 @@ def read_egor(
             with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
                 notes = _with_extra(er.get("notes"), er, _EGO_KNOWN)
                 m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=notes)
+            map_rows[m.id] = er
+            report.count_for(m.id, er.path, maps=1)
             for ar in by_ego.get(eid, []):
                 _add_alter(m, ar, known)
+                report.count_for(m.id, ar.path, alters=1)
             for tr in ties_by_ego.get(eid, []):
                 on_map = {ar.get("alterID").strip() for ar in by_ego.get(eid, [])}
                 for col in ("Source", "Target"):
@@ -345,8 +355,9 @@ def read_egor(
                         raise tr.error(f"unknown alter {tr.get(col)!r}: not an alterID of ego {eid!r}", col)
                 with at_row(tr, "Target"):
                     m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
+                report.count_for(m.id, tr.path, ties=1)
         built.append((p, first))
-    return save_persons(store, built, "person_id")
+    return Imported(save_persons(store, built, "person_id", report, map_rows), report)
 
 
 _EGO_KNOWN = frozenset(EGO_COLUMNS) | {f.name for f in _name_fields(("person", "map"))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from egomap import schemes as _schemes
 from egomap.model import Alter, Map, MapState, Person
@@ -130,3 +130,38 @@ class StoreBackendMixin:
     def history(self, map_id: str) -> list[dict]:
         """The map's edit log, oldest first (see :meth:`Map.history`)."""
         return self._engine.history(map_id)
+
+    def import_maps(self, person_id: str, maps: Sequence[Map]) -> list[Map]:
+        """Save whole maps made elsewhere (a later wave of an import) as new maps of a person in the store.
+
+        Map and alter ids are kept; alters not yet in the store are added. One
+        transaction: on any error nothing is saved.
+
+        Raises
+        ------
+        NotFoundError
+            If the person is not in the store.
+        DuplicateError
+            If a map id or label is taken, or a new alter's id is used by another person.
+
+        Examples
+        --------
+        >>> import egomap as em, tempfile, os
+        >>> store = em.open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> _ = store.add_person("R-9").new_map("Baseline", date="2026-01-05")
+        >>> later = em.Person("R-9").new_map("6 months", date="2026-07-05")
+        >>> _ = later.add_alter("Mum", ring=0, sector="household")
+        >>> [m.label for m in store.import_maps("R-9", [later])], [m.label for m in store.person("R-9").maps]
+        (['6 months'], ['Baseline', '6 months'])
+        >>> store.close()
+        """
+        handle = self.person(person_id)  # type: ignore[attr-defined]  # Store.person
+        with self._engine.transaction():
+            known = set(handle.alters_by_id())
+            new: dict[str, Alter] = {}
+            for m in maps:
+                new.update({a.id: a for a in m.alters if a.id not in known})
+            self._engine.insert_alters(person_id, list(new.values()))
+            return [
+                handle.add_map(m.state(), id=m.id, rings=m.rings, sectors=m.sectors, created=m.created) for m in maps
+            ]

@@ -160,7 +160,8 @@ class Arrays:
     mdf : DataFrame
         The maps (``map_id``, ``rings``, ``sectors``), one row each.
     pl, ties : mapping of str to ndarray
-        The placement and tie columns as :meth:`~egomap.store.Store.read_columns` gives them.
+        The placement and tie columns as :meth:`~egomap.store.Store.read_columns` gives them;
+        instead of ``map_id``, ``map_row`` may give each row's map as its row in ``mdf``.
     cache : SchemeCache
     sector_keys : list of str, optional
         The sector keys of the columns ``size_sector_<key>``, first (default: those
@@ -189,15 +190,16 @@ class Arrays:
         n_ring_columns: int | None = None,
     ) -> None:
         self.n_maps = len(mdf)
-        map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object))
-        self.map_of = lookup(map_ids, pl["map_id"])
+        map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object)) if "map_row" not in pl else None
+        self.map_of = pl["map_row"] if map_ids is None else lookup(map_ids, pl["map_id"])
         keep = self.map_of >= 0
         if not keep.all():
             pl = {c: v[keep] for c, v in pl.items()}
             self.map_of = self.map_of[keep]
         self.pl = dict(pl)
         self._alter_code: np.ndarray | None = None
-        self.ta, self.tb = self._tie_ends(lookup(map_ids, ties["map_id"]), ties["a"], ties["b"])
+        tmap = ties["map_row"] if map_ids is None else lookup(map_ids, ties["map_id"])
+        self.ta, self.tb = self._tie_ends(tmap, ties["a"], ties["b"])
         self.ring = np.asarray(pl["ring"], dtype=np.int64)
         self.prof = np.asarray(pl["is_professional"]) > 0
         self.n_rings = np.array([cache.n_rings(v) for v in mdf["rings"].to_numpy(dtype=object)], dtype=np.int64)

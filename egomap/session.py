@@ -110,6 +110,15 @@ def picture_name(person_id: str, map_label: str) -> str:
     return clean or "map"
 
 
+def _pictures_folder(store: Store) -> Path:
+    """Beside a store file; for a team store on a server, in this user's own egomap data folder."""
+    if isinstance(store.path, Path):
+        return store.path.parent / "pictures"
+    import platformdirs
+
+    return platformdirs.user_data_path("egomap") / "pictures"
+
+
 class SessionPanel(w.VBox):
     """Buttons and boxes for one co-drawing session.
 
@@ -134,7 +143,7 @@ class SessionPanel(w.VBox):
         label_mode: str = "names",
     ) -> None:
         self.store = store if store is not None else open_store()
-        self.pictures = Path(pictures) if pictures else self.store.path.parent / "pictures"
+        self.pictures = Path(pictures) if pictures else _pictures_folder(self.store)
         self.label_mode = label_mode
         self.person: Person | None = None
         self.map: Map | None = None

@@ -91,7 +91,9 @@ def test_reopening_opens_the_latest_map_and_makes_no_new_one(store):
     assert len(store.person("R-040").maps) == 2
 
 
-def test_removing_a_stray_map_asks_names_it_logs_it_and_can_be_undone(store):
+def test_removing_a_stray_map_asks_names_it_logs_it_and_can_be_undone(location):
+    """On both engines (a team store too)."""
+    store = em.open_store(location)
     p = store.add_person("R-041")
     base = p.new_map("Baseline")
     base.add_alter("Mum", ring=0, sector="household")
@@ -116,6 +118,12 @@ def test_removing_a_stray_map_asks_names_it_logs_it_and_can_be_undone(store):
     panel.undo_remove.click()
     assert sorted(m.label for m in store.person("R-041").maps) == ["Baseline", "Follow-up 1"]
     assert [a.label for a in store.person("R-041").map("Follow-up 1").alters] == ["Mum"]
+    # Pictures go beside a store file; for a store on a server, into this user's own egomap folder.
+    import platformdirs
+
+    local = isinstance(location, Path)
+    want = location.parent if local else platformdirs.user_data_path("egomap")
+    assert panel.pictures == want / "pictures"
 
 
 def test_opening_another_person_closes_the_open_map(store):

@@ -69,6 +69,27 @@ class EditLog:
 
         return self._write(run)
 
+    def delete_map(self, map_id: str, log_to: str | None, record: Mapping[str, Any], description: str) -> None:
+        """Delete a map and everything on it (its alters stay, for other maps), noting it in ``log_to``'s log.
+
+        The note holds the removed map's contents (``record``), so the log keeps
+        what was removed although the map's own log goes with it.
+        """
+
+        def run(c: Any) -> None:
+            if log_to is not None:
+                c.execute(
+                    "INSERT INTO edits (map_id, time, action, edit, description, writer) "
+                    f"VALUES (%s, %s, %s, %s, %s, %s) RETURNING pg_notify('{CHANNEL}', map_id)",
+                    (log_to, now(), "remove_map", dumps(record), description, self.writer),
+                )
+            gone = c.execute(f"DELETE FROM maps WHERE id = %s RETURNING pg_notify('{CHANNEL}', id)", (map_id,))
+            if gone.fetchone() is None:
+                raise NotFoundError(f"map {record.get('label') or map_id!r} is no longer in the store")
+
+        self._write(run)
+        self._stacks.pop(map_id, None)
+
     def _stack(self, c: Any, map_id: str, rev: int | None = None) -> tuple[list[int], list[int]]:
         cached = self._stacks.get(map_id)
         if cached is not None and rev is not None and cached[0] == rev:

@@ -397,6 +397,8 @@ def read_csv(
     *,
     unique: Sequence[str] = (),
     spreadsheet_safe: bool = False,
+    na: bool = False,
+    sep: str = ",",
 ) -> list[Row]:
     """Read a CSV file strictly, raising :class:`InputFileError` naming file, row and column.
 
@@ -411,7 +413,13 @@ def read_csv(
     spreadsheet_safe : bool
         The file was written with :func:`spreadsheet_safe` cells (egomap's
         egor export): undo it, so every cell is the text that was exported.
+    na : bool
+        A cell holding just ``NA`` (R's missing value) is read as empty.
+    sep : str
+        The column separator (one character): ``","``, or ``";"`` (R's ``write.csv2``).
     """
+    if not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n':
+        raise ValidationError(f"sep must be one character such as ',' or ';', not {sep!r}", field="sep")
     p = Path(path)
     if not p.exists():
         raise InputFileError("file not found", path=p)
@@ -439,7 +447,7 @@ def read_csv(
     if not text.strip():
         raise InputFileError("is empty; expected a header row and data", path=p)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))  # line breaks inside quoted cells are kept
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)  # line breaks in quoted cells are kept
         header = [h.strip() for h in next(reader)]
         rows = list(reader)
     except csv.Error as e:
@@ -448,8 +456,8 @@ def read_csv(
     if missing:
         hint = ""
         if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-            sep = "';'" if ";" in header[0] else "tabs"
-            hint = f" (the columns seem to be separated by {sep}; egomap reads comma-separated CSV, e.g. R's write.csv)"
+            seen = "';'" if ";" in header[0] else "tabs"
+            hint = f" (the columns seem to be separated by {seen}; pass sep=';' (--sep ';') for R's write.csv2 files)"
         raise InputFileError(
             f"has no column {missing[0]!r}; columns are {', '.join(repr(h) for h in header)}{hint}",
             path=p,
@@ -474,6 +482,8 @@ def read_csv(
             )
         if spreadsheet_safe:
             cells = [undo_spreadsheet_safe(c) for c in cells]
+        if na:
+            cells = ["" if c == "NA" else c for c in cells]
         values = dict(zip(header, cells))
         row = Row(p, i, values)
         if unique:

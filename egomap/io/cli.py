@@ -7,7 +7,8 @@ formula get a leading ``'`` unless ``--raw-cells`` (for R pipelines that never o
 
 ``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
 [--protocol FILE] [--edge-type TYPE ...] [--stage STAGE] [--canvas WxH] [--skip-self-loops]
-[--skip-duplicate-edges] [--skip-incomplete] [--no-research-consent] [--link [--auto-accept SCORE]]``
+[--skip-duplicate-edges] [--skip-incomplete] [--sep SEP] [--id-columns ego=COL,alter=COL] [--keep-na]
+[--no-research-consent] [--link [--auto-accept SCORE]]``
 reads a Network Canvas export folder, an egor three-file folder or an egomap JSON file into the store (all or
 nothing; persons already there get later waves as new maps) and prints the import report. ``--link`` then
 proposes which alters of the imported persons' maps are the same people (:func:`egomap.linking.link_waves`)
@@ -87,6 +88,9 @@ def _import(args: argparse.Namespace) -> int:
         nc_only = [o for o in _NC_OPTIONS if getattr(args, o)]
         if nc_only and args.format != "network-canvas":
             raise ValidationError(f"--{nc_only[0].replace('_', '-')} is for --format network-canvas", field=nc_only[0])
+        egor_only = [o for o in ("keep_na", "sep", "id_columns") if getattr(args, o)]
+        if egor_only and args.format != "egor":
+            raise ValidationError(f"--{egor_only[0].replace('_', '-')} is for --format egor", field=egor_only[0])
         if args.auto_accept is not None and not args.link:
             raise ValidationError("--auto-accept is for --link", field="auto_accept")
         if args.format == "network-canvas":
@@ -104,7 +108,15 @@ def _import(args: argparse.Namespace) -> int:
                 skip_incomplete=args.skip_incomplete,
             )
         elif args.format == "egor":
-            people = io.read_egor(args.input, store, consent_research=consent, spreadsheet_safe=not args.raw_cells)
+            people = io.read_egor(
+                args.input,
+                store,
+                consent_research=consent,
+                spreadsheet_safe=not args.raw_cells,
+                keep_na=args.keep_na,
+                sep=args.sep or ",",
+                id_columns=_id_columns(args.id_columns) if args.id_columns else None,
+            )
         else:
             people = io.import_json(args.input, store)
         n_maps = sum(len(p.maps) for p in people)
@@ -128,6 +140,20 @@ def _canvas(text: str) -> tuple[int, int]:
     if len(parts) != 2 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
         raise ValidationError(f"--canvas must be WIDTHxHEIGHT in pixels, e.g. 1920x1080, not {text!r}", field="canvas")
     return int(parts[0]), int(parts[1])
+
+
+def _id_columns(text: str) -> dict[str, str]:
+    """``"ego=EgoID,alter=Alter.Number"`` as a dict (egor's ``ID.vars``)."""
+    out = {}
+    for part in text.split(","):
+        key, eq, col = part.partition("=")
+        if not eq or key.strip() not in ("ego", "alter", "source", "target") or not col.strip():
+            raise ValidationError(
+                f"--id-columns takes ego=COLUMN,alter=COLUMN,source=COLUMN,target=COLUMN, not {part.strip()!r}",
+                field="id_columns",
+            )
+        out[key.strip()] = col.strip()
+    return out
 
 
 def _link(store, persons: list[str], auto_accept: float | None) -> None:
@@ -199,6 +225,15 @@ def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.A
         "--raw-cells",
         action="store_true",
         help="egor: the files were written with --raw-cells (keep a leading ' before = + - @)",
+    )
+    p.add_argument("--sep", metavar="SEP", help="egor: column separator, e.g. ';' for R's write.csv2 (default ',')")
+    p.add_argument(
+        "--id-columns",
+        metavar="ego=COL,alter=COL,...",
+        help="egor: other names of the id columns, as egor's ID.vars (ego, alter, source, target)",
+    )
+    p.add_argument(
+        "--keep-na", action="store_true", help="egor: keep cells holding just NA as the text NA (default: missing)"
     )
     p.add_argument("--stage", help="Network Canvas: the Sociogram stage whose circles to use (number, id or label)")
     p.add_argument(

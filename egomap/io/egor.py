@@ -24,17 +24,24 @@ map, and one row per alter-alter tie:
     with names (or listed in ``keep``) also the identifying ones:
     ``relationship``, ``met_through``, ``label``, ``note``.
 ``edges.csv``
-    ``egoID``, ``Source``, ``Target`` (alterIDs).
+    ``egoID``, ``person_id``, ``Source``, ``Target`` (alterIDs).
 
-Read them in R with::
+``person_id`` is on every row of the three files, so a person's time points
+can be grouped in R. Read every id column as text (``colClasses``), or R turns
+a person id such as ``0017`` into the number 17 (:func:`read_egor` refuses a
+file whose ``egoID`` no longer matches its ``person_id``)::
 
     library(egor)
-    egos  <- read.csv("egos.csv")
-    alters <- read.csv("alters.csv")
-    edges <- read.csv("edges.csv")
+    ids <- c(egoID = "character", person_id = "character", alterID = "character",
+             Source = "character", Target = "character")
+    egos   <- read.csv("egos.csv", colClasses = ids[c("egoID", "person_id")])
+    alters <- read.csv("alters.csv", colClasses = ids[c("egoID", "alterID", "person_id")])
+    edges  <- read.csv("edges.csv", colClasses = ids[c("egoID", "person_id", "Source", "Target")])
     e <- threefiles_to_egor(egos = egos, alters.df = alters, edges = edges,
                             ID.vars = list(ego = "egoID", alter = "alterID",
                                            source = "Source", target = "Target"))
+
+The README shows one egor object per time point.
 
 Examples
 --------
@@ -42,20 +49,20 @@ Examples
 >>> p = em.demo.demo_case()
 >>> paths = em.io.export_egor(p, tempfile.mkdtemp())
 >>> print(paths["edges"].read_text().splitlines()[:2])
-['egoID,Source,Target', 'DEMO-01_0,DEMO-01-A001,DEMO-01-A002']
+['egoID,person_id,Source,Target', 'DEMO-01_0,DEMO-01,DEMO-01-A001,DEMO-01-A002']
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egomap import fields as _f
 from egomap import schemes as _schemes
-from egomap.errors import InputFileError, ValidationError
+from egomap.errors import DuplicateError, InputFileError, ValidationError
 from egomap.fields import MAX_TEXT, Field
 from egomap.files import private_file, private_folder
 from egomap.io._common import (
@@ -76,7 +83,8 @@ from egomap.io._common import (
 )
 from egomap.io.report import Imported, ImportReport
 from egomap.io.saving import save_persons
-from egomap.model import Person, new_id
+from egomap.model import Alter, Map, MapState, Person, Placement, Tie, new_id
+from egomap.model.placing import place
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
@@ -109,7 +117,7 @@ ALTER_COLUMNS = (
     "map_label",
     *(f.name for f in _ALTER_FIELDS if not f.identifying),
 )
-EDGE_COLUMNS = ("egoID", "Source", "Target")
+EDGE_COLUMNS = ("egoID", "person_id", "Source", "Target")
 
 
 def _name_fields(owners: tuple[str, ...], *, include_names: bool = True, keep=()) -> list[Field]:
@@ -224,7 +232,7 @@ def export_egor(
                     r = [eid, ids[aid], p.id, i, info["label"]]
                     wa.writerow(r + [_cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in alter_fields])
                 for t in st.ties:
-                    wt.writerow([eid, *sorted((ids[t.a], ids[t.b]))])
+                    wt.writerow([eid, p.id, *sorted((ids[t.a], ids[t.b]))])
     return paths
 
 
@@ -256,6 +264,9 @@ def read_egor(
     *,
     consent_research: bool | None = None,
     spreadsheet_safe: bool = True,
+    keep_na: bool = False,
+    sep: str = ",",
+    id_columns: Mapping[str, str] | None = None,
 ) -> Imported:
     """Import egor-style three-file CSVs into a store (all or nothing).
 
@@ -280,6 +291,17 @@ def read_egor(
         Undo the leading ``'`` that :func:`export_egor` puts before text
         starting with a formula character (its default); pass ``False`` for
         files written with ``spreadsheet_safe=False`` whose text may start with ``'=``.
+    keep_na : bool
+        A cell holding just ``NA`` (what R's ``write.csv`` writes for a missing
+        value) is read as empty in every column, free text included; pass
+        ``True`` to keep such cells as the text "NA".
+    sep : str
+        The column separator: ``","`` (R's ``write.csv``), or ``";"`` for
+        ``write.csv2`` files.
+    id_columns : mapping, optional
+        Other names of the id columns, as egor's ``ID.vars``: ``ego`` (default
+        ``egoID``), ``alter`` (``alterID``), ``source`` (``Source``), ``target``
+        (``Target``); e.g. ``{"ego": "EgoID", "alter": "Alter.Number"}``.
 
     Returns
     -------
@@ -296,28 +318,37 @@ def read_egor(
         Naming the file, row and column of the first problem; nothing is saved.
     """
     paths = _paths(files)
-    safe = {"spreadsheet_safe": spreadsheet_safe}
-    egos = read_csv(paths["egos"], ["egoID"], unique=["egoID"], **safe)
-    alters = read_csv(paths["alters"], ["egoID", "alterID"], unique=["egoID", "alterID"], **safe)
-    edges = read_csv(paths["edges"], ["egoID", "Source", "Target"], **safe)
+    ids = _id_columns(id_columns)
+    E, A, S, T = ids["ego"], ids["alter"], ids["source"], ids["target"]
+    opts = {"spreadsheet_safe": spreadsheet_safe, "na": not keep_na, "sep": sep}
+    egos = read_csv(paths["egos"], [E], unique=[E], **opts)
+    alters = read_csv(paths["alters"], [E, A], unique=[E, A], **opts)
+    edges = read_csv(paths["edges"], [E, S, T], **opts)
     if not egos:
         raise InputFileError("has a header but no egos", path=paths["egos"])
     has_sector = bool(alters) and "sector" in alters[0].values
     by_ego: dict[str, list[Row]] = {}
     for r in alters:
-        by_ego.setdefault(r.get("egoID").strip(), []).append(r)
+        by_ego.setdefault(r.get(E).strip(), []).append(r)
     ties_by_ego: dict[str, list[Row]] = {}
     for r in edges:
-        ties_by_ego.setdefault(r.get("egoID").strip(), []).append(r)
-    ego_ids = {r.get("egoID").strip() for r in egos}
+        ties_by_ego.setdefault(r.get(E).strip(), []).append(r)
+    ego_pid = {r.get(E).strip(): r.get("person_id").strip() for r in egos}
     for rows in (alters, edges):
         for r in rows:
-            if r.get("egoID").strip() not in ego_ids:
-                raise r.error(f"unknown egoID {r.get('egoID')!r}: not in {paths['egos'].name}", "egoID")
+            eid = r.get(E).strip()
+            if eid not in ego_pid:
+                raise r.error(f"unknown {E} {r.get(E)!r}: not in {paths['egos'].name}", E)
+            pid = r.get("person_id").strip()
+            if pid and ego_pid[eid] and pid != ego_pid[eid]:
+                raise r.error(
+                    f"person_id {pid!r} differs from {ego_pid[eid]!r} of {E} {eid!r} in egos.csv", "person_id"
+                )
     # group maps by person
     people: dict[str, list[Row]] = {}
     for r in egos:
-        pid = r.get("person_id").strip() or r.required("egoID")
+        pid = r.get("person_id").strip() or r.required(E)
+        _check_ego_id(r, E, pid)
         people.setdefault(pid, []).append(r)
     built: list[tuple[Person, Row]] = []
     report = ImportReport("egor", str(files) if isinstance(files, (str, os.PathLike)) else "files")
@@ -330,34 +361,94 @@ def read_egor(
         with at_row(first, "person_id"):
             p = Person(pid, first.get("display_name").strip() or None, consent_research=consent)
         rows = sorted(rows, key=lambda r: (r.number_value("map_index", optional=True, integer=True) or 0, r.number))
-        known: dict[str, str] = {}  # alterID -> internal id
+        known: dict[str, Alter] = {}  # alterID -> the alter (from the map it first appears on)
         for k, er in enumerate(rows):
-            eid = er.get("egoID").strip()
-            with at_row(er, "map_label"):
-                label = er.get("map_label").strip() or f"Map {k + 1}"
-                rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
-                sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
-            rs = _ring_scheme(er, rings)
-            with at_row(er, "sector_keys"):
-                ss = check_scheme_text(_sector_scheme(er, sectors))
-            with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
-                notes = _with_extra(er.get("notes"), er, _EGO_KNOWN)
-                m = p.new_map(label, er.get("map_date").strip() or None, rings=rs, sectors=ss, notes=notes)
+            m = _map(p, er, k, by_ego.get(er.get(E).strip(), []), ties_by_ego.get(er.get(E).strip(), []), known,
+                     has_sector, ids, report)  # fmt: skip
             map_rows[m.id] = er
-            report.count_for(m.id, er.path, maps=1)
-            for ar in by_ego.get(eid, []):
-                _add_alter(m, ar, known)
-                report.count_for(m.id, ar.path, alters=1)
-            for tr in ties_by_ego.get(eid, []):
-                on_map = {ar.get("alterID").strip() for ar in by_ego.get(eid, [])}
-                for col in ("Source", "Target"):
-                    if tr.get(col).strip() not in on_map:
-                        raise tr.error(f"unknown alter {tr.get(col)!r}: not an alterID of ego {eid!r}", col)
-                with at_row(tr, "Target"):
-                    m.add_tie(known[tr.get("Source").strip()], known[tr.get("Target").strip()])
-                report.count_for(m.id, tr.path, ties=1)
         built.append((p, first))
     return Imported(save_persons(store, built, "person_id", report, map_rows), report)
+
+
+_IDS = {"ego": "egoID", "alter": "alterID", "source": "Source", "target": "Target"}
+
+
+def _id_columns(given: Mapping[str, str] | None) -> dict[str, str]:
+    """egor's ``ID.vars``: the names of the ego, alter, source and target id columns."""
+    given = dict(given or {})
+    bad = set(given) - set(_IDS)
+    if bad:
+        raise ValidationError(
+            f"id_columns names ego, alter, source and target; not {sorted(bad)[0]!r}", field="id_columns"
+        )
+    return {**_IDS, **{k: str(v).strip() for k, v in given.items()}}
+
+
+def _check_ego_id(r: Row, column: str, pid: str) -> None:
+    """An egomap-written egos.csv (with ``map_index``) has egoID ``<person_id>_<map_index>``: refuse a mismatch.
+
+    R's ``read.csv`` turns a person id such as ``0017`` into ``17`` unless told to read it as text; such a file
+    would otherwise come back as another person.
+    """
+    idx = r.get("map_index").strip()
+    eid = r.get(column).strip()
+    if not idx or not r.get("person_id").strip() or eid == ego_id(pid, idx):
+        return
+    raise r.error(
+        f"{column} {eid!r} does not match person_id {pid!r} and map_index {idx} (expected {ego_id(pid, idx)!r}); "
+        "was the file read and written by a program that turned ids into numbers (R's read.csv does, e.g. "
+        "0017 -> 17, unless colClasses = 'character')?",
+        "person_id",
+        pid,
+    )
+
+
+def _map(p: Person, er: Row, k: int, alter_rows: list[Row], tie_rows: list[Row], known: dict[str, Alter],
+         has_sector: bool, ids: dict[str, str], report: ImportReport) -> Map:  # fmt: skip
+    """One ego row, its alters and ties, as a new map of ``p`` built whole."""
+    with at_row(er, "map_label"):
+        label = er.get("map_label").strip() or f"Map {k + 1}"
+        rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
+        sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
+    rs = _ring_scheme(er, rings)
+    with at_row(er, "sector_keys"):
+        ss = check_scheme_text(_sector_scheme(er, sectors))
+    with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
+        info = {
+            "label": _f.check_label(label, "map label"),
+            "date": _f.check_date(er.get("map_date").strip() or None),
+            "notes": _f.check_text(_with_extra(er.get("notes"), er, _EGO_KNOWN), "notes"),
+        }
+        if any(m.label == info["label"] for m in p.maps):
+            raise DuplicateError(f"person {p.id!r} already has a map labelled {label!r}", field="label")
+    st = MapState(info=info)
+    on_map: dict[str, str] = {}  # alterID -> alter id
+    for ar in alter_rows:
+        a, q = _alter(ar, known, rs, ss, st.placements, ids["alter"])
+        if a.id in st.alters:
+            raise ar.error(f"{a.label!r} is already on this map", ids["alter"])
+        st.alters[a.id], st.placements[a.id] = a, q
+        on_map[ar.get(ids["alter"]).strip()] = a.id
+    for tr in tie_rows:
+        ends = []
+        for col in (ids["source"], ids["target"]):
+            ref = tr.get(col).strip()
+            if ref not in on_map:
+                raise tr.error(
+                    f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col
+                )
+            ends.append(on_map[ref])
+        if ends[0] == ends[1]:
+            raise tr.error(f"an alter cannot be tied to themself ({tr.get(ids['target']).strip()!r})", ids["target"])
+        st.ties[Tie.of(*ends)] = None
+    with at_row(er, "map_label"):
+        m = p.add_map(st, id=new_id(), rings=rs, sectors=ss)
+    report.count_for(m.id, er.path, maps=1)
+    if st.ties:
+        report.count_for(m.id, tie_rows[0].path, ties=len(st.ties))
+    if alter_rows:
+        report.count_for(m.id, alter_rows[0].path, alters=len(alter_rows))
+    return m
 
 
 _EGO_KNOWN = frozenset(EGO_COLUMNS) | {f.name for f in _name_fields(("person", "map"))}
@@ -425,20 +516,26 @@ def _value(f: Field, r: Row) -> object:
     return r.get(f.name).strip() or (None if f.optional else f.default)
 
 
-def _add_alter(m, r: Row, known: dict[str, str]) -> None:
-    alter_ref = r.required("alterID")
+def _alter(
+    r: Row, known: dict[str, Alter], rs: _schemes.RingScheme, ss: _schemes.SectorScheme, placements: dict, col: str
+) -> tuple[Alter, Placement]:
+    """The alter of row ``r`` (one already met on an earlier map of the person, or a new one) and its placement."""
+    alter_ref = r.required(col)
     kw: dict = {f: _value(_f.field("placement", f), r) for f in _f.POSITION}
     if kw["radius"] is not None and not 0.0 <= kw["radius"] <= 1.0:
         raise r.error(f"{r.get('radius').strip()!r} is outside 0-1 (centre to outer edge)", "radius", kw["radius"])
     if kw["angle"] is None or kw["radius"] is None:  # exact position; ring and sector, if given, must agree
-        del kw["angle"], kw["radius"]
-    with at_row(r, "alterID"):
+        kw["angle"] = kw["radius"] = None
+    with at_row(r, col):
+        pos = place(rs, ss, placements, kw["ring"], kw["sector"], kw["angle"], kw["radius"])
         per_map = {f.name: _value(f, r) for f in _f.of("placement") if f.name not in _f.POSITION}
         per_map["note"] = _with_extra(per_map["note"], r, _ALTER_KNOWN)
+        q = {k: _f.field("placement", k).clean(v) for k, v in per_map.items()}
         if alter_ref in known:
-            a = m.add_alter(m.person.alters_by_id()[known[alter_ref]], **kw)
+            a = known[alter_ref]
         else:
             stable = {f.name: _value(f, r) for f in _f.of("alter")}
-            a = m.add_alter(stable.pop("label") or alter_ref, id=new_id(), **stable, **kw)
-            known[alter_ref] = a.id
-        m.update(a, **per_map)
+            stable["label"] = stable["label"] or alter_ref
+            a = Alter(new_id(), **{k: _f.field("alter", k).clean(v) for k, v in stable.items()})
+            known[alter_ref] = a
+        return a, Placement(a.id, **pos, **q)

@@ -59,7 +59,10 @@ def write_nc(folder: Path, nodes: int, edges: int, seed: int = 1) -> Path:
 
 
 def write_egor(folder: Path, persons: int, alters: int, seed: int = 2) -> Path:
-    """An egor three-file study: ``persons`` persons, one map each, ``alters`` alters and 2 x alters ties per map."""
+    """An egor three-file study: ``persons`` persons, one map each, ``alters`` alters and 2 x alters ties per map.
+
+    Alters have ring, sector, angle and radius, as :func:`egomap.io.export_egor` writes them.
+    """
     rnd = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     with (
@@ -69,14 +72,16 @@ def write_egor(folder: Path, persons: int, alters: int, seed: int = 2) -> Path:
     ):
         we, wa, wt = csv.writer(fe), csv.writer(fa), csv.writer(ft)
         we.writerow(["egoID", "person_id", "map_index", "map_label", "map_date"])
-        wa.writerow(["egoID", "alterID", "person_id", "map_index", "label", "ring", "sector"])
+        wa.writerow(["egoID", "alterID", "person_id", "map_index", "label", "ring", "sector", "angle", "radius"])
         wt.writerow(["egoID", "person_id", "Source", "Target"])
-        sectors = ["household", "family", "friends", "work_school", "services", "clubs_groups"]
+        rings, sectors = em.schemes.ring_scheme("kahn_antonucci"), em.schemes.sector_scheme("social_network_map")
         for p in range(persons):
             pid, eid = f"P-{p:05d}", f"P-{p:05d}_0"
             we.writerow([eid, pid, 0, "T1", "2026-01-05"])
             for a in range(alters):
-                wa.writerow([eid, f"{pid}-A{a:03d}", pid, 0, f"Alter {a}", rnd.randrange(3), rnd.choice(sectors)])
+                angle, radius = round(rnd.uniform(0, 360), 4), round(rnd.uniform(0.05, 0.99), 4)
+                ring, sector = em.geometry.locate(angle, radius, rings, sectors)
+                wa.writerow([eid, f"{pid}-A{a:03d}", pid, 0, f"Alter {a}", ring, sector, angle, radius])
             pairs = set()
             while len(pairs) < 2 * alters:
                 pairs.add(tuple(sorted(rnd.sample(range(alters), 2))))

@@ -10,7 +10,8 @@ Each measure is also a plain function of a map, in the networkx style:
 ``em.measures.size(m)``, ``density(m)``, ``constraint(m)``, ``ei_index(m, "kind",
 "person")``... (the table below names them). The tables are computed over all
 maps at once with numpy from the same formulas, reading a store's tables
-through its public :meth:`~egomap.store.Store.read_table`; they give the same
+through its public :meth:`~egomap.store.Store.read_columns` (one query per
+table, straight into arrays; large cohorts in chunks of persons); they give the same
 values as the plain functions and as :func:`reference_measures` (networkx),
 and the tests check it.
 

@@ -1,9 +1,11 @@
 """The measure tables: one map (:func:`measures`), two maps (:func:`change_measures`), a whole store.
 
-Every path turns its maps into the same raw tables (from a store through its
+Every path turns its maps into the same raw columns (from a store through its
 public :meth:`~egomap.store.Store.read_maps` and
-:meth:`~egomap.store.Store.read_table`, or from maps in memory), indexes them
-once (:class:`~egomap.measures._arrays.Arrays`) and computes each topic's
+:meth:`~egomap.store.Store.read_columns`: one query per table, numpy arrays,
+no Python object per row; or from maps in memory), indexes them once
+(:class:`~egomap.measures._arrays.Arrays`; large cohorts chunk by chunk of
+whole persons, with the same result) and computes each topic's
 columns over all maps at once: :mod:`~egomap.measures.network`,
 :mod:`~egomap.measures.composition`, :mod:`~egomap.measures.ei` and
 :mod:`~egomap.measures.support`, where each formula is also written as a plain

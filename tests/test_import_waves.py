@@ -131,3 +131,14 @@ def test_egor_later_wave_adds_maps(tmp_path):
         assert list(again) == [] and len(again.report.of("skipped")) == 1
     finally:
         store.close()
+
+
+def test_later_wave_imported_first_still_gives_maps_in_interview_date_order(tmp_path):
+    one, two = _waves(tmp_path)
+    store = em.open_store(tmp_path / "s.sqlite")
+    try:
+        em.io.read_network_canvas(two, store)
+        em.io.read_network_canvas(one, store)
+        assert [m.date.isoformat() for m in store.person("NC-001").maps] == ["2026-02-03", "2026-08-04"]
+    finally:
+        store.close()

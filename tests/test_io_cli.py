@@ -196,3 +196,30 @@ def test_default_exports_hold_no_free_text_api_and_cli(tmp_path, capsys):
             "2026-01-01",
             "2026-02-01",
         ]
+
+
+def test_import_prints_the_report_and_takes_network_canvas_options(tmp_path, capsys):
+    db = str(tmp_path / "s.sqlite")
+    args = ["import", "--store", db, "--format", "network-canvas", str(em.io.SAMPLE)]
+    assert main([*args, "--canvas", "1024x768", "--stage", "1", "--skip-self-loops", "--skip-duplicate-edges"]) == 0
+    out = capsys.readouterr().out
+    assert "13 alter(s), 6 tie(s)" in out and "circles from Sociogram stage 1 'Place people'" in out
+    assert "Flagged:" in out and "no Cords position; put in the outer ring" in out
+    assert "taken as square" not in out  # the canvas was given
+    with em.open_store(db) as s:  # 1024x768: x counts 4/3 as much as on a square canvas
+        assert s.person("NC-001").map(0).placement("Ade").ring == 1  # 0.54 radii out (0.41 on a square)
+    other = str(tmp_path / "o.sqlite")
+    assert main(["import", "--store", other, "--format", "network-canvas", str(em.io.SAMPLE)]) == 0
+    assert "the canvas was taken as square" in capsys.readouterr().out
+    with em.open_store(other) as s:
+        assert s.person("NC-001").map(0).placement("Ade").ring == 0
+    for bad, what in (
+        (["--canvas", "wide"], "--canvas must be WIDTHxHEIGHT"),
+        (["--stage", "9"], "no Sociogram stage '9'"),
+        (["--auto-accept", "0.9"], "--auto-accept is for --link"),
+    ):
+        assert main(["import", "--store", str(tmp_path / "x.sqlite"), "--format", "network-canvas",
+                     str(em.io.SAMPLE), *bad]) == 2  # fmt: skip
+        assert what in capsys.readouterr().err
+    assert main(["import", "--store", db, "--format", "json", str(tmp_path / "a.json"), "--skip-incomplete"]) == 2
+    assert "--skip-incomplete is for --format network-canvas" in capsys.readouterr().err

@@ -10,7 +10,9 @@ out unless ``include_names=True``; one function in ``egomap.io._common``
 (:func:`~egomap.io._common.pseudonymise`, with :func:`~egomap.io._common.written`
 for the columns) decides this for every field of every exporter. Persons who did not consent to research use are
 left out unless ``include_nonconsenting=True``. Imports are all or nothing and
-report bad input as :class:`egomap.InputFileError` naming file, row and column.
+report bad input as :class:`egomap.InputFileError` naming file, row and column. Each import
+returns the persons it saved with an :class:`ImportReport` (``.report``) of what came from each file and
+everything skipped, assumed or flagged.
 
 Examples
 --------
@@ -27,10 +29,13 @@ from egomap.io.egor import export_egor, read_egor
 from egomap.io.graphml import export_graphml, map_graph
 from egomap.io.jsonio import export_json, from_json, import_json, to_json
 from egomap.io.network_canvas import SAMPLE, read_network_canvas, ring_radii
+from egomap.io.report import Imported, ImportReport
 
 __all__ = [
     "NAME_FIELDS",
     "SAMPLE",
+    "ImportReport",
+    "Imported",
     "export_egor",
     "export_graphml",
     "export_json",

@@ -217,3 +217,16 @@ def test_large_tables_are_read_in_blocks_with_the_same_result(cohort, monkeypatc
     assert {c: v.tolist() for c, v in got_ties.items()} == {c: v.tolist() for c, v in want_ties.items()}
     pd.testing.assert_frame_equal(em.cohort_measures(cohort, ei=EI), want)
     pd.testing.assert_frame_equal(em.cohort_measures(cohort, ei=EI, chunk_size=5), want)
+
+
+def test_cutting_joined_text_and_numbers():
+    from egomap.store.sqlite import columns
+
+    assert columns._text("ab\x1f\x1fcde\x1fé", 4, "\x1f").tolist() == [b"ab", b"", b"cde", "é".encode()]
+    assert columns._text("ab\x1fcd", 2, "\x1f").tolist() == [b"ab", b"cd"]  # one width: a reshape
+    assert columns._text("", 1, "\x1f").tolist() == [b""]
+    assert columns._text("a\x1fb\x1fc", 2, "\x1f") is None  # a separator inside a value
+    assert columns._ints("1 22 3", 3).tolist() == [1, 22, 3]
+    assert columns._ints("-1 2", 2).tolist() == [-1, 2]
+    assert columns._ints("10 22", 2).tolist() == [10, 22]
+    assert columns._ints("", 0).tolist() == []

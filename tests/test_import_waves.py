@@ -142,3 +142,15 @@ def test_later_wave_imported_first_still_gives_maps_in_interview_date_order(tmp_
         assert [m.date.isoformat() for m in store.person("NC-001").maps] == ["2026-02-03", "2026-08-04"]
     finally:
         store.close()
+
+
+def test_json_import_returns_a_report(tmp_path):
+    path = em.io.export_json(em.demo.demo_case(), tmp_path / "p.json", include_names=True)
+    store = em.open_store(tmp_path / "s.sqlite")
+    try:
+        out = em.io.import_json(path, store)
+        t = out.report.totals
+        assert [p.id for p in out] == ["DEMO-01"] and (t.persons, t.maps) == (1, 3)
+        assert t.alters == len(store.person("DEMO-01").alters) and "p.json: 1 person(s), 3 map(s)" in str(out.report)
+    finally:
+        store.close()

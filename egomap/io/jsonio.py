@@ -48,6 +48,7 @@ from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
 from egomap.files import write_text
 from egomap.io._common import Source, check_scheme_text, pseudonymise, pseudonyms, select_persons, time_points
+from egomap.io.report import Imported, ImportReport
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,11 +209,12 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
     p.add_map(st, id=map_id, rings=rings, sectors=sectors, copied_from=d.get("copied_from"), created=d.get("created"))
 
 
-def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathLike | None = None) -> list[Person]:
+def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathLike | None = None) -> Imported:
     """Import persons from :func:`to_json` output (a dict, or JSON text) into a store.
 
     All or nothing: on any problem an :class:`InputFileError` names where
-    (``row`` = the 1-based person number) and nothing is saved.
+    (``row`` = the 1-based person number) and nothing is saved. Returns the
+    persons (a list) with ``.report``, an :class:`~egomap.io.report.ImportReport`.
     """
     w = _Where(Path(path) if path is not None else None)
     if isinstance(data, (str, bytes)):
@@ -235,16 +237,20 @@ def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathL
     except (TypeError, ValueError, ArithmeticError, RecursionError) as e:  # a value of an unexpected shape
         raise InputFileError(f"is not a valid egomap JSON file ({type(e).__name__}: {e})", path=w.path) from None
     out = []
+    report = ImportReport("json", str(w.path) if w.path is not None else "data")
     with store.batch():
         for i, p in enumerate(people):
             try:
                 out.append(store.import_person(p))
             except EgomapError as e:
                 raise w.fail(f"{e}; nothing was imported", f"persons[{i}]", i + 1, "id") from e
-    return out
+            maps = p.maps
+            report.count(w.path, persons=1, maps=len(maps), alters=len(p.alters_by_id()),
+                         ties=sum(len(m.ties) for m in maps))  # fmt: skip
+    return Imported(out, report)
 
 
-def import_json(path: str | os.PathLike, store: Store) -> list[Person]:
+def import_json(path: str | os.PathLike, store: Store) -> Imported:
     """Import an :func:`export_json` file into a store (all or nothing)."""
     p = Path(path)
     if not p.is_file():

@@ -516,26 +516,31 @@ def _value(f: Field, r: Row) -> object:
     return r.get(f.name).strip() or (None if f.optional else f.default)
 
 
+_POSITION_FIELDS = tuple(_f.field("placement", f) for f in _f.POSITION)
+_PER_MAP_FIELDS = tuple(f for f in _f.of("placement") if f.name not in _f.POSITION and f.name != "note")
+_STABLE_FIELDS = tuple(f for f in _f.of("alter") if f.name != "label")
+
+
 def _alter(
     r: Row, known: dict[str, Alter], rs: _schemes.RingScheme, ss: _schemes.SectorScheme, placements: dict, col: str
 ) -> tuple[Alter, Placement]:
     """The alter of row ``r`` (one already met on an earlier map of the person, or a new one) and its placement."""
     alter_ref = r.required(col)
-    kw: dict = {f: _value(_f.field("placement", f), r) for f in _f.POSITION}
+    kw: dict = {f.name: _value(f, r) for f in _POSITION_FIELDS}
     if kw["radius"] is not None and not 0.0 <= kw["radius"] <= 1.0:
         raise r.error(f"{r.get('radius').strip()!r} is outside 0-1 (centre to outer edge)", "radius", kw["radius"])
     if kw["angle"] is None or kw["radius"] is None:  # exact position; ring and sector, if given, must agree
         kw["angle"] = kw["radius"] = None
     with at_row(r, col):
         pos = place(rs, ss, placements, kw["ring"], kw["sector"], kw["angle"], kw["radius"])
-        per_map = {f.name: _value(f, r) for f in _f.of("placement") if f.name not in _f.POSITION}
-        per_map["note"] = _with_extra(per_map["note"], r, _ALTER_KNOWN)
-        q = {k: _f.field("placement", k).clean(v) for k, v in per_map.items()}
+        values = r.values  # a column the file does not have leaves its field at the default
+        q = {f.name: f.clean(_value(f, r)) for f in _PER_MAP_FIELDS if f.name in values}
+        q["note"] = _f.field("placement", "note").clean(_with_extra(r.get("note"), r, _ALTER_KNOWN))
         if alter_ref in known:
             a = known[alter_ref]
         else:
-            stable = {f.name: _value(f, r) for f in _f.of("alter")}
-            stable["label"] = stable["label"] or alter_ref
-            a = Alter(new_id(), **{k: _f.field("alter", k).clean(v) for k, v in stable.items()})
+            stable = {f.name: f.clean(_value(f, r)) for f in _STABLE_FIELDS if f.name in values}
+            stable["label"] = _f.field("alter", "label").clean(r.get("label").strip() or alter_ref)
+            a = Alter(new_id(), **stable)
             known[alter_ref] = a
         return a, Placement(a.id, **pos, **q)

@@ -108,7 +108,7 @@ def test_cohort_equals_reference_measures_on_every_map(cohort):
 
 
 def test_cohort_changes_equal_change_measures(cohort):
-    ch = em.cohort_changes(cohort, ei=EI)
+    ch = em.cohort_changes(cohort, ei=EI, include_names=True)
     pairs = [(a, b) for p in cohort.people() for a, b in zip(p.maps, p.maps[1:])]
     assert len(ch) == len(pairs) > 50
     for i, (a, b) in enumerate(pairs):

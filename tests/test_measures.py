@@ -293,7 +293,9 @@ def test_cohort_measures_equal_per_map_measures(cohort):
     assert len(df) == len(maps) == 3 * 7
     assert list(df["map_id"]) == [m.id for m in maps]
     assert list(df["person_id"]) == [m.person.id for m in maps]
-    assert list(df["map_label"]) == [m.label for m in maps]
+    # Map labels are free text that can name someone: neutral time points unless names are asked for.
+    assert list(df["map_label"]) == [f"T{i + 1}" for p in cohort.people() for i in range(len(p.maps))]
+    assert list(em.cohort_measures(cohort, include_names=True)["map_label"]) == [m.label for m in maps]
     assert pd.api.types.is_datetime64_any_dtype(df["map_date"])
     assert list(df["map_index"]) == [i for p in cohort.people() for i in range(len(p.maps))]
     for col in df.columns[len(ID_COLUMNS) :]:
@@ -327,11 +329,11 @@ def test_cohort_ei_columns_equal_ei_index(cohort):
 
 def test_cohort_filters(cohort):
     df = em.cohort_measures(cohort, persons=["R-101", "R-103"], maps=["T0", -1])
-    assert list(zip(df["person_id"], df["map_label"])) == [
-        ("R-101", "T0"),
-        ("R-101", "T2"),
-        ("R-103", "T0"),
-        ("R-103", "T2"),
+    assert list(zip(df["person_id"], df["map_label"])) == [  # chosen by their own labels, shown as time points
+        ("R-101", "T1"),
+        ("R-101", "T3"),
+        ("R-103", "T1"),
+        ("R-103", "T3"),
     ]
     full = em.cohort_measures(cohort)
     sub = full[full["map_id"].isin(df["map_id"])].reset_index(drop=True)
@@ -345,6 +347,12 @@ def test_cohort_filters(cohort):
 
 
 def test_cohort_changes(cohort):
+    named = em.cohort_changes(cohort, include_names=True)
+    people = {p.id: p for p in cohort.people()}
+    assert [(r.from_label, r.to_label) for r in named.itertuples()] == [
+        (people[r.person_id].map(r.from_index).label, people[r.person_id].map(r.to_index).label)
+        for r in named.itertuples()
+    ]
     ch = em.cohort_changes(cohort)
     assert list(ch.columns[: len(CHANGE_ID_COLUMNS)]) == list(CHANGE_ID_COLUMNS)
     assert len(ch) == 7 * 2
@@ -352,7 +360,7 @@ def test_cohort_changes(cohort):
     for row in ch.itertuples(index=False):
         p = people[row.person_id]
         a, b = p.map(row.from_index), p.map(row.to_index)
-        assert (row.from_label, row.to_label) == (a.label, b.label)
+        assert (row.from_label, row.to_label) == (f"T{row.from_index + 1}", f"T{row.to_index + 1}")
         ref = change_measures(a, b)
         got = pd.Series(row._asdict())[ref.index].astype(float)
         np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), atol=1e-12, equal_nan=True)

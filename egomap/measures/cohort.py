@@ -252,6 +252,22 @@ def _select_maps(mdf: pd.DataFrame, maps: Iterable[str | int]) -> pd.DataFrame:
     return mdf[keep]
 
 
+def time_points(map_index: np.ndarray) -> np.ndarray:
+    """Neutral labels of time points, ``T1``, ``T2``, ... by position in each person's time order.
+
+    A map's own label is free text that can name someone ("Visit with Maria"),
+    so cohort tables carry these instead unless names are asked for; they are
+    the labels the research exports and a team store's research views use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> time_points(np.array([0, 1, 2, 0])).tolist()
+    ['T1', 'T2', 'T3', 'T1']
+    """
+    return np.char.add("T", (np.asarray(map_index, dtype=np.int64) + 1).astype(str)).astype(object)
+
+
 def _chunks(mdf: pd.DataFrame, chunk_size: int) -> list[slice]:
     """Runs of rows of ``mdf`` (ordered by person) holding whole persons, at most ``chunk_size`` persons each."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -285,10 +301,13 @@ def _cohort(
     ei: EISpec | None,
     chunk_size: int | None,
     changes: bool,
+    include_names: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The maps read and the measure table (or change table), computed chunk by chunk of persons."""
     spec = check_ei(ei)
     mdf = _read_maps(store, persons, maps)
+    if not include_names:
+        mdf = mdf.assign(map_label=time_points(mdf["map_index"].to_numpy()))
     parts = _chunks(mdf, _CHUNK_PERSONS if chunk_size is None else chunk_size)
     columns = placement_columns([attr for attr, _ in spec.values()])
     cache = SchemeCache()
@@ -368,6 +387,7 @@ def cohort_measures(
     consenting_only: bool = False,
     ei: EISpec | None = None,
     chunk_size: int | None = None,
+    include_names: bool = False,
 ) -> pd.DataFrame:
     """Per-map measures for every person x map in a store (``em.cohort_measures(store)``).
 
@@ -391,13 +411,19 @@ def cohort_measures(
         Persons read and computed at a time (default 12,000): a large cohort
         is worked through in chunks of whole persons, which bounds the memory
         used; the table is the same whatever the size.
+    include_names : bool, default False
+        A map's label is free text that can name someone, so ``map_label``
+        holds neutral time points (``T1``, ``T2``, ... in each person's time
+        order, as in the research exports) unless this is true. (``maps=``
+        still selects by the maps' own labels.)
 
     Returns
     -------
     pandas.DataFrame
         One row per person x map, ordered by person id then time: the columns
         :data:`~egomap.measures.ID_COLUMNS` (``person_id``, ``map_index`` =
-        position in the person's time order from 0, ``map_label``,
+        position in the person's time order from 0, ``map_label`` (``T1``,
+        ``T2``, ... unless ``include_names``),
         ``map_date`` as datetime64, ``map_id``, ``consent_research``), then the
         measures (float64; see :mod:`egomap.measures`).
 
@@ -414,12 +440,14 @@ def cohort_measures(
     >>> df = em.cohort_measures(store)
     >>> print(df[["map_label", "size", "n_professional"]].to_string(index=False))
     map_label  size  n_professional
-     Baseline   7.0             3.0
-     6 months  11.0             3.0
-    12 months  12.0             2.0
+           T1   7.0             3.0
+           T2  11.0             3.0
+           T3  12.0             2.0
+    >>> em.cohort_measures(store, include_names=True)["map_label"].tolist()
+    ['Baseline', '6 months', '12 months']
     >>> store.close()
     """
-    mdf, mm = _cohort(store, persons, maps, progress, "egomap measures", ei, chunk_size, changes=False)
+    mdf, mm = _cohort(store, persons, maps, progress, "egomap measures", ei, chunk_size, False, include_names)
     ids = mdf[list(ID_COLUMNS)].copy()
     ids["map_date"] = pd.to_datetime(ids["map_date"], errors="coerce")
     out = pd.concat([ids.reset_index(drop=True), mm], axis=1)
@@ -437,6 +465,7 @@ def cohort_changes(
     consenting_only: bool = False,
     ei: EISpec | None = None,
     chunk_size: int | None = None,
+    include_names: bool = False,
 ) -> pd.DataFrame:
     """Change measures for every person x pair of consecutive maps (``em.cohort_changes(store)``).
 
@@ -449,7 +478,8 @@ def cohort_changes(
     pandas.DataFrame
         One row per person x consecutive pair: :data:`~egomap.measures.CHANGE_ID_COLUMNS`
         (``person_id``, ``from_index``, ``to_index``, ``from_label``,
-        ``to_label``, ``from_date``, ``to_date``, ``days`` between them), then
+        ``to_label`` (time points ``T1``, ``T2``, ... unless ``include_names``),
+        ``from_date``, ``to_date``, ``days`` between them), then
         :data:`~egomap.measures.CHANGE_MEASURES` and ``d_<measure>`` (float64).
 
     See Also
@@ -464,12 +494,12 @@ def cohort_changes(
     >>> _ = em.demo.demo_case(store)
     >>> ch = em.cohort_changes(store)
     >>> print(ch[["from_label", "to_label", "n_gained", "n_lost", "d_size"]].to_string(index=False))
-    from_label  to_label  n_gained  n_lost  d_size
-      Baseline  6 months       4.0     0.0     4.0
-      6 months 12 months       4.0     3.0     1.0
+    from_label to_label  n_gained  n_lost  d_size
+            T1       T2       4.0     0.0     4.0
+            T2       T3       4.0     3.0     1.0
     >>> store.close()
     """
-    mdf, out = _cohort(store, persons, maps, progress, "egomap changes", ei, chunk_size, changes=True)
+    mdf, out = _cohort(store, persons, maps, progress, "egomap changes", ei, chunk_size, True, include_names)
     if consenting_only:
         ok = set(mdf.loc[mdf["consent_research"], "person_id"])
         out = out[out["person_id"].isin(ok)].reset_index(drop=True)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from egomap import schemes as _schemes
 from egomap.model import Alter, Map, MapState, Person
-from egomap.store.engine import Engine
+from egomap.store.engine import Engine, MapWatch
 
 __all__ = ["StoreBackendMixin"]
 
@@ -24,6 +24,17 @@ class StoreBackendMixin:
     _engine: Engine
     _maps: weakref.WeakValueDictionary[str, Map]
     _touched: set[str]
+
+    def watch(self) -> MapWatch:
+        """Watch for maps that other writers (another kernel, another practitioner) change.
+
+        Returns an object with ``poll(timeout=0.0)``: the ids of the maps
+        changed since the last call (on PostgreSQL from ``LISTEN``/``NOTIFY``,
+        only maps this login may see; on SQLite from ``PRAGMA data_version``),
+        and ``close()``. The map widget uses it to show another session's
+        edits; see :mod:`egomap.store.sqlite.watch` for an example.
+        """
+        return self._engine.watch()
 
     def update_person(self, p: Person, fields: dict) -> None:
         """Save changed person attributes."""

@@ -19,7 +19,24 @@ from typing import Any, Protocol
 
 from egomap.model import Alter, MapState
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "MapWatch"]
+
+
+class MapWatch(Protocol):
+    """What :meth:`Engine.watch` gives: which maps other writers changed (PostgreSQL ``LISTEN``, SQLite ``data_version``)."""
+
+    def poll(self, timeout: float = 0.0) -> set[str]:
+        """Ids of maps changed since the last call (that the role may see); waits up to ``timeout`` s for the first."""
+        ...
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        ...
+
+    def close(self) -> None:
+        """Stop watching."""
+        ...
 
 
 class Engine(Protocol):
@@ -43,6 +60,10 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Close; any later use raises StoreError."""
+        ...
+
+    def watch(self) -> MapWatch:
+        """A new watch, on its own connection, for maps that any writer changes from now on."""
         ...
 
     # persons

@@ -42,12 +42,13 @@ import traitlets
 
 from egomap import fields as _fields
 from egomap import files as _files
-from egomap.errors import ValidationError
+from egomap.errors import EgomapError, ValidationError
 from egomap.geometry import LABEL_MODES, check_label_mode, initials
 from egomap.model import Map
 from egomap.viz import style as _style
 from egomap.widget import gestures as _gestures
 from egomap.widget import render as _render
+from egomap.widget.live import LiveUpdates
 from egomap.widget.snapshot import PreviousRings, add_label_places, snapshot
 
 __all__ = ["MapWidget", "snapshot", "initials", "side_by_side", "LABEL_MODES"]
@@ -144,6 +145,7 @@ class MapWidget(anywidget.AnyWidget):
             **kwargs,
         )
         self.review_counts = _gestures.review_counts(m, self._previous.places())
+        self._live = LiveUpdates(m)
         self.on_msg(self._on_msg)
 
     # ------------------------------------------------------------------ reading
@@ -199,8 +201,62 @@ class MapWidget(anywidget.AnyWidget):
         ``refresh``. A bad message or a failed save sets :attr:`status` to
         ``"error: ..."``; the map (and the snapshot sent back) then stays as
         the store holds it. See :func:`egomap.widget.gestures.handle`.
+        ``check`` (a view's periodic "anything new?") is :meth:`check`.
         """
+        if msg.get("type") == "check":
+            self.check()
+            return
         _gestures.handle(self, msg)
+        self._live.showing(self._map.revision)
+
+    # ------------------------------------------------------------------ live updates
+    def check(self) -> bool:
+        """Show another session's edits: if the map changed in the store, send the new snapshot.
+
+        Each view sends ``{"type": "check"}`` about once a second. It is not
+        an edit: ``ack`` and ``status`` stay as they are (so it never counts
+        as a save, nor as a sign of life after a lost connection); the
+        snapshot's ``data["live"]`` is True and its ``data["ack"]`` the last
+        request handled. Returns whether a new snapshot was sent.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, egomap as em
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "team.sqlite"
+        >>> a, b = em.open_store(path), em.open_store(path)
+        >>> m = a.add_person("R-1").new_map("Baseline")
+        >>> w = em.MapWidget(m)
+        >>> w.check()
+        False
+        >>> _ = b.map(m.id).add_alter("Mum", ring=0, sector="household")
+        >>> w.check(), [x["label"] for x in w.data["alters"]], w.data["live"]
+        (True, ['Mum'], True)
+        >>> w.close(); a.close(); b.close()
+        """
+        try:
+            if not self._live.changed():
+                return False
+        except EgomapError as e:  # the store is unreachable, or the map was removed
+            if self.status != f"error: {e}":
+                self.status = f"error: {e}"
+            return False
+        m = self._map
+        data = snapshot(m, self._person_label, self._previous, modes=(self.label_mode,))
+        data["ack"] = self.ack
+        data["live"] = True
+        with self.hold_sync():
+            self.data = data
+            self.can_undo, self.can_redo = m.can_undo, m.can_redo
+            if self.selected and self.selected not in m.placements:
+                self.selected = ""
+            if self.reviewing and self.reviewing not in m.placements:
+                self.reviewing = _gestures.next_unreviewed(m)
+        return True
+
+    def close(self) -> None:
+        """Close the widget (its views stop) and stop watching the store."""
+        self._live.close()
+        super().close()
 
     # ------------------------------------------------------------------ export
     def to_svg(self, label_mode: str | None = None) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, now
 from egomap.store.postgres.edits import marks
+from egomap.store.postgres.listen import MapListener, connect_listening
 from egomap.store.postgres.log import EditLog
 from egomap.store.postgres.reads import CohortReads
 from egomap.store.postgres.research import ResearchReads
@@ -214,6 +215,10 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             if not self._closed:
                 self._closed = True
                 self.conn.close()
+
+    def watch(self) -> MapListener:
+        """A listener on its own connection for maps other writers change (``LISTEN egomap_maps``)."""
+        return MapListener(connect_listening(self.psycopg, self._url, self.path), self.path, self.psycopg.Error)
 
     # ------------------------------------------------------------------ transactions
     @property

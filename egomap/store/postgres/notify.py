@@ -5,22 +5,21 @@ channel ``egomap_maps`` (delivered only when its transaction commits). A
 :class:`MapChanges` listens on its own connection and reports the ids of
 changed maps that the listening role may see: the ids are checked against
 the ``maps`` table, so row-level security keeps another caseload's activity
-out. (Only the store side: no widget uses it yet.)
+out. :meth:`egomap.Store.watch` gives the same for any store (SQLite:
+``PRAGMA data_version``); the widget checks it about once a second.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from egomap.errors import StoreError
 from egomap.store.postgres.engine import display_url, psycopg_module
+from egomap.store.postgres.listen import MapListener, connect_listening
 from egomap.store.postgres.schema import CHANNEL
 
 __all__ = ["CHANNEL", "MapChanges"]
 
 
-class MapChanges:
-    """Listen for changed maps of a PostgreSQL store.
+class MapChanges(MapListener):
+    """Listen for changed maps of a PostgreSQL store (what ``em.open_store(url).watch()`` gives).
 
     Parameters
     ----------
@@ -39,33 +38,5 @@ class MapChanges:
 
     def __init__(self, url: str) -> None:
         psycopg = psycopg_module()
-        self.path = display_url(url)
-        try:
-            self.conn: Any = psycopg.connect(url, autocommit=True, options="-c search_path=egomap")
-            self.conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error:
-            raise StoreError(f"cannot listen for changes on the store {self.path}") from None
-
-    def poll(self, timeout: float = 0.0) -> set[str]:
-        """The ids of maps changed (and visible to this role) since the last call; waits up to ``timeout`` seconds for the first."""
-        psycopg = psycopg_module()
-        try:
-            ids = {n.payload for n in self.conn.notifies(timeout=timeout, stop_after=1)}
-            if ids:  # whatever else has arrived meanwhile, without waiting
-                ids |= {n.payload for n in self.conn.notifies(timeout=0.0)}
-            if not ids:
-                return set()
-            rows = self.conn.execute("SELECT id FROM maps WHERE id = ANY(%s)", (sorted(ids),)).fetchall()
-        except psycopg.Error:
-            raise StoreError(f"lost the connection to the store {self.path} while listening for changes") from None
-        return {r[0] for r in rows}
-
-    def close(self) -> None:
-        """Stop listening."""
-        self.conn.close()
-
-    def __enter__(self) -> MapChanges:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        path = display_url(url)
+        super().__init__(connect_listening(psycopg, url, path), path, psycopg.Error)

@@ -45,6 +45,7 @@ from egomap.store.sqlite.schema import (
     dicts,
     placement_row,
 )
+from egomap.store.sqlite.watch import DataVersionWatch
 
 __all__ = ["SQLiteEngine"]
 
@@ -155,6 +156,10 @@ class SQLiteEngine:
             if not isinstance(self.conn, _Closed):
                 self.conn.close()
                 self.conn = _Closed(self.path)
+
+    def watch(self) -> DataVersionWatch:
+        """A watch on its own read-only connection for maps other connections change (``PRAGMA data_version``)."""
+        return DataVersionWatch(self.path)
 
     # ------------------------------------------------------------------ transactions
     @property

@@ -8,7 +8,7 @@
 // No module-level mutable state: everything of a view lives in the object
 // `v` made by render(), which returns a cleanup function. User text is only
 // ever set with textContent.
-import { HIT, ACK_TIMEOUT_MS, px, displayLabel } from "./util.js";
+import { HIT, ACK_TIMEOUT_MS, CHECK_MS, px, displayLabel } from "./util.js";
 import { skeleton } from "./dom.js";
 import { makeDraw } from "./draw.js";
 import { makePanels } from "./panels.js";
@@ -48,6 +48,7 @@ function render({ model, el }) {
     hitR: HIT, // touch target radius in view-box units
     tieMode: false,
     tieFrom: null,
+    liveUpdates: 0, // snapshots of another session's edits received (data.live)
     press: null, // pointer press / drag in progress
     geometryKey: "",
     lastTiesKey: "",
@@ -168,6 +169,12 @@ function render({ model, el }) {
 
   function onData() {
     const d = model.get("data");
+    if (d && d.live && !v.disconnected) {
+      // another session's edit, shown by the periodic check: said politely, focus stays where it is
+      v.liveUpdates++;
+      root.dataset.liveUpdates = String(v.liveUpdates);
+      live.textContent = "Map updated by another session";
+    }
     const t = d && [...held.values()].find((h) => h.req === d.ack);
     if (t) {
       root.dataset.snapshotMs = (performance.now() - t.t0).toFixed(2);
@@ -244,6 +251,22 @@ function render({ model, el }) {
     });
   }
 
+  // ---------------------------------------------------------------- live updates
+  // About once a second each view asks Python "anything new?" (another session's
+  // edit). Not a gesture: no request id, no pending entry, no ack timeout, so it
+  // is never shown as saving nor taken as a sign of life; Python answers only with
+  // a new snapshot (data.live), and only when the map changed. During a drag the
+  // snapshot is kept and drawn right after the drop (see update()).
+  const checker = setInterval(() => {
+    if (v.disconnected || (el.ownerDocument && el.ownerDocument.hidden)) return;
+    model.send({ type: "check" });
+  }, CHECK_MS);
+  root.dataset.checking = "on";
+  function stopChecking() {
+    clearInterval(checker);
+    root.dataset.checking = "off";
+  }
+
   // ---------------------------------------------------------------- wiring
   function addFromInput() {
     const label = addInput.value.trim();
@@ -308,12 +331,17 @@ function render({ model, el }) {
   }
   onModel("change:ack", onAck);
   onModel("change:status", () => showStatus(pending.size ? "saving" : model.get("status")));
-  onModel("comm:close", () => lostConnection(pending.size > 0)); // the kernel closed the widget's channel
+  onModel("comm:close", () => {
+    // the kernel closed the widget's channel
+    stopChecking();
+    lostConnection(pending.size > 0);
+  });
 
   showStatus(model.get("status") || "saved");
   update();
 
   return () => {
+    stopChecking();
     ac.abort();
     for (const t of timers) clearTimeout(t);
     if (resizeObserver) resizeObserver.disconnect();

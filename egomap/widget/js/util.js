@@ -12,6 +12,8 @@ export const MIN_TARGET_PX = 44; // smallest touch target, in CSS pixels
 export const DRAG_THRESHOLD = 4; // px before a press becomes a drag
 // No answer from Python this long after a gesture: the kernel is gone (restarted or shut down).
 export const ACK_TIMEOUT_MS = 3500;
+// How often each view asks Python whether another session changed the map (live updates).
+export const CHECK_MS = 1000;
 export const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 // The look (colours, sizes as fractions of the map radius, marker shapes,
 // dashes, glyphs, the key) is egomap.viz.style, sent once by Python as the

@@ -1,0 +1,277 @@
+"""Live updates between sessions: an edit saved through one store connection shows in a widget on another.
+
+Two connections to one store (two ``open_store`` calls, as two kernels or two
+practitioners would have), on SQLite (``PRAGMA data_version``) and on
+PostgreSQL (``LISTEN``/``NOTIFY``). The browser tests serve each widget from
+its own harness server (tests/harness/) to its own page in real Chromium and
+wait on state, never on time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import egomap as em
+from egomap.widget import MapWidget
+from egomap.widget.live import LiveUpdates
+
+sys.path.insert(0, str(Path(__file__).parent / "harness"))
+from server import HarnessServer  # noqa: E402
+
+UPDATED = "Map updated by another session"
+
+
+@pytest.fixture
+def stores(location):
+    """Two connections to one new store: the widget's (A) and another writer's (B)."""
+    a = em.open_store(location)
+    b = em.open_store(location)
+    yield a, b
+    a.close()
+    b.close()
+
+
+@pytest.fixture
+def maps(stores):
+    """The same map as each connection sees it: (map in A, map in B)."""
+    a, b = stores
+    m = a.add_person("R-017").new_map("Baseline", date="2026-01-12")
+    m.add_alter("Mum", ring=0, sector="household")
+    m.add_alter("Gran", ring=1, sector="family")
+    return m, b.map(m.id)
+
+
+def labels(m):
+    return sorted(a.label for a in m.alters)
+
+
+def listening_connections(location) -> int:
+    import psycopg
+
+    with psycopg.connect(str(location), autocommit=True) as c:
+        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN %'").fetchone()[0]
+
+
+# ---------------------------------------------------------------------------- store and kernel side
+def test_store_watch_reports_the_maps_another_writer_changed(stores, maps):
+    a, _ = stores
+    ma, mb = maps
+    other = a.person("R-017").new_map("6 months")
+    with a.watch() as watch:
+        assert watch.poll() == set()
+        mb.add_alter("Newcomer", ring=2, sector="friends")
+        assert watch.poll(timeout=5.0) == {ma.id}
+        assert watch.poll() == set()  # told once
+        mb.undo()
+        assert watch.poll(timeout=5.0) == {ma.id}
+        assert other.id not in watch.poll()
+    assert watch.closed
+
+
+def test_check_shows_another_writers_edit_without_touching_ack_or_status(maps):
+    ma, mb = maps
+    w = MapWidget(ma)
+    w.handle({"type": "place", "req": 5, "id": ma.alter("Mum").id, "ring": 1, "sector": "family"})
+    assert (w.ack, w.status) == (5, "saved")
+    assert w.check() is False  # its own edit is no news
+    before = w.data
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    mb.move("Gran", ring=2, sector="friends")
+    assert w.check() is True
+    assert w.data is not before and w.data["live"] is True and w.data["ack"] == 5
+    assert sorted(a["label"] for a in w.data["alters"]) == ["Gran", "Mum", "Newcomer"]
+    gran = next(p for p in w.data["alters"] if p["label"] == "Gran")
+    assert (gran["ring"], gran["sector"]) == (2, "friends")
+    assert (w.ack, w.status, w.last_action) == (5, "saved", "Moved Mum to Middle circle, Family")
+    assert w.check() is False  # nothing new since
+    # the widget's next edit commits on top of B's: both are in the log
+    w.handle({"type": "remove", "req": 6, "id": ma.alter("Newcomer").id})
+    assert w.status == "saved"
+    assert labels(mb.person.map("Baseline")) == ["Gran", "Mum"]
+    said = [h["description"] for h in ma.history()]
+    assert any("Newcomer" in s and "add" in s.lower() for s in said), said
+    assert any("Newcomer" in s and "remov" in s.lower() for s in said), said
+    w.close()
+
+
+def test_a_closed_widget_stops_checking(location, maps):
+    ma, mb = maps
+    w = MapWidget(ma)
+    assert w.check() is False  # opens the watch
+    if str(location).startswith("postgres"):
+        assert listening_connections(location) == 1
+    w.close()
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    assert w.check() is False
+    assert [a["label"] for a in w.data["alters"]] == ["Mum", "Gran"]
+    if str(location).startswith("postgres"):
+        assert listening_connections(location) == 0
+
+
+def test_check_on_a_map_removed_by_another_writer_says_so(stores, maps):
+    a, b = stores
+    ma, mb = maps
+    w = MapWidget(ma)
+    assert w.check() is False
+    b.person("R-017").remove_map("Baseline")
+    assert not any(w.check() for _ in range(LiveUpdates.FULL_CHECK_EVERY))
+    assert w.status.startswith("error:") and "Baseline" in w.status
+    w.close()
+
+
+# ---------------------------------------------------------------------------- in a real browser
+
+
+@pytest.fixture
+def served():
+    """Start harness servers on demand (one per widget); stop them all afterwards."""
+    started = []
+
+    def serve(widget):
+        s = HarnessServer()
+        s.widget = widget
+        started.append(s)
+        return s
+
+    yield serve
+    for s in started:
+        s.close()
+
+
+def mount(page, server):
+    page.goto(server.url)
+    page.wait_for_function("window.harness && window.harness.ready")
+    page.evaluate("harness.mount(1)")
+    page.wait_for_selector(".egomap-alter")
+
+
+def drawn_labels(page):
+    return page.locator(".egomap-alter .egomap-label").all_text_contents()
+
+
+def centre_of(page, alter_id):
+    box = page.locator(f".egomap-alter[data-id='{alter_id}'] .egomap-body").bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def screen_point(page, angle, radius):
+    return page.evaluate(
+        """([a, r]) => {
+            const svg = document.querySelector('.egomap-svg');
+            const t = a * Math.PI / 180, R = 350;
+            const p = new DOMPoint(r * R * Math.sin(t), -r * R * Math.cos(t)).matrixTransform(svg.getScreenCTM());
+            return [p.x, p.y];
+        }""",
+        [angle, radius],
+    )
+
+
+def settle(page):
+    page.wait_for_function("window.model.inflight === 0")
+    page.wait_for_function("document.querySelector('.egomap-status').dataset.status !== 'saving'")
+
+
+@pytest.mark.browser
+def test_an_edit_in_one_widget_shows_in_the_other_widget(browser, page, served, maps):
+    ma, mb = maps
+    wa, wb = MapWidget(ma), MapWidget(mb)
+    mount(page, served(wa))
+    ctx_b = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page_b = ctx_b.new_page()
+        errors_b: list[str] = []
+        page_b.on("pageerror", lambda e: errors_b.append(str(e)))
+        mount(page_b, served(wb))
+        page.locator(".egomap-add-input").focus()
+        page.keyboard.type("half-typed")  # A's own unsaved name stays, and keeps the focus
+        # B adds someone through its own widget, as a practitioner would
+        page_b.locator(".egomap-add-input").fill("Newcomer")
+        page_b.keyboard.press("Enter")
+        settle(page_b)
+        assert "Newcomer" in drawn_labels(page_b)
+        # ... and A's page shows it, told by its periodic check
+        page.wait_for_function(
+            "[...document.querySelectorAll('.egomap-alter .egomap-label')].some(e => e.textContent === 'Newcomer')"
+        )
+        assert sorted(drawn_labels(page)) == ["Gran", "Mum", "Newcomer"]
+        assert page.locator(".egomap-sr-only[aria-live='polite']").text_content() == UPDATED
+        assert page.evaluate("document.activeElement.classList.contains('egomap-add-input')")
+        assert page.locator(".egomap-add-input").input_value() == "half-typed"
+        # the periodic checks are no edits: nothing sent as a gesture, never "Saving…", never lost
+        page.wait_for_function("window.model.checks >= 2")
+        assert page.evaluate("window.model.sent.length") == 0
+        assert page.locator(".egomap-status").get_attribute("data-status") == "saved"
+        assert page.locator(".egomap-root").get_attribute("data-connection") is None
+        assert page.errors == [] and errors_b == []
+    finally:
+        ctx_b.close()
+        wa.close()
+        wb.close()
+
+
+@pytest.mark.browser
+def test_a_drag_in_progress_is_not_interrupted_by_another_writers_edit(page, served, location, maps):
+    ma, mb = maps
+    wa = MapWidget(ma)
+    mount(page, served(wa))
+    mum = ma.alter("Mum").id
+    x0, y0 = centre_of(page, mum)
+    tx, ty = screen_point(page, 230, 0.9)  # outer circle, "friends"
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + tx) / 2, (y0 + ty) / 2, steps=5)
+    mid = centre_of(page, mum)
+    # B edits meanwhile: someone new, and Gran moved
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    mb.move("Gran", ring=2, sector="services")
+    page.wait_for_function("window.model.get('data').alters.some(a => a.label === 'Newcomer')")
+    # the update has arrived, but the drag goes on undisturbed: the marker stays under the pointer
+    assert "egomap-dragging" in page.locator(f".egomap-alter[data-id='{mum}']").get_attribute("class")
+    assert centre_of(page, mum) == pytest.approx(mid, abs=0.5)
+    assert "Newcomer" not in drawn_labels(page)
+    page.mouse.move(tx, ty, steps=5)
+    page.mouse.up()
+    settle(page)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.egomap-alter .egomap-label')].some(e => e.textContent === 'Newcomer')"
+    )
+    # A's drop is saved on top of B's edits; all three are in the store and its log
+    with em.open_store(location) as c:
+        m = c.map(ma.id)
+        assert (m.placement("Mum").ring, m.placement("Mum").sector) == (2, "friends")
+        assert (m.placement("Gran").ring, m.placement("Gran").sector) == (2, "services")
+        assert labels(m) == ["Gran", "Mum", "Newcomer"]
+        said = " | ".join(h["description"] for h in m.history())
+    assert "Newcomer" in said and "Gran" in said and "Mum" in said
+    x1, y1 = centre_of(page, mum)
+    assert abs(x1 - tx) < 3 and abs(y1 - ty) < 3
+    assert page.errors == []
+    wa.close()
+
+
+@pytest.mark.browser
+def test_the_periodic_check_does_not_hide_the_lost_kernel_message(page, served, maps):
+    ma, mb = maps
+    wa = MapWidget(ma)
+    mount(page, served(wa))
+    page.wait_for_function("window.model.checks >= 1")
+    page.evaluate("window.model._emit('comm:close')")  # the kernel closed the widget's channel
+    status = page.locator(".egomap-status")
+    assert status.get_attribute("data-status") == "lost"
+    lost_text = status.text_content()
+    assert page.locator(".egomap-root").get_attribute("data-checking") == "off"
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    # a check answered anyway (one already on its way when the kernel went) brings the map ...
+    page.evaluate("window.model.send({type: 'check'})")
+    page.wait_for_function("window.model.get('data').alters.some(a => a.label === 'Newcomer')")
+    settle(page)
+    # ... but does not make the lost kernel look alive
+    assert status.get_attribute("data-status") == "lost"
+    assert status.text_content() == lost_text
+    assert page.locator(".egomap-root").get_attribute("data-connection") == "lost"
+    assert page.locator(".egomap-sr-only[aria-live='polite']").text_content() != UPDATED
+    assert page.errors == []
+    wa.close()

@@ -468,8 +468,9 @@ def read_csv(
         raise InputFileError("appears twice in the header", path=p, column=dup[0])
     out: list[Row] = []
     seen: dict[tuple, int] = {}
+    where = [header.index(c) for c in unique]
     for i, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
+        if "".join(cells).isspace() or not any(cells):  # a blank line
             continue
         if len(cells) != len(header):
             missing = header[len(cells)] if len(cells) < len(header) else None
@@ -481,13 +482,12 @@ def read_csv(
                 column=missing,
             )
         if spreadsheet_safe:
-            cells = [undo_spreadsheet_safe(c) for c in cells]
-        if na:
+            cells = [undo_spreadsheet_safe(c) if c[:1] == "'" else c for c in cells]
+        if na and "NA" in cells:
             cells = ["" if c == "NA" else c for c in cells]
-        values = dict(zip(header, cells))
-        row = Row(p, i, values)
-        if unique:
-            key = tuple(row.get(c).strip() for c in unique)
+        row = Row(p, i, dict(zip(header, cells)))
+        if where:
+            key = tuple(cells[k].strip() for k in where)
             if key in seen:
                 raise row.error(
                     f"repeats the id {' / '.join(key)!r} of row {seen[key]}", unique[-1], key[-1] if key else None

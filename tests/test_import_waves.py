@@ -62,9 +62,9 @@ def test_link_without_auto_accept_merges_nothing(tmp_path, capsys):
         store.close()
 
 
-def test_two_waves_in_python_then_link_waves_and_accept(tmp_path):
+def test_two_waves_in_python_then_link_waves_and_accept(tmp_path, location):
     one, two = _waves(tmp_path)
-    store = em.open_store(tmp_path / "s.sqlite")
+    store = em.open_store(location)  # SQLite and PostgreSQL
     try:
         em.io.read_network_canvas(one, store)
         later = em.io.read_network_canvas(two, store)
@@ -97,9 +97,9 @@ def test_repeated_interview_is_skipped_and_reported(tmp_path):
         store.close()
 
 
-def test_same_session_with_other_content_is_refused_and_nothing_changes(tmp_path):
+def test_same_session_with_other_content_is_refused_and_nothing_changes(tmp_path, location):
     one, _ = _waves(tmp_path)
-    store = em.open_store(tmp_path / "s.sqlite")
+    store = em.open_store(location)
     try:
         em.io.read_network_canvas(one, store)
         before = store.info()

@@ -429,18 +429,15 @@ def _map(p: Person, er: Row, k: int, alter_rows: list[Row], tie_rows: list[Row],
             raise ar.error(f"{a.label!r} is already on this map", ids["alter"])
         st.alters[a.id], st.placements[a.id] = a, q
         on_map[ar.get(ids["alter"]).strip()] = a.id
+    src, tgt = ids["source"], ids["target"]
     for tr in tie_rows:
-        ends = []
-        for col in (ids["source"], ids["target"]):
-            ref = tr.get(col).strip()
-            if ref not in on_map:
-                raise tr.error(
-                    f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col
-                )
-            ends.append(on_map[ref])
-        if ends[0] == ends[1]:
-            raise tr.error(f"an alter cannot be tied to themself ({tr.get(ids['target']).strip()!r})", ids["target"])
-        st.ties[Tie.of(*ends)] = None
+        a, b = on_map.get(tr.values[src].strip()), on_map.get(tr.values[tgt].strip())
+        if a is None or b is None:
+            col = src if a is None else tgt
+            raise tr.error(f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col)
+        if a == b:
+            raise tr.error(f"an alter cannot be tied to themself ({tr.get(tgt).strip()!r})", tgt)
+        st.ties[Tie(a, b) if a < b else Tie(b, a)] = None
     with at_row(er, "map_label"):
         m = p.add_map(st, id=new_id(), rings=rs, sectors=ss)
     report.count_for(m.id, er.path, maps=1)

@@ -52,7 +52,7 @@ def listening_connections(location) -> int:
     import psycopg
 
     with psycopg.connect(str(location), autocommit=True) as c:
-        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'LISTEN %'").fetchone()[0]
+        return c.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'egomap watch'").fetchone()[0]
 
 
 # ---------------------------------------------------------------------------- store and kernel side
@@ -107,6 +107,30 @@ def test_a_closed_widget_stops_checking(location, maps):
     mb.add_alter("Newcomer", ring=2, sector="friends")
     assert w.check() is False
     assert [a["label"] for a in w.data["alters"]] == ["Mum", "Gran"]
+    if str(location).startswith("postgres"):
+        assert listening_connections(location) == 0
+
+
+def test_widgets_of_one_store_share_one_watch_and_each_is_told(location, stores, maps):
+    a, b = stores
+    ma, mb = maps
+    other = a.person("R-017").new_map("6 months")
+    w1, w2, w3 = MapWidget(ma), MapWidget(ma), MapWidget(other)
+    assert [w.check() for w in (w1, w2, w3)] == [False, False, False]
+    if str(location).startswith("postgres"):
+        assert listening_connections(location) == 1
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    b.map(other.id).add_alter("Aunt", ring=1, sector="family")
+    assert w1.check() is True  # the first to ask ...
+    assert w3.check() is True  # ... takes nothing from the others
+    assert [a["label"] for a in w3.data["alters"]] == ["Aunt"]
+    w1.close()
+    assert w2.check() is True  # the same Map object as w1's, already reloaded: still news to w2
+    assert w2.check() is False
+    w2.close()
+    if str(location).startswith("postgres"):
+        assert listening_connections(location) == 1  # w3 still watches
+    w3.close()
     if str(location).startswith("postgres"):
         assert listening_connections(location) == 0
 

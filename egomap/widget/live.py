@@ -6,7 +6,9 @@ store's watch (:meth:`egomap.Store.watch`: PostgreSQL ``LISTEN``/``NOTIFY``,
 SQLite ``PRAGMA data_version``), which costs almost nothing when nothing
 changed. Only if the map's revision moved past the one last shown does the
 widget reload the map and send a new snapshot. No thread runs in the kernel;
-the watch is opened on the first check and closed with the widget.
+the watch is opened on the first check and closed with the widget. The
+widgets of one store share one watch (on PostgreSQL one listening
+connection, however many maps are open), each told every change.
 
 Examples
 --------
@@ -26,14 +28,69 @@ False
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from egomap.errors import EgomapError
 from egomap.model import Map
 
-__all__ = ["LiveUpdates"]
+__all__ = ["LiveUpdates", "SharedWatch"]
 
 _log = logging.getLogger(__name__)
+
+
+class SharedWatch:
+    """One :meth:`egomap.Store.watch` shared by the widgets of a store, each told every changed map.
+
+    Use :meth:`for_store` to get (or start) the one of a store; each widget
+    joins it (:meth:`join`), asks with its key (:meth:`poll`) and leaves it
+    when closed (:meth:`leave`); the store's watch is closed when the last one leaves.
+    """
+
+    _open: dict[int, SharedWatch] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.watch = store.watch()
+        self.waiting: dict[int, set[str]] = {}
+
+    @classmethod
+    def for_store(cls, store: Any) -> SharedWatch:
+        """The shared watch of ``store`` (started on first use)."""
+        with cls._lock:
+            hub = cls._open.get(id(store))
+            if hub is None or hub.store is not store:
+                hub = cls._open[id(store)] = cls(store)
+            return hub
+
+    def join(self, key: int) -> None:
+        """Start telling ``key`` the maps changed from now on."""
+        with self._lock:
+            self.waiting.setdefault(key, set())
+
+    def poll(self, key: int) -> set[str]:
+        """The maps changed since ``key`` last asked (without waiting)."""
+        with self._lock:
+            ids = self.watch.poll(0.0)
+            for seen in self.waiting.values():
+                seen |= ids
+            out = self.waiting.get(key, set())
+            self.waiting[key] = set()
+            return out
+
+    def leave(self, key: int) -> None:
+        """Stop telling ``key``; the last to leave closes the store's watch."""
+        with self._lock:
+            self.waiting.pop(key, None)
+            if self.waiting:
+                return
+            if self._open.get(id(self.store)) is self:
+                del self._open[id(self.store)]
+            try:
+                self.watch.close()
+            except EgomapError:  # pragma: no cover - already gone
+                _log.debug("watch already closed")
 
 
 class LiveUpdates:
@@ -56,12 +113,13 @@ class LiveUpdates:
         self._watch: Any = None
         self._checks = 0
 
-    def _open(self) -> Any:
+    def _open(self) -> SharedWatch | None:
         if self._watch is None:
-            opener = getattr(self.map.person.backend, "watch", None)
-            if opener is None:  # an in-memory map
+            store = self.map.person.backend
+            if getattr(store, "watch", None) is None:  # an in-memory map
                 return None
-            self._watch = opener()
+            self._watch = SharedWatch.for_store(store)
+            self._watch.join(id(self))
         return self._watch
 
     def showing(self, revision: int) -> None:
@@ -81,7 +139,7 @@ class LiveUpdates:
             return False
         self._checks += 1
         full = self._checks % self.FULL_CHECK_EVERY == 0
-        if not full and self.map.id not in watch.poll(0.0) and self.map.revision == self.shown:
+        if not full and self.map.id not in watch.poll(id(self)) and self.map.revision == self.shown:
             return False
         self.map.refresh()
         len(self.map)  # read it now (the snapshot needs it anyway)
@@ -94,8 +152,5 @@ class LiveUpdates:
         """Stop watching (the widget was closed); later checks answer False."""
         self.closed = True
         if self._watch is not None:
-            try:
-                self._watch.close()
-            except EgomapError:  # pragma: no cover - already gone
-                _log.debug("watch already closed")
+            self._watch.leave(id(self))
             self._watch = None

@@ -12,13 +12,16 @@ from typing import Any
 from egomap.errors import StoreError
 from egomap.store.postgres.schema import CHANNEL
 
-__all__ = ["MapListener", "connect_listening"]
+__all__ = ["APPLICATION", "MapListener", "connect_listening"]
+
+#: The ``application_name`` of a listening connection (so an administrator can tell them apart).
+APPLICATION = "egomap watch"
 
 
 def connect_listening(psycopg: Any, url: str, path: str) -> Any:
     """A new autocommit connection to ``url`` that listens on the channel (StoreError naming ``path`` if not)."""
     try:
-        conn = psycopg.connect(url, autocommit=True, options="-c search_path=egomap")
+        conn = psycopg.connect(url, autocommit=True, options="-c search_path=egomap", application_name=APPLICATION)
         conn.execute(f"LISTEN {CHANNEL}")
     except psycopg.Error:
         raise StoreError(f"cannot listen for changes on the store {path}") from None

@@ -259,7 +259,11 @@ function render({ model, el }) {
   // snapshot is kept and drawn right after the drop (see update()).
   const checker = setInterval(() => {
     if (v.disconnected || (el.ownerDocument && el.ownerDocument.hidden)) return;
-    model.send({ type: "check" });
+    try {
+      model.send({ type: "check" });
+    } catch (e) {
+      stopChecking(); // the channel is gone: the next gesture says so (lost-kernel message)
+    }
   }, CHECK_MS);
   root.dataset.checking = "on";
   function stopChecking() {

@@ -135,6 +135,30 @@ def test_widgets_of_one_store_share_one_watch_and_each_is_told(location, stores,
         assert listening_connections(location) == 0
 
 
+def test_a_lost_listening_connection_is_opened_again_and_nothing_is_missed(pg_cluster):
+    import psycopg
+
+    location = pg_cluster.new_db()
+    a, b = em.open_store(location), em.open_store(location)
+    ma = a.add_person("R-017").new_map("Baseline")
+    ma.add_alter("Mum", ring=0, sector="household")
+    ma.add_alter("Gran", ring=1, sector="family")
+    mb = b.map(ma.id)
+    w = MapWidget(ma)
+    assert w.check() is False
+    with psycopg.connect(str(location), autocommit=True) as c:
+        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'egomap watch'")
+    mb.add_alter("Newcomer", ring=2, sector="friends")
+    seen = [w.check() for _ in range(3)]
+    assert True in seen
+    assert [a["label"] for a in w.data["alters"]] == ["Mum", "Gran", "Newcomer"]
+    assert w.status == "saved"
+    assert listening_connections(location) == 1
+    w.close()
+    a.close()
+    b.close()
+
+
 def test_check_on_a_map_removed_by_another_writer_says_so(stores, maps):
     a, b = stores
     ma, mb = maps

@@ -34,9 +34,13 @@ from typing import Any
 from egomap.errors import EgomapError
 from egomap.model import Map
 
-__all__ = ["LiveUpdates", "SharedWatch"]
+__all__ = ["ANY", "LiveUpdates", "SharedWatch"]
 
 _log = logging.getLogger(__name__)
+
+
+#: What :meth:`SharedWatch.poll` answers when any map may have changed (its watch was opened again).
+ANY = "*"
 
 
 class SharedWatch:
@@ -52,7 +56,7 @@ class SharedWatch:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.watch = store.watch()
+        self.watch: Any = store.watch()
         self.waiting: dict[int, set[str]] = {}
 
     @classmethod
@@ -70,9 +74,22 @@ class SharedWatch:
             self.waiting.setdefault(key, set())
 
     def poll(self, key: int) -> set[str]:
-        """The maps changed since ``key`` last asked (without waiting)."""
+        """The maps changed since ``key`` last asked (without waiting).
+
+        If the watch was lost (a server restart, a dropped connection), it
+        raises the store's error once and is opened again on the next call,
+        which then answers :data:`ANY` (anything may have changed meanwhile).
+        """
         with self._lock:
-            ids = self.watch.poll(0.0)
+            try:
+                if self.watch is None:
+                    self.watch = self.store.watch()
+                    ids = {ANY}
+                else:
+                    ids = self.watch.poll(0.0)
+            except EgomapError:
+                self._drop()
+                raise
             for seen in self.waiting.values():
                 seen |= ids
             out = self.waiting.get(key, set())
@@ -87,10 +104,15 @@ class SharedWatch:
                 return
             if self._open.get(id(self.store)) is self:
                 del self._open[id(self.store)]
+            self._drop()
+
+    def _drop(self) -> None:
+        if self.watch is not None:
             try:
                 self.watch.close()
-            except EgomapError:  # pragma: no cover - already gone
+            except Exception:  # already gone with its connection: nothing to close
                 _log.debug("watch already closed")
+            self.watch = None
 
 
 class LiveUpdates:
@@ -112,6 +134,7 @@ class LiveUpdates:
         self.closed = False
         self._watch: Any = None
         self._checks = 0
+        self._failed = False
 
     def _open(self) -> SharedWatch | None:
         if self._watch is None:
@@ -138,11 +161,17 @@ class LiveUpdates:
         if watch is None:
             return False
         self._checks += 1
-        full = self._checks % self.FULL_CHECK_EVERY == 0
-        if not full and self.map.id not in watch.poll(id(self)) and self.map.revision == self.shown:
-            return False
-        self.map.refresh()
-        len(self.map)  # read it now (the snapshot needs it anyway)
+        full = self._failed or self._checks % self.FULL_CHECK_EVERY == 0
+        try:
+            ids = watch.poll(id(self))  # also on a full check: it opens a lost watch again
+            if not full and self.map.id not in ids and ANY not in ids and self.map.revision == self.shown:
+                return False
+            self.map.refresh()
+            len(self.map)  # read it now (the snapshot needs it anyway)
+        except EgomapError:
+            self._failed = True  # the next checks read the store itself until one succeeds
+            raise
+        self._failed = False
         if self.map.revision == self.shown:
             return False
         self.shown = self.map.revision

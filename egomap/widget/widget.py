@@ -146,6 +146,7 @@ class MapWidget(anywidget.AnyWidget):
         )
         self.review_counts = _gestures.review_counts(m, self._previous.places())
         self._live = LiveUpdates(m)
+        self._check_error = ""  # the status a failed check set (cleared when a check works again)
         self.on_msg(self._on_msg)
 
     # ------------------------------------------------------------------ reading
@@ -234,11 +235,16 @@ class MapWidget(anywidget.AnyWidget):
         >>> w.close(); a.close(); b.close()
         """
         try:
-            if not self._live.changed():
-                return False
+            changed = self._live.changed()
         except EgomapError as e:  # the store is unreachable, or the map was removed
-            if self.status != f"error: {e}":
-                self.status = f"error: {e}"
+            self._check_error = f"error: {e}"
+            if self.status != self._check_error:
+                self.status = self._check_error
+            return False
+        if self._check_error and self.status == self._check_error:  # reachable again
+            self.status = "saved"
+        self._check_error = ""
+        if not changed:
             return False
         m = self._map
         data = snapshot(m, self._person_label, self._previous, modes=(self.label_mode,))

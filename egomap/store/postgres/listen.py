@@ -21,7 +21,9 @@ APPLICATION = "egomap watch"
 def connect_listening(psycopg: Any, url: str, path: str) -> Any:
     """A new autocommit connection to ``url`` that listens on the channel (StoreError naming ``path`` if not)."""
     try:
-        conn = psycopg.connect(url, autocommit=True, options="-c search_path=egomap", application_name=APPLICATION)
+        conn = psycopg.connect(
+            url, autocommit=True, options="-c search_path=egomap", application_name=APPLICATION, connect_timeout=5
+        )
         conn.execute(f"LISTEN {CHANNEL}")
     except psycopg.Error:
         raise StoreError(f"cannot listen for changes on the store {path}") from None

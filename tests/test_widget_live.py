@@ -323,3 +323,33 @@ def test_the_periodic_check_does_not_hide_the_lost_kernel_message(page, served, 
     assert page.locator(".egomap-sr-only[aria-live='polite']").text_content() != UPDATED
     assert page.errors == []
     wa.close()
+
+
+@pytest.mark.browser
+def test_details_being_typed_are_kept_when_another_writers_edit_arrives(page, served, location, maps):
+    ma, mb = maps
+    wa = MapWidget(ma)
+    mount(page, served(wa))
+    mum = ma.alter("Mum").id
+    x0, y0 = centre_of(page, mum)
+    page.mouse.click(x0, y0)  # select: the details form opens
+    page.wait_for_selector(".egomap-details-title")
+    note = page.locator(".egomap-details [data-field=note]")
+    note.click()
+    page.keyboard.type("typed, not yet saved")
+    mb.update("Mum", relationship="mother")  # B fills in another field of the same person
+    rel = page.locator(".egomap-details [data-field=relationship]")
+    page.wait_for_function("document.querySelector(\".egomap-details [data-field=relationship]\").value === 'mother'")
+    # the other field shows B's edit; what A is typing stays, with the focus
+    assert note.input_value() == "typed, not yet saved"
+    assert page.evaluate("document.activeElement.dataset.field") == "note"
+    assert page.locator(".egomap-sr-only[aria-live='polite']").text_content() == UPDATED
+    note.press("Tab")  # done typing: A's note is saved on top of B's edit
+    settle(page)
+    assert page.locator(".egomap-status").get_attribute("data-status") == "saved"
+    assert rel.input_value() == "mother"
+    with em.open_store(location) as c:
+        m = c.map(ma.id)
+        assert (m.alter("Mum").relationship, m.placement("Mum").note) == ("mother", "typed, not yet saved")
+    assert page.errors == []
+    wa.close()

@@ -353,3 +353,55 @@ def test_details_being_typed_are_kept_when_another_writers_edit_arrives(page, se
         assert (m.alter("Mum").relationship, m.placement("Mum").note) == ("mother", "typed, not yet saved")
     assert page.errors == []
     wa.close()
+
+
+# ---------------------------------------------------------------------------- two kernels in JupyterLab
+@pytest.mark.browser
+@pytest.mark.jupyterlab
+@pytest.mark.slow
+def test_two_kernels_in_jupyterlab_an_edit_in_one_shows_in_the_others_widget(tmp_path, browser, location, maps):
+    """Two notebooks, two kernels, one store: B's cell saves an edit, A's widget shows it (then B's widget shows A's drop)."""
+    from lab import open_notebook, run_all_cells, running_lab, write_notebook
+
+    ma, _ = maps
+    opening = [
+        "import egomap as em",
+        f"store = em.open_store({str(location)!r})\nm = store.map({ma.id!r})",
+        "w = em.MapWidget(m)\nw",
+    ]
+    write_notebook(tmp_path / "a.ipynb", opening)
+    write_notebook(
+        tmp_path / "b.ipynb", [*opening, 'm.add_alter("Newcomer", ring=2, sector="friends")\nprint("added")']
+    )
+    ctx = browser.new_context(viewport={"width": 1366, "height": 1000})
+    try:
+        page_a, page_b = ctx.new_page(), ctx.new_page()
+        with running_lab(tmp_path) as lab:
+            open_notebook(page_a, lab, "a.ipynb")
+            run_all_cells(page_a)
+            page_a.wait_for_selector(".egomap-alter")
+            assert "Newcomer" not in drawn_labels(page_a)
+            open_notebook(page_b, lab, "b.ipynb")  # its own kernel
+            run_all_cells(page_b)
+            page_a.wait_for_function(
+                "[...document.querySelectorAll('.egomap-alter .egomap-label')].some(e => e.textContent === 'Newcomer')"
+            )
+            assert sorted(drawn_labels(page_a)) == ["Gran", "Mum", "Newcomer"]
+            assert page_a.locator(".egomap-sr-only[aria-live='polite']").text_content() == UPDATED
+            assert page_a.locator(".egomap-status").get_attribute("data-status") == "saved"
+            # and the other way: a move in A's widget shows in B's
+            gran = ma.alter("Gran").id
+            page_a.locator(f".egomap-alter[data-id='{gran}']").focus()
+            page_a.keyboard.press("ArrowDown")  # Gran one circle further out
+            page_b.wait_for_function(
+                "([id, ring]) => { const g = document.querySelector(`.egomap-alter[data-id='${id}']`);"
+                " return !!g && g.getAttribute('aria-label').includes(ring); }",
+                arg=[gran, ma.rings.rings[2].label],
+            )
+            assert page_a.locator(".egomap-status").get_attribute("data-status") == "saved"
+    finally:
+        ctx.close()
+    with em.open_store(location) as c:
+        m = c.map(ma.id)
+        assert labels(m) == ["Gran", "Mum", "Newcomer"]
+        assert m.placement("Gran").ring == 2

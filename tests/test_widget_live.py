@@ -135,6 +135,25 @@ def test_widgets_of_one_store_share_one_watch_and_each_is_told(location, stores,
         assert listening_connections(location) == 0
 
 
+def test_live_updates_dropped_without_close_stop_watching(pg_cluster):
+    import gc
+
+    location = pg_cluster.new_db()
+    with em.open_store(location) as a:
+        m = a.add_person("R-1").new_map("Baseline")
+        w = MapWidget(m)
+        assert w.check() is False
+        assert listening_connections(location) == 1
+        w.close()
+        assert listening_connections(location) == 0
+        live = LiveUpdates(m)  # what a widget holds; dropped without close()
+        assert live.changed() is False
+        assert listening_connections(location) == 1
+        del live
+        gc.collect()
+        assert listening_connections(location) == 0
+
+
 def test_a_lost_listening_connection_is_opened_again_and_nothing_is_missed(pg_cluster):
     import psycopg
 

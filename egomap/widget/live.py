@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Any
 
 from egomap.errors import EgomapError
@@ -143,6 +144,8 @@ class LiveUpdates:
                 return None
             self._watch = SharedWatch.for_store(store)
             self._watch.join(id(self))
+            # a widget dropped without close() still leaves (the last one closes the store's watch)
+            self._finalizer = weakref.finalize(self, self._watch.leave, id(self))
         return self._watch
 
     def showing(self, revision: int) -> None:
@@ -181,5 +184,5 @@ class LiveUpdates:
         """Stop watching (the widget was closed); later checks answer False."""
         self.closed = True
         if self._watch is not None:
-            self._watch.leave(id(self))
+            self._finalizer()  # leaves the shared watch, once
             self._watch = None

@@ -1,4 +1,4 @@
-"""The vocabulary: every attribute of a person, map, alter, placement and goal, declared once.
+"""The vocabulary: every attribute of a person, map, alter, placement, tie and goal, declared once.
 
 Each :class:`Field` says which object owns it, how a value is checked
 (:meth:`Field.clean`), its choices, whether it can identify someone (research
@@ -64,6 +64,7 @@ __all__ = [
     "check_choice",
     "check_bool",
     "check_support",
+    "check_tags",
     "check_number",
     "check_date",
     "check_person_id",
@@ -86,7 +87,7 @@ MAX_LABEL = 80
 #: Longest note or goal text accepted (characters).
 MAX_TEXT = 5000
 #: The objects that own attributes.
-OWNERS = ("person", "map", "alter", "placement", "goal")
+OWNERS = ("person", "map", "alter", "placement", "goal", "tie")
 
 # --------------------------------------------------------------------------- checks
 
@@ -223,6 +224,27 @@ def check_support(value: object, field: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def check_tags(value: object, field: str) -> frozenset[str]:
+    """A set of short names (an iterable, or text separated by commas), e.g. a tie's types.
+
+    Each name is one line of text (:func:`check_label`) without commas.
+
+    Examples
+    --------
+    >>> sorted(check_tags("DrugTie, Close", "types"))
+    ['Close', 'DrugTie']
+    """
+    if value is None:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, Iterable):
+        raise ValidationError(f"{field} must be a set of names, got {value!r}", field=field, value=value)
+    out = frozenset(check_label(v, field) for v in items if not isinstance(v, str) or v.strip())
+    if any("," in v for v in out):
+        raise ValidationError(f"{field} names must not contain commas: {sorted(out)!r}", field=field, value=value)
+    return out
+
+
 def check_number(value: object, field: str) -> float:
     """A finite real number, as a float.
 
@@ -289,10 +311,10 @@ class Field:
         The attribute's name in Python, in edits, exports and the store.
     owner : str
         ``"person"``, ``"map"``, ``"alter"`` (stable across maps), ``"placement"``
-        (per map) or ``"goal"``.
+        (per map), ``"goal"`` or ``"tie"`` (per map).
     type : str
         ``"label"``, ``"text"``, ``"choice"``, ``"bool"``, ``"set"`` (of
-        ``choices``), ``"int"``, ``"float"``, ``"date"`` or ``"list"``.
+        ``choices``, or of short names if it has none), ``"int"``, ``"float"``, ``"date"`` or ``"list"``.
     label : str
         How the widget and the docs name it ("How it feels").
     choices : tuple of str
@@ -366,7 +388,7 @@ class Field:
         if t == "bool":
             return check_bool(value, self.name)
         if t == "set":
-            return check_support(value, self.name)
+            return check_support(value, self.name) if self.choices else check_tags(value, self.name)
         if t == "float":
             return check_number(value, self.name)
         if t == "date":
@@ -418,7 +440,8 @@ class Field:
         }
 
 
-_P, _M, _A, _L, _G = OWNERS
+_P, _M, _A, _L, _G, _T = OWNERS
+_SET = {"default": frozenset(), "editable": True}
 
 #: Every attribute, in the order forms, tables and exports show them.
 FIELDS: tuple[Field, ...] = (
@@ -450,24 +473,8 @@ FIELDS: tuple[Field, ...] = (
     Field("sector", _L, "choice", "Sector", optional=False, categorical=True),
     Field("angle", _L, "float", "Angle", optional=False),
     Field("radius", _L, "float", "Radius", optional=False),
-    Field(
-        "support_received",
-        _L,
-        "set",
-        "Support they give the person",
-        SUPPORT_TYPES,
-        default=frozenset(),
-        editable=True,
-    ),
-    Field(
-        "support_given",
-        _L,
-        "set",
-        "Support the person gives them",
-        SUPPORT_TYPES,
-        default=frozenset(),
-        editable=True,
-    ),
+    Field("support_received", _L, "set", "Support they give the person", SUPPORT_TYPES, **_SET),
+    Field("support_given", _L, "set", "Support the person gives them", SUPPORT_TYPES, **_SET),
     Field("valence", _L, "choice", "How it feels", VALENCES, editable=True, categorical=True),
     Field("contact", _L, "choice", "Contact", CONTACTS, editable=True, categorical=True),
     Field("known_for", _L, "choice", "Known for", KNOWN_FOR, editable=True, categorical=True, since=3),
@@ -478,6 +485,8 @@ FIELDS: tuple[Field, ...] = (
     Field("steps", _G, "list", "Steps", default=(), identifying=True),
     Field("status", _G, "choice", "Status", GOAL_STATUSES, optional=False, default="open"),
     Field("alter_ids", _G, "list", "About", default=()),
+    # tie: per map; the types an imported tie was (e.g. Network Canvas edge types), none for ties drawn in egomap
+    Field("types", _T, "set", "Tie types", default=frozenset(), since=4),
 )
 
 _BY_OWNER: dict[str, tuple[Field, ...]] = {o: tuple(f for f in FIELDS if f.owner == o) for o in OWNERS}

@@ -34,6 +34,8 @@ __all__ = [
     "MapState",
     "apply_edit",
     "describe_edit",
+    "tie_types",
+    "tie_entries",
     "new_id",
     "now",
 ]
@@ -205,18 +207,52 @@ class Goal:
 class MapState:
     """Everything on one map, in memory: what a store loads and returns.
 
-    ``info`` holds the map's ``label``, ``date`` and ``notes``.
+    ``info`` holds the map's ``label``, ``date`` and ``notes``. ``ties`` maps
+    each tie to its types (the ``tie`` field ``types`` of
+    :mod:`egomap.fields`: a frozenset, empty for ties drawn in egomap).
     """
 
     alters: dict[str, Alter] = field(default_factory=dict)
     placements: dict[str, Placement] = field(default_factory=dict)
-    ties: dict[Tie, None] = field(default_factory=dict)
+    ties: dict[Tie, frozenset[str]] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
 
     def copy(self) -> MapState:
         """A copy that can be changed without changing this one (the records themselves are frozen)."""
         return MapState(dict(self.alters), dict(self.placements), dict(self.ties), dict(self.goals), dict(self.info))
+
+
+def tie_types(state: MapState, tie: Tie) -> frozenset[str]:
+    """The types of a tie on a map (empty if it has none or is not there).
+
+    Examples
+    --------
+    >>> st = MapState(ties={Tie("a1", "b2"): frozenset({"Close"})})
+    >>> sorted(tie_types(st, Tie.of("b2", "a1"))), tie_types(st, Tie("a1", "c3"))
+    (['Close'], frozenset())
+    """
+    return frozenset(state.ties.get(tie) or ())
+
+
+def tie_entries(state: MapState, alter_id: str) -> list[list]:
+    """An alter's ties as an ``add_alter`` edit lists them: ``[a, b]``, or ``[a, b, types]`` if it has types.
+
+    Examples
+    --------
+    >>> st = MapState(ties={Tie("a1", "b2"): frozenset({"Close"}), Tie("a1", "c3"): frozenset()})
+    >>> tie_entries(st, "a1")
+    [['a1', 'b2', ['Close']], ['a1', 'c3']]
+    """
+    out: list[list] = []
+    for t, types in state.ties.items():
+        if alter_id in (t.a, t.b):
+            out.append([t.a, t.b, sorted(types)] if types else [t.a, t.b])
+    return out
+
+
+def _types(edit: Mapping) -> frozenset[str]:
+    return frozenset(edit.get("types") or ())
 
 
 # --------------------------------------------------------------------------- edits
@@ -230,7 +266,7 @@ def apply_edit(state: MapState, edit: Mapping) -> None:
         state.alters[a.id] = a
         state.placements[a.id] = Placement.from_dict(edit["placement"])
         for t in edit.get("ties", ()):
-            state.ties[Tie.of(*t)] = None
+            state.ties[Tie.of(t[0], t[1])] = frozenset(t[2] if len(t) > 2 else ())
     elif op == "remove_alter":
         aid = edit["alter_id"]
         state.alters.pop(aid, None)
@@ -245,7 +281,9 @@ def apply_edit(state: MapState, edit: Mapping) -> None:
             changed = {k: _fields.field("placement", k).from_plain(v) for k, v in edit["placement"].items()}
             state.placements[aid] = replace(state.placements[aid], **changed)
     elif op == "add_tie":
-        state.ties[Tie.of(edit["a"], edit["b"])] = None
+        state.ties[Tie.of(edit["a"], edit["b"])] = _types(edit)
+    elif op == "set_tie_types":
+        state.ties[Tie.of(edit["a"], edit["b"])] = _types(edit)
     elif op == "remove_tie":
         state.ties.pop(Tie.of(edit["a"], edit["b"]), None)
     elif op == "add_goal":
@@ -295,6 +333,8 @@ def describe_edit(edit: Mapping, labels: Mapping[str, str] | None = None) -> str
     if op in ("add_tie", "remove_tie"):
         verb = "link" if op == "add_tie" else "unlink"
         return f"{verb} {name(edit['a'])} and {name(edit['b'])}"
+    if op == "set_tie_types":
+        return "set the tie types of " + " and ".join(sorted((name(edit["a"]), name(edit["b"]))))
     if op == "add_goal":
         return f"add goal {edit['goal']['text'][:40]!r}"
     if op == "remove_goal":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend
-from egomap.model.data import Alter, Goal, MapState, Tie, apply_edit, describe_edit, new_id
+from egomap.model.data import Alter, Goal, MapState, Tie, apply_edit, describe_edit, new_id, tie_entries, tie_types
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -46,13 +46,18 @@ class MapDetailsMixin:
             )
         return x, y
 
-    def add_tie(self, a: Alter | str, b: Alter | str) -> Tie:
+    def add_tie(self, a: Alter | str, b: Alter | str, *, types: Iterable[str] | str | None = None) -> Tie:
         """Record that ``a`` and ``b`` know each other (no-op if already tied).
 
         Parameters
         ----------
         a, b : Alter or str
             Two different alters on this map (Alter, id or label).
+        types : iterable of str, optional
+            The tie's types (short names, e.g. Network Canvas edge types
+            ``{"Close", "DrugTie"}``); none for a tie drawn in egomap. If the
+            tie exists already, its types are left as they are (see
+            :meth:`set_tie_types`).
 
         Returns
         -------
@@ -63,7 +68,7 @@ class MapDetailsMixin:
         NotFoundError
             If either alter is not on this map.
         ValidationError
-            If ``a`` and ``b`` are the same alter.
+            If ``a`` and ``b`` are the same alter, or a type name is not one line of text.
 
         Examples
         --------
@@ -71,24 +76,82 @@ class MapDetailsMixin:
         >>> m = em.Person("R-011").new_map("Baseline")
         >>> mum = m.add_alter("Mum", ring=0, sector="household")
         >>> _ = m.add_alter("Gran", ring=1, sector="family")
-        >>> _ = m.add_tie(mum, "Gran")
-        >>> m.has_tie("Gran", "Mum")
-        True
+        >>> _ = m.add_tie(mum, "Gran", types={"Close"})
+        >>> m.has_tie("Gran", "Mum"), sorted(m.tie_types("Gran", "Mum"))
+        (True, ['Close'])
         >>> m.add_tie(mum, "Mum")
         Traceback (most recent call last):
         ...
         egomap.errors.ValidationError: an alter cannot be tied to themself ('Mum')
         """
+        clean = _f.field("tie", "types").clean(types)
 
         def build():
             x, y = self._tie_ids(a, b)
             t = Tie.of(x, y)
             if t in self._state.ties:
                 return None
-            return {"op": "add_tie", "a": t.a, "b": t.b}, {"op": "remove_tie", "a": t.a, "b": t.b}
+            edit = {"op": "add_tie", "a": t.a, "b": t.b}
+            if clean:
+                edit["types"] = sorted(clean)
+            return edit, {"op": "remove_tie", "a": t.a, "b": t.b}
 
         self._edit(build)
         return Tie.of(*self._tie_ids(a, b))
+
+    def tie_types(self, a: Alter | str, b: Alter | str) -> frozenset[str]:
+        """The types of the tie between ``a`` and ``b`` (empty if it has none, or there is no tie).
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-014").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie("Mum", "Gran")
+        >>> m.tie_types("Mum", "Gran")
+        frozenset()
+        """
+        return tie_types(self._state, Tie.of(*self._tie_ids(a, b)))
+
+    def set_tie_types(self, a: Alter | str, b: Alter | str, types: Iterable[str] | str | None) -> None:
+        """Set the types of the tie between ``a`` and ``b`` (an edit that can be undone).
+
+        Raises
+        ------
+        NotFoundError
+            If either alter is not on this map, or they are not tied.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> m = em.Person("R-015").new_map("Baseline")
+        >>> _ = m.add_alter("Mum", ring=0, sector="household")
+        >>> _ = m.add_alter("Gran", ring=1, sector="family")
+        >>> _ = m.add_tie("Mum", "Gran", types=["Close"])
+        >>> m.set_tie_types("Gran", "Mum", {"Close", "Family"})
+        >>> sorted(m.tie_types("Mum", "Gran"))
+        ['Close', 'Family']
+        >>> m.undo()
+        'set the tie types of Gran and Mum'
+        >>> sorted(m.tie_types("Mum", "Gran"))
+        ['Close']
+        """
+        clean = _f.field("tie", "types").clean(types)
+
+        def build():
+            x, y = self._tie_ids(a, b)
+            t = Tie.of(x, y)
+            if t not in self._state.ties:
+                labels = self._state.alters[x].label, self._state.alters[y].label
+                raise NotFoundError(f"{labels[0]!r} and {labels[1]!r} are not tied on map {self.label!r}")
+            old = tie_types(self._state, t)
+            if old == clean:
+                return None
+            edit = {"op": "set_tie_types", "a": t.a, "b": t.b}
+            return {**edit, "types": sorted(clean)}, {**edit, "types": sorted(old)}
+
+        self._edit(build)
 
     def remove_tie(self, a: Alter | str, b: Alter | str) -> None:
         """Remove the tie between ``a`` and ``b`` (no-op if there is none).
@@ -109,7 +172,9 @@ class MapDetailsMixin:
             t = Tie.of(*self._tie_ids(a, b))
             if t not in self._state.ties:
                 return None
-            return {"op": "remove_tie", "a": t.a, "b": t.b}, {"op": "add_tie", "a": t.a, "b": t.b}
+            types = sorted(tie_types(self._state, t))
+            inverse = {"op": "add_tie", "a": t.a, "b": t.b, **({"types": types} if types else {})}
+            return {"op": "remove_tie", "a": t.a, "b": t.b}, inverse
 
         self._edit(build)
 
@@ -292,8 +357,8 @@ class MapDetailsMixin:
                 raise DuplicateError(f"{known[aid].label!r} is already on map {self.label!r}", field="into")
             st = self._state
             old, place = st.alters[bid], st.placements[bid]
-            ties = [[t.a, t.b] for t in st.ties if bid in (t.a, t.b)]
-            moved_ties = [[aid if x == bid else x for x in t] for t in ties]
+            ties = tie_entries(st, bid)
+            moved_ties = [[aid if x == bid else x for x in t[:2]] + t[2:] for t in ties]
             goals = [g for g in st.goals.values() if bid in g.alter_ids]
             elsewhere = any(bid in m.placements for m in self.person.maps if m.id != self.id)
             edit_goals, undo_goals = [], []

@@ -484,7 +484,7 @@ class Map(MapDetailsMixin):
 
         def build():
             aid = self._resolve(ref)
-            ties = [[t.a, t.b] for t in self._state.ties if aid in (t.a, t.b)]
+            ties = [[t.a, t.b, *([sorted(v)] if v else [])] for t, v in self._state.ties.items() if aid in (t.a, t.b)]
             edit = {"op": "remove_alter", "alter_id": aid, "drop_alter": False}
             inverse = {
                 "op": "add_alter",

@@ -406,7 +406,7 @@ def _copy_forward(src: Map, rs: _schemes.RingScheme, ss: _schemes.SectorScheme, 
             p = replace(p, ring=ring, sector=sec, angle=ang, radius=rad)
         state.alters[a.id] = a
         state.placements[a.id] = p
-    state.ties = {t: None for t in src.ties}
+    state.ties = {t: src.tie_types(t.a, t.b) for t in src.ties}
     for g in src.goals:
         if g.status in ("open", "in progress"):
             ng = replace(g, id=new_id())

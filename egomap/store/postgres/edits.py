@@ -12,7 +12,15 @@ from typing import Any
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model import Alter, Placement
-from egomap.store.sqlite.schema import ALTER_COLS, GOAL_COLS, MAP_COLS, PLACEMENT_COLS, alter_row, placement_row
+from egomap.store.sqlite.schema import (
+    ALTER_COLS,
+    GOAL_COLS,
+    MAP_COLS,
+    PLACEMENT_COLS,
+    alter_row,
+    placement_row,
+    types_to_db,
+)
 
 __all__ = ["apply_edit_sql", "marks"]
 
@@ -45,13 +53,13 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict) -> None:
             [map_id, a.id, *placement_row(q)],
         )
         for t in edit.get("ties", ()):
-            lo, hi = sorted(t)
+            lo, hi = sorted(t[:2])
             c.execute(
-                "INSERT INTO ties (map_id, a, b) SELECT %s, %s, %s "
+                "INSERT INTO ties (map_id, a, b, types) SELECT %s, %s, %s, %s "
                 "WHERE EXISTS (SELECT 1 FROM placements WHERE map_id = %s AND alter_id = %s) "
                 "AND EXISTS (SELECT 1 FROM placements WHERE map_id = %s AND alter_id = %s) "
                 "ON CONFLICT DO NOTHING",
-                (map_id, lo, hi, map_id, t[0], map_id, t[1]),
+                (map_id, lo, hi, types_to_db(t[2] if len(t) > 2 else None), map_id, t[0], map_id, t[1]),
             )
     elif op == "remove_alter":
         aid = edit["alter_id"]
@@ -83,7 +91,13 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict) -> None:
             )
     elif op == "add_tie":
         c.execute(
-            "INSERT INTO ties (map_id, a, b) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", (map_id, edit["a"], edit["b"])
+            "INSERT INTO ties (map_id, a, b, types) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (map_id, edit["a"], edit["b"], types_to_db(edit.get("types"))),
+        )
+    elif op == "set_tie_types":
+        c.execute(
+            "UPDATE ties SET types = %s WHERE map_id = %s AND a = %s AND b = %s",
+            (types_to_db(edit.get("types")), map_id, edit["a"], edit["b"]),
         )
     elif op == "remove_tie":
         c.execute("DELETE FROM ties WHERE map_id = %s AND a = %s AND b = %s", (map_id, edit["a"], edit["b"]))

@@ -51,6 +51,8 @@ from egomap.store.sqlite.schema import (
     decoder,
     dicts,
     placement_row,
+    types_from_db,
+    types_to_db,
 )
 
 __all__ = ["PostgresEngine", "display_url", "psycopg_module"]
@@ -466,7 +468,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             "SELECT label, date, notes, rev FROM maps WHERE id = %s",
             f"SELECT a.id AS a_id, {a_cols}, p.alter_id, {p_cols} FROM placements p "
             "JOIN alters a ON a.id = p.alter_id WHERE p.map_id = %s ORDER BY p.n",
-            "SELECT a, b FROM ties WHERE map_id = %s ORDER BY n",
+            "SELECT a, b, types FROM ties WHERE map_id = %s ORDER BY n",
             f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = %s ORDER BY n",
         )
         own = not self._depth
@@ -494,8 +496,8 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             a = alter(r)
             st.alters[a.id] = a
             st.placements[a.id] = placement(r)
-        for a, b in curs[2].fetchall():
-            st.ties[Tie(a, b)] = None
+        for a, b, types in curs[2].fetchall():
+            st.ties[Tie(a, b)] = types_from_db(types)
         for d in dicts(curs[3]):
             st.goals[d["id"]] = Goal(
                 d["id"], d["text"], tuple(json.loads(d["steps"])), d["status"], tuple(json.loads(d["alter_ids"]))
@@ -532,7 +534,8 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
                     [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
                 )
                 cur.executemany(
-                    "INSERT INTO ties (map_id, a, b) VALUES (%s, %s, %s)", [(row["id"], t.a, t.b) for t in state.ties]
+                    "INSERT INTO ties (map_id, a, b, types) VALUES (%s, %s, %s, %s)",
+                    [(row["id"], t.a, t.b, types_to_db(v)) for t, v in state.ties.items()],
                 )
                 cur.executemany(
                     "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (%s, %s, %s, %s, %s, %s)",

@@ -19,7 +19,7 @@ from egomap import fields as _f
 from egomap.errors import NotFoundError
 from egomap.model import Alter, MapState, Placement, Tie
 from egomap.store.postgres.schema import CODED, research_columns
-from egomap.store.sqlite.schema import ALTER_COLS, PLACEMENT_COLS, decoder, dicts
+from egomap.store.sqlite.schema import ALTER_COLS, PLACEMENT_COLS, decoder, dicts, types_from_db
 
 __all__ = ["ResearchReads"]
 
@@ -98,8 +98,9 @@ class ResearchReads:
                 a = alter(r)
                 st.alters[a.id] = a
                 st.placements[a.id] = placement(r)
-            for a, b in c.execute("SELECT a, b FROM research_ties WHERE map_id = %s ORDER BY n", (map_id,)).fetchall():
-                st.ties[Tie(*sorted((a, b)))] = None
+            ties = c.execute("SELECT a, b, types FROM research_ties WHERE map_id = %s ORDER BY n", (map_id,))
+            for a, b, types in ties.fetchall():
+                st.ties[Tie(*sorted((a, b)))] = types_from_db(types)
             return st, row[2]
 
         with self.lock:

@@ -266,7 +266,7 @@ def _views() -> list[str]:
         f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, {place_cols}, q.n "
         f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id WHERE q.map_id IN {consenting_maps}",
         f"CREATE VIEW egomap.research_ties WITH (security_barrier) AS "
-        "SELECT t.map_id, x.code AS a, y.code AS b, t.n FROM egomap.ties t "
+        "SELECT t.map_id, x.code AS a, y.code AS b, t.types, t.n FROM egomap.ties t "
         "JOIN egomap.alters x ON x.id = t.a JOIN egomap.alters y ON y.id = t.b "
         f"WHERE t.map_id IN {consenting_maps}",
     ]

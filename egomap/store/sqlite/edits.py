@@ -8,7 +8,15 @@ import sqlite3
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model import Alter, Placement
-from egomap.store.sqlite.schema import ALTER_COLS, GOAL_COLS, MAP_COLS, PLACEMENT_COLS, alter_row, placement_row
+from egomap.store.sqlite.schema import (
+    ALTER_COLS,
+    GOAL_COLS,
+    MAP_COLS,
+    PLACEMENT_COLS,
+    alter_row,
+    placement_row,
+    types_to_db,
+)
 
 __all__ = ["apply_edit_sql"]
 
@@ -35,10 +43,13 @@ def apply_edit_sql(c: sqlite3.Connection, map_id: str, person_id: str, edit: dic
             [map_id, a.id, *placement_row(q)],
         )
         c.executemany(
-            "INSERT OR IGNORE INTO ties (map_id, a, b) SELECT ?, ?, ? "
+            "INSERT OR IGNORE INTO ties (map_id, a, b, types) SELECT ?, ?, ?, ? "
             "WHERE EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?) "
             "AND EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?)",
-            [(map_id, *sorted(t), map_id, t[0], map_id, t[1]) for t in edit.get("ties", ())],
+            [
+                (map_id, *sorted(t[:2]), types_to_db(t[2] if len(t) > 2 else None), map_id, t[0], map_id, t[1])
+                for t in edit.get("ties", ())
+            ],
         )
     elif op == "remove_alter":
         aid = edit["alter_id"]
@@ -69,7 +80,15 @@ def apply_edit_sql(c: sqlite3.Connection, map_id: str, person_id: str, edit: dic
                 [_f.field("placement", k).to_db(v) for k, v in pf.items()] + [map_id, aid],
             )
     elif op == "add_tie":
-        c.execute("INSERT OR IGNORE INTO ties (map_id, a, b) VALUES (?,?,?)", (map_id, edit["a"], edit["b"]))
+        c.execute(
+            "INSERT OR IGNORE INTO ties (map_id, a, b, types) VALUES (?,?,?,?)",
+            (map_id, edit["a"], edit["b"], types_to_db(edit.get("types"))),
+        )
+    elif op == "set_tie_types":
+        c.execute(
+            "UPDATE ties SET types = ? WHERE map_id = ? AND a = ? AND b = ?",
+            (types_to_db(edit.get("types")), map_id, edit["a"], edit["b"]),
+        )
     elif op == "remove_tie":
         c.execute("DELETE FROM ties WHERE map_id = ? AND a = ? AND b = ?", (map_id, edit["a"], edit["b"]))
     elif op == "add_goal":

@@ -44,6 +44,8 @@ from egomap.store.sqlite.schema import (
     decoder,
     dicts,
     placement_row,
+    types_from_db,
+    types_to_db,
 )
 from egomap.store.sqlite.watch import DataVersionWatch
 
@@ -321,8 +323,8 @@ class SQLiteEngine:
                 a = alter(r)
                 st.alters[a.id] = a
                 st.placements[a.id] = placement(r)
-            for a, b in c.execute("SELECT a, b FROM ties WHERE map_id = ? ORDER BY rowid", (map_id,)):
-                st.ties[Tie(a, b)] = None
+            for a, b, types in c.execute("SELECT a, b, types FROM ties WHERE map_id = ? ORDER BY rowid", (map_id,)):
+                st.ties[Tie(a, b)] = types_from_db(types)
             cur = c.execute(f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = ? ORDER BY rowid", (map_id,))
             for d in dicts(cur):
                 st.goals[d["id"]] = Goal(
@@ -351,7 +353,8 @@ class SQLiteEngine:
                 f"INSERT INTO placements ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
             )
-            c.executemany("INSERT INTO ties (map_id, a, b) VALUES (?,?,?)", [(row["id"], t.a, t.b) for t in state.ties])
+            ties = [(row["id"], t.a, t.b, types_to_db(v)) for t, v in state.ties.items()]
+            c.executemany("INSERT INTO ties (map_id, a, b, types) VALUES (?,?,?,?)", ties)
             c.executemany(
                 "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (?,?,?,?,?,?)",
                 [

@@ -34,6 +34,8 @@ __all__ = [
     "placement_from",
     "dicts",
     "decoder",
+    "types_to_db",
+    "types_from_db",
 ]
 
 #: ``PRAGMA application_id`` of an egomap store ("EgoM").
@@ -114,7 +116,14 @@ CREATE TABLE edits (
 """
 
 #: The table that keeps each owner's attributes.
-TABLES = {"person": "persons", "map": "maps", "alter": "alters", "placement": "placements", "goal": "goals"}
+TABLES = {
+    "person": "persons",
+    "map": "maps",
+    "alter": "alters",
+    "placement": "placements",
+    "goal": "goals",
+    "tie": "ties",
+}
 
 
 def _added_columns(version: int) -> str:
@@ -170,6 +179,28 @@ def alter_from(d: Mapping[str, Any], prefix: str = "") -> Alter:
 def placement_from(d: Mapping[str, Any], alter_id: str) -> Placement:
     """A placement from a row read by column name."""
     return Placement(alter_id, **{f.name: f.from_db(d[f.column]) for f in _PLACEMENT})
+
+
+def types_to_db(types: Any) -> str:
+    """A tie's types as the ``types`` column of ``ties`` keeps them (sorted, comma-separated; ``""`` for none).
+
+    Examples
+    --------
+    >>> types_to_db({"DrugTie", "Close"}), types_to_db(None)
+    ('Close,DrugTie', '')
+    """
+    return _f.field("tie", "types").to_db(frozenset(types or ()))
+
+
+def types_from_db(text: str | None) -> frozenset[str]:
+    """Inverse of :func:`types_to_db`.
+
+    Examples
+    --------
+    >>> sorted(types_from_db("Close,DrugTie"))
+    ['Close', 'DrugTie']
+    """
+    return _f.field("tie", "types").from_db(text or "")
 
 
 def _convert(f: _f.Field) -> Callable[[Any], Any] | None:

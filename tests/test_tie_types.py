@@ -1,0 +1,162 @@
+"""The type(s) of each tie kept as data (issue 13): the model, both store engines, and the migration to it."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+import egomap as em
+from egomap.store import SCHEMA_VERSION
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pg import columns_of, execute  # noqa: E402
+from test_store_migration import _V2_FILE_SQL  # noqa: E402
+
+# The version-2 file of test_store_migration as version 3 left it (version 3 added placements.known_for only).
+_V3_FILE_SQL = _V2_FILE_SQL.replace(
+    "PRAGMA user_version = 2;", "ALTER TABLE placements ADD COLUMN known_for TEXT;\nPRAGMA user_version = 3;"
+)
+
+
+def _pair(m):
+    m.add_alter("Mum", ring=0, sector="household")
+    m.add_alter("Gran", ring=1, sector="family")
+    m.add_alter("Jon", ring=2, sector="friends")
+
+
+def test_add_set_undo_redo_in_memory():
+    m = em.Person("R-T1").new_map("Baseline")
+    _pair(m)
+    m.add_tie("Mum", "Gran", types={"Close", "DrugTie"})
+    m.add_tie("Mum", "Jon")
+    assert m.tie_types("Gran", "Mum") == {"Close", "DrugTie"} and m.tie_types("Mum", "Jon") == frozenset()
+    m.add_tie("Mum", "Gran", types={"SexTie"})  # already tied: no change, no edit
+    assert m.tie_types("Mum", "Gran") == {"Close", "DrugTie"}
+    m.set_tie_types("Mum", "Gran", ["SexTie"])
+    assert m.tie_types("Mum", "Gran") == {"SexTie"}
+    assert m.undo() == "set the tie types of Gran and Mum" and m.tie_types("Mum", "Gran") == {"Close", "DrugTie"}
+    assert m.redo() and m.tie_types("Mum", "Gran") == {"SexTie"}
+    m.remove_tie("Mum", "Gran")
+    assert not m.has_tie("Mum", "Gran")
+    m.undo()  # the tie comes back with its types
+    assert m.tie_types("Mum", "Gran") == {"SexTie"}
+    m.remove_alter("Gran")
+    m.undo()  # so does a removed alter's tie
+    assert m.tie_types("Mum", "Gran") == {"SexTie"}
+
+
+def test_bad_type_names_are_refused():
+    m = em.Person("R-T2").new_map("Baseline")
+    _pair(m)
+    with pytest.raises(em.ValidationError, match="commas"):
+        m.add_tie("Mum", "Gran", types=["Close", "a,b"])
+    with pytest.raises(em.ValidationError, match="types must not contain control characters"):
+        m.add_tie("Mum", "Gran", types=["Close\x07"])
+    with pytest.raises(em.ValidationError, match="types must not contain line or paragraph separators"):
+        m.add_tie("Mum", "Gran", types=["a\u2028b"])
+    assert not m.has_tie("Mum", "Gran")
+    with pytest.raises(em.NotFoundError, match="not tied"):
+        m.set_tie_types("Mum", "Gran", ["Close"])
+
+
+def test_copy_forward_keeps_types(location):
+    with em.open_store(location) as s:
+        p = s.add_person("R-T3")
+        m = p.new_map("Baseline")
+        _pair(m)
+        m.add_tie("Mum", "Gran", types=["Close", "DrugTie"])
+        m.add_tie("Mum", "Jon")
+        m6 = p.new_map("6 months", copy_from=m)
+        assert m6.tie_types("Mum", "Gran") == {"Close", "DrugTie"} and m6.tie_types("Mum", "Jon") == frozenset()
+    with em.open_store(location) as s:
+        m6 = s.person("R-T3").map("6 months")
+        assert m6.tie_types("Mum", "Gran") == {"Close", "DrugTie"}
+
+
+def test_round_trip_and_undo_across_reconnect(location):
+    with em.open_store(location) as s:
+        m = s.add_person("R-T4").new_map("Baseline")
+        _pair(m)
+        m.add_tie("Mum", "Gran", types=["Close", "DrugTie"])
+        m.add_tie("Gran", "Jon", types=["SexTie"])
+        m.set_tie_types("Gran", "Jon", ["SexTie", "Close"])
+    with em.open_store(location) as s:
+        m = s.person("R-T4").map("Baseline")
+        assert m.tie_types("Mum", "Gran") == {"Close", "DrugTie"}
+        assert m.tie_types("Jon", "Gran") == {"SexTie", "Close"}
+        assert m.undo() == "set the tie types of Gran and Jon"
+    with em.open_store(location) as s:
+        m = s.person("R-T4").map("Baseline")
+        assert m.tie_types("Jon", "Gran") == {"SexTie"}
+        m.remove_alter("Mum")
+        assert m.undo() == "remove Mum"
+    with em.open_store(location) as s:
+        m = s.person("R-T4").map("Baseline")
+        assert m.tie_types("Mum", "Gran") == {"Close", "DrugTie"}
+        m.remove_tie("Gran", "Jon")
+    with em.open_store(location) as s:
+        m = s.person("R-T4").map("Baseline")
+        assert not m.has_tie("Gran", "Jon")
+        m.undo()
+    with em.open_store(location) as s:
+        assert s.person("R-T4").map("Baseline").tie_types("Gran", "Jon") == {"SexTie"}
+
+
+def test_merge_alter_keeps_tie_types(store):
+    p = store.add_person("R-T5")
+    m = p.new_map("Baseline")
+    _pair(m)
+    m2 = p.new_map("6 months")
+    m2.add_alter("Mum", ring=0, sector="household")
+    m2.add_alter("Granny", ring=1, sector="family")
+    m2.add_tie("Mum", "Granny", types=["Close"])
+    m2.merge_alter("Granny", into=m.alter("Gran"))
+    assert m2.tie_types("Mum", "Gran") == {"Close"}
+    m2.undo()
+    assert m2.tie_types("Mum", "Granny") == {"Close"}
+
+
+def test_migration_from_a_version_3_sqlite_file(tmp_path):
+    """A file of the previous schema version opens and gains ``ties.types`` (empty), and its undo history still works."""
+    assert SCHEMA_VERSION == 4
+    path = tmp_path / "v3.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(_V3_FILE_SQL)
+    assert "types" not in {r[1] for r in con.execute("PRAGMA table_info(ties)")}
+    con.close()
+    with em.open_store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        m = s.person("R-V2").map("Baseline")
+        assert m.has_tie("Mum", "Dave") and m.tie_types("Mum", "Dave") == frozenset()
+        m.set_tie_types("Mum", "Dave", ["Close"])
+        assert m.undo().startswith("set the tie types") and m.undo() == "move Mum"
+    with em.open_store(path) as s:
+        m = s.person("R-V2").map("Baseline")
+        assert m.redo() == "move Mum" and m.redo().startswith("set the tie types")
+        assert m.tie_types("Mum", "Dave") == {"Close"}
+    assert "types" in columns_of(path, "ties")
+
+
+def test_migration_from_the_previous_version_on_postgresql(pg_cluster):
+    url = pg_cluster.new_db()
+    with em.open_store(url) as s:
+        m = s.add_person("R-PG").new_map("Baseline")
+        _pair(m)
+        m.add_tie("Mum", "Gran")
+    # as an egomap of the previous schema version left it
+    execute(
+        url,
+        f"ALTER TABLE ties DROP COLUMN types; UPDATE meta SET value = '{SCHEMA_VERSION - 1}' "
+        "WHERE key = 'schema_version'",
+    )
+    assert "types" not in columns_of(url, "ties")
+    with em.open_store(url) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        m = s.person("R-PG").map("Baseline")
+        assert m.has_tie("Mum", "Gran") and m.tie_types("Mum", "Gran") == frozenset()
+        m.set_tie_types("Mum", "Gran", ["Close"])
+    with em.open_store(url) as s:
+        assert s.person("R-PG").map("Baseline").tie_types("Mum", "Gran") == {"Close"}

@@ -160,3 +160,26 @@ def test_migration_from_the_previous_version_on_postgresql(pg_cluster):
         m.set_tie_types("Mum", "Gran", ["Close"])
     with em.open_store(url) as s:
         assert s.person("R-PG").map("Baseline").tie_types("Mum", "Gran") == {"Close"}
+
+
+def test_network_canvas_import_keeps_edge_types(store, tmp_path):
+    """A pair linked by Close and Drug_Tie is one tie with both types; ``edge_types`` still filters."""
+    from test_import_nc_fixtures import NODES, _export, _protocol, _sociogram
+
+    edges = {"Close": [("n1", "n2"), ("n2", "n3")], "Drug_Tie": [("n2", "n1")], "had_sex": [("n1", "n3")]}
+    folder = _export(tmp_path / "x", NODES, edges)
+    _protocol(folder, [_sociogram("a", 4)])
+    em.io.read_network_canvas(folder, store)
+    m = store.person("C-1").map(0)
+    assert len(m.ties) == 3
+    assert m.tie_types("Ana", "Ben") == {"Close", "Drug_Tie"}
+    assert m.tie_types("Ben", "Cy") == {"Close"} and m.tie_types("Ana", "Cy") == {"had_sex"}
+    with em.open_store(tmp_path / "only.sqlite") as only:
+        em.io.read_network_canvas(folder, only, edge_types=["Drug_Tie", "had_sex"])
+        m = only.person("C-1").map(0)
+        assert len(m.ties) == 2 and m.tie_types("Ana", "Ben") == {"Drug_Tie"} and not m.has_tie("Ben", "Cy")
+
+
+def test_network_canvas_sample_ties_keep_their_types(store):
+    m0 = em.io.read_network_canvas(em.io.SAMPLE, store)[0].maps[0]
+    assert m0.tie_types("Maya", "Jon") == {"Close", "Conflict"} and m0.tie_types("Jon", "Ade") == {"Close"}

@@ -14,6 +14,7 @@ from typing import Any
 from egomap import fields as _f
 from egomap import geometry as _geometry
 from egomap import schemes as _schemes
+from egomap.errors import ValidationError
 from egomap.fields import MAX_LABEL, MAX_TEXT
 from egomap.io._common import Row, at_row
 from egomap.io.report import ImportReport
@@ -127,7 +128,7 @@ def build_interview(
     while label in taken_labels or any(m.label == label for m in p.maps):
         label, k = f"Interview {date or len(p.maps) + 1} ({k})", k + 1
     alters, placements = _nodes(nodes, cfg)
-    ties, counts = _edges(eid, edges, alters, cfg)
+    ties, kinds, counts = _edges(eid, edges, alters, cfg)
     used = sorted(t for t in counts if cfg.wanted is None or t in cfg.wanted)
     made = ", ".join(f"{t}: {counts[t][0]} edge(s) gave {counts[t][1]} new tie(s)" for t in used)
     notes = [
@@ -135,11 +136,14 @@ def build_interview(
         f"protocol {er.get('networkCanvasProtocolName') or 'unknown'}, started {start or 'unknown'}.",
         "Edges: "
         + (", ".join(f"{t} ({n[0]})" for t, n in sorted(counts.items())) or "none")
-        + f"; ties here are {'all types merged' if cfg.wanted is None else 'only ' + (', '.join(used) or 'none')}"
+        + f"; ties here are {'of all types' if cfg.wanted is None else 'only ' + (', '.join(used) or 'none')}"
+        + ", each keeping its type(s)"
         + (f" ({made})." if made else "."),
     ]
     if len(used) > 1 and any(counts[t][0] != counts[t][1] for t in used):
-        cfg.report.note("assumed", f"edge types merged into one set of ties ({made})", er.path, er.number)
+        cfg.report.note(
+            "assumed", f"edge types merged into one tie per pair, with its types ({made})", er.path, er.number
+        )
     skip = {EGO, "networkCanvasCaseID", "networkCanvasSessionID", "networkCanvasProtocolName", "sessionStart"}
     ego_lines = attribute_lines(er.values, skip, {})
     if ego_lines:
@@ -150,7 +154,7 @@ def build_interview(
             "date": _f.check_date(date),
             "notes": _f.check_text("\n".join(notes)[:MAX_TEXT], "notes"),
         }
-        state = MapState(alters, placements, dict.fromkeys(ties), {}, info)
+        state = MapState(alters, placements, {t: frozenset(kinds[t]) for t in ties}, {}, info)
         m = p.add_map(state, id=er.get("networkCanvasSessionID").strip() or eid, rings=cfg.rings, sectors=cfg.sectors)
     rep = cfg.report
     rep.count_for(m.id, er.path, maps=1)
@@ -241,12 +245,18 @@ def _values(typ: str, r: Row, fields: dict[str, str], nid: str) -> tuple[dict, d
 
 def _edges(
     eid: str, edges: list[tuple[str, Row]], alters: dict[str, Alter], cfg: Settings
-) -> tuple[dict[Tie, Row], dict[str, list[int]]]:
-    """The ties (each with the row that made it) and, per edge type, [edges, new ties]."""
+) -> tuple[dict[Tie, Row], dict[Tie, set[str]], dict[str, list[int]]]:
+    """The ties (each with the row that made it), each tie's edge types, and per edge type [edges, new ties]."""
     ties: dict[Tie, Row] = {}
+    kinds: dict[Tie, set[str]] = {}
     typed: dict[tuple[str, Tie], Row] = {}
     counts: dict[str, list[int]] = {}
     for typ, r in edges:
+        if typ not in counts:
+            try:
+                _f.check_tags([typ], "edge type")
+            except ValidationError as e:
+                raise r.error(str(e), "edge type", typ) from None
         c = counts.setdefault(typ, [0, 0])
         c[0] += 1
         a, b = r.get(SRC).strip(), r.get(TGT).strip()
@@ -278,7 +288,8 @@ def _edges(
                 b,
             )
         typed[(typ, t)] = r
+        kinds.setdefault(t, set()).add(typ)
         if t not in ties:
             ties[t] = r
             c[1] += 1
-    return ties, counts
+    return ties, kinds, counts

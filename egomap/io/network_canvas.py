@@ -44,9 +44,12 @@ become egomap data:
   (``valence``, ``contact``, ``known_for``: any such field of
   :mod:`egomap.fields`), e.g. ``{"contact": "ContactFreq"}``; values that do
   not fit an egomap field stay in the note.
-* **edges**: ties of all edge types are merged (``edge_types=None``), or only
-  the listed types; the map notes and the report say how many edges of each
-  type gave how many ties. Edge attributes are not kept. A self-loop or a
+* **edges**: one tie per pair of nodes, of all edge types (``edge_types=None``)
+  or only the listed ones; each tie keeps its edge type(s) as its ``types``
+  (a pair linked by Close and DrugTie is one tie with both types; see
+  :meth:`Map.tie_types <egomap.model.Map.tie_types>`); the map notes and the
+  report say how many edges of each type gave how many ties. Edge attributes
+  are not kept. A self-loop or a
   repeated edge is refused naming file and row, or skipped and reported with
   ``skip_self_loops`` / ``skip_duplicate_edges``.
 * **file names**: ``<case>_<session>_ego.csv``, ``..._attributeList_<NodeType>.csv``,

@@ -85,7 +85,9 @@ def to_networkx(m: Map, ego: bool = True) -> nx.Graph:
         ``radius``, ``x``, ``y`` with y up, ``valence``, ``contact``,
         ``support_received``, ``support_given`` as sorted tuples, ``note``).
         Graph attributes: ``person_id``, ``map_id``, ``map_label``, ``date``,
-        ``rings``, ``sectors`` (scheme names).
+        ``rings``, ``sectors`` (scheme names). Edges carry ``ego_tie`` and
+        ``types``: the tie's types (e.g. Network Canvas edge types) sorted
+        and comma-separated, ``""`` if it has none, so that GraphML can hold it.
 
     Examples
     --------
@@ -93,10 +95,12 @@ def to_networkx(m: Map, ego: bool = True) -> nx.Graph:
     >>> m = em.Person("R-9").new_map("Baseline")
     >>> mum = m.add_alter("Mum", ring=0, sector="household")
     >>> _ = m.add_alter("Gran", ring=1, sector="family")
-    >>> _ = m.add_tie(mum, "Gran")
+    >>> _ = m.add_tie(mum, "Gran", types={"Family", "Close"})
     >>> g = to_networkx(m, ego=False)
     >>> sorted(d["label"] for _, d in g.nodes(data=True)), g.number_of_edges()
     (['Gran', 'Mum'], 1)
+    >>> g.edges[mum.id, m.alter("Gran").id]["types"]
+    'Close,Family'
     """
     if not isinstance(m, Map):
         raise ValidationError(f"expected a map (egomap.Map), got {type(m).__name__}", field="map")
@@ -114,10 +118,14 @@ def to_networkx(m: Map, ego: bool = True) -> nx.Graph:
     for a in m.alters:
         g.add_node(a.id, **_alter_attrs(a), **_placement_attrs(m, pl[a.id]))
         if ego:
-            g.add_edge(EGO, a.id, ego_tie=True)
+            g.add_edge(EGO, a.id, ego_tie=True, types="")
     for t in m.ties:
-        g.add_edge(t.a, t.b, ego_tie=False)
+        g.add_edge(t.a, t.b, ego_tie=False, types=_types(m, t.a, t.b))
     return g
+
+
+def _types(m: Map, a: str, b: str) -> str:
+    return ",".join(sorted(m.tie_types(a, b)))
 
 
 def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
@@ -130,8 +138,10 @@ def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
     ``support_received``, ``support_given``. Stable attributes (``label``,
     ``kind``, ...) are taken from the latest map the alter is on.
 
-    Edges carry ``present`` (one bool per map) and ``weight`` (number of
-    maps with the tie). With ``ego=True`` the person is node :data:`EGO`.
+    Edges carry ``present`` (one bool per map), ``weight`` (number of
+    maps with the tie) and ``types`` (one text per map, as :func:`to_networkx`
+    gives it; ``None`` where the tie is absent). With ``ego=True`` the person
+    is node :data:`EGO`.
 
     Examples
     --------
@@ -159,15 +169,16 @@ def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
             for f in _PLACEMENT_ATTRS:
                 d[f][t] = pa[f]
             if ego:
-                _edge_at(g, EGO, a.id, t, k, ego_tie=True)
+                _edge_at(g, EGO, a.id, t, k, ego_tie=True, types="")
         for tie in m.ties:
-            _edge_at(g, tie.a, tie.b, t, k, ego_tie=False)
+            _edge_at(g, tie.a, tie.b, t, k, ego_tie=False, types=_types(m, tie.a, tie.b))
     return g
 
 
-def _edge_at(g: nx.Graph, u: str, v: str, t: int, k: int, *, ego_tie: bool) -> None:
+def _edge_at(g: nx.Graph, u: str, v: str, t: int, k: int, *, ego_tie: bool, types: str) -> None:
     if not g.has_edge(u, v):
-        g.add_edge(u, v, present=[False] * k, weight=0, ego_tie=ego_tie)
+        g.add_edge(u, v, present=[False] * k, weight=0, ego_tie=ego_tie, types=[None] * k)
     d = g.edges[u, v]
     d["present"][t] = True
+    d["types"][t] = types
     d["weight"] += 1

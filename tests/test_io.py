@@ -60,7 +60,7 @@ def test_egor_export_columns_ids_and_privacy(filled, tmp_path):
     egos, alters, edges = (_rows(paths[k]) for k in ("egos", "alters", "edges"))
     assert list(egos[0]) == list(em.io.egor.EGO_COLUMNS)
     assert list(alters[0]) == list(em.io.egor.ALTER_COLUMNS)
-    assert list(edges[0]) == ["egoID", "person_id", "Source", "Target"]
+    assert list(edges[0]) == ["egoID", "person_id", "Source", "Target", "tie_types"]
     consenting = [p for p in filled.people() if p.consent_research]
     assert {r["person_id"] for r in egos} == {p.id for p in consenting}
     assert "R-NO" not in {r["person_id"] for r in egos}

@@ -183,3 +183,100 @@ def test_network_canvas_import_keeps_edge_types(store, tmp_path):
 def test_network_canvas_sample_ties_keep_their_types(store):
     m0 = em.io.read_network_canvas(em.io.SAMPLE, store)[0].maps[0]
     assert m0.tie_types("Maya", "Jon") == {"Close", "Conflict"} and m0.tie_types("Jon", "Ade") == {"Close"}
+
+
+def _typed_person(store):
+    p = store.add_person("R-EX", consent_research=True)
+    m = p.new_map("Baseline", date="2026-01-12")
+    _pair(m)
+    m.add_tie("Mum", "Gran", types=["DrugTie", "Close"])
+    m.add_tie("Gran", "Jon")
+    return p
+
+
+def _ties_by_label(m):
+    lab = {a.id: a.label for a in m.alters}
+    return sorted((*sorted((lab[t.a], lab[t.b])), tuple(sorted(m.tie_types(t.a, t.b)))) for t in m.ties)
+
+
+def test_to_networkx_and_person_graph_carry_types(store):
+    from egomap.graph import person_to_networkx, to_networkx
+
+    p = _typed_person(store)
+    m = p.map("Baseline")
+    mum, gran, jon = (m.alter(x).id for x in ("Mum", "Gran", "Jon"))
+    g = to_networkx(m)
+    assert g.edges[mum, gran]["types"] == "Close,DrugTie" and g.edges[gran, jon]["types"] == ""
+    assert g.edges["__ego__", mum]["types"] == ""
+    m6 = p.new_map("6 months", copy_from=m)
+    m6.set_tie_types("Mum", "Gran", ["Close"])
+    h = person_to_networkx(p)
+    assert h.edges[mum, gran]["types"] == ["Close,DrugTie", "Close"]
+    m6.remove_tie("Gran", "Jon")
+    assert person_to_networkx(p).edges[gran, jon]["types"] == ["", None]
+
+
+def test_json_round_trip_keeps_types(store, tmp_path):
+    p = _typed_person(store)
+    data = em.io.to_json(p, include_names=True)
+    assert ["Close", "DrugTie"] in [t[2] for t in data["persons"][0]["maps"][0]["ties"] if len(t) > 2]
+    with em.open_store(tmp_path / "other.sqlite") as other:
+        q = em.io.from_json(data, other)[0]
+        assert q.to_dict() == p.to_dict()
+        assert _ties_by_label(q.map("Baseline")) == _ties_by_label(p.map("Baseline"))
+    research = em.io.to_json(p)  # pseudonymised: the types are kept (category names, not about a person)
+    with em.open_store(tmp_path / "research.sqlite") as other:
+        m = em.io.from_json(research, other)[0].maps[0]
+        assert sorted(tuple(sorted(m.tie_types(t.a, t.b))) for t in m.ties) == [(), ("Close", "DrugTie")]
+    bad = em.io.to_json(p, include_names=True)
+    bad["persons"][0]["maps"][0]["ties"][0][2] = ["a,b"]
+    with em.open_store(tmp_path / "bad.sqlite") as other, pytest.raises(em.EgomapError, match="commas"):
+        em.io.from_json(bad, other)
+
+
+def test_egor_round_trip_keeps_types(store, tmp_path):
+    import csv
+
+    p = _typed_person(store)
+    paths = em.io.export_egor(p, tmp_path / "egor", include_names=True)
+    with open(paths["edges"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["tie_types"] for r in rows) == ["", "Close,DrugTie"]
+    with em.open_store(tmp_path / "back.sqlite") as back:
+        q = em.io.read_egor(tmp_path / "egor", back)[0]
+        assert _ties_by_label(q.maps[0]) == _ties_by_label(p.map("Baseline"))
+    # an egor file written before tie_types (no such column) reads as ties without types
+    with open(paths["edges"], "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["egoID", "person_id", "Source", "Target"])
+        w.writerows([[r["egoID"], r["person_id"], r["Source"], r["Target"]] for r in rows])
+    with em.open_store(tmp_path / "old.sqlite") as back:
+        m = em.io.read_egor(tmp_path / "egor", back)[0].maps[0]
+        assert len(m.ties) == 2 and all(m.tie_types(t.a, t.b) == frozenset() for t in m.ties)
+
+
+def test_egor_refuses_a_bad_type_naming_file_and_row(store, tmp_path):
+    import csv
+
+    p = _typed_person(store)
+    paths = em.io.export_egor(p, tmp_path / "egor", include_names=True)
+    with open(paths["edges"], newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows[1][4] = "Close\x07"
+    with open(paths["edges"], "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    with em.open_store(tmp_path / "back.sqlite") as back:
+        with pytest.raises(em.InputFileError, match="edges.csv.*row 1, column .tie_types.") as e:
+            em.io.read_egor(tmp_path / "egor", back)
+        assert "control characters" in str(e.value) and back.person_ids() == []
+
+
+def test_graphml_edges_carry_types(store, tmp_path):
+    import networkx as nx
+
+    p = _typed_person(store)
+    (path,) = em.io.export_graphml(p, tmp_path / "g")
+    g = nx.read_graphml(path)
+    alter_ties = sorted(d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "alter")
+    assert alter_ties == ["", "Close,DrugTie"]
+    assert {d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "ego"} == {""}

@@ -24,7 +24,9 @@ map, and one row per alter-alter tie:
     with names (or listed in ``keep``) also the identifying ones:
     ``relationship``, ``met_through``, ``label``, ``note``.
 ``edges.csv``
-    ``egoID``, ``person_id``, ``Source``, ``Target`` (alterIDs).
+    ``egoID``, ``person_id``, ``Source``, ``Target`` (alterIDs), ``tie_types``
+    (the tie's types, e.g. Network Canvas edge types, sorted and joined by
+    ``,``; empty for none). A file without ``tie_types`` reads as ties without types.
 
 ``person_id`` is on every row of the three files, so a person's time points
 can be grouped in R. Read every id column as text (``colClasses``), or R turns
@@ -49,7 +51,7 @@ Examples
 >>> p = em.demo.demo_case()
 >>> paths = em.io.export_egor(p, tempfile.mkdtemp())
 >>> print(paths["edges"].read_text().splitlines()[:2])
-['egoID,person_id,Source,Target', 'DEMO-01_0,DEMO-01,DEMO-01-A001,DEMO-01-A002']
+['egoID,person_id,Source,Target,tie_types', 'DEMO-01_0,DEMO-01,DEMO-01-A001,DEMO-01-A002,']
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ ALTER_COLUMNS = (
     "map_label",
     *(f.name for f in _ALTER_FIELDS if not f.identifying),
 )
-EDGE_COLUMNS = ("egoID", "person_id", "Source", "Target")
+_TYPES = _f.field("tie", "types")
+EDGE_COLUMNS = ("egoID", "person_id", "Source", "Target", "tie_types")
 
 
 def _name_fields(owners: tuple[str, ...], *, include_names: bool = True, keep=()) -> list[Field]:
@@ -231,8 +234,8 @@ def export_egor(
                     rq = pseudonymise("placement", {f.name: getattr(q, f.name) for f in q_fields}, **names)
                     r = [eid, ids[aid], p.id, i, info["label"]]
                     wa.writerow(r + [_cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in alter_fields])
-                for t in st.ties:
-                    wt.writerow([eid, p.id, *sorted((ids[t.a], ids[t.b]))])
+                for t, types in st.ties.items():
+                    wt.writerow([eid, p.id, *sorted((ids[t.a], ids[t.b])), ",".join(sorted(types or ()))])
     return paths
 
 
@@ -437,7 +440,8 @@ def _map(p: Person, er: Row, k: int, alter_rows: list[Row], tie_rows: list[Row],
             raise tr.error(f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col)
         if a == b:
             raise tr.error(f"an alter cannot be tied to themself ({tr.get(tgt).strip()!r})", tgt)
-        st.ties[Tie(a, b) if a < b else Tie(b, a)] = None
+        with at_row(tr, "tie_types"):
+            st.ties[Tie(a, b) if a < b else Tie(b, a)] = _TYPES.clean(tr.get("tie_types"))
     with at_row(er, "map_label"):
         m = p.add_map(st, id=new_id(), rings=rs, sectors=ss)
     report.count_for(m.id, er.path, maps=1)

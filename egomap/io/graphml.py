@@ -12,7 +12,9 @@ in its order: ``kind``, ``is_professional``, ``ring``, ``sector``, ``angle``,
 ``valence``, ``contact`` and ``known_for`` ("" when not recorded),
 ``reviewed``; with ``include_names=True`` also the identifying ones: ``label``,
 ``relationship``, ``met_through`` and ``note``. Edges have ``tie="ego"`` (the
-person to each alter) or ``tie="alter"`` (alter-alter ties drawn on the map).
+person to each alter) or ``tie="alter"`` (alter-alter ties drawn on the map),
+and ``types``: a tie's types (e.g. Network Canvas edge types) sorted and joined
+by ``,`` (type names never hold a comma), ``""`` for none and for ``tie="ego"``.
 
 Examples
 --------
@@ -80,9 +82,9 @@ def map_graph(m: Map, *, include_names: bool = False, ids: dict[str, str] | None
         rq = pseudonymise("placement", {f.name: getattr(q, f.name) for f in shown if f.owner == "placement"}, **names)
         attrs = {"ego": False, **{f.name: cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in shown}}
         g.add_node(ids[aid], **attrs)
-        g.add_edge("ego", ids[aid], tie="ego")
-    for t in st.ties:
-        g.add_edge(ids[t.a], ids[t.b], tie="alter")
+        g.add_edge("ego", ids[aid], tie="ego", types="")
+    for t, types in st.ties.items():
+        g.add_edge(ids[t.a], ids[t.b], tie="alter", types=",".join(sorted(types or ())))
     return g
 
 

@@ -5,7 +5,8 @@ where each person is :meth:`egomap.Person.to_dict` output. With
 ``include_names=True`` the round trip is lossless: importing into a fresh
 store gives back equal ``to_dict()`` output (ids, consent, schemes in full
 including custom ones, exact positions, placements, ties, goals with steps and
-status, dates, creation times and notes). The edit history behind undo/redo
+status, dates, creation times and notes). A tie is ``[a, b]``, or
+``[a, b, [types...]]`` when it has types (e.g. Network Canvas edge types). The edit history behind undo/redo
 is not part of the file: an imported map starts with a fresh history.
 
 Without ``include_names`` (the default, for research use) every field the
@@ -68,7 +69,7 @@ def _pseudonymise(p: Person) -> dict:
     for m in d["maps"]:
         m["alters"] = [pseudonymise("alter", {**a, "id": ids[a["id"]]}, stand_in=ids[a["id"]]) for a in m["alters"]]
         m["placements"] = [pseudonymise("placement", {**q, "alter_id": ids[q["alter_id"]]}) for q in m["placements"]]
-        m["ties"] = [sorted([ids[a], ids[b]]) for a, b in m["ties"]]
+        m["ties"] = [sorted([ids[t[0]], ids[t[1]]]) + t[2:] for t in m["ties"]]
         goals = [pseudonymise("goal", g, stand_in=f"Goal {i}") for i, g in enumerate(m["goals"], start=1)]
         m["goals"] = [{**g, "alter_ids": [ids[x] for x in g["alter_ids"] if x in ids]} for g in goals]
     return d
@@ -184,10 +185,10 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
             raise w.fail("every alter needs exactly one placement", where, row, "placements")
         field = "ties"
         for t in d.get("ties", []):
-            a, b = t
-            if a == b or a not in st.alters or b not in st.alters:
+            a, b, *more = t
+            if a == b or a not in st.alters or b not in st.alters or len(more) > 1:
                 raise w.fail(f"tie {t!r} is not between two different alters of the map", where, row, "ties")
-            st.ties[Tie.of(a, b)] = None
+            st.ties[Tie.of(a, b)] = _f.field("tie", "types").clean(more[0] if more else None)
         field = "goals"
         for g in d.get("goals", []):
             goal = Goal(

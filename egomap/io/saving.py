@@ -17,7 +17,7 @@ __all__ = ["map_content", "save_persons"]
 def map_content(m: Any) -> tuple:
     """What a map holds, by labels rather than ids (a repeated interview has the same content).
 
-    Label, date, notes, schemes, each alter's attributes and placement, and the ties by alter labels.
+    Label, date, notes, schemes, each alter's attributes and placement, and the ties by alter labels (with their types).
     """
     st = m.state()
     labels = {aid: a.label for aid, a in st.alters.items()}
@@ -28,7 +28,7 @@ def map_content(m: Any) -> tuple:
     alters = sorted(
         (plain(a.to_dict(), "id"), plain(st.placements[aid].to_dict(), "alter_id")) for aid, a in st.alters.items()
     )
-    ties = sorted(tuple(sorted((labels[t.a], labels[t.b]))) for t in st.ties)
+    ties = sorted((*sorted((labels[t.a], labels[t.b])), tuple(sorted(v or ()))) for t, v in st.ties.items())
     return (m.label, m.date, m.notes, m.rings.name, m.sectors.name, tuple(alters), tuple(ties))
 
 

@@ -300,7 +300,7 @@ class Map(MapDetailsMixin):
             "sectors": self.sectors.to_dict(),
             "alters": [a.to_dict() for a in st.alters.values()],
             "placements": [p.to_dict() for p in st.placements.values()],
-            "ties": [[t.a, t.b] for t in st.ties],
+            "ties": [[t.a, t.b, *([sorted(v)] if v else [])] for t, v in st.ties.items()],  # [a, b, types] if typed
             "goals": [g.to_dict() for g in st.goals.values()],
         }
 

@@ -109,6 +109,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
         self.lock = threading.RLock()
         self.writer = f"{socket.gethostname()}:{os.getpid()}"
         self._depth = 0
+        self._begin_pending = False  # a transaction's BEGIN goes out with its first statement
         self._closed = False
         self._stacks: dict[str, tuple[int, list[int], list[int]]] = {}
         self.conn: Any = self._connect()
@@ -146,7 +147,24 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             if self._depth:
                 raise SaveError(f"the connection to the store {self.path} was lost; nothing of this change was saved")
             self.conn = self._connect()
+        return self.begun()
+
+    def begun(self) -> Any:
+        """The connection, with the open transaction's BEGIN sent if it is still waiting."""
+        if self._begin_pending:
+            self._begin_pending = False
+            self.conn.execute("BEGIN")
         return self.conn
+
+    def _begin_with(self, sql: str, args: Sequence[Any]) -> Any:
+        """Run ``sql`` as the transaction's first statement, its BEGIN in the same round trip (a pipeline)."""
+        if not self._begin_pending:
+            return self.conn.execute(sql, args)
+        self._begin_pending = False
+        with self.conn.pipeline():
+            self.conn.execute("BEGIN")
+            cur = self.conn.execute(sql, args)
+        return cur
 
     def _migrate(self, upto: int) -> None:
         c = self.conn
@@ -230,29 +248,31 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """A write transaction; nested ones join it. Errors of the database become egomap errors."""
+        """A write transaction (nested ones join it), its BEGIN sent with its first statement; database errors become egomap errors."""
         with self.lock:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self.conn
+                    yield _Connection(self)
                 finally:
                     self._depth -= 1
                 return
             conn = self._ensure()
-            try:
-                conn.execute("BEGIN")
-            except self.psycopg.Error as e:
-                raise self._error(e) from None
+            self._begin_pending = True
             self._depth = 1
             try:
-                yield conn
+                yield _Connection(self)
                 self._depth = 0
-                conn.execute("COMMIT")
+                if self._begin_pending:  # nothing was sent: nothing to commit
+                    self._begin_pending = False
+                else:
+                    conn.execute("COMMIT")
             except BaseException as exc:
                 self._depth = 0
                 self._stacks.clear()
-                if not conn.broken and not conn.closed:
+                sent = not self._begin_pending
+                self._begin_pending = False
+                if sent and not conn.broken and not conn.closed:
                     try:
                         conn.execute("ROLLBACK")
                     except self.psycopg.Error:
@@ -436,7 +456,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
         if self._depth:
             with self.lock:
                 try:
-                    rows = self.conn.execute(
+                    rows = self._begin_with(
                         "SELECT id, rev FROM maps WHERE person_id = (SELECT person_id FROM maps WHERE id = %s) "
                         "ORDER BY id FOR UPDATE",
                         (map_id,),
@@ -558,6 +578,16 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             )
 
         self._write(run)
+
+
+class _Connection:
+    """The connection of an open transaction: its first use sends the transaction's waiting ``BEGIN``."""
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine.begun(), name)
 
 
 class _Conflict(SaveError):

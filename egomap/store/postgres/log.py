@@ -46,14 +46,18 @@ class EditLog:
         """Save one edit and its inverse, and log it, if the map is at revision ``expected``; return the new one."""
 
         def run(c: Any) -> int:
-            apply_edit_sql(c, map_id, person_id, edit)
-            # the revision check, the new revision and the log entry in one statement (one round trip)
-            done = c.execute(
-                "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev) "
-                "INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
-                f"SELECT %s, %s, %s, %s, %s, %s, %s FROM b RETURNING id, (SELECT rev FROM b), pg_notify('{CHANNEL}', map_id)",
-                (map_id, expected, map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
-            ).fetchone()
+            # the edit's rows, then the revision check, the new revision and the log entry in one statement,
+            # all sent together (a pipeline: one round trip; an error still stops the transaction)
+            with c.pipeline():
+                apply_edit_sql(c, map_id, person_id, edit)
+                cur = c.execute(
+                    "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev) "
+                    "INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
+                    f"SELECT %s, %s, %s, %s, %s, %s, %s FROM b "
+                    f"RETURNING id, (SELECT rev FROM b), pg_notify('{CHANNEL}', map_id)",
+                    (map_id, expected, map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
+                )
+            done = cur.fetchone()
             if done is None:
                 raise SaveError(
                     f"map {map_id!r} was changed by another writer since it was read (expected revision "

@@ -280,3 +280,57 @@ def test_graphml_edges_carry_types(store, tmp_path):
     alter_ties = sorted(d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "alter")
     assert alter_ties == ["", "Close,DrugTie"]
     assert {d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "ego"} == {""}
+
+
+def _changing_ties() -> em.Person:
+    p = em.Person("R-CV")
+    a = p.new_map("Baseline", date="2026-01-01")
+    _pair(a)
+    a.add_tie("Mum", "Gran", types=["Close", "<img src=x onerror=alert(1)>"])
+    a.add_tie("Gran", "Jon", types=["DrugTie"])
+    a.add_tie("Mum", "Jon")
+    b = p.new_map("Later", date="2026-06-01", copy_from=a)
+    b.remove_tie("Gran", "Jon")
+    return p
+
+
+def test_change_view_and_pyvis_edge_titles_give_the_types():
+    from egomap.viz.pyvis_net import to_pyvis
+
+    p = _changing_ties()
+    net = to_pyvis(p, time_point="Later")
+    titles = sorted(e.get("title", "") for e in net.edges if e.get("title"))
+    assert titles == ["Tie types: <img src=x onerror=alert(1)>, Close", "Tie types: DrugTie"]  # the gone tie's too
+    net = to_pyvis(p.map("Baseline"))
+    assert len([e for e in net.edges if e.get("title", "").startswith("Tie types")]) == 2
+
+
+def test_change_view_hover_shows_tie_types_as_text(page):
+    from test_change_view_js import open_view
+
+    data = open_view(page, em.viz.change_network(_changing_ties()))
+    later = next(v for v in data["views"] if v["label"] == "Later")
+    assert sorted(e[3] for e in later["edges"]) == [
+        "",
+        "Tie types: <img src=x onerror=alert(1)>, Close",
+        "Tie types: DrugTie",
+    ]
+    ev = "window.egomapView"
+    page.evaluate(f"{ev}.show({data['views'].index(later)})")
+    page.wait_for_function(f"{ev}.label() === 'Later' && {ev}.edgeCount() === 3")
+    shown = page.evaluate(f"{ev}.network.body.data.edges.get().map(e => e.title ? e.title.textContent : '')")
+    assert sorted(shown) == sorted(e[3] for e in later["edges"])
+    # hovering the middle of the Mum-Gran tie shows its types, as text
+    edge = next(e for e in later["edges"] if "Close" in e[3])
+    mid = page.evaluate(
+        f"(ids) => {{ const p = {ev}.network.getPositions(ids); "
+        "return {x: (p[ids[0]].x + p[ids[1]].x) / 2, y: (p[ids[0]].y + p[ids[1]].y) / 2}; }",
+        edge[:2],
+    )
+    d = page.evaluate(f"(p) => {ev}.network.canvasToDOM(p)", mid)
+    box = page.locator("#em-net").bounding_box()
+    page.mouse.move(box["x"] + d["x"], box["y"] + d["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert page.locator("div.vis-tooltip").inner_text() == edge[3]
+    assert page.locator("div.vis-tooltip img").count() == 0
+    assert page.errors == [] and page.dialogs == []

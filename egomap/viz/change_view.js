@@ -125,7 +125,9 @@
     {color: {color: STYLE.status.lost.color, opacity: 0.6}, width: px("tie") * 1.2, dashes: [4, 4]}
   ];
   function visEdge(e) {
-    return Object.assign({id: e[0] + "|" + e[1], from: e[0], to: e[1]}, TIES[e[2]]);
+    var edge = Object.assign({id: e[0] + "|" + e[1], from: e[0], to: e[1]}, TIES[e[2]]);
+    if (e[3]) edge.title = textTitle(e[3]);  // the tie's types, as text (never HTML)
+    return edge;
   }
   function fitView() {
     var w = container.clientWidth || 600, h = container.clientHeight || 600;

@@ -9,6 +9,7 @@ nothing is only in the picture or only under the mouse:
   and the other details; the page shows these rows as a table a keyboard
   and a screen reader can go through;
 * :func:`hover_text` - the same as plain text, for the hover;
+* :func:`tie_title` - the hover text of a tie: its types, if it has any;
 * :func:`page` - the page: time-point tabs (the tab pattern: one tab stop,
   the arrow keys move focus and the time point; ◀/▶ outside the tab list),
   the map, the key, the summary line and the list of people.
@@ -47,11 +48,12 @@ from typing import Any
 
 from egomap import fields as _fields
 from egomap.change.words import ring_label, sector_label, shift_words
+from egomap.errors import EgomapError
 from egomap.model import Map
 from egomap.viz import style as _style
-from egomap.viz._layout import Item
+from egomap.viz._layout import Frame, Item
 
-__all__ = ["COLUMNS", "person_row", "hover_text", "row_order", "page"]
+__all__ = ["COLUMNS", "person_row", "hover_text", "tie_title", "row_order", "page"]
 
 #: Column headings of the list of people (the second is replaced per view by what the marks compare).
 COLUMNS = ("Who", "What changed", "Where", _fields.field("placement", "valence").label, "More")
@@ -129,6 +131,31 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     if mode == "names" and p.note:
         more.append(f"Note: {p.note}")
     return [who, change[0].upper() + change[1:], where[0].upper() + where[1:], p.valence or "not recorded", more]
+
+
+def tie_title(frame: Frame, a: str, b: str, status: str) -> str:
+    """The hover text of a tie of ``frame`` (``status`` as in ``frame.ties``): ``"Tie types: ..."``, or ``""``.
+
+    A dissolved tie's types are those it had on the previous map.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> from egomap.viz._layout import frames
+    >>> m = em.Person("R-TT").new_map("Baseline")
+    >>> _ = m.add_alter("Mum", ring=0, sector="household"), m.add_alter("Gran", ring=1, sector="family")
+    >>> t = m.add_tie("Mum", "Gran", types={"DrugTie", "Close"})
+    >>> tie_title(frames([m])[0], t.a, t.b, "present")
+    'Tie types: Close, DrugTie'
+    """
+    m = frame.map
+    if status == "dissolved":
+        m = next((x for x in m.person.maps if x.label == frame.previous), m)
+    try:
+        types = m.tie_types(a, b)
+    except EgomapError:  # not both on that map
+        return ""
+    return f"Tie types: {', '.join(sorted(types))}" if types else ""
 
 
 def hover_text(row: list, since: str | None) -> str:

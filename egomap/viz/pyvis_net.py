@@ -47,7 +47,7 @@ from egomap.geometry import polar_to_xy, text_width, wrap
 from egomap.model import Map, Person, map_index
 from egomap.viz import style as _style
 from egomap.viz._layout import Item, frames, resolve_maps
-from egomap.viz.change_view import hover_text, person_row
+from egomap.viz.change_view import hover_text, person_row, tie_title
 from egomap.viz.pyvis_view import SCALE, InlinePage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -396,7 +396,10 @@ def to_pyvis(
     ties["dissolved"] = (_style.STATUS["lost"]["color"], 0.6, 1.2, [4, 4])
     for a, b, status in sorted(frame.ties, key=lambda e: sorted((int(keys[e[0]][1:]), int(keys[e[1]][1:])))):
         colour, opacity, w, dashes = ties[status]
-        net.add_edge(keys[a], keys[b], color={"color": colour, "opacity": opacity}, width=_px("tie") * w, dashes=dashes)
+        title = {"title": t} if (t := tie_title(frame, a, b, status)) else {}
+        net.add_edge(
+            keys[a], keys[b], color={"color": colour, "opacity": opacity}, width=_px("tie") * w, dashes=dashes, **title
+        )
     if guides:
         for j in range(len(m.sectors) if len(m.sectors) > 1 else 0):
             sw = _px("sector_line")

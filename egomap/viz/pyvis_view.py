@@ -50,7 +50,7 @@ from egomap.viz._layout import (
     marker_reach,
     resolve_maps,
 )
-from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, person_row, row_order
+from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, person_row, row_order, tie_title
 from egomap.viz.change_view import page as change_page
 
 __all__ = ["ChangeView", "InlinePage", "change_network", "change_view_js", "script_json", "vis_network_js"]
@@ -197,7 +197,10 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
         "ego": ego,
         "geometry": _geometry(m),
         "nodes": nodes,
-        "edges": [[*sorted((keys[a], keys[b]), key=_key_order), _TIE_CODES[s]] for a, b, s in frame.ties],
+        "edges": [
+            [*sorted((keys[a], keys[b]), key=_key_order), _TIE_CODES[s], tie_title(frame, a, b, s)]
+            for a, b, s in frame.ties
+        ],
     }
 
 

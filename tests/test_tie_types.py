@@ -334,3 +334,51 @@ def test_change_view_hover_shows_tie_types_as_text(page):
     assert page.locator("div.vis-tooltip").inner_text() == edge[3]
     assert page.locator("div.vis-tooltip img").count() == 0
     assert page.errors == [] and page.dialogs == []
+
+
+def test_read_table_gives_tie_types(location):
+    with em.open_store(location) as s:
+        p = _typed_person(s)
+        m = p.map("Baseline")
+        rows = s.read_table("ties", ["a", "b", "types"]).values.tolist()
+        lab = {a.id: a.label for a in m.alters}
+        assert sorted((*sorted((lab[a], lab[b])), t) for a, b, t in rows) == [
+            ("Gran", "Jon", ""),
+            ("Gran", "Mum", "Close,DrugTie"),
+        ]
+        cols = s.read_columns("ties", ["types"])
+        assert sorted(cols["types"].tolist()) == [b"", b"Close,DrugTie"]
+        with pytest.raises(em.NotFoundError, match="map_id, a, b and types"):
+            s.read_table("ties", ["a", "weight"])
+
+
+def test_copy_between_engines_carries_tie_types(tmp_path, pg_cluster):
+    from egomap.store.postgres.copy import copy_store
+
+    src = tmp_path / "typed.sqlite"
+    with em.open_store(src) as s:
+        _typed_person(s)
+    url = pg_cluster.new_db()
+    copy_store(src, url, report=None)
+    back = tmp_path / "back.sqlite"
+    copy_store(url, back, report=None)
+    for where in (url, back):
+        with em.open_store(where) as s:
+            m = s.person("R-EX").map("Baseline")
+            assert m.tie_types("Mum", "Gran") == {"Close", "DrugTie"} and m.tie_types("Gran", "Jon") == frozenset()
+            assert m.undo() == "link Gran and Jon"  # the edit log came along
+
+
+def test_a_researcher_sees_the_tie_types_through_the_views(pg_cluster):
+    team = pytest.importorskip("egomap.store.postgres.team")
+    admin = pg_cluster.new_db()
+    db = admin.rsplit("/", 1)[1]
+    team.init(admin)
+    team.add_member(admin, "pia", "practitioner")
+    team.add_member(admin, "rex", "researcher")
+    with em.open_store(pg_cluster.url(db, "pia")) as s:
+        _typed_person(s)
+    with em.open_store(pg_cluster.url(db, "rex")) as r:
+        m = r.person("R-EX").maps[0]
+        assert sorted(tuple(sorted(m.tie_types(t.a, t.b))) for t in m.ties) == [(), ("Close", "DrugTie")]
+        assert sorted(r.read_table("ties", ["types"])["types"]) == ["", "Close,DrugTie"]

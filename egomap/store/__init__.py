@@ -529,7 +529,7 @@ class Store(StoreBackendMixin):
         table : {"placements", "ties"}
             ``placements`` may name any placement or alter attribute of the
             vocabulary (:mod:`egomap.fields`) plus ``map_id`` and ``alter_id``;
-            ``ties`` has ``map_id``, ``a`` and ``b``.
+            ``ties`` has ``map_id``, ``a``, ``b`` and ``types`` (a tie's types, comma-separated).
         columns : sequence of str
         map_ids : sequence of str, optional
             The maps to read; all maps if not given.
@@ -582,8 +582,8 @@ def _check_columns(table: str, columns: Sequence[str]) -> list[str]:
         bad = [c for c in columns if c not in allowed]
         if bad:
             raise NotFoundError(f"placements have no column {bad[0]!r}")
-    elif any(c not in ("map_id", "a", "b") for c in columns):
-        raise NotFoundError(f"ties have the columns map_id, a and b, not {list(columns)!r}")
+    elif any(c not in ("map_id", "a", "b", "types") for c in columns):
+        raise NotFoundError(f"ties have the columns map_id, a, b and types, not {list(columns)!r}")
     return list(columns)
 
 

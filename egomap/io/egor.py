@@ -440,8 +440,11 @@ def _map(p: Person, er: Row, k: int, alter_rows: list[Row], tie_rows: list[Row],
             raise tr.error(f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col)
         if a == b:
             raise tr.error(f"an alter cannot be tied to themself ({tr.get(tgt).strip()!r})", tgt)
-        with at_row(tr, "tie_types"):
-            st.ties[Tie(a, b) if a < b else Tie(b, a)] = _TYPES.clean(tr.get("tie_types"))
+        kinds, text = frozenset(), tr.get("tie_types")
+        if text:
+            with at_row(tr, "tie_types"):
+                kinds = _TYPES.clean(text)
+        st.ties[Tie(a, b) if a < b else Tie(b, a)] = kinds
     with at_row(er, "map_label"):
         m = p.add_map(st, id=new_id(), rings=rs, sectors=ss)
     report.count_for(m.id, er.path, maps=1)

@@ -57,6 +57,10 @@ def test_bad_type_names_are_refused():
         m.add_tie("Mum", "Gran", types=["Close\x07"])
     with pytest.raises(em.ValidationError, match="types must not contain line or paragraph separators"):
         m.add_tie("Mum", "Gran", types=["a\u2028b"])
+    with pytest.raises(em.ValidationError, match="types must not contain noncharacters"):
+        m.add_tie("Mum", "Gran", types=["a\ufffeb"])  # GraphML could not hold it
+    with pytest.raises(em.ValidationError, match="types must not be empty|must be text"):
+        m.add_tie("Mum", "Gran", types=[3])
     assert not m.has_tie("Mum", "Gran")
     with pytest.raises(em.NotFoundError, match="not tied"):
         m.set_tie_types("Mum", "Gran", ["Close"])
@@ -279,6 +283,10 @@ def test_graphml_edges_carry_types(store, tmp_path):
     g = nx.read_graphml(path)
     alter_ties = sorted(d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "alter")
     assert alter_ties == ["", "Close,DrugTie"]
+    m = p.map("Baseline")
+    m.set_tie_types("Gran", "Jon", ['<b a="1">&amp;</b>'])  # markup in a type name is text in the XML
+    (path,) = em.io.export_graphml(p, tmp_path / "h")
+    assert '<b a="1">&amp;</b>' in {d["types"] for _, _, d in nx.read_graphml(path).edges(data=True)}
     assert {d["types"] for _, _, d in g.edges(data=True) if d["tie"] == "ego"} == {""}
 
 

@@ -244,8 +244,12 @@ def test_png_export_is_a_png(base, tmp_path):
 def test_side_by_side_is_read_only_views_of_each_map():
     p = em.demo.demo_case()
     box = side_by_side(p.maps, label_mode="initials")
-    assert [w.map.label for w in box.children] == ["Baseline", "6 months", "12 months"]
-    assert all(w.read_only and w.label_mode == "initials" for w in box.children)
+    *maps, key = box.children
+    assert [w.map.label for w in maps] == ["Baseline", "6 months", "12 months"]
+    assert all(w.read_only and w.label_mode == "initials" for w in maps)
+    # equal columns, one per map, and one key across them (without the change marks: nothing is compared here)
+    assert box.layout.grid_template_columns == "repeat(3, minmax(300px, 1fr))"
+    assert "egomap-shared-key" in key._dom_classes and "Supportive" in key.value and "Still there" not in key.value
 
 
 def test_snapshot_person_label_and_svg_title(base):

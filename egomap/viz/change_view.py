@@ -289,23 +289,28 @@ def _swatch(entry: dict[str, Any], status: str = "retained") -> str:
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=1)
-def legend() -> str:
+@functools.lru_cache(maxsize=2)
+def legend(since: bool = True) -> str:
     """The key (style data only, no user text), shared with the widget and the figures.
 
     The still there / new / gone entries are plain white markers, so that
-    they carry no valence glyph (``+`` means supportive).
+    they carry no valence glyph (``+`` means supportive). ``since=False``
+    leaves out what changed since the previous map (for maps shown side by side).
 
     Examples
     --------
     >>> key = legend()
     >>> "Still there" in key and key.count(">+</text>") == 1  # only the "Supportive" entry
     True
+    >>> "Still there" in legend(since=False)
+    False
     """
     esc = html.escape
     parts = ["<h2>Key</h2>"]
     for e in _style.KEY:
         parts.append(f"<div>{_swatch(e)}{esc(e['label'])}</div>")
+    if not since:
+        return "".join(parts)
     parts.append("<h2 id='em-since'>Since the previous map</h2>")
     plain = {"kind": "person", "valence": None, "professional": False}
     for k in ("retained", "gained", "lost"):

@@ -290,24 +290,30 @@ class MapWidget(anywidget.AnyWidget):
 
 
 def side_by_side(maps: Iterable[Map], *, label_mode: str = "names", person_label: str | None = None) -> Any:
-    """Several maps next to each other, read-only (e.g. baseline and follow-ups).
+    """Several maps next to each other, read-only and of equal size, with one key below (e.g. baseline and follow-ups).
 
     Returns
     -------
-    ipywidgets.HBox
-        Holding one read-only :class:`MapWidget` per map.
+    ipywidgets.GridBox
+        One read-only :class:`MapWidget` per map, in equal columns that wrap on
+        a narrow screen, then the key across the whole width.
 
     Examples
     --------
     >>> import egomap as em
     >>> p = em.demo.demo_case()
     >>> box = side_by_side(p.maps)
-    >>> [w.read_only for w in box.children]
-    [True, True, True]
+    >>> [w.read_only for w in box.children[:-1]], "Key" in box.children[-1].value
+    ([True, True, True], True)
     """
     import ipywidgets
 
+    from egomap.viz.change_view import legend
+
     children = [MapWidget(m, label_mode=label_mode, read_only=True, person_label=person_label) for m in maps]
-    box = ipywidgets.HBox(children, layout=ipywidgets.Layout(flex_flow="row wrap", grid_gap="12px"))
+    key = ipywidgets.HTML(legend(since=False), layout=ipywidgets.Layout(width="auto"))  # across all columns: map.css
+    key.add_class("egomap-shared-key")
+    columns = f"repeat({max(len(children), 1)}, minmax(300px, 1fr))"
+    box = ipywidgets.GridBox([*children, key], layout=ipywidgets.Layout(grid_template_columns=columns, grid_gap="12px"))
     box.add_class("egomap-side-by-side")
     return box

@@ -1,0 +1,167 @@
+"""The SQL of each kind of edit, for both engines: how an edit the model built changes a map's rows.
+
+Written once, with ``?`` placeholders and SQL that SQLite and PostgreSQL both
+accept (``ON CONFLICT``); each engine passes its :class:`Dialect` (its
+placeholder, its "unique value taken" error, and a savepoint where a failed
+statement would otherwise spoil the transaction). A new kind of edit is added
+here, once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from egomap import fields as _f
+from egomap.errors import DuplicateError, NotFoundError, ValidationError
+from egomap.model import Alter, Placement
+from egomap.store.sqlite.schema import (
+    ALTER_COLS,
+    GOAL_COLS,
+    MAP_COLS,
+    PLACEMENT_COLS,
+    alter_row,
+    placement_row,
+    types_to_db,
+)
+
+__all__ = ["Dialect", "apply_edit_sql", "marks"]
+
+
+def _no_savepoint(_c: Any) -> AbstractContextManager[Any]:
+    return contextlib.nullcontext()
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the engines when running an edit's SQL."""
+
+    mark: str = "?"
+    unique_violation: type[BaseException] = Exception
+    savepoint: Callable[[Any], AbstractContextManager[Any]] = _no_savepoint
+
+
+def marks(n: int) -> str:
+    """``?, ?, ...`` for ``n`` values (an engine's dialect turns ``?`` into its own placeholder).
+
+    Examples
+    --------
+    >>> marks(3)
+    '?, ?, ?'
+    """
+    return ", ".join(["?"] * n)
+
+
+def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dialect) -> None:
+    """Run the SQL that makes one edit (as the model builds it) on the map's rows, on connection ``c``."""
+
+    def run(sql: str, args: Sequence[Any]) -> Any:
+        return c.execute(sql if dialect.mark == "?" else sql.replace("?", dialect.mark), args)
+
+    def many(sql: str, rows: list[Sequence[Any]]) -> None:
+        if rows:
+            c.cursor().executemany(sql if dialect.mark == "?" else sql.replace("?", dialect.mark), rows)
+
+    op = edit["op"]
+    if op == "add_alter":
+        a = Alter.from_dict(edit["alter"])
+        if edit.get("new_alter"):
+            cols = ("id", "person_id", *ALTER_COLS)
+            run(
+                f"INSERT INTO alters ({', '.join(cols)}) VALUES ({marks(len(cols))})",
+                [a.id, person_id, *alter_row(a)],
+            )
+        elif run("SELECT person_id FROM alters WHERE id = ?", (a.id,)).fetchone() != (person_id,):
+            raise NotFoundError(f"alter {a.label!r} does not belong to person {person_id!r}")
+        q = Placement.from_dict(edit["placement"])
+        cols = ("map_id", "alter_id", *PLACEMENT_COLS)
+        run(
+            f"INSERT INTO placements ({', '.join(cols)}) VALUES ({marks(len(cols))}) "
+            "ON CONFLICT (map_id, alter_id) DO UPDATE SET ring = excluded.ring, sector = excluded.sector, "
+            "angle = excluded.angle, radius = excluded.radius",
+            [map_id, a.id, *placement_row(q)],
+        )
+        many(
+            "INSERT INTO ties (map_id, a, b, types) SELECT ?, ?, ?, ? "
+            "WHERE EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?) "
+            "AND EXISTS (SELECT 1 FROM placements WHERE map_id = ? AND alter_id = ?) "
+            "ON CONFLICT DO NOTHING",
+            [
+                (map_id, *sorted(t[:2]), types_to_db(t[2] if len(t) > 2 else None), map_id, t[0], map_id, t[1])
+                for t in edit.get("ties", ())
+            ],
+        )
+    elif op == "remove_alter":
+        aid = edit["alter_id"]
+        run("DELETE FROM ties WHERE map_id = ? AND (a = ? OR b = ?)", (map_id, aid, aid))
+        run("DELETE FROM placements WHERE map_id = ? AND alter_id = ?", (map_id, aid))
+        if edit.get("drop_alter"):
+            run(
+                "DELETE FROM alters WHERE id = ? AND NOT EXISTS (SELECT 1 FROM placements WHERE alter_id = ?)",
+                (aid, aid),
+            )
+    elif op == "update":
+        aid = edit["alter_id"]
+        af = {k: v for k, v in (edit.get("alter") or {}).items() if k in ALTER_COLS}
+        if af:
+            run(
+                f"UPDATE alters SET {', '.join(f'{k} = ?' for k in af)} WHERE id = ?",
+                [_f.field("alter", k).to_db(v) for k, v in af.items()] + [aid],
+            )
+            run(
+                "UPDATE maps SET rev = rev + 1 WHERE id != ? AND id IN "
+                "(SELECT map_id FROM placements WHERE alter_id = ?)",
+                (map_id, aid),
+            )
+        pf = {k: v for k, v in (edit.get("placement") or {}).items() if k in PLACEMENT_COLS}
+        if pf:
+            run(
+                f"UPDATE placements SET {', '.join(f'{k} = ?' for k in pf)} WHERE map_id = ? AND alter_id = ?",
+                [_f.field("placement", k).to_db(v) for k, v in pf.items()] + [map_id, aid],
+            )
+    elif op == "add_tie":
+        run(
+            "INSERT INTO ties (map_id, a, b, types) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (map_id, edit["a"], edit["b"], types_to_db(edit.get("types"))),
+        )
+    elif op == "set_tie_types":
+        run(
+            "UPDATE ties SET types = ? WHERE map_id = ? AND a = ? AND b = ?",
+            (types_to_db(edit.get("types")), map_id, edit["a"], edit["b"]),
+        )
+    elif op == "remove_tie":
+        run("DELETE FROM ties WHERE map_id = ? AND a = ? AND b = ?", (map_id, edit["a"], edit["b"]))
+    elif op == "add_goal":
+        g = edit["goal"]
+        run(
+            "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET map_id = excluded.map_id, text = excluded.text, steps = excluded.steps, "
+            "status = excluded.status, alter_ids = excluded.alter_ids",
+            (g["id"], map_id, g["text"], json.dumps(g["steps"]), g["status"], json.dumps(g["alter_ids"])),
+        )
+    elif op == "remove_goal":
+        run("DELETE FROM goals WHERE id = ? AND map_id = ?", (edit["goal_id"], map_id))
+    elif op == "update_goal":
+        f = {k: v for k, v in edit["fields"].items() if k in GOAL_COLS}
+        run(
+            f"UPDATE goals SET {', '.join(f'{k} = ?' for k in f)} WHERE id = ?",
+            [json.dumps(v) if isinstance(v, list) else v for v in f.values()] + [edit["goal_id"]],
+        )
+    elif op == "update_map":
+        f = {k: v for k, v in edit["fields"].items() if k in MAP_COLS}
+        try:
+            with dialect.savepoint(c):  # on PostgreSQL a taken label must leave the outer transaction usable
+                run(f"UPDATE maps SET {', '.join(f'{k} = ?' for k in f)} WHERE id = ?", [*f.values(), map_id])
+        except dialect.unique_violation:
+            raise DuplicateError(
+                f"person {person_id!r} already has a map labelled {f.get('label')!r}", field="label"
+            ) from None
+    elif op == "batch":
+        for e in edit["edits"]:
+            apply_edit_sql(c, map_id, person_id, e, dialect)
+    else:
+        raise ValidationError(f"unknown edit {op!r}", field="op")

@@ -63,9 +63,10 @@ def _scan(
         return _scan_part(conn, table, columns, where[0], [where[1]])
     lo, hi = conn.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
     if lo is None or hi - lo < _BLOCK:
-        return _scan_part(conn, table, columns, None, [])
+        return _scan_part(conn, f"{table} NOT INDEXED", columns, None, [])
+    # NOT INDEXED: rows in rowid order, whole or in blocks (a covering index would give its own order)
     parts = [
-        _scan_part(conn, table, columns, "rowid BETWEEN ? AND ?", [start, start + _BLOCK - 1])
+        _scan_part(conn, f"{table} NOT INDEXED", columns, "rowid BETWEEN ? AND ?", [start, start + _BLOCK - 1])
         for start in range(lo, hi + 1, _BLOCK)
     ]
     return {c: np.concatenate([p.pop(c) for p in parts]) for c in columns}

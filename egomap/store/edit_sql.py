@@ -1,10 +1,10 @@
 """The SQL of each kind of edit, for both engines: how an edit the model built changes a map's rows.
 
-Written once, with ``?`` placeholders and SQL that SQLite and PostgreSQL both
-accept (``ON CONFLICT``); each engine passes its :class:`Dialect` (its
-placeholder, its "unique value taken" error, and a savepoint where a failed
-statement would otherwise spoil the transaction). A new kind of edit is added
-here, once.
+Written once, in SQL that SQLite and PostgreSQL both accept (``ON CONFLICT``),
+with question-mark placeholders. Each engine passes its :class:`Dialect`: its
+placeholder, the error it raises for a taken unique value, and a savepoint for
+the one statement that may fail on purpose (PostgreSQL would otherwise abort the
+whole transaction). A new kind of edit is added here, once.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Dialect:
 
 
 def marks(n: int) -> str:
-    """``?, ?, ...`` for ``n`` values (an engine's dialect turns ``?`` into its own placeholder).
+    """Question-mark placeholders for ``n`` values; a dialect turns each into its own.
 
     Examples
     --------

@@ -11,7 +11,7 @@ __all__ = ["apply_edit_sql", "marks"]
 
 
 def marks(n: int) -> str:
-    """``%s, %s, ...`` for ``n`` values (psycopg's placeholders)."""
+    """Placeholders for ``n`` values in psycopg's style: ``marks(2) == "%s, %s"``."""
     return ", ".join(["%s"] * n)
 
 

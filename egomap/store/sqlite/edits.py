@@ -9,7 +9,8 @@ from egomap.store.edit_sql import apply_edit_sql as _apply
 
 __all__ = ["DIALECT", "apply_edit_sql"]
 
-#: SQLite: ``?`` placeholders; a taken unique value is an IntegrityError; no savepoint needed.
+#: SQLite's dialect: question-mark placeholders, IntegrityError for a taken unique value, and no
+#: savepoint (a failed statement leaves an SQLite transaction usable).
 DIALECT = Dialect("?", sqlite3.IntegrityError)
 
 

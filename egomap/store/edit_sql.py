@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
-from egomap.model import Alter, Placement
+from egomap.model import Alter, MapState, Placement
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
     GOAL_COLS,
     MAP_COLS,
+    MAP_ROW,
     PLACEMENT_COLS,
     alter_row,
     placement_row,
     types_to_db,
 )
 
-__all__ = ["Dialect", "apply_edit_sql", "marks"]
+__all__ = ["Dialect", "apply_edit_sql", "insert_map_sql", "marks"]
 
 
 def _no_savepoint(_c: Any) -> AbstractContextManager[Any]:
@@ -56,16 +57,25 @@ def marks(n: int) -> str:
     return ", ".join(["?"] * n)
 
 
-def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dialect) -> None:
-    """Run the SQL that makes one edit (as the model builds it) on the map's rows, on connection ``c``."""
+def _runners(c: Any, dialect: Dialect) -> tuple[Callable[..., Any], Callable[..., None]]:
+    """``run(sql, args)`` and ``many(sql, rows)`` on connection ``c``, the SQL put in the dialect's placeholders."""
+
+    def sql_of(sql: str) -> str:
+        return sql if dialect.mark == "?" else sql.replace("?", dialect.mark)
 
     def run(sql: str, args: Sequence[Any]) -> Any:
-        return c.execute(sql if dialect.mark == "?" else sql.replace("?", dialect.mark), args)
+        return c.execute(sql_of(sql), args)
 
     def many(sql: str, rows: list[Sequence[Any]]) -> None:
         if rows:
-            c.cursor().executemany(sql if dialect.mark == "?" else sql.replace("?", dialect.mark), rows)
+            c.cursor().executemany(sql_of(sql), rows)
 
+    return run, many
+
+
+def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dialect) -> None:
+    """Run the SQL that makes one edit (as the model builds it) on the map's rows, on connection ``c``."""
+    run, many = _runners(c, dialect)
     op = edit["op"]
     if op == "add_alter":
         a = Alter.from_dict(edit["alter"])
@@ -165,3 +175,43 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dia
             apply_edit_sql(c, map_id, person_id, e, dialect)
     else:
         raise ValidationError(f"unknown edit {op!r}", field="op")
+
+
+def insert_map_sql(c: Any, pid: str, row: Mapping[str, Any], state: MapState, dialect: Dialect) -> None:
+    """Save a new map's rows (the map, its placements, ties and goals) after checking the person, id and label.
+
+    The engine then logs the map's creation in its own way.
+    """
+    run, many = _runners(c, dialect)
+
+    taken = DuplicateError(f"person {pid!r} already has a map labelled {row['label']!r}", field="label")
+    if run("SELECT 1 FROM persons WHERE id = ?", (pid,)).fetchone() is None:
+        raise NotFoundError(f"no person {pid!r} in the store")
+    if run("SELECT 1 FROM maps WHERE id = ?", (row["id"],)).fetchone():
+        raise DuplicateError(f"a map with id {row['id']!r} is already in the store", field="map id")
+    if run("SELECT 1 FROM maps WHERE person_id = ? AND label = ?", (pid, row["label"])).fetchone():
+        raise taken
+    seq = run("SELECT COALESCE(MAX(seq) + 1, 0) FROM maps WHERE person_id = ?", (pid,)).fetchone()[0]
+    values = dict(row, person_id=pid, seq=seq, rev=0)
+    values["rings"], values["sectors"] = json.dumps(row["rings"]), json.dumps(row["sectors"])
+    try:
+        with dialect.savepoint(c):  # another writer may take the label meanwhile
+            run(f"INSERT INTO maps ({', '.join(MAP_ROW)}) VALUES ({marks(len(MAP_ROW))})", [values[k] for k in MAP_ROW])
+    except dialect.unique_violation:
+        raise taken from None
+    cols = ("map_id", "alter_id", *PLACEMENT_COLS)
+    many(
+        f"INSERT INTO placements ({', '.join(cols)}) VALUES ({marks(len(cols))})",
+        [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
+    )
+    many(
+        "INSERT INTO ties (map_id, a, b, types) VALUES (?, ?, ?, ?)",
+        [(row["id"], t.a, t.b, types_to_db(v)) for t, v in state.ties.items()],
+    )
+    many(
+        "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (g.id, row["id"], g.text, json.dumps(list(g.steps)), g.status, json.dumps(list(g.alter_ids)))
+            for g in state.goals.values()
+        ],
+    )

@@ -34,7 +34,8 @@ from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, now
-from egomap.store.postgres.edits import marks
+from egomap.store.edit_sql import insert_map_sql
+from egomap.store.postgres.edits import dialect, marks
 from egomap.store.postgres.listen import MapListener, connect_listening
 from egomap.store.postgres.log import EditLog
 from egomap.store.postgres.reads import CohortReads
@@ -50,9 +51,7 @@ from egomap.store.sqlite.schema import (
     alter_row,
     decoder,
     dicts,
-    placement_row,
     types_from_db,
-    types_to_db,
 )
 
 __all__ = ["PostgresEngine", "display_url", "psycopg_module"]
@@ -528,42 +527,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
         """Save a new map with everything on it, and log its creation."""
 
         def run(c: Any) -> None:
-            if c.execute("SELECT 1 FROM persons WHERE id = %s", (pid,)).fetchone() is None:
-                raise NotFoundError(f"no person {pid!r} in the store")
-            if c.execute("SELECT 1 FROM maps WHERE id = %s", (row["id"],)).fetchone():
-                raise DuplicateError(f"a map with id {row['id']!r} is already in the store", field="map id")
-            if c.execute("SELECT 1 FROM maps WHERE person_id = %s AND label = %s", (pid, row["label"])).fetchone():
-                raise DuplicateError(f"person {pid!r} already has a map labelled {row['label']!r}", field="label")
-            seq = c.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM maps WHERE person_id = %s", (pid,)).fetchone()[0]
-            values = dict(row, person_id=pid, seq=seq, rev=0)
-            values["rings"], values["sectors"] = json.dumps(row["rings"]), json.dumps(row["sectors"])
-            try:
-                with c.transaction():
-                    c.execute(
-                        f"INSERT INTO maps ({', '.join(MAP_ROW)}) VALUES ({marks(len(MAP_ROW))})",
-                        [values[k] for k in MAP_ROW],
-                    )
-            except self.psycopg.errors.UniqueViolation:
-                raise DuplicateError(
-                    f"person {pid!r} already has a map labelled {row['label']!r}", field="label"
-                ) from None
-            with c.cursor() as cur:
-                cols = ("map_id", "alter_id", *PLACEMENT_COLS)
-                cur.executemany(
-                    f"INSERT INTO placements ({', '.join(cols)}) VALUES ({marks(len(cols))})",
-                    [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
-                )
-                cur.executemany(
-                    "INSERT INTO ties (map_id, a, b, types) VALUES (%s, %s, %s, %s)",
-                    [(row["id"], t.a, t.b, types_to_db(v)) for t, v in state.ties.items()],
-                )
-                cur.executemany(
-                    "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (%s, %s, %s, %s, %s, %s)",
-                    [
-                        (g.id, row["id"], g.text, json.dumps(list(g.steps)), g.status, json.dumps(list(g.alter_ids)))
-                        for g in state.goals.values()
-                    ],
-                )
+            insert_map_sql(c, pid, row, state, dialect())
             c.execute(
                 "INSERT INTO edits (map_id, time, action, edit, description, writer) VALUES (%s, %s, %s, %s, %s, %s) "
                 f"RETURNING pg_notify('{CHANNEL}', map_id)",

@@ -28,8 +28,9 @@ from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError, ValidationError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, describe_edit, now
+from egomap.store.edit_sql import insert_map_sql
 from egomap.store.sqlite.damage import damaged, is_damaged
-from egomap.store.sqlite.edits import apply_edit_sql
+from egomap.store.sqlite.edits import DIALECT, apply_edit_sql
 from egomap.store.sqlite.schema import (
     ALTER_COLS,
     APPLICATION_ID,
@@ -43,9 +44,7 @@ from egomap.store.sqlite.schema import (
     alter_row,
     decoder,
     dicts,
-    placement_row,
     types_from_db,
-    types_to_db,
 )
 from egomap.store.sqlite.watch import DataVersionWatch
 
@@ -335,33 +334,7 @@ class SQLiteEngine:
     def insert_map(self, pid: str, row: Mapping[str, Any], state: MapState, description: str) -> None:
         """Save a new map with everything on it, and log its creation."""
         with self.transaction() as c:
-            if c.execute("SELECT 1 FROM persons WHERE id = ?", (pid,)).fetchone() is None:
-                raise NotFoundError(f"no person {pid!r} in the store")
-            if c.execute("SELECT 1 FROM maps WHERE id = ?", (row["id"],)).fetchone():
-                raise DuplicateError(f"a map with id {row['id']!r} is already in the store", field="map id")
-            if c.execute("SELECT 1 FROM maps WHERE person_id = ? AND label = ?", (pid, row["label"])).fetchone():
-                raise DuplicateError(f"person {pid!r} already has a map labelled {row['label']!r}", field="label")
-            seq = c.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM maps WHERE person_id = ?", (pid,)).fetchone()[0]
-            values = dict(row, person_id=pid, seq=seq, rev=0)
-            values["rings"], values["sectors"] = json.dumps(row["rings"]), json.dumps(row["sectors"])
-            c.execute(
-                f"INSERT INTO maps ({', '.join(MAP_ROW)}) VALUES ({', '.join('?' * len(MAP_ROW))})",
-                [values[k] for k in MAP_ROW],
-            )
-            cols = ("map_id", "alter_id", *PLACEMENT_COLS)
-            c.executemany(
-                f"INSERT INTO placements ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [[row["id"], q.alter_id, *placement_row(q)] for q in state.placements.values()],
-            )
-            ties = [(row["id"], t.a, t.b, types_to_db(v)) for t, v in state.ties.items()]
-            c.executemany("INSERT INTO ties (map_id, a, b, types) VALUES (?,?,?,?)", ties)
-            c.executemany(
-                "INSERT INTO goals (id, map_id, text, steps, status, alter_ids) VALUES (?,?,?,?,?,?)",
-                [
-                    (g.id, row["id"], g.text, json.dumps(list(g.steps)), g.status, json.dumps(list(g.alter_ids)))
-                    for g in state.goals.values()
-                ],
-            )
+            insert_map_sql(c, pid, row, state, DIALECT)
             c.execute(
                 "INSERT INTO edits (map_id, time, action, edit, description, writer) VALUES (?,?,?,?,?,?)",
                 (

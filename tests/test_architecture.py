@@ -15,8 +15,8 @@ PKG = ROOT / "egomap"
 
 #: The layers, bottom first: a module may import from its own layer and the layers below it.
 LAYERS = [
-    {"errors", "fields", "files"},
-    {"schemes"},
+    {"errors", "checks", "fields", "files"},
+    {"schemes", "resource_schemes"},
     {"geometry"},
     {"model"},
     {"store"},

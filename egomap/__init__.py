@@ -26,6 +26,14 @@ from egomap.errors import (
     ValidationError,
 )
 from egomap.model import Alter, Goal, Map, Person, Placement, Tie
+from egomap.resource_schemes import (
+    ResourceDomain,
+    ResourceItem,
+    ResourceScheme,
+    read_resource_scheme,
+    register_resource_scheme,
+    resource_scheme,
+)
 from egomap.schemes import Ring, RingScheme, Sector, SectorScheme, register_scheme, ring_scheme, sector_scheme
 from egomap.store import Store, default_store_path, open_store
 
@@ -43,6 +51,9 @@ __all__ = [
     "NotFoundError",
     "Person",
     "Placement",
+    "ResourceDomain",
+    "ResourceItem",
+    "ResourceScheme",
     "Ring",
     "RingScheme",
     "SaveError",
@@ -66,7 +77,10 @@ __all__ = [
     "link_alters",
     "measures",
     "open_store",
+    "read_resource_scheme",
+    "register_resource_scheme",
     "register_scheme",
+    "resource_scheme",
     "ring_scheme",
     "sector_scheme",
     "side_by_side",

@@ -280,6 +280,8 @@ FIELDS: tuple[Field, ...] = (
     Field("valence", _L, "choice", "How it feels", VALENCES, editable=True, categorical=True),
     Field("contact", _L, "choice", "Contact", CONTACTS, editable=True, categorical=True),
     Field("known_for", _L, "choice", "Known for", KNOWN_FOR, editable=True, categorical=True, since=3),
+    # unset (None): the default rule of egomap.model.capital gives the type; set: the person's own view, which wins
+    Field("capital", _L, "choice", "Social capital", CAPITAL_TYPES, editable=True, since=5),
     Field("note", _L, "text", "Note", default="", identifying=True, editable=True, max_len=MAX_TEXT, strip=False),
     Field("reviewed", _L, "bool", "Reviewed", default=False, network=False),
     # goal
@@ -375,7 +377,7 @@ def compared() -> tuple[Field, ...]:
     Examples
     --------
     >>> [f.name for f in compared()]
-    ['support_received', 'support_given', 'valence', 'contact', 'known_for']
+    ['support_received', 'support_given', 'valence', 'contact', 'known_for', 'capital']
     """
     return tuple(f for f in of("placement") if f.type in ("set", "choice") and f.name not in POSITION and f.network)
 
@@ -386,7 +388,7 @@ def network(owner: str) -> tuple[Field, ...]:
     Examples
     --------
     >>> [f.name for f in network("placement")][4:]
-    ['support_received', 'support_given', 'valence', 'contact', 'known_for', 'note']
+    ['support_received', 'support_given', 'valence', 'contact', 'known_for', 'capital', 'note']
     """
     return tuple(f for f in of(owner) if f.network)
 
@@ -396,7 +398,7 @@ def describe() -> list[dict[str, Any]]:
 
     Examples
     --------
-    >>> [d["name"] for d in describe()][-2:]
-    ['known_for', 'note']
+    >>> [d["name"] for d in describe()][-3:]
+    ['known_for', 'capital', 'note']
     """
     return [f.describe() for f in editable()]

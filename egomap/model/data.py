@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from egomap import fields as _fields
+from egomap.errors import ValidationError
 
 __all__ = [
     "Alter",
@@ -36,6 +37,10 @@ __all__ = [
     "describe_edit",
     "tie_types",
     "tie_entries",
+    "resource_items",
+    "own_attributes",
+    "clean_attributes",
+    "RESOURCE_LABEL",
     "new_id",
     "now",
 ]
@@ -51,6 +56,10 @@ _PY_TYPES = {
     "date": "str | None",
     "list": tuple,
 }
+
+
+#: In the ``labels`` that :func:`describe_edit` takes: the prefix of a resource item's key (its value: the item's label).
+RESOURCE_LABEL = "resource:"
 
 
 def new_id() -> str:
@@ -210,6 +219,9 @@ class MapState:
     ``info`` holds the map's ``label``, ``date`` and ``notes``. ``ties`` maps
     each tie to its types (the ``tie`` field ``types`` of
     :mod:`egomap.fields`: a frozenset, empty for ties drawn in egomap).
+    ``resources`` maps each item of the map's resource scheme that was asked
+    about to the ids of the alters who could provide it: an item missing is
+    "not asked", an empty frozenset "no one".
     """
 
     alters: dict[str, Alter] = field(default_factory=dict)
@@ -217,10 +229,18 @@ class MapState:
     ties: dict[Tie, frozenset[str]] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
+    resources: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def copy(self) -> MapState:
         """A copy that can be changed without changing this one (the records themselves are frozen)."""
-        return MapState(dict(self.alters), dict(self.placements), dict(self.ties), dict(self.goals), dict(self.info))
+        return MapState(
+            dict(self.alters),
+            dict(self.placements),
+            dict(self.ties),
+            dict(self.goals),
+            dict(self.info),
+            dict(self.resources),
+        )
 
 
 def tie_types(state: MapState, tie: Tie) -> frozenset[str]:
@@ -251,8 +271,48 @@ def tie_entries(state: MapState, alter_id: str) -> list[list]:
     return out
 
 
+def resource_items(state: MapState, alter_id: str) -> list[str]:
+    """The items an alter could help with on a map (as a ``remove_alter`` inverse carries them).
+
+    Examples
+    --------
+    >>> st = MapState(resources={"lend_money": frozenset({"a1", "b2"}), "advice_job": frozenset({"b2"})})
+    >>> resource_items(st, "a1"), resource_items(st, "c3")
+    (['lend_money'], [])
+    """
+    return [k for k, ids in state.resources.items() if alter_id in ids]
+
+
 def _types(edit: Mapping) -> frozenset[str]:
     return frozenset(edit.get("types") or ())
+
+
+def own_attributes(attributes: Mapping[str, Any], owner: str) -> dict[str, Any]:
+    """The attributes of ``owner`` among those ``add_alter`` takes; any other is an error naming it.
+
+    Examples
+    --------
+    >>> own_attributes({"known_for": "1-5 years", "kind": "group"}, "placement")
+    {'known_for': '1-5 years'}
+    """
+    known = _fields.names("alter") + _fields.names("placement")
+    taken = [k for k in known if k not in _fields.POSITION and k != "reviewed"]
+    for k in attributes:
+        if k not in taken:
+            why = "is set with update() once the alter is on the map" if k in known else "is not an attribute"
+            raise ValidationError(f"{k!r} {why}; add_alter takes {', '.join(taken)}", field=k)
+    return {k: v for k, v in attributes.items() if k in _fields.names(owner)}
+
+
+def clean_attributes(owner: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Each value checked by its field of ``owner``.
+
+    Examples
+    --------
+    >>> clean_attributes("placement", {"valence": "Supportive "})
+    {'valence': 'supportive'}
+    """
+    return {k: _fields.field(owner, k).clean(v) for k, v in values.items()}
 
 
 # --------------------------------------------------------------------------- edits
@@ -267,12 +327,21 @@ def apply_edit(state: MapState, edit: Mapping) -> None:
         state.placements[a.id] = Placement.from_dict(edit["placement"])
         for t in edit.get("ties", ()):
             state.ties[Tie.of(t[0], t[1])] = frozenset(t[2] if len(t) > 2 else ())
+        for k in edit.get("resources", ()):
+            state.resources[k] = state.resources.get(k, frozenset()) | {a.id}
     elif op == "remove_alter":
         aid = edit["alter_id"]
         state.alters.pop(aid, None)
         state.placements.pop(aid, None)
         for t in [t for t in state.ties if aid in (t.a, t.b)]:
             del state.ties[t]
+        for k in resource_items(state, aid):  # the item stays asked: it may become "no one"
+            state.resources[k] = state.resources[k] - {aid}
+    elif op == "set_resource":
+        if edit["alters"] is None:
+            state.resources.pop(edit["item"], None)
+        else:
+            state.resources[edit["item"]] = frozenset(edit["alters"])
     elif op == "update":
         aid = edit["alter_id"]
         if edit.get("alter"):
@@ -313,6 +382,9 @@ def describe_edit(edit: Mapping, labels: Mapping[str, str] | None = None) -> str
     --------
     >>> describe_edit({"op": "update", "alter_id": "a1", "placement": {"ring": 2}}, {"a1": "Mum"})
     'move Mum'
+    >>> edit = {"op": "set_resource", "item": "lend_money", "alters": ["a1"]}
+    >>> describe_edit(edit, {RESOURCE_LABEL + "lend_money": "Lend a small sum of money"}), describe_edit(edit)
+    ('record who could help with lend a small sum of money', 'record who could help with lend money')
     """
     labels = labels or {}
     op = edit["op"]
@@ -335,6 +407,11 @@ def describe_edit(edit: Mapping, labels: Mapping[str, str] | None = None) -> str
         return f"{verb} {name(edit['a'])} and {name(edit['b'])}"
     if op == "set_tie_types":
         return "set the tie types of " + " and ".join(sorted((name(edit["a"]), name(edit["b"]))))
+    if op == "set_resource":
+        what = labels.get(RESOURCE_LABEL + edit["item"]) or edit["item"].replace("_", " ")
+        if what[1:2].islower():  # "Lend a small sum" reads on in lower case; "GP advice" keeps its capitals
+            what = what[0].lower() + what[1:]
+        return f"record who could help with {what}"
     if op == "add_goal":
         return f"add goal {edit['goal']['text'][:40]!r}"
     if op == "remove_goal":

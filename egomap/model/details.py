@@ -12,7 +12,18 @@ from typing import TYPE_CHECKING, Any
 from egomap import fields as _f
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend
-from egomap.model.data import Alter, Goal, MapState, Tie, apply_edit, describe_edit, new_id, tie_entries, tie_types
+from egomap.model.data import (
+    Alter,
+    Goal,
+    MapState,
+    Tie,
+    apply_edit,
+    describe_edit,
+    new_id,
+    resource_items,
+    tie_entries,
+    tie_types,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -307,8 +318,8 @@ class MapDetailsMixin:
         """Record that ``ref`` on this map is the same person as ``into``, an alter from another of the person's maps.
 
         For maps that were not copied forward (imports from other tools give
-        everyone a new id at each time point). ``ref``'s place, ties, goals and
-        per-map details on this map pass to ``into``, who keeps their stable
+        everyone a new id at each time point). ``ref``'s place, ties, goals,
+        resources and per-map details on this map pass to ``into``, who keeps their stable
         details (name, kind, relationship); ``ref`` stops being a separate
         alter. It is one edit in this map's log: :meth:`undo` separates them again.
 
@@ -358,6 +369,7 @@ class MapDetailsMixin:
             st = self._state
             old, place = st.alters[bid], st.placements[bid]
             ties = tie_entries(st, bid)
+            items = resource_items(st, bid)  # who could help with what passes to ``into`` too
             moved_ties = [[aid if x == bid else x for x in t[:2]] + t[2:] for t in ties]
             goals = [g for g in st.goals.values() if bid in g.alter_ids]
             elsewhere = any(bid in m.placements for m in self.person.maps if m.id != self.id)
@@ -374,7 +386,13 @@ class MapDetailsMixin:
                 "edits": [
                     *edit_goals,
                     {"op": "remove_alter", "alter_id": bid, "drop_alter": not elsewhere},
-                    {"op": "add_alter", "alter": known[aid].to_dict(), "placement": placed, "ties": moved_ties},
+                    {
+                        "op": "add_alter",
+                        "alter": known[aid].to_dict(),
+                        "placement": placed,
+                        "ties": moved_ties,
+                        "resources": items,
+                    },
                 ],
             }
             inverse = {
@@ -387,6 +405,7 @@ class MapDetailsMixin:
                         "alter": old.to_dict(),
                         "placement": place.to_dict(),
                         "ties": ties,
+                        "resources": items,
                         "new_alter": not elsewhere,
                     },
                     *undo_goals,

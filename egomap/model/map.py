@@ -5,22 +5,40 @@ Each editing method validates its input against the vocabulary
 commit it against the revision the map was read at (a store commits before
 the call returns), and only then applies it to the map in memory: a failed
 edit leaves both unchanged. Ties, goals and the map's own details are edited
-through :class:`egomap.model.details.MapDetailsMixin`.
+through :class:`egomap.model.details.MapDetailsMixin`, resources and social
+capital through :class:`egomap.model.resources.MapResourcesMixin`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
+from egomap import resource_schemes as _resource_schemes
 from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend
-from egomap.model.data import Alter, Goal, MapState, Placement, Tie, apply_edit, describe_edit, new_id, now
+from egomap.model.data import (
+    RESOURCE_LABEL,
+    Alter,
+    Goal,
+    MapState,
+    Placement,
+    Tie,
+    apply_edit,
+    clean_attributes,
+    describe_edit,
+    new_id,
+    now,
+    own_attributes,
+    resource_items,
+)
 from egomap.model.details import MapDetailsMixin
+from egomap.model.naming import map_index
 from egomap.model.placing import cell_spots, place
+from egomap.model.resources import MapResourcesMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -31,47 +49,7 @@ _ALTER_NAMES = _f.names("alter")
 _PLACEMENT_NAMES = _f.names("placement")
 
 
-def map_index(maps: Sequence[Map], ref: object) -> int | None:
-    """Where map ``ref`` is in ``maps``: a position (``-1`` is the last), an id or a label; None if nowhere.
-
-    The one rule for naming a map, used by :meth:`Person.map`, the figures'
-    ``time_point`` and the cohort tables' ``maps``.
-
-    Examples
-    --------
-    >>> import egomap as em
-    >>> p = em.Person("R-036")
-    >>> maps = [p.new_map("Baseline"), p.new_map("6 months")]
-    >>> map_index(maps, -1), map_index(maps, "Baseline"), map_index(maps, 5), map_index(maps, True)
-    (1, 0, None, None)
-    """
-    if isinstance(ref, bool):
-        return None
-    if isinstance(ref, int):
-        return ref % len(maps) if -len(maps) <= ref < len(maps) else None
-    for i, m in enumerate(maps):
-        if m.id == ref or m.label == ref:
-            return i
-    return None
-
-
-def _own(attributes: Mapping[str, Any], owner: str) -> dict[str, Any]:
-    """The attributes of ``owner``; any attribute of no one is an error naming it."""
-    known = _f.names("alter") + _f.names("placement")
-    taken = [k for k in known if k not in _f.POSITION and k != "reviewed"]
-    for k in attributes:
-        if k not in taken:
-            why = "is set with update() once the alter is on the map" if k in known else "is not an attribute"
-            raise ValidationError(f"{k!r} {why}; add_alter takes {', '.join(taken)}", field=k)
-    return {k: v for k, v in attributes.items() if k in _f.names(owner)}
-
-
-def _clean(owner: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Each value checked by its field (in the vocabulary's order)."""
-    return {k: _f.field(owner, k).clean(v) for k, v in values.items()}
-
-
-class Map(MapDetailsMixin):
+class Map(MapDetailsMixin, MapResourcesMixin):
     """One time point of one person's network.
 
     Do not construct directly: use :meth:`Person.new_map` (or get maps from a
@@ -102,6 +80,7 @@ class Map(MapDetailsMixin):
         date: str | None = None,
         rings: _schemes.RingScheme,
         sectors: _schemes.SectorScheme,
+        resource_scheme: _resource_schemes.ResourceScheme | None = None,
         notes: str = "",
         copied_from: str | None = None,
         created: str | None = None,
@@ -114,6 +93,7 @@ class Map(MapDetailsMixin):
         self.person = person
         self.rings = rings
         self.sectors = sectors
+        self.resource_scheme = resource_scheme or _resource_schemes.resource_scheme(_resource_schemes.DEFAULT_RESOURCES)
         self.copied_from = copied_from
         self.created = created or now()
         self.seq = seq
@@ -215,7 +195,9 @@ class Map(MapDetailsMixin):
         return f"<Map {self.label!r} of {self.person.id!r}{d}: {len(self)} alters, {len(self._state.ties)} ties>"
 
     def _labels(self) -> dict[str, str]:
-        return {a.id: a.label for a in self._state.alters.values()}
+        """Alter labels by id, and resource item labels (for descriptions of edits)."""
+        items = {RESOURCE_LABEL + it.key: it.label for it in self.resource_scheme.items}
+        return {**items, **{a.id: a.label for a in self._state.alters.values()}}
 
     def _resolve(self, ref: Alter | str) -> str:
         """Alter id of ``ref`` (an Alter, an id or a unique label) on this map."""
@@ -298,10 +280,12 @@ class Map(MapDetailsMixin):
             "created": self.created,
             "rings": self.rings.to_dict(),
             "sectors": self.sectors.to_dict(),
+            "resource_scheme": self.resource_scheme.to_dict(),
             "alters": [a.to_dict() for a in st.alters.values()],
             "placements": [p.to_dict() for p in st.placements.values()],
             "ties": [[t.a, t.b, *([sorted(v)] if v else [])] for t, v in st.ties.items()],  # [a, b, types] if typed
             "goals": [g.to_dict() for g in st.goals.values()],
+            "resources": {k: sorted(v) for k, v in st.resources.items()},  # an item not asked is not there; [] no one
         }
 
     # ------------------------------------------------------------------ editing core
@@ -443,12 +427,14 @@ class Map(MapDetailsMixin):
                     raise DuplicateError(f"an alter with id {aid!r} already exists", field="id", value=aid)
                 given = {"kind": kind, "relationship": relationship, "is_professional": is_professional}
                 given["met_through"] = met_through
-                alter = Alter(aid, **_clean("alter", {"label": label, **given, **_own(attributes, "alter")}))
+                alter = Alter(
+                    aid, **clean_attributes("alter", {"label": label, **given, **own_attributes(attributes, "alter")})
+                )
                 new = True
             pos = self._position(ring, sector, angle, radius)
             per_map = {"support_received": support_received, "support_given": support_given, "valence": valence}
-            per_map.update(contact=contact, note=note, **_own(attributes, "placement"))
-            placement = Placement(alter.id, **pos, **_clean("placement", per_map))
+            per_map.update(contact=contact, note=note, **own_attributes(attributes, "placement"))
+            placement = Placement(alter.id, **pos, **clean_attributes("placement", per_map))
             edit = {"op": "add_alter", "alter": alter.to_dict(), "placement": placement.to_dict(), "new_alter": new}
             inverse = {"op": "remove_alter", "alter_id": alter.id, "drop_alter": new}
             return edit, inverse
@@ -458,7 +444,7 @@ class Map(MapDetailsMixin):
         return self._state.alters[edit["alter"]["id"]]
 
     def remove_alter(self, ref: Alter | str) -> None:
-        """Take an alter off this map (their ties on this map go too).
+        """Take an alter off this map (their ties and resources on this map go too; undo puts them back).
 
         The alter stays on the person's other maps.
 
@@ -491,6 +477,7 @@ class Map(MapDetailsMixin):
                 "alter": self._state.alters[aid].to_dict(),
                 "placement": self._state.placements[aid].to_dict(),
                 "ties": ties,
+                "resources": resource_items(self._state, aid),
                 "new_alter": False,
             }
             return edit, inverse
@@ -538,7 +525,8 @@ class Map(MapDetailsMixin):
         Stable attributes: ``label``, ``kind``, ``relationship``,
         ``is_professional``, ``met_through`` (they change on every map).
         Placement attributes: ``support_received``, ``support_given``,
-        ``valence``, ``contact``, ``note``, ``reviewed``; ``ring``, ``sector``,
+        ``valence``, ``contact``, ``known_for``, ``capital`` (None: the default
+        rule, see :meth:`capital`), ``note``, ``reviewed``; ``ring``, ``sector``,
         ``angle``, ``radius`` move the alter.
 
         Examples

@@ -7,6 +7,7 @@ from typing import Any
 
 from egomap import fields as _f
 from egomap import geometry as _geometry
+from egomap import resource_schemes as _resource_schemes
 from egomap import schemes as _schemes
 from egomap.errors import DuplicateError, NotFoundError, ValidationError
 from egomap.model.backend import Backend, MemoryBackend
@@ -30,6 +31,7 @@ class RemovedMap:
     sectors: _schemes.SectorScheme
     copied_from: str | None
     created: str | None
+    resource_scheme: _resource_schemes.ResourceScheme | None = None
 
 
 class Person:
@@ -163,7 +165,7 @@ class Person:
         source = next((x.label for x in others if x.id == m.copied_from), None)
         what = f"a copy of {source!r}, " if source else ""
         description = f"removed map {m.label!r} ({what}{len(m)} alters)"
-        removed = RemovedMap(m.id, m.label, m.state(), m.rings, m.sectors, m.copied_from, m.created)
+        removed = RemovedMap(m.id, m.label, m.state(), m.rings, m.sectors, m.copied_from, m.created, m.resource_scheme)
         with self._backend.transaction():
             self._backend.remove_map(self, m, log_to, m.to_dict(), description)
         return removed
@@ -184,6 +186,7 @@ class Person:
             sectors=removed.sectors,
             copied_from=copied,
             created=removed.created,
+            resources=removed.resource_scheme,
         )
 
     def alters_by_id(self) -> dict[str, Alter]:
@@ -240,6 +243,7 @@ class Person:
         copy_from: Map | None = None,
         notes: str = "",
         id: str | None = None,
+        resources: str | _resource_schemes.ResourceScheme | None = None,
     ) -> Map:
         """Start a new map (time point).
 
@@ -254,11 +258,17 @@ class Person:
             ``social_network_map``.
         copy_from : Map, optional
             A previous map of this person: the follow-up starts as a copy of it
-            (same alters, placements and ties; open goals carried over).
+            (same alters, placements, ties and who could help with what; open
+            goals carried over).
         notes : str
             Free-text notes.
         id : str, optional
             Use this map id (for imports); a new one is made otherwise.
+        resources : str or ResourceScheme, optional
+            The resource scheme (a registered name, a scheme, or its
+            ``to_dict`` form). Default: that of ``copy_from``, else
+            :data:`egomap.resource_schemes.DEFAULT_RESOURCES`. A follow-up
+            with another scheme keeps the answers to the items both have.
 
         Returns
         -------
@@ -307,16 +317,19 @@ class Person:
             copy_from = self.map(copy_from.id)
         rs = _schemes.ring_scheme(rings or (copy_from.rings if copy_from else _schemes.DEFAULT_RINGS))
         ss = _schemes.sector_scheme(sectors or (copy_from.sectors if copy_from else _schemes.DEFAULT_SECTORS))
+        default = copy_from.resource_scheme if copy_from else _resource_schemes.DEFAULT_RESOURCES
+        res = _resource_schemes.resource_scheme(resources or default)
         if any(m.label == lbl for m in self.maps):
             raise DuplicateError(f"person {self.id!r} already has a map labelled {lbl!r}", field="label", value=lbl)
         state = MapState(info={"label": lbl, "date": d, "notes": _f.check_text(notes, "notes")})
         if copy_from is not None:
-            state = _copy_forward(copy_from, rs, ss, state)
+            state = _copy_forward(copy_from, rs, ss, state, res)
         return self._add_map(
             state,
             id=id or new_id(),
             rings=rs,
             sectors=ss,
+            resources=res,
             copied_from=copy_from.id if copy_from else None,
             copy_from=copy_from,
         )
@@ -330,11 +343,22 @@ class Person:
         sectors: _schemes.SectorScheme,
         copied_from: str | None = None,
         created: str | None = None,
+        resources: str | _resource_schemes.ResourceScheme | None = None,
     ) -> Map:
         """Save a whole map made elsewhere (an import, a generator), everything on it at once.
 
         ``state.info`` holds the map's ``label``, ``date`` and ``notes``; the
-        importer has checked every value against the vocabulary.
+        importer has checked every value against the vocabulary. ``resources``
+        is the map's resource scheme (default:
+        :data:`egomap.resource_schemes.DEFAULT_RESOURCES`); every item of
+        ``state.resources`` must be in it and every alter on the map.
+
+        Raises
+        ------
+        DuplicateError
+            If the person already has a map with this label.
+        ValidationError
+            If ``state.resources`` names an item the scheme lacks or an alter not on the map.
 
         Examples
         --------
@@ -349,7 +373,11 @@ class Person:
         lbl = _f.check_label(state.info.get("label"), "map label")
         if any(m.label == lbl for m in self.maps):
             raise DuplicateError(f"person {self.id!r} already has a map labelled {lbl!r}", field="label", value=lbl)
-        return self._add_map(state, id=id, rings=rings, sectors=sectors, copied_from=copied_from, created=created)
+        res = _resource_schemes.resource_scheme(resources or _resource_schemes.DEFAULT_RESOURCES)
+        _check_resources(state, res)
+        return self._add_map(
+            state, id=id, rings=rings, sectors=sectors, resources=res, copied_from=copied_from, created=created
+        )
 
     def _add_map(
         self,
@@ -358,6 +386,7 @@ class Person:
         id: str,
         rings: _schemes.RingScheme,
         sectors: _schemes.SectorScheme,
+        resources: _resource_schemes.ResourceScheme,
         copied_from: str | None,
         created: str | None = None,
         copy_from: Map | None = None,
@@ -370,6 +399,7 @@ class Person:
             date=info.get("date"),
             rings=rings,
             sectors=sectors,
+            resource_scheme=resources,
             notes=info.get("notes") or "",
             copied_from=copied_from,
             created=created,
@@ -392,8 +422,33 @@ class Person:
         }
 
 
-def _copy_forward(src: Map, rs: _schemes.RingScheme, ss: _schemes.SectorScheme, state: MapState) -> MapState:
-    """A follow-up's state: the same alters, placements (not yet reviewed) and ties; open goals carried over."""
+def _check_resources(state: MapState, scheme: _resource_schemes.ResourceScheme) -> None:
+    """Every item of ``state.resources`` in ``scheme``, every alter on the map, as sets of ids."""
+    for key, ids in state.resources.items():
+        scheme.item(key)  # a ValidationError naming an unknown item
+        if not isinstance(ids, (set, frozenset, list, tuple)):
+            raise ValidationError(f"the alters for resource {key!r} must be a set of alter ids", field="resources")
+        missing = [a for a in ids if a not in state.placements]
+        if missing:
+            raise ValidationError(
+                f"resource {key!r} names alter {missing[0]!r}, who is not on the map",
+                field="resources",
+                value=missing[0],
+            )
+        state.resources[key] = frozenset(ids)
+
+
+def _copy_forward(
+    src: Map,
+    rs: _schemes.RingScheme,
+    ss: _schemes.SectorScheme,
+    state: MapState,
+    res: _resource_schemes.ResourceScheme,
+) -> MapState:
+    """A follow-up's state: the same alters, placements (not yet reviewed), ties and resources; open goals carried over.
+
+    Resources of items the follow-up's scheme has are kept (to be reviewed: "could Sam still help with this?").
+    """
     same_geometry = (len(rs), ss.keys) == (len(src.rings), src.sectors.keys)
     placements = src.placements
     for a in src.alters:
@@ -407,6 +462,8 @@ def _copy_forward(src: Map, rs: _schemes.RingScheme, ss: _schemes.SectorScheme, 
         state.alters[a.id] = a
         state.placements[a.id] = p
     state.ties = {t: src.tie_types(t.a, t.b) for t in src.ties}
+    have = set(res.keys)
+    state.resources = {k: v for k, v in src.resources.items() if k in have}
     for g in src.goals:
         if g.status in ("open", "in progress"):
             ng = replace(g, id=new_id())

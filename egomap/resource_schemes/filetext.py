@@ -92,11 +92,11 @@ def read_csv_rows(path: str | os.PathLike, required: Sequence[str], optional: Se
     first = text.splitlines()[0]
     sep = "," if "," in first else ";" if ";" in first else "\t" if "\t" in first else ","
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
         header = [h.strip().lower() for h in next(reader)]
         rows = list(reader)
     except csv.Error as e:
-        raise InputFileError(f"is not valid CSV: {e}", path=p) from None
+        raise InputFileError(f"is not valid CSV (line {reader.line_num}): {e}", path=p) from None
     known = [*required, *optional]
     for h in header:
         if h and h not in known:

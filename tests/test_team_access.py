@@ -171,7 +171,8 @@ def test_researcher_reads_only_consenting_persons_pseudonymised_and_writes_nothi
         assert len(m) == 3
         assert sorted(a.label for a in m.alters) == sorted(a.id for a in m.alters)  # alters by code
         plain = repr(m.to_dict()) + repr(p.to_dict())
-        for secret in ("Alex", "Mum", "Gran", "mother", "worried", "Tuesday", "Visit at home"):
+        # ("worried about", the note: the default resource scheme's own prompts say "worried or low")
+        for secret in ("Alex", "Mum", "Gran", "mother", "worried about", "Tuesday", "Visit at home"):
             assert secret.lower() not in plain.lower(), secret
         assert len(m.ties) == 1 and m.history() == [] and not m.can_undo
         with pytest.raises(em.StoreError):

@@ -221,7 +221,10 @@ class MapState:
     :mod:`egomap.fields`: a frozenset, empty for ties drawn in egomap).
     ``resources`` maps each item of the map's resource scheme that was asked
     about to the ids of the alters who could provide it: an item missing is
-    "not asked", an empty frozenset "no one".
+    "not asked", an empty frozenset "no one". ``met_through_activity`` is
+    empty unless the store hides ``met_through`` (a researcher's view of a
+    team store): then, for each alter, whether it names an activity (all the
+    default capital rule needs of it).
     """
 
     alters: dict[str, Alter] = field(default_factory=dict)
@@ -230,6 +233,7 @@ class MapState:
     goals: dict[str, Goal] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     resources: dict[str, frozenset[str]] = field(default_factory=dict)
+    met_through_activity: dict[str, bool] = field(default_factory=dict)
 
     def copy(self) -> MapState:
         """A copy that can be changed without changing this one (the records themselves are frozen)."""
@@ -240,6 +244,7 @@ class MapState:
             dict(self.goals),
             dict(self.info),
             dict(self.resources),
+            dict(self.met_through_activity),
         )
 
 

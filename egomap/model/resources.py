@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from egomap import resource_schemes as _resource_schemes
 from egomap import schemes as _schemes
 from egomap.errors import ValidationError
-from egomap.model.capital import default_capital
+from egomap.model.capital import ACTIVITY_WORDS, default_capital
 from egomap.model.data import Alter, MapState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,11 +192,15 @@ class MapResourcesMixin:
         if q.capital:
             return q.capital
         a = self._state.alters[aid]
+        met = a.met_through
+        hidden = self._state.met_through_activity.get(aid)  # a researcher's map: met_through is a code
+        if hidden is not None:
+            met = ACTIVITY_WORDS[0] if hidden else ""  # an activity, as the rule reads it, or none
         return default_capital(
             q.sector,
             kind=a.kind,
             is_professional=a.is_professional,
-            met_through=a.met_through,
+            met_through=met,
             family_sector=q.sector in self.sectors.family_keys,
         )
 

@@ -30,7 +30,6 @@ Examples
 from __future__ import annotations
 
 import os
-import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,12 +37,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from egomap import fields as _f
-from egomap.errors import DuplicateError, NotFoundError, StoreError
+from egomap.errors import DuplicateError, NotFoundError
 from egomap.model import Alter, Map, Person
 from egomap.store.backend import StoreBackendMixin
 from egomap.store.engine import Engine
+from egomap.store.location import check_location, default_store_path, is_database_url
 from egomap.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteEngine
 from egomap.store.sqlite.damage import DamageGuard
+from egomap.store.tables import activity_columns, activity_rows, check_columns, owner_reads
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -57,34 +58,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "APPLICATION_ID",
 ]
-
-
-def default_store_path() -> Path | str:
-    """Where :func:`open_store` keeps the store when no path is given.
-
-    ``$EGOMAP_STORE`` if set (a file, or a ``postgresql://`` URL, returned as
-    it is), else ``egomap.sqlite`` in the per-user data
-    directory (``~/.local/share/egomap`` on Linux,
-    ``~/Library/Application Support/egomap`` on macOS,
-    ``%LOCALAPPDATA%\\egomap`` on Windows).
-
-    Examples
-    --------
-    >>> import egomap as em
-    >>> from unittest import mock
-    >>> with mock.patch.dict("os.environ", {"EGOMAP_STORE": "~/study.sqlite"}):
-    ...     em.default_store_path() == em.default_store_path().home() / "study.sqlite"
-    True
-    """
-    env = os.environ.get("EGOMAP_STORE")
-    check_location(env)
-    if env and is_database_url(env):
-        return env.strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("egomap", appauthor=False)) / "egomap.sqlite"
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
@@ -120,45 +93,6 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     """
     check_location(path)
     return Store(default_store_path() if path is None else path)
-
-
-def is_database_url(location: object) -> bool:
-    """Whether ``location`` is a PostgreSQL URL (``postgresql://...`` or ``postgres://...``).
-
-    Examples
-    --------
-    >>> is_database_url("postgresql://alice@db/egomap"), is_database_url("study.sqlite")
-    (True, False)
-    """
-    return isinstance(location, str) and re.match(r"^postgres(ql)?://", location.strip(), re.IGNORECASE) is not None
-
-
-def check_location(location: object) -> None:
-    """Refuse a URL of a database egomap has no engine for (``mysql://...``) where a store is meant.
-
-    A ``postgresql://`` or ``postgres://`` URL is a team store on a
-    PostgreSQL server; any other ``scheme://`` would otherwise become a local
-    file in a folder named ``mysql:`` -- a team would believe its maps were
-    shared while each kept a private copy. The message never repeats the URL
-    (it may hold a password).
-
-    Examples
-    --------
-    >>> check_location("study.sqlite")
-    >>> check_location("postgresql://alice@db/egomap")
-    >>> check_location("mysql://alice:secret@db/egomap")
-    Traceback (most recent call last):
-    ...
-    egomap.errors.StoreError: egomap cannot open a mysql:// store: a store is an SQLite file path or a postgresql:// URL (nothing was created)
-    """
-    if is_database_url(location):
-        return
-    if isinstance(location, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location.strip()):
-        scheme = location.strip().split("://", 1)[0]
-        raise StoreError(
-            f"egomap cannot open a {scheme}:// store: a store is an SQLite file path or a postgresql:// URL "
-            "(nothing was created)"
-        )
 
 
 class Store(StoreBackendMixin):
@@ -431,6 +365,7 @@ class Store(StoreBackendMixin):
                     date=m.date.isoformat() if m.date else None,
                     rings=m.rings,
                     sectors=m.sectors,
+                    resource_scheme=m.resource_scheme,
                     notes=m.notes,
                     copied_from=m.copied_from,
                     created=m.created,
@@ -492,7 +427,8 @@ class Store(StoreBackendMixin):
 
         Columns: ``map_id``, ``person_id``, ``map_label``, ``map_date``,
         ``rings`` and ``sectors`` (the schemes as JSON text: few distinct values, cheap
-        to group by), ``consent_research`` (bool).
+        to group by), ``consent_research`` (bool), ``resource_scheme`` (JSON
+        text; None for a map made before resources, which has the default scheme).
 
         Examples
         --------
@@ -505,7 +441,16 @@ class Store(StoreBackendMixin):
         """
         import pandas as pd
 
-        cols = ["map_id", "person_id", "map_label", "map_date", "rings", "sectors", "consent_research"]
+        cols = [
+            "map_id",
+            "person_id",
+            "map_label",
+            "map_date",
+            "rings",
+            "sectors",
+            "consent_research",
+            "resource_scheme",
+        ]
         df = pd.DataFrame(self._engine.read_maps(), columns=cols)
         df["consent_research"] = df["consent_research"].astype(bool)
         return df
@@ -526,10 +471,13 @@ class Store(StoreBackendMixin):
 
         Parameters
         ----------
-        table : {"placements", "ties"}
+        table : {"placements", "ties", "resources"}
             ``placements`` may name any placement or alter attribute of the
-            vocabulary (:mod:`egomap.fields`) plus ``map_id`` and ``alter_id``;
-            ``ties`` has ``map_id``, ``a``, ``b`` and ``types`` (a tie's types, comma-separated).
+            vocabulary (:mod:`egomap.fields`) plus ``map_id``, ``alter_id`` and
+            ``met_through_activity`` (0/1: ``met_through`` names an activity);
+            ``ties`` has ``map_id``, ``a``, ``b`` and ``types`` (a tie's types,
+            comma-separated); ``resources`` has ``map_id``, ``item`` and
+            ``alter_id`` (one row per item asked and alter; ``""`` for no one).
         columns : sequence of str
         map_ids : sequence of str, optional
             The maps to read; all maps if not given.
@@ -553,8 +501,10 @@ class Store(StoreBackendMixin):
         """
         import pandas as pd
 
-        rows = self._engine.read_rows(table, _check_columns(table, columns), map_ids, on_rows)
-        return pd.DataFrame(rows, columns=list(columns))
+        cols = check_columns(table, columns)
+        read = owner_reads(self._engine, table, cols)
+        rows = self._engine.read_rows(table, read or cols, map_ids, on_rows)
+        return pd.DataFrame(rows if read is None else activity_rows(rows, read, cols), columns=cols)
 
     def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None = None) -> dict:
         """The columns of :meth:`read_table` as numpy arrays, read fast and in little memory (cohort measures).
@@ -573,18 +523,10 @@ class Store(StoreBackendMixin):
         {'ring': [0], 'sector': [b'household'], 'kind': [b'person']}
         >>> store.close()
         """
-        return self._engine.read_columns(table, _check_columns(table, columns), map_ids)
-
-
-def _check_columns(table: str, columns: Sequence[str]) -> list[str]:
-    allowed = {"map_id", "alter_id", *_f.names("placement"), *_f.names("alter")} if table == "placements" else None
-    if allowed is not None:
-        bad = [c for c in columns if c not in allowed]
-        if bad:
-            raise NotFoundError(f"placements have no column {bad[0]!r}")
-    elif any(c not in ("map_id", "a", "b", "types") for c in columns):
-        raise NotFoundError(f"ties have the columns map_id, a, b and types, not {list(columns)!r}")
-    return list(columns)
+        cols = check_columns(table, columns)
+        read = owner_reads(self._engine, table, cols)
+        got = self._engine.read_columns(table, read or cols, map_ids)
+        return got if read is None else activity_columns(got, cols)
 
 
 def _person_row(p: Person) -> dict[str, Any]:

@@ -7,10 +7,12 @@ weakly) and which maps an open batch has touched.
 
 from __future__ import annotations
 
+import functools
 import json
 import weakref
 from collections.abc import Mapping, Sequence
 
+from egomap import resource_schemes as _resource_schemes
 from egomap import schemes as _schemes
 from egomap.model import Alter, Map, MapState, Person
 from egomap.store.engine import Engine, MapWatch
@@ -63,6 +65,7 @@ class StoreBackendMixin:
                     notes=row["notes"],
                     rings=_schemes.RingScheme.from_dict(json.loads(row["rings"])),
                     sectors=_schemes.SectorScheme.from_dict(json.loads(row["sectors"])),
+                    resource_scheme=_resource_scheme(row["resource_scheme"]),
                     copied_from=row["copied_from"],
                     created=row["created"],
                     backend=self,
@@ -84,6 +87,7 @@ class StoreBackendMixin:
             "notes": m.notes,
             "rings": m.rings.to_dict(),
             "sectors": m.sectors.to_dict(),
+            "resource_scheme": m.resource_scheme.to_dict(),
             "copied_from": m.copied_from,
             "created": m.created,
         }
@@ -174,5 +178,19 @@ class StoreBackendMixin:
                 new.update({a.id: a for a in m.alters if a.id not in known})
             self._engine.insert_alters(person_id, list(new.values()))
             return [
-                handle.add_map(m.state(), id=m.id, rings=m.rings, sectors=m.sectors, created=m.created) for m in maps
+                handle.add_map(
+                    m.state(),
+                    id=m.id,
+                    rings=m.rings,
+                    sectors=m.sectors,
+                    created=m.created,
+                    resources=m.resource_scheme,
+                )
+                for m in maps
             ]
+
+
+@functools.lru_cache(maxsize=64)
+def _resource_scheme(text: str | None) -> _resource_schemes.ResourceScheme | None:
+    """A map's resource scheme as stored (JSON); None (the default scheme) for maps made before schema version 5."""
+    return None if text is None else _resource_schemes.ResourceScheme.from_dict(json.loads(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +30,7 @@ from egomap.store.sqlite.schema import (
     types_to_db,
 )
 
-__all__ = ["Dialect", "apply_edit_sql", "insert_map_sql", "marks"]
+__all__ = ["Dialect", "apply_edit_sql", "insert_map_sql", "marks", "resource_rows", "resources_from_rows"]
 
 
 def _no_savepoint(_c: Any) -> AbstractContextManager[Any]:
@@ -105,8 +105,18 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dia
                 for t in edit.get("ties", ())
             ],
         )
+        for item in edit.get("resources", ()):  # the alter's items come back (an item of no one has someone again)
+            _add_resource(run, map_id, item, [a.id])
     elif op == "remove_alter":
         aid = edit["alter_id"]
+        # an item only this alter could help with stays asked: it becomes "no one" (the row of alter '')
+        run(
+            "INSERT INTO resources (map_id, item, alter_id) SELECT map_id, item, '' FROM resources r "
+            "WHERE map_id = ? AND alter_id = ? AND NOT EXISTS (SELECT 1 FROM resources s WHERE s.map_id = r.map_id "
+            "AND s.item = r.item AND s.alter_id <> '' AND s.alter_id <> r.alter_id) ON CONFLICT DO NOTHING",
+            (map_id, aid),
+        )
+        run("DELETE FROM resources WHERE map_id = ? AND alter_id = ?", (map_id, aid))
         run("DELETE FROM ties WHERE map_id = ? AND (a = ? OR b = ?)", (map_id, aid, aid))
         run("DELETE FROM placements WHERE map_id = ? AND alter_id = ?", (map_id, aid))
         if edit.get("drop_alter"):
@@ -145,6 +155,13 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dia
         )
     elif op == "remove_tie":
         run("DELETE FROM ties WHERE map_id = ? AND a = ? AND b = ?", (map_id, edit["a"], edit["b"]))
+    elif op == "set_resource":
+        run("DELETE FROM resources WHERE map_id = ? AND item = ?", (map_id, edit["item"]))
+        if edit["alters"] is not None:  # None: not asked, no row; [] no one, the row of alter ''
+            many(
+                "INSERT INTO resources (map_id, item, alter_id) VALUES (?, ?, ?)",
+                [(map_id, edit["item"], aid) for aid in edit["alters"] or [""]],
+            )
     elif op == "add_goal":
         g = edit["goal"]
         run(
@@ -177,8 +194,46 @@ def apply_edit_sql(c: Any, map_id: str, person_id: str, edit: dict, dialect: Dia
         raise ValidationError(f"unknown edit {op!r}", field="op")
 
 
+def _add_resource(run: Callable[..., Any], map_id: str, item: str, alter_ids: Sequence[str]) -> None:
+    """Add alters to an item asked about (no longer "no one")."""
+    run("DELETE FROM resources WHERE map_id = ? AND item = ? AND alter_id = ''", (map_id, item))
+    for aid in alter_ids:
+        run(
+            "INSERT INTO resources (map_id, item, alter_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (map_id, item, aid),
+        )
+
+
+def resource_rows(map_id: str, resources: Mapping[str, Iterable[str]]) -> list[tuple[str, str, str]]:
+    """The rows of table ``resources`` for a map's resources: one per (item, alter); ``(item, "")`` for no one.
+
+    Examples
+    --------
+    >>> resource_rows("m1", {"small_loan": {"b2", "a1"}, "advice": set()})
+    [('m1', 'small_loan', 'a1'), ('m1', 'small_loan', 'b2'), ('m1', 'advice', '')]
+    """
+    return [(map_id, item, aid) for item, ids in resources.items() for aid in (sorted(ids) or [""])]
+
+
+def resources_from_rows(rows: Iterable[Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Inverse of :func:`resource_rows`: ``(item, alter_id)`` rows as a map's resources.
+
+    Examples
+    --------
+    >>> resources_from_rows([("small_loan", "a1"), ("advice", ""), ("small_loan", "b2")]) == {
+    ...     "small_loan": {"a1", "b2"}, "advice": frozenset()}
+    True
+    """
+    out: dict[str, set[str]] = {}
+    for item, aid in rows:
+        got = out.setdefault(item, set())
+        if aid:
+            got.add(aid)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def insert_map_sql(c: Any, pid: str, row: Mapping[str, Any], state: MapState, dialect: Dialect) -> None:
-    """Save a new map's rows (the map, its placements, ties and goals) after checking the person, id and label.
+    """Save a new map's rows (the map, its placements, ties, goals and resources) after checking the person, id and label.
 
     The engine then logs the map's creation in its own way.
     """
@@ -194,6 +249,8 @@ def insert_map_sql(c: Any, pid: str, row: Mapping[str, Any], state: MapState, di
     seq = run("SELECT COALESCE(MAX(seq) + 1, 0) FROM maps WHERE person_id = ?", (pid,)).fetchone()[0]
     values = dict(row, person_id=pid, seq=seq, rev=0)
     values["rings"], values["sectors"] = json.dumps(row["rings"]), json.dumps(row["sectors"])
+    scheme = row.get("resource_scheme")
+    values["resource_scheme"] = None if scheme is None else json.dumps(scheme)
     try:
         with dialect.savepoint(c):  # another writer may take the label meanwhile
             run(f"INSERT INTO maps ({', '.join(MAP_ROW)}) VALUES ({marks(len(MAP_ROW))})", [values[k] for k in MAP_ROW])
@@ -215,3 +272,4 @@ def insert_map_sql(c: Any, pid: str, row: Mapping[str, Any], state: MapState, di
             for g in state.goals.values()
         ],
     )
+    many("INSERT INTO resources (map_id, item, alter_id) VALUES (?, ?, ?)", resource_rows(row["id"], state.resources))

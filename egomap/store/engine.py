@@ -104,11 +104,14 @@ class Engine(Protocol):
     ) -> list[tuple]: ...
     def count_rows(self, table: str, map_ids: Sequence[str] | None) -> int: ...
     def read_columns(self, table: str, columns: Sequence[str], map_ids: Sequence[str] | None) -> dict[str, Any]:
-        """Whole columns of ``placements`` or ``ties`` as numpy arrays, for the cohort measures.
+        """Whole columns of ``placements``, ``ties`` or ``resources`` as numpy arrays, for the cohort measures.
 
         The same rows and columns as :meth:`read_rows` (``placements`` may name
         ``map_id``, ``alter_id``, any placement or alter attribute of the
-        vocabulary; ``ties``: ``map_id``, ``a``, ``b``; only the maps in
+        vocabulary, and on a researcher's team store ``met_through_activity``
+        (the store computes it from ``met_through`` for everyone else);
+        ``ties``: ``map_id``, ``a``, ``b``, ``types``; ``resources``:
+        ``map_id``, ``item``, ``alter_id``, ``""`` for no one; only the maps in
         ``map_ids`` when given, else every map the role may read -- for a
         researcher, the pseudonymised research views), returned as a dict
         ``column -> 1-d numpy array``, every array in one and the same row

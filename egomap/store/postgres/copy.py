@@ -1,6 +1,6 @@
 """Copy a whole store between SQLite and PostgreSQL (either way), edit logs included, and prove it with checksums.
 
-Every table (persons, alters, maps, placements, ties, goals, edits) is copied
+Every table (persons, alters, maps, placements, ties, goals, resources, edits) is copied
 row by row in the order it was written, with its ids (so undo and redo work on
 the copy as on the original). The number of rows and a SHA-256 checksum of
 every table are computed on both sides *inside the target's transaction*; if
@@ -25,7 +25,7 @@ from egomap.store.postgres.schema import HIDDEN, ORDERED
 __all__ = ["copy_store", "checksum", "TABLES"]
 
 #: The tables copied, parents before children.
-TABLES = ("persons", "alters", "maps", "placements", "ties", "goals", "edits")
+TABLES = ("persons", "alters", "maps", "placements", "ties", "goals", "resources", "edits")
 _KEYS = {"persons": "id", "maps": "id", "edits": "id"}
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, now
-from egomap.store.edit_sql import insert_map_sql
+from egomap.store.edit_sql import insert_map_sql, resources_from_rows
 from egomap.store.postgres.edits import dialect, marks
 from egomap.store.postgres.listen import MapListener, connect_listening
 from egomap.store.postgres.log import EditLog
@@ -489,6 +489,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             "JOIN alters a ON a.id = p.alter_id WHERE p.map_id = %s ORDER BY p.n",
             "SELECT a, b, types FROM ties WHERE map_id = %s ORDER BY n",
             f"SELECT id, {', '.join(GOAL_COLS)} FROM goals WHERE map_id = %s ORDER BY n",
+            "SELECT item, alter_id FROM resources WHERE map_id = %s ORDER BY n",
         )
         own = not self._depth
         curs = [c.cursor() for _ in queries]
@@ -521,6 +522,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             st.goals[d["id"]] = Goal(
                 d["id"], d["text"], tuple(json.loads(d["steps"])), d["status"], tuple(json.loads(d["alter_ids"]))
             )
+        st.resources = resources_from_rows(curs[4].fetchall())
         return st, row[3]
 
     def insert_map(self, pid: str, row: Mapping[str, Any], state: MapState, description: str) -> None:

@@ -17,7 +17,14 @@ from egomap.store.sqlite.schema import PLACEMENT_COLS
 
 __all__ = ["CohortReads"]
 
-_INTS = frozenset({"ring", *(f.name for o in ("alter", "placement") for f in _f.of(o) if f.type in ("int", "bool"))})
+_INTS = frozenset(
+    {
+        "ring",
+        "met_through_activity",
+        *(f.name for o in ("alter", "placement") for f in _f.of(o) if f.type in ("int", "bool")),
+    }
+)
+_TABLES = ("placements", "ties", "resources")
 _FLOATS = frozenset(f.name for o in ("alter", "placement") for f in _f.of(o) if f.type == "float")
 
 
@@ -47,11 +54,11 @@ class CohortReads:
         """
         if self.researcher:
             return self.read(
-                "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, 1 FROM research_maps m "
+                "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, 1, m.resource_scheme FROM research_maps m "
                 "ORDER BY m.person_id COLLATE \"C\", COALESCE(m.date, '9999-99-99'), m.seq"
             )
         return self.read(
-            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research "
+            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research, m.resource_scheme "
             "FROM maps m JOIN persons p ON p.id = m.person_id "
             "ORDER BY m.person_id COLLATE \"C\", COALESCE(m.date, '9999-99-99'), m.seq"
         )
@@ -63,9 +70,9 @@ class CohortReads:
             known = {"map_id", "alter_id", *PLACEMENT_COLS}
             sel = [f"p.{c}" if c in known else f"a.{c}" for c in columns]
             return f"SELECT {', '.join(sel)} FROM placements p JOIN alters a ON a.id = p.alter_id"
-        if table == "ties":
-            return f"SELECT {', '.join(columns)} FROM {'research_ties' if self.researcher else 'ties'} p"
-        raise ValidationError(f"unknown table {table!r}: placements or ties", field="table")
+        if table in ("ties", "resources"):
+            return f"SELECT {', '.join(columns)} FROM {'research_' if self.researcher else ''}{table} p"
+        raise ValidationError(f"unknown table {table!r}: placements, ties or resources", field="table")
 
     def read_rows(
         self,
@@ -98,7 +105,9 @@ class CohortReads:
 
     def count_rows(self, table: str, map_ids: Sequence[str] | None) -> int:
         """How many rows :meth:`read_rows` would return."""
-        t = "placements" if table == "placements" else "ties"
+        if table not in _TABLES:
+            raise ValidationError(f"unknown table {table!r}: placements, ties or resources", field="table")
+        t = table
         if self.researcher:
             t = f"research_{t}"
         if map_ids is None:

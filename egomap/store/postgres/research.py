@@ -7,7 +7,9 @@ relationship and met-through texts as codes). So that the research exports
 researcher as for anyone, the engine answers a researcher's reads from the
 views: a person has no display name, a map no notes and no goals, an alter's
 label is its code (alters and ties keep the order they were written in, as
-for everyone). Every write is refused by the database.
+for everyone), its ``met_through`` a code and whether that names an activity
+(``MapState.met_through_activity``, so that ``Map.capital`` gives what it
+gives everyone else). Every write is refused by the database.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from egomap import fields as _f
 from egomap.errors import NotFoundError
 from egomap.model import Alter, MapState, Placement, Tie
+from egomap.store.edit_sql import resources_from_rows
 from egomap.store.postgres.schema import CODED, research_columns
 from egomap.store.sqlite.schema import ALTER_COLS, PLACEMENT_COLS, decoder, dicts, types_from_db
 
@@ -67,7 +70,8 @@ class ResearchReads:
     def research_map_rows(self, pid: str) -> list[dict[str, Any]]:
         """A consenting person's maps (labels T1, T2, ...; no notes) in time order."""
         sql = (
-            "SELECT id, person_id, seq, label, date, '' AS notes, rings, sectors, copied_from, created, rev "
+            "SELECT id, person_id, seq, label, date, '' AS notes, rings, sectors, copied_from, created, rev, "
+            "resource_scheme "
             f"FROM research_maps WHERE person_id = %s ORDER BY {_ORDER}"
         )
         with self.lock:
@@ -90,7 +94,8 @@ class ResearchReads:
                 raise NotFoundError(f"map {map_id!r} is not in the research views")
             st = MapState(info={"label": row[0], "date": row[1], "notes": ""})
             cur = c.execute(
-                f"SELECT {_alter_select()} FROM research_placements WHERE map_id = %s ORDER BY n", (map_id,)
+                f"SELECT {_alter_select()}, met_through_activity FROM research_placements WHERE map_id = %s ORDER BY n",
+                (map_id,),
             )
             alter = decoder(Alter, "alter", "id", cur.description, "a_")
             placement = decoder(Placement, "placement", "alter_id", cur.description)
@@ -98,9 +103,12 @@ class ResearchReads:
                 a = alter(r)
                 st.alters[a.id] = a
                 st.placements[a.id] = placement(r)
+                st.met_through_activity[a.id] = bool(r[-1])  # met_through is a code: the capital rule needs this
             ties = c.execute("SELECT a, b, types FROM research_ties WHERE map_id = %s ORDER BY n", (map_id,))
             for a, b, types in ties.fetchall():
                 st.ties[Tie(*sorted((a, b)))] = types_from_db(types)
+            got = c.execute("SELECT item, alter_id FROM research_resources WHERE map_id = %s ORDER BY n", (map_id,))
+            st.resources = resources_from_rows(got.fetchall())
             return st, row[2]
 
         with self.lock:

@@ -36,12 +36,12 @@ _BLOCK = 1_000_000  # rowids scanned at a time: bounds the text in flight (about
 def read_columns(
     conn: sqlite3.Connection, table: str, columns: Sequence[str], map_ids: Sequence[str] | None
 ) -> dict[str, np.ndarray]:
-    """The columns of ``placements`` (alter attributes included) or ``ties`` as numpy arrays, in one row order."""
+    """The columns of ``placements`` (alter attributes included), ``ties`` or ``resources`` as numpy arrays."""
     ids = None if map_ids is None else json.dumps(list(map_ids))
-    if table == "ties":
-        return _scan(conn, "ties", columns, None if ids is None else (f"map_id IN {_IN}", ids))
+    if table in ("ties", "resources"):
+        return _scan(conn, table, columns, None if ids is None else (f"map_id IN {_IN}", ids))
     if table != "placements":
-        raise ValidationError(f"unknown table {table!r}: placements or ties", field="table")
+        raise ValidationError(f"unknown table {table!r}: placements, ties or resources", field="table")
     own = [c for c in columns if c in ("map_id", "alter_id") or c in PLACEMENT_COLS]
     of_alter = [c for c in columns if c not in own]
     scan = list(dict.fromkeys([*own, *(["alter_id"] if of_alter else [])]))

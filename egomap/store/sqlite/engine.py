@@ -28,7 +28,7 @@ from typing import Any
 
 from egomap.errors import DuplicateError, NotAStoreError, NotFoundError, SaveError, StoreError, ValidationError
 from egomap.model import Alter, Goal, MapState, Placement, Tie, describe_edit, now
-from egomap.store.edit_sql import insert_map_sql
+from egomap.store.edit_sql import insert_map_sql, resources_from_rows
 from egomap.store.sqlite.damage import damaged, is_damaged
 from egomap.store.sqlite.edits import DIALECT, apply_edit_sql
 from egomap.store.sqlite.schema import (
@@ -329,6 +329,9 @@ class SQLiteEngine:
                 st.goals[d["id"]] = Goal(
                     d["id"], d["text"], tuple(json.loads(d["steps"])), d["status"], tuple(json.loads(d["alter_ids"]))
                 )
+            st.resources = resources_from_rows(
+                c.execute("SELECT item, alter_id FROM resources WHERE map_id = ? ORDER BY rowid", (map_id,))
+            )
             return st, row[3]
 
     def insert_map(self, pid: str, row: Mapping[str, Any], state: MapState, description: str) -> None:
@@ -474,7 +477,7 @@ class SQLiteEngine:
     def read_maps(self) -> list[tuple]:
         """Every map with its person's research consent, ordered by person, date and sequence."""
         return self.read(
-            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research "
+            "SELECT m.id, m.person_id, m.label, m.date, m.rings, m.sectors, p.consent_research, m.resource_scheme "
             "FROM maps m JOIN persons p ON p.id = m.person_id "
             "ORDER BY m.person_id, COALESCE(m.date, '9999-99-99'), m.seq"
         )
@@ -487,17 +490,17 @@ class SQLiteEngine:
         on_rows: Callable[[int], None] | None = None,
         chunk: int = 50_000,
     ) -> list[tuple]:
-        """Rows of ``placements`` (alter columns joined in) or ``ties``, for some maps or all."""
+        """Rows of ``placements`` (alter columns joined in), ``ties`` or ``resources``, for some maps or all."""
         if table == "placements":
             known = {"map_id", "alter_id", *PLACEMENT_COLS}
             sel = [f"p.{c}" if c in known else f"a.{c}" for c in columns]
             sql = f"SELECT {', '.join(sel)} FROM placements p JOIN alters a ON a.id = p.alter_id"
             where = " WHERE p.map_id IN (SELECT value FROM json_each(?))"
-        elif table == "ties":
-            sql = f"SELECT {', '.join(columns)} FROM ties"
+        elif table in ("ties", "resources"):
+            sql = f"SELECT {', '.join(columns)} FROM {table}"
             where = " WHERE map_id IN (SELECT value FROM json_each(?))"
         else:
-            raise ValidationError(f"unknown table {table!r}: placements or ties", field="table")
+            raise ValidationError(f"unknown table {table!r}: placements, ties or resources", field="table")
         args: tuple = ()
         if map_ids is not None:
             sql += where
@@ -514,9 +517,11 @@ class SQLiteEngine:
 
     def count_rows(self, table: str, map_ids: Sequence[str] | None) -> int:
         """How many rows :meth:`read_rows` would return."""
+        if table not in ("placements", "ties", "resources"):
+            raise ValidationError(f"unknown table {table!r}: placements, ties or resources", field="table")
+        t = table
         if map_ids is None:
-            return self.read(f"SELECT COUNT(*) FROM {'placements' if table == 'placements' else 'ties'}")[0][0]
-        t = "placements" if table == "placements" else "ties"
+            return self.read(f"SELECT COUNT(*) FROM {t}")[0][0]
         return self.read(
             f"SELECT COUNT(*) FROM {t} WHERE map_id IN (SELECT value FROM json_each(?))", (json.dumps(list(map_ids)),)
         )[0][0]

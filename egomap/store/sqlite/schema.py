@@ -148,6 +148,17 @@ MIGRATIONS: dict[int, str] = {
 }
 for _v in range(3, max(f.since for f in _f.FIELDS) + 1):
     MIGRATIONS[_v] = _added_columns(_v)
+# version 5 also: each map's resource scheme (JSON; NULL on maps made before: the default scheme), and who could
+# help with each item asked about, one row per (item, alter) and alter_id '' for "no one"
+MIGRATIONS[5] += """
+ALTER TABLE maps ADD COLUMN resource_scheme TEXT;
+CREATE TABLE resources (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    alter_id TEXT NOT NULL,
+    PRIMARY KEY (map_id, item, alter_id)
+);
+"""
 #: Current schema version (``PRAGMA user_version``).
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -158,7 +169,20 @@ PLACEMENT_COLS = tuple(f.column for f in _PLACEMENT)
 MAP_COLS = ("label", "date", "notes")
 GOAL_COLS = _f.names("goal")
 PERSON_COLS = ("id", "display_name", "consent_keep", "consent_research", "created")
-MAP_ROW = ("id", "person_id", "seq", "label", "date", "notes", "rings", "sectors", "copied_from", "created", "rev")
+MAP_ROW = (
+    "id",
+    "person_id",
+    "seq",
+    "label",
+    "date",
+    "notes",
+    "rings",
+    "sectors",
+    "copied_from",
+    "created",
+    "rev",
+    "resource_scheme",
+)
 
 
 def alter_row(a: Alter) -> list:

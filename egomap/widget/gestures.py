@@ -29,6 +29,7 @@ from typing import Any
 from egomap import fields as _fields
 from egomap.errors import EgomapError, NotFoundError, SaveError, ValidationError
 from egomap.model import Map
+from egomap.widget.resources import apply_resource
 from egomap.widget.snapshot import snapshot
 
 __all__ = ["EDITABLE", "handle", "apply", "review", "review_counts", "next_unreviewed"]
@@ -161,6 +162,8 @@ def apply(w: Any, msg: Mapping[str, Any], selected: str, reviewing: str) -> tupl
         now = m.toggle_tie(a, b)
         verb = "Linked" if now else "Unlinked"
         return f"{verb} {_name(m, a)} and {_name(m, b)}", selected, reviewing
+    if kind == "resource":
+        return apply_resource(m, msg), selected, reviewing
     if kind in ("undo", "redo"):
         what = m.undo() if kind == "undo" else m.redo()
         if what is None:

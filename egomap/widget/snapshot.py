@@ -7,7 +7,9 @@ vocabulary (:func:`egomap.fields.of`): adding an attribute there adds it
 here. Results the browser would otherwise compute again are in it too:
 where each alter's label goes in each label mode (the places the SVG export
 uses, :func:`egomap.widget.render.label_places`), each alter's initials and
-each sector label's lines. The look (:mod:`egomap.viz.style`) and the field descriptions of the
+each sector label's lines; the map's resource scheme, who was chosen for
+each item, and each alter's social capital and items
+(:mod:`egomap.widget.resources`). The look (:mod:`egomap.viz.style`) and the field descriptions of the
 details form (:func:`egomap.fields.describe`) are not in the snapshot: the
 widget sends them once, as traits.
 
@@ -36,6 +38,7 @@ from egomap.errors import NotFoundError
 from egomap.geometry import LABEL_MODES, initials, wrap
 from egomap.model import Map
 from egomap.widget.render import display_label, label_places, leader_line, marker_scales, needs_leader
+from egomap.widget.resources import alter_extras, resource_data
 
 __all__ = ["snapshot", "alter_dict", "add_label_places", "PreviousRings"]
 
@@ -153,10 +156,14 @@ def snapshot(
     rings, sectors = m.rings, m.sectors
     before = (previous or PreviousRings(m)).places() if m.copied_from else {}
     placements = m.placements
-    alters = [
-        alter_dict(n, a, placements[a.id], before[a.id][0] if a.id in before else -1)
-        for n, a in enumerate(m.alters, start=1)
-    ]
+    resources, by_alter = resource_data(m)
+    family = sectors.family_keys
+    alters = []
+    for n, a in enumerate(m.alters, start=1):
+        p = placements[a.id]
+        d = alter_dict(n, a, p, before[a.id][0] if a.id in before else -1)
+        d.update(alter_extras(m, a, p, by_alter.get(a.id, []), family))
+        alters.append(d)
     date = m.date.isoformat() if m.date else ""
     centre = person_label or m.person.display_name or m.person.id
     out = {
@@ -190,6 +197,7 @@ def snapshot(
         ],
         "alters": alters,
         "ties": [[t.a, t.b] for t in m.ties],
+        "resources": resources,
     }
     add_label_places(out, modes)
     return out

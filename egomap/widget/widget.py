@@ -198,8 +198,10 @@ class MapWidget(anywidget.AnyWidget):
         ``angle``/``radius``), ``update`` (``id``, ``fields``), ``remove``
         (``id``), ``tie`` (``a``, ``b``: toggles the tie), ``undo``,
         ``redo``, ``review_start``, ``review_stop``, ``review`` (``id``,
-        ``action``: ``keep``/``closer``/``further``/``remove``) and
-        ``refresh``. A bad message or a failed save sets :attr:`status` to
+        ``action``: ``keep``/``closer``/``further``/``remove``), ``resource``
+        (``item`` and ``toggle``: an alter id, or ``alters``: a list of ids,
+        ``[]`` for no one, ``None`` for not asked; see
+        :func:`egomap.widget.resources.apply_resource`) and ``refresh``. A bad message or a failed save sets :attr:`status` to
         ``"error: ..."``; the map (and the snapshot sent back) then stays as
         the store holds it. See :func:`egomap.widget.gestures.handle`.
         ``check`` (a view's periodic "anything new?") is :meth:`check`.

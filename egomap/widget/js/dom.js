@@ -26,6 +26,9 @@ export function skeleton(el) {
     modeSel.append(html("option", { value: v }, t));
   }
   const reviewBtn = html("button", { class: "egomap-btn egomap-review-btn", type: "button" }, "Review changes");
+  // the resources step and the counts: shown on a read-only map too (looking does not change it)
+  const resBtn = html("button", { class: "egomap-btn egomap-res-btn", type: "button", "aria-pressed": "false" }, "Who could help?");
+  const countBtn = html("button", { class: "egomap-btn egomap-count-btn", type: "button", "aria-pressed": "false", title: "Show how many items each person could help with" }, "Resource counts");
   const svgBtn = html("button", { class: "egomap-btn egomap-export-svg", type: "button" }, "Save SVG");
   const pngBtn = html("button", { class: "egomap-btn egomap-export-png", type: "button" }, "Save PNG");
   const status = html("span", { class: "egomap-status", role: "status", "aria-live": "polite" });
@@ -34,9 +37,11 @@ export function skeleton(el) {
   addGroup.append(addInput, addRing, addSector, addBtn);
   const editTools = html("div", { class: "egomap-tools egomap-edit-tools" });
   editTools.append(tieBtn, undoBtn, redoBtn, reviewBtn);
+  const resTools = html("div", { class: "egomap-tools egomap-res-tools" });
+  resTools.append(resBtn, countBtn);
   const viewTools = html("div", { class: "egomap-tools" });
   viewTools.append(modeSel, svgBtn, pngBtn, status, retryBtn);
-  bar.append(addGroup, editTools, viewTools);
+  bar.append(addGroup, editTools, resTools, viewTools);
 
   const title = html("div", { class: "egomap-title" });
   const hint = html("div", { class: "egomap-hint" });
@@ -58,11 +63,13 @@ export function skeleton(el) {
   const panel = html("div", { class: "egomap-panel" });
   const reviewBox = html("section", { class: "egomap-review", "aria-label": "Review" });
   const details = html("section", { class: "egomap-details", "aria-label": "Details" });
+  const resourceBox = html("section", { class: "egomap-resources", "aria-label": "Who could help?", hidden: "" });
   const legend = html("section", { class: "egomap-legend", "aria-label": "Key" });
-  panel.append(reviewBox, details, legend);
+  const legendExtra = html("ul", { class: "egomap-legend-list egomap-legend-res", hidden: "" });
+  panel.append(resourceBox, reviewBox, details, legend);
   main.append(canvas, panel);
   const live = html("div", { class: "egomap-sr-only", "aria-live": "polite" });
   root.append(bar, title, hint, main, live);
   el.append(root);
-  return { root, addInput, addRing, addSector, addBtn, tieBtn, undoBtn, redoBtn, modeSel, reviewBtn, svgBtn, pngBtn, status, retryBtn, title, hint, svgRoot, gBg, gSpokes, gTies, gEgo, gAlters, reviewBox, details, legend, live };
+  return { root, addInput, addRing, addSector, addBtn, tieBtn, undoBtn, redoBtn, modeSel, reviewBtn, resBtn, countBtn, svgBtn, pngBtn, status, retryBtn, title, hint, svgRoot, gBg, gSpokes, gTies, gEgo, gAlters, reviewBox, details, resourceBox, legend, legendExtra, live };
 }

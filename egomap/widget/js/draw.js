@@ -82,6 +82,7 @@ export function makeDraw(v) {
     if (a.valence) bits.push(a.valence);
     const linked = (links && links.get(a.id)) || [];
     if (linked.length) bits.push(`linked to ${linked.map(who).join(", ")}`);
+    bits.push(...v.resources.ariaBits(d, a)); // "could help with <item>" in the resources step
     return bits.join(", ");
   }
 
@@ -107,7 +108,7 @@ export function makeDraw(v) {
   // markers would keep the page busy for tens of ms after every answer).
   function nodeKey(a, mode, readOnly, linked = "") {
     const h = held.get(a.id);
-    return `${v.geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${linked}|${JSON.stringify(a)}`;
+    return `${v.geometryRev}|${mode}|${readOnly}|${h ? `${h.x},${h.y}` : ""}|${linked}|${v.resources.nodeState()}|${JSON.stringify(a)}`;
   }
 
   function linkedKey(links, a) {
@@ -145,6 +146,8 @@ export function makeDraw(v) {
       n.sel.setAttribute("r", (size * v.S.professional.scale + 8).toFixed(1));
       n.foc.setAttribute("r", (size * v.S.professional.scale + 15).toFixed(1));
     }
+    // the resources step's ring and check mark, and the count badge
+    v.resources.decorate(n, a, v.MARKER * scale * (a.is_professional ? v.S.professional.scale : 1));
     const text = displayLabel(a, mode);
     if (n.label.textContent !== text) n.label.textContent = text;
     const [ax, ay] = xy(a.angle, a.radius);
@@ -299,7 +302,7 @@ export function makeDraw(v) {
       li.append(icon, document.createTextNode(" " + e.label));
       list.append(li);
     }
-    legend.append(list);
+    legend.append(list, v.legendExtra); // the resources step's entries (resources.js) below the key
   }
 
   return { drawBackground, drawAlters, drawLegend, nodeKey, linkedKey, linksOf, spokeEnds };

@@ -40,6 +40,7 @@ export function makeInput(v) {
   function onPointerMove(e) {
     if (!v.press || e.pointerId !== v.press.id) return;
     if (!v.press.dragging) {
+      if (v.resStep) return; // in the resources step a press only chooses: nobody is moved by accident
       if (Math.hypot(e.clientX - v.press.cx, e.clientY - v.press.cy) < DRAG_THRESHOLD) return;
       v.press.dragging = true;
       v.press.n.g.classList.add("egomap-dragging");
@@ -105,6 +106,10 @@ export function makeInput(v) {
 
   function choose(n) {
     const id = n.alter.id;
+    if (v.resStep) {
+      v.resources.toggle(n); // could help with the item, or no longer
+      return;
+    }
     if (v.tieMode) {
       if (!v.tieFrom) {
         v.tieFrom = id;
@@ -127,6 +132,15 @@ export function makeInput(v) {
     if (model.get("read_only")) return;
     const a = n.alter;
     const d = v.lastData;
+    if (v.resStep) {
+      // the resources step: Enter or Space chooses (or unchooses) a person; nothing moves or is removed
+      if (["Enter", " ", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Delete", "Backspace"].includes(e.key)) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (e.key === "Enter" || e.key === " ") choose(n);
+      }
+      return;
+    }
     const si = d.sectors.findIndex((s) => s.key === a.sector);
     let place = null;
     if (e.key === "ArrowUp") place = { ring: Math.max(a.ring - 1, 0), sector: a.sector };
@@ -165,7 +179,9 @@ export function makeInput(v) {
     const typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
     const ctrl = e.ctrlKey || e.metaKey;
     if (e.key === "Escape") {
-      if (v.tieFrom || v.tieMode) {
+      if (v.resStep) {
+        v.resources.leave(true); // back to normal editing
+      } else if (v.tieFrom || v.tieMode) {
         v.tieFrom = null;
         v.tieMode = false;
         schedule();

@@ -14,6 +14,7 @@ import { makeDraw } from "./draw.js";
 import { makePanels } from "./panels.js";
 import { makeInput } from "./input.js";
 import { makeExport } from "./exporter.js";
+import { makeResources } from "./resources.js";
 
 function render({ model, el }) {
   const ac = new AbortController();
@@ -48,6 +49,10 @@ function render({ model, el }) {
     hitR: HIT, // touch target radius in view-box units
     tieMode: false,
     tieFrom: null,
+    resStep: false, // the resources step ("Who could help?") is open in this view
+    resItem: null, // the resource item it shows (key), chosen in the list
+    resActive: null, // the item the list's keyboard focus is on
+    showCounts: false, // markers show how many items each person could help with
     liveUpdates: 0, // snapshots of another session's edits received (data.live)
     press: null, // pointer press / drag in progress
     geometryKey: "",
@@ -60,6 +65,7 @@ function render({ model, el }) {
     send,
     schedule,
   };
+  v.resources = makeResources(v);
   v.draw = makeDraw(v);
   v.panels = makePanels(v);
   const input = (v.input = makeInput(v));
@@ -203,6 +209,7 @@ function render({ model, el }) {
     const nLinks = `${d.ties.length} ${d.ties.length === 1 ? "link" : "links"}`;
     const nPeople = `${d.alters.length} ${d.alters.length === 1 ? "person" : "people"}`;
     svgRoot.setAttribute("aria-label", `Network map ${d.map.title} of ${d.map.person}: ${nPeople}, ${nLinks}`);
+    v.resources.drawPanel(d, readOnly); // before the markers: it may drop an item the scheme no longer has
     if (!v.press || !v.press.dragging) {
       v.draw.drawAlters(d);
       // the request whose snapshot is now drawn (tests and benchmarks wait on it)
@@ -222,13 +229,7 @@ function render({ model, el }) {
     tieBtn.setAttribute("aria-pressed", String(v.tieMode));
     tieBtn.classList.toggle("egomap-on", v.tieMode);
     root.classList.toggle("egomap-tie-mode", v.tieMode);
-    hint.textContent = readOnly
-      ? ""
-      : v.tieMode
-        ? v.tieFrom
-          ? `Now choose who ${nodes.get(v.tieFrom) ? displayLabel(nodes.get(v.tieFrom).alter, model.get("label_mode")) : ""} knows (again to remove the link). Esc to stop.`
-          : "Link people: choose one person, then another who knows them."
-        : "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter opens details (Esc back), Delete removes.";
+    hint.textContent = hintText(readOnly);
     v.panels.drawDetails(d, selected, readOnly);
     v.panels.drawReview(d, readOnly);
     if (v.focusDetails && v.focusDetails === selected && v.panelFor === selected) {
@@ -239,6 +240,22 @@ function render({ model, el }) {
     } else if (v.focusDetails && v.focusDetails !== selected && selected) {
       v.focusDetails = null;
     }
+  }
+
+  // The line under the title: what a click, a tap or a key does now.
+  function hintText(readOnly) {
+    if (readOnly) return "";
+    if (v.resStep) {
+      return v.resItem
+        ? "Click or tap the people who could help (again to take them off). Keyboard: Tab to a person, Enter. Esc or Done to finish."
+        : "Choose an item in the list “Who could help?” (arrows, Enter), then the people who could help.";
+    }
+    if (v.tieMode) {
+      if (!v.tieFrom) return "Link people: choose one person, then another who knows them.";
+      const from = nodes.get(v.tieFrom);
+      return `Now choose who ${from ? displayLabel(from.alter, model.get("label_mode")) : ""} knows (again to remove the link). Esc to stop.`;
+    }
+    return "Drag people to move them. Keyboard: Tab to a person, arrows move them, Enter opens details (Esc back), Delete removes.";
   }
 
   let scheduled = false;
@@ -293,6 +310,7 @@ function render({ model, el }) {
   listen(tieBtn, "click", () => {
     v.tieMode = !v.tieMode;
     v.tieFrom = null;
+    if (v.tieMode) v.resStep = false; // one step at a time
     schedule();
   });
   listen(undoBtn, "click", () => send({ type: "undo" }));

@@ -92,7 +92,7 @@ export function makePanels(v) {
     for (const f of model.get("fields") || []) {
       const c = fieldControl(f);
       if (!c) continue;
-      c.box.classList.add(`egomap-f-${f.type}`);
+      c.box.classList.add(`egomap-f-${f.type}`, `egomap-field-${f.name}`);
       form.append(c.box);
       const text = f.type === "label" || f.type === "text" || f.type === "note";
       listen(c.input, "change", () => {
@@ -102,6 +102,10 @@ export function makePanels(v) {
         send({ type: "update", id, fields: { [f.name]: value } });
       });
     }
+    // what they could help with (the resources step) and the social capital they bring
+    const resOf = html("div", { class: "egomap-res-of" });
+    resOf.append(html("h4", {}, "Could help with"), html("p", { class: "egomap-res-of-items" }), html("p", { class: "egomap-capital-said" }));
+    form.append(resOf);
     const buttons = html("div", { class: "egomap-row egomap-details-foot" });
     buttons.append(del);
     form.append(buttons);
@@ -131,6 +135,23 @@ export function makePanels(v) {
       } else {
         input.value = a[name] || "";
       }
+    }
+    syncResources(a);
+  }
+
+  // The items the person could help with, their social capital and where it comes from.
+  function syncResources(a) {
+    const items = v.resources.itemsOf(v.lastData || model.get("data"), a);
+    const list = details.querySelector(".egomap-res-of-items");
+    if (list) list.textContent = items.length ? items.join("; ") : "Not chosen for any item yet (see “Who could help?”).";
+    const rule = a.capital_default || "";
+    const choice = details.querySelector("select[data-field='capital']");
+    if (choice && choice.options.length && choice.options[0].value === "") choice.options[0].textContent = rule ? `Default (${rule})` : "Default";
+    const said = details.querySelector(".egomap-capital-said");
+    if (said) {
+      said.textContent = a.capital
+        ? `Social capital: ${a.capital} (the person's own view; default: ${rule})`
+        : `Social capital — default: ${a.capital_effective || rule} (from the sector, kind, professional role and where they met)`;
     }
   }
 

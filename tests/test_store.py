@@ -581,6 +581,26 @@ def test_later_write_wins_between_two_kernels(location):
         assert len(moves) == 2
 
 
+
+def test_edit_on_a_stale_map_is_built_again_on_the_saved_map(location):
+    """An edit built on what a map last read is checked as it is saved; if another writer saved meanwhile,
+    nothing of it is kept and it is built again on the saved map, so its undo restores the other writer's value."""
+    s1, s2 = em.open_store(location), em.open_store(location)
+    m1 = _build(s1)
+    m2 = s2.person("R-017").map("Baseline")
+    m2.update("Mum", note="from the other kernel")
+    m1.update("Mum", note="from this kernel")  # m1 is stale: built again on the saved map
+    assert m1.placement("Mum").note == "from this kernel"
+    m1.undo()
+    assert m1.placement("Mum").note == "from the other kernel"  # not the stale value m1 had read
+    s1.close()
+    s2.close()
+    with em.open_store(location) as s:
+        m = s.person("R-017").map("Baseline")
+        assert m.placement("Mum").note == "from the other kernel"
+        assert [e["action"] for e in m.history()][-3:] == ["edit", "edit", "undo"]
+
+
 _CRASHER = textwrap.dedent(
     """
     import sys, egomap as em

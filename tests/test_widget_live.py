@@ -332,8 +332,10 @@ def test_the_periodic_check_does_not_hide_the_lost_kernel_message(page, served, 
     assert page.locator(".egomap-root").get_attribute("data-checking") == "off"
     mb.add_alter("Newcomer", ring=2, sector="friends")
     # a check answered anyway (one already on its way when the kernel went) brings the map ...
-    page.evaluate("window.model.send({type: 'check'})")
+    # (sent until answered with it: the other writer's notice reaches this kernel's watch a moment after its commit)
+    page.evaluate("window.stray = setInterval(() => window.model.send({type: 'check'}), 250)")
     page.wait_for_function("window.model.get('data').alters.some(a => a.label === 'Newcomer')")
+    page.evaluate("clearInterval(window.stray)")
     settle(page)
     # ... but does not make the lost kernel look alive
     assert status.get_attribute("data-status") == "lost"

@@ -29,7 +29,7 @@ Placement(...)
 
 from egomap.fields import CONTACTS, GOAL_STATUSES, KINDS, KNOWN_FOR, MAX_LABEL, MAX_TEXT, SUPPORT_TYPES, VALENCES
 from egomap.fields import names as _names
-from egomap.model.backend import Backend, MemoryBackend
+from egomap.model.backend import Backend, MemoryBackend, StaleRevision
 from egomap.model.data import Alter, Goal, MapState, Placement, Tie, apply_edit, describe_edit, new_id, now
 from egomap.model.map import Map, map_index
 from egomap.model.person import Person
@@ -55,6 +55,7 @@ __all__ = [
     "Person",
     "Backend",
     "MemoryBackend",
+    "StaleRevision",
     "apply_edit",
     "describe_edit",
     "new_id",

@@ -25,14 +25,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
-from egomap.errors import NotFoundError
+from egomap.errors import NotFoundError, SaveError
 from egomap.model.data import Alter, MapState, describe_edit, now
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.map import Map
     from egomap.model.person import Person
 
-__all__ = ["Backend", "MemoryBackend"]
+__all__ = ["Backend", "MemoryBackend", "StaleRevision"]
+
+
+class StaleRevision(SaveError):
+    """Another writer saved an edit on the map since it was read: nothing was saved; build the edit again."""
 
 
 class Backend(Protocol):
@@ -40,6 +44,16 @@ class Backend(Protocol):
 
     def transaction(self) -> Any:
         """A write transaction (a context manager); nested ones join the outer one."""
+        ...
+
+    def optimistic(self) -> bool:
+        """Inside a transaction: whether an edit may be built on the map as last read.
+
+        True when a stale map costs little to detect: :meth:`commit_edit`
+        checks the revision as it saves and raises :class:`StaleRevision`,
+        and the map builds the edit again. False: the map reads the revision
+        first (:meth:`map_revision`).
+        """
         ...
 
     def map_revision(self, map_id: str) -> int:
@@ -51,9 +65,22 @@ class Backend(Protocol):
         ...
 
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int:
-        """Save one edit and its inverse (and log it) if the map is at revision ``expected``; return the new one."""
+        """Save one edit and its inverse (and log it) if the map is at revision ``expected``; return the new one.
+
+        ``last`` says nothing more is done in the caller's transaction after
+        this edit: if that transaction is the outermost one, a backend may end
+        it here (a team store sends its COMMIT with the edit, saving a round trip).
+        """
         ...
 
     def undo(
@@ -120,6 +147,10 @@ class MemoryBackend:
         """Nothing to open in memory."""
         yield
 
+    def optimistic(self) -> bool:
+        """No: in memory the revision is read at no cost."""
+        return False
+
     def map_revision(self, map_id: str) -> int:
         """The map's revision (the number of edits, undos and redos)."""
         return self._revs.get(map_id, 0)
@@ -133,7 +164,15 @@ class MemoryBackend:
         return self._revs[map_id]
 
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int:
         """Keep one edit and its inverse for undo, and log it."""
         self._undo.setdefault(map_id, []).append((edit, inverse))

@@ -12,7 +12,7 @@ capital through :class:`egomap.model.resources.MapResourcesMixin`.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
@@ -27,9 +27,7 @@ from egomap.model.data import (
     MapState,
     Placement,
     Tie,
-    apply_edit,
     clean_attributes,
-    describe_edit,
     new_id,
     now,
     own_attributes,
@@ -39,6 +37,7 @@ from egomap.model.details import MapDetailsMixin
 from egomap.model.naming import map_index
 from egomap.model.placing import cell_spots, place
 from egomap.model.resources import MapResourcesMixin
+from egomap.model.saving import SavingMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model.person import Person
@@ -49,7 +48,7 @@ _ALTER_NAMES = _f.names("alter")
 _PLACEMENT_NAMES = _f.names("placement")
 
 
-class Map(MapDetailsMixin, MapResourcesMixin):
+class Map(SavingMixin, MapDetailsMixin, MapResourcesMixin):
     """One time point of one person's network.
 
     Do not construct directly: use :meth:`Person.new_map` (or get maps from a
@@ -287,57 +286,6 @@ class Map(MapDetailsMixin, MapResourcesMixin):
             "goals": [g.to_dict() for g in st.goals.values()],
             "resources": {k: sorted(v) for k, v in st.resources.items()},  # an item not asked is not there; [] no one
         }
-
-    # ------------------------------------------------------------------ editing core
-    def _edit(self, build: Callable[[], tuple[dict, dict] | None]) -> dict | None:
-        """Build an edit against the saved state and commit it; then (and only then) apply it here."""
-        with self._backend.transaction():
-            self._catch_up()
-            built = build()
-            if built is None:
-                return None
-            edit, inverse = built
-            self._rev = self._backend.commit_edit(
-                self.id, self.person.id, edit, inverse, describe_edit(edit, self._labels()), self._rev
-            )
-        apply_edit(self._state, edit)
-        self._propagate(edit)
-        return edit
-
-    def _catch_up(self) -> None:
-        """Inside a transaction: reload if another writer saved an edit since this map was read."""
-        rev = self._backend.map_revision(self.id)
-        if rev != self._rev or self._st is None:
-            self._st, self._rev = self._backend.load_map(self.id)
-            self._info = self._st.info
-
-    def sync_alter(self, alter: Alter) -> None:
-        """Show a stable attribute change made on another map of the same person (no save: it is saved)."""
-        if self._st is not None and alter.id in self._st.alters:
-            self._st.alters[alter.id] = alter
-
-    def _propagate(self, edit: Mapping) -> None:
-        """Stable alter attributes are the same on every map: show a change on the other loaded maps too."""
-        if edit["op"] == "update" and edit.get("alter"):
-            aid = edit["alter_id"]
-            for other in self._backend.sibling_maps(self):
-                if other is not self:
-                    other.sync_alter(self._state.alters[aid])
-        elif edit["op"] == "batch":
-            for e in edit["edits"]:
-                self._propagate(e)
-
-    def refresh(self, revision: int | None = None) -> None:
-        """Reload from the store if another writer changed this map.
-
-        ``revision``, when given, is the map's revision as the caller just read
-        it from the store: nothing is read if it is this map's own.
-        """
-        if revision is not None and revision == self._rev and self._st is not None:
-            return
-        rev = self._backend.map_revision(self.id) if revision is None else revision
-        if rev != self._rev:
-            self._st, self._info = None, None
 
     def _cell_spots(self, ring: int, sector: str, exclude: str | None = None) -> list[tuple[float, float]]:
         return cell_spots(self._state.placements, ring, sector, exclude)

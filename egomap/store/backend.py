@@ -110,11 +110,23 @@ class StoreBackendMixin:
         """Everything on the map as saved, and its revision."""
         return self._engine.load_map(map_id)
 
+    def optimistic(self) -> bool:
+        """Whether a map may build an edit on what it last read (the engine checks the revision as it saves)."""
+        return self._engine.optimistic()
+
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int:
         """Save one edit and its inverse (and log it) against revision ``expected``; return the new revision."""
-        rev = self._engine.commit_edit(map_id, person_id, edit, inverse, description, expected)
+        rev = self._engine.commit_edit(map_id, person_id, edit, inverse, description, expected, last=last)
         self._touched.add(map_id)
         return rev
 

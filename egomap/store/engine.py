@@ -83,8 +83,17 @@ class Engine(Protocol):
     def load_map(self, map_id: str) -> tuple[MapState, int]: ...
     def insert_map(self, pid: str, row: Mapping[str, Any], state: MapState, description: str) -> None: ...
     def delete_map(self, map_id: str, log_to: str | None, record: Mapping[str, Any], description: str) -> None: ...
+    def optimistic(self) -> bool: ...
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int: ...
     def undo_redo(
         self, map_id: str, person_id: str, labels: Mapping[str, str], expected: int, action: str

@@ -37,7 +37,7 @@ from egomap.model import Alter, Goal, MapState, Placement, Tie, now
 from egomap.store.edit_sql import insert_map_sql, resources_from_rows
 from egomap.store.postgres.edits import dialect, marks
 from egomap.store.postgres.listen import MapListener, connect_listening
-from egomap.store.postgres.log import EditLog
+from egomap.store.postgres.log import LOCK_PERSON_MAPS, EditLog
 from egomap.store.postgres.reads import CohortReads
 from egomap.store.postgres.research import ResearchReads
 from egomap.store.postgres.schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION, owner_sql, team_sql
@@ -154,6 +154,14 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
             self._begin_pending = False
             self.conn.execute("BEGIN")
         return self.conn
+
+    def committed_early(self) -> None:
+        """The open transaction's work was committed with its last statement: its end sends no COMMIT.
+
+        A statement after this starts a new transaction (its BEGIN waits as at
+        the start), which the end commits as usual.
+        """
+        self._begin_pending = True
 
     def _begin_with(self, sql: str, args: Sequence[Any]) -> Any:
         """Run ``sql`` as the transaction's first statement, its BEGIN in the same round trip (a pipeline)."""
@@ -445,6 +453,16 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
         rows = self.read("SELECT person_id FROM maps WHERE id = %s", (map_id,))
         return rows[0][0] if rows else None
 
+    def optimistic(self) -> bool:
+        """Whether the open transaction is the outermost and has sent nothing yet.
+
+        Then a map's edit goes out whole in one round trip (BEGIN, the lock of
+        the person's maps, the edit, the revision check, the log, COMMIT:
+        :meth:`commit_edit`); a stale map raises
+        :class:`~egomap.model.StaleRevision` and the map builds it again.
+        """
+        return self._depth == 1 and self._begin_pending
+
     def map_revision(self, map_id: str, label: str = "") -> int:
         """The map's saved revision (NotFoundError if it is gone).
 
@@ -455,11 +473,7 @@ class PostgresEngine(EditLog, CohortReads, ResearchReads):
         if self._depth:
             with self.lock:
                 try:
-                    rows = self._begin_with(
-                        "SELECT id, rev FROM maps WHERE person_id = (SELECT person_id FROM maps WHERE id = %s) "
-                        "ORDER BY id FOR UPDATE",
-                        (map_id,),
-                    ).fetchall()
+                    rows = self._begin_with(LOCK_PERSON_MAPS, (map_id,)).fetchall()
                 except self.psycopg.Error as e:
                     raise self._error(e) from None
             rows = [(r[1],) for r in rows if r[0] == map_id]

@@ -12,12 +12,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from egomap.errors import NotFoundError, SaveError
-from egomap.model import describe_edit, now
+from egomap.model import StaleRevision, describe_edit, now
 from egomap.store.postgres.edits import apply_edit_sql
 from egomap.store.postgres.schema import CHANNEL
 from egomap.store.sqlite.schema import dicts
 
-__all__ = ["EditLog", "dumps"]
+__all__ = ["LOCK_PERSON_MAPS", "EditLog", "dumps"]
+
+#: Lock a person's maps (in id order, so that two writers never wait on each other in a circle).
+LOCK_PERSON_MAPS = (
+    "SELECT id, rev FROM maps WHERE person_id = (SELECT person_id FROM maps WHERE id = %s) ORDER BY id FOR UPDATE"
+)
 
 
 class EditLog:
@@ -28,6 +33,11 @@ class EditLog:
     _stacks: dict[str, tuple[int, list[int], list[int]]]
     _write: Callable[[Callable[[Any], Any]], Any]
     _read: Callable[[Callable[[Any], Any]], Any]
+    _depth: int
+    _begin_pending: bool
+    conn: Any
+    psycopg: Any
+    committed_early: Callable[[], None]
 
     def _bump(self, c: Any, map_id: str, expected: int) -> int:
         row = c.execute(
@@ -41,29 +51,73 @@ class EditLog:
         return row[0]
 
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int:
-        """Save one edit and its inverse, and log it, if the map is at revision ``expected``; return the new one."""
+        """Save one edit and its inverse, and log it, if the map is at revision ``expected``; return the new one.
+
+        One round trip: the edit's rows, then one statement that checks the
+        revision (a mismatch divides by zero, stopping the transaction), bumps
+        it, logs the edit and notifies listeners; when the edit is ``last`` in
+        an outermost transaction, the COMMIT too, and if that transaction has
+        sent nothing yet (a map building on what it last read), its BEGIN and
+        the lock of the person's maps first. A stale map raises
+        :class:`~egomap.model.StaleRevision`.
+        """
 
         def run(c: Any) -> int:
-            # the edit's rows, then the revision check, the new revision and the log entry in one statement,
-            # all sent together (a pipeline: one round trip; an error still stops the transaction)
-            with c.pipeline():
-                apply_edit_sql(c, map_id, person_id, edit)
-                cur = c.execute(
-                    "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev) "
-                    "INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
-                    f"SELECT %s, %s, %s, %s, %s, %s, %s FROM b "
-                    f"RETURNING id, (SELECT rev FROM b), pg_notify('{CHANNEL}', map_id)",
-                    (map_id, expected, map_id, now(), "edit", dumps(edit), dumps(inverse), description, self.writer),
-                )
-            done = cur.fetchone()
-            if done is None:
-                raise SaveError(
+            ends = last and self._depth <= 2  # the caller's transaction (or _write's own) is the outermost one
+            fresh, self._begin_pending = self._begin_pending, False
+            conn = self.conn
+            failed: Exception | None = None
+            try:
+                with conn.pipeline():
+                    try:  # an error read back while sending: the pipeline is then ended cleanly below
+                        if fresh:
+                            conn.execute("BEGIN", prepare=False)
+                            conn.execute(LOCK_PERSON_MAPS, (map_id,))
+                        apply_edit_sql(conn, map_id, person_id, edit)
+                        cur = conn.execute(
+                            "WITH b AS (UPDATE maps SET rev = rev + 1 WHERE id = %s AND rev = %s RETURNING rev), "
+                            "i AS (INSERT INTO edits (map_id, time, action, edit, inverse, description, writer) "
+                            "SELECT %s, %s, %s, %s, %s, %s, %s FROM b RETURNING id, map_id) "
+                            f"SELECT i.id, b.rev, pg_notify('{CHANNEL}', i.map_id), 1 / (SELECT count(*) FROM b) "
+                            "FROM (SELECT 1) one LEFT JOIN b ON true LEFT JOIN i ON true",
+                            (
+                                map_id,
+                                expected,
+                                map_id,
+                                now(),
+                                "edit",
+                                dumps(edit),
+                                dumps(inverse),
+                                description,
+                                self.writer,
+                            ),
+                        )
+                        if ends:  # never prepared: after an error it is skipped, and a skipped PREPARE is lost
+                            conn.execute("COMMIT", prepare=False)
+                    except self.psycopg.Error as e:
+                        failed = e
+            except self.psycopg.Error as e:
+                failed = failed or e
+            if isinstance(failed, self.psycopg.errors.DivisionByZero):
+                raise StaleRevision(
                     f"map {map_id!r} was changed by another writer since it was read (expected revision "
                     f"{expected}); nothing was saved"
                 )
-            eid, rev, _ = done
+            if failed is not None:
+                raise failed
+            eid, rev, _, _ = cur.fetchone()
+            if ends:
+                self.committed_early()
             stacks = self._stacks.get(map_id)
             if stacks is not None and stacks[0] == rev - 1:
                 self._stacks[map_id] = (rev, stacks[1] + [eid], [])

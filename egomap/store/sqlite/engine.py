@@ -362,6 +362,10 @@ class SQLiteEngine:
                 )
         self._stacks.pop(map_id, None)
 
+    def optimistic(self) -> bool:
+        """No: the revision of a local file is read at no cost, under the write lock already held."""
+        return False
+
     # ------------------------------------------------------------------ edits
     def _bump(self, map_id: str, expected: int) -> int:
         row = self.conn.execute(
@@ -375,7 +379,15 @@ class SQLiteEngine:
         return row[0]
 
     def commit_edit(
-        self, map_id: str, person_id: str, edit: dict, inverse: dict, description: str, expected: int
+        self,
+        map_id: str,
+        person_id: str,
+        edit: dict,
+        inverse: dict,
+        description: str,
+        expected: int,
+        *,
+        last: bool = False,
     ) -> int:
         """Save one edit and its inverse, and log it, if the map is at revision ``expected``; return the new one."""
         with self.transaction() as c:

@@ -38,7 +38,9 @@ __all__ = ["EGO", "to_networkx", "person_to_networkx"]
 #: Node key of the person (ego) in graphs made with ``ego=True``.
 EGO = "__ego__"
 
-_PLACEMENT_ATTRS = (*_fields.POSITION, *(f.name for f in _fields.compared()))
+#: Per-map node attributes: social capital and resources, beside the placement's own.
+_CAPITAL_ATTRS = ("capital", "capital_source", "resources", "n_resources")
+_PLACEMENT_ATTRS = tuple(dict.fromkeys((*_fields.POSITION, *(f.name for f in _fields.compared()), *_CAPITAL_ATTRS)))
 _ALTER = _fields.network("alter")
 _PLACEMENT = tuple(f for f in _fields.network("placement") if f.name not in _fields.POSITION)
 
@@ -59,6 +61,18 @@ def _placement_attrs(m: Map, p: Placement) -> dict[str, Any]:
         "x": x,
         "y": y,
         **{f.name: (tuple(sorted(v)) if f.type == "set" else v) for f in _PLACEMENT for v in [getattr(p, f.name)]},
+        **_capital_attrs(m, p.alter_id),
+    }
+
+
+def _capital_attrs(m: Map, alter_id: str) -> dict[str, Any]:
+    """The effective capital and where it comes from, and the resource items the alter could help with."""
+    items = m.resources_of(alter_id)
+    return {
+        "capital": m.capital(alter_id),
+        "capital_source": m.capital_source(alter_id),
+        "resources": ",".join(items),
+        "n_resources": len(items),
     }
 
 
@@ -83,9 +97,16 @@ def to_networkx(m: Map, ego: bool = True) -> nx.Graph:
         ``relationship``, ``is_professional``, ``met_through``) and placement
         (``ring``, ``ring_label``, ``sector``, ``sector_label``, ``angle``,
         ``radius``, ``x``, ``y`` with y up, ``valence``, ``contact``,
-        ``support_received``, ``support_given`` as sorted tuples, ``note``).
+        ``support_received``, ``support_given`` as sorted tuples, ``note``),
+        social capital (``capital``: the effective type, bonding, bridging or
+        linking; ``capital_source``: ``"person"`` if the person's own view was
+        recorded, else ``"default"``) and resources (``resources``: the items
+        the alter could help with, comma-separated in the scheme's order, as
+        in GraphML; ``n_resources``: how many).
         Graph attributes: ``person_id``, ``map_id``, ``map_label``, ``date``,
-        ``rings``, ``sectors`` (scheme names). Edges carry ``ego_tie`` and
+        ``rings``, ``sectors``, ``resource_scheme`` (scheme names) and
+        ``resources_asked`` (the items asked about, comma-separated; one no
+        node lists was answered "no one"). Edges carry ``ego_tie`` and
         ``types``: the tie's types (e.g. Network Canvas edge types) sorted
         and comma-separated, ``""`` if it has none, so that GraphML can hold it.
 
@@ -111,6 +132,8 @@ def to_networkx(m: Map, ego: bool = True) -> nx.Graph:
         date=m.date.isoformat() if m.date else None,
         rings=m.rings.name,
         sectors=m.sectors.name,
+        resource_scheme=m.resource_scheme.name,
+        resources_asked=",".join(k for k in m.resource_scheme.keys if k in m.resources),
     )
     pl = m.placements
     if ego:
@@ -135,7 +158,9 @@ def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
     time are lists aligned with ``graph["maps"]`` (map labels in time order),
     with ``None`` where the alter is not on that map: ``present`` (bools),
     ``ring``, ``sector``, ``angle``, ``radius``, ``valence``, ``contact``,
-    ``support_received``, ``support_given``. Stable attributes (``label``,
+    ``support_received``, ``support_given``, ``capital``, ``capital_source``,
+    ``resources``, ``n_resources`` (as :func:`to_networkx` gives them; the
+    graph's ``resources_asked`` is one text per map). Stable attributes (``label``,
     ``kind``, ...) are taken from the latest map the alter is on.
 
     Edges carry ``present`` (one bool per map), ``weight`` (number of
@@ -154,7 +179,8 @@ def person_to_networkx(person: Person, ego: bool = True) -> nx.Graph:
         raise ValidationError(f"expected a person (egomap.Person), got {type(person).__name__}", field="person")
     maps = person.maps
     k = len(maps)
-    g = nx.Graph(person_id=person.id, maps=[m.label for m in maps], map_ids=[m.id for m in maps])
+    asked = [",".join(k for k in m.resource_scheme.keys if k in m.resources) for m in maps]
+    g = nx.Graph(person_id=person.id, maps=[m.label for m in maps], map_ids=[m.id for m in maps], resources_asked=asked)
     if ego:
         g.add_node(EGO, **_ego_attrs(person))
     for t, m in enumerate(maps):

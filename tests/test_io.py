@@ -230,12 +230,15 @@ def test_pseudonymised_exports_hold_no_free_text(store, tmp_path):
     b = m.add_alter("Yolmark", 1, "friends")
     m.add_tie(a, b)
     m.add_goal("Goalmark", steps=["Stepmark"], alters=[a])
+    m.set_resource("small_loan", [a, b])  # resources.csv names alters by their pseudonyms only
+    m.set_resource("job_advice", [])
     store.add_person("R-2", "Noconmark", consent_research=False).new_map("B").add_alter("Hidemark", 0, "family")
     em.io.export_egor(store, tmp_path / "out")
     em.io.export_graphml(store, tmp_path / "out")
     em.io.export_json(store, tmp_path / "out" / "p.json")
     files = sorted((tmp_path / "out").iterdir())
-    assert len(files) == 5
+    assert len(files) == 7  # egor's three files and two of resources, one GraphML file, the JSON file
+    assert "R-1-A001" in (tmp_path / "out" / "resources.csv").read_text(encoding="utf-8")
     for f in files:
         text = f.read_text(encoding="utf-8")
         assert "mark" not in text.lower(), f.name

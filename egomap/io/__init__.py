@@ -1,4 +1,4 @@
-"""Research data exchange: egor three-file CSV, GraphML, JSON, and Network Canvas import.
+"""Research data exchange: egor CSV files, GraphML and JSON (each written and read back), and Network Canvas import.
 
 Every format's attribute columns come from the vocabulary
 (:mod:`egomap.fields`): a new alter or placement attribute is written and read
@@ -19,14 +19,14 @@ Examples
 >>> import egomap as em, tempfile
 >>> folder = tempfile.mkdtemp()
 >>> sorted(em.io.export_egor(em.demo.demo_case(), folder))
-['alters', 'edges', 'egos']
+['alters', 'edges', 'egos', 'resource_scheme', 'resources']
 """
 
 from __future__ import annotations
 
 from egomap.io._common import NAME_FIELDS, pseudonyms
 from egomap.io.egor import export_egor, read_egor
-from egomap.io.graphml import export_graphml, map_graph
+from egomap.io.graphml import export_graphml, map_graph, read_graphml
 from egomap.io.jsonio import export_json, from_json, import_json, to_json
 from egomap.io.network_canvas import SAMPLE, read_network_canvas, ring_radii
 from egomap.io.report import Imported, ImportReport
@@ -44,6 +44,7 @@ __all__ = [
     "map_graph",
     "pseudonyms",
     "read_egor",
+    "read_graphml",
     "read_network_canvas",
     "ring_radii",
     "to_json",

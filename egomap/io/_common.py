@@ -343,10 +343,10 @@ def check_scheme_text(scheme: Any) -> Any:
 
 @dataclass
 class Row:
-    """One data row of a CSV file: ``number`` is 1-based, not counting the header."""
+    """One data row of a CSV file: ``number`` is 1-based, not counting the header (None: not a row of a table)."""
 
     path: Path
-    number: int
+    number: int | None
     values: dict[str, str]
 
     def get(self, column: str, default: str = "") -> str:

@@ -1,7 +1,8 @@
-"""egor-compatible three-file CSV export and import.
+"""egor-compatible CSV export and import: egor's three files, and two for resources.
 
-Three UTF-8 CSV files, one row per person x map ("ego"), one row per alter per
-map, and one row per alter-alter tie:
+Three UTF-8 CSV files in egor's shape, one row per person x map ("ego"), one row
+per alter per map, and one row per alter-alter tie, and two long-format files of
+resources (who could help with what):
 
 ``egos.csv``
     ``egoID`` (``"<person id>_<map index>"``, map index from 0 in time order),
@@ -11,8 +12,9 @@ map, and one row per alter-alter tie:
     ``family_sectors`` (sector keys clockwise from 12 o'clock, and those counted
     as family, joined by ``;``: enough to rebuild a scheme the importing
     egomap does not know, such as one made by a Network Canvas import),
-    ``consent_research`` (TRUE/FALSE), ``n_alters``, ``n_ties``; with names also
-    ``display_name`` and ``notes``.
+    ``resource_scheme`` (the name of the map's resource scheme in
+    ``resource_scheme.csv``), ``consent_research`` (TRUE/FALSE), ``n_alters``,
+    ``n_ties``; with names also ``display_name`` and ``notes``.
 ``alters.csv``
     ``egoID``, ``alterID`` (pseudonymous, ``"<person id>-A001"``: the same alter
     has the same alterID on every map of the person), ``person_id``,
@@ -20,15 +22,31 @@ map, and one row per alter-alter tie:
     attribute of the vocabulary (:mod:`egomap.fields`) that cannot identify
     anyone, in its order: ``kind``, ``is_professional``, ``ring``, ``sector``,
     ``angle``, ``radius``, ``support_received`` and ``support_given`` (types
-    joined by ``;``), ``valence``, ``contact``, ``known_for``, ``reviewed``;
+    joined by ``;``), ``valence``, ``contact``, ``known_for``, ``capital``
+    (the alter's social capital: ``bonding``, ``bridging`` or ``linking``),
+    ``capital_source`` (``person``: the person's own view, recorded;
+    ``default``: egomap's rule, see :mod:`egomap.io.capital`), ``reviewed``;
     with names (or listed in ``keep``) also the identifying ones:
     ``relationship``, ``met_through``, ``label``, ``note``.
 ``edges.csv``
     ``egoID``, ``person_id``, ``Source``, ``Target`` (alterIDs), ``tie_types``
     (the tie's types, e.g. Network Canvas edge types, sorted and joined by
     ``,``; empty for none). A file without ``tie_types`` reads as ties without types.
+``resources.csv``
+    One row per map, resource item and alter who could provide it: ``egoID``,
+    ``person_id``, ``map_index``, ``map_label``, ``item`` (the item's key),
+    ``domain`` (its domain's key), ``alterID``. An item asked about where the
+    answer was "no one" has one row with an empty ``alterID``; an item not
+    asked about has no row.
+``resource_scheme.csv``
+    The resource schemes of the exported maps, one row per item:
+    ``resource_scheme`` (its name), ``title``, ``description``, ``domain``,
+    ``domain_label``, ``item``, ``label``, ``prompt`` (the question read out).
 
-``person_id`` is on every row of the three files, so a person's time points
+:func:`read_egor` reads the resource files when the folder has them (without
+them, maps have no resources asked and egomap's default resource scheme).
+
+``person_id`` is on every row of the files, so a person's time points
 can be grouped in R. Read every id column as text (``colClasses``), or R turns
 a person id such as ``0017`` into the number 17 (:func:`read_egor` refuses a
 file whose ``egoID`` no longer matches its ``person_id``)::
@@ -42,6 +60,8 @@ file whose ``egoID`` no longer matches its ``person_id``)::
     e <- threefiles_to_egor(egos = egos, alters.df = alters, edges = edges,
                             ID.vars = list(ego = "egoID", alter = "alterID",
                                            source = "Source", target = "Target"))
+    # who could help with what: one row per map, item and alter ("" = no one)
+    resources <- read.csv("resources.csv", colClasses = ids[c("egoID", "person_id", "alterID")])
 
 The README shows one egor object per time point.
 
@@ -56,6 +76,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Iterable, Mapping
@@ -63,17 +84,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egomap import fields as _f
-from egomap import schemes as _schemes
-from egomap.errors import DuplicateError, InputFileError, ValidationError
-from egomap.fields import MAX_TEXT, Field
+from egomap.errors import InputFileError, ValidationError
+from egomap.fields import Field
 from egomap.files import private_file, private_folder
 from egomap.io._common import (
-    Row,
     Source,
-    at_row,
     cell,
     check_keep,
-    check_scheme_text,
     ego_id,
     pseudonymise,
     pseudonyms,
@@ -83,15 +100,25 @@ from egomap.io._common import (
     time_points,
     written,
 )
+from egomap.io.capital import SOURCE, capital_cells, with_source
+from egomap.io.egor_build import IDS, Tables, build_persons
+from egomap.io.egor_resources import RESOURCE_COLUMNS, SCHEME_COLUMNS, SchemeNames, read_schemes, resource_rows
+from egomap.io.egor_resources import scheme_rows as _scheme_rows
 from egomap.io.report import Imported, ImportReport
-from egomap.io.saving import save_persons
-from egomap.model import Alter, Map, MapState, Person, Placement, Tie, new_id
-from egomap.model.placing import place
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.store import Store
 
-__all__ = ["EGO_COLUMNS", "ALTER_COLUMNS", "EDGE_COLUMNS", "NAME_COLUMNS", "export_egor", "read_egor"]
+__all__ = [
+    "EGO_COLUMNS",
+    "ALTER_COLUMNS",
+    "EDGE_COLUMNS",
+    "RESOURCE_COLUMNS",
+    "SCHEME_COLUMNS",
+    "NAME_COLUMNS",
+    "export_egor",
+    "read_egor",
+]
 
 EGO_COLUMNS = (
     "egoID",
@@ -104,6 +131,7 @@ EGO_COLUMNS = (
     "n_rings",
     "sector_keys",
     "family_sectors",
+    "resource_scheme",
     "consent_research",
     "n_alters",
     "n_ties",
@@ -117,9 +145,8 @@ ALTER_COLUMNS = (
     "person_id",
     "map_index",
     "map_label",
-    *(f.name for f in _ALTER_FIELDS if not f.identifying),
+    *with_source([f.name for f in _ALTER_FIELDS if not f.identifying]),
 )
-_TYPES = _f.field("tie", "types")
 EDGE_COLUMNS = ("egoID", "person_id", "Source", "Target", "tie_types")
 
 
@@ -139,7 +166,14 @@ def _name_fields(owners: tuple[str, ...], *, include_names: bool = True, keep=()
 
 #: Columns only written with ``include_names=True`` (alters: the first four; egos: the last two).
 NAME_COLUMNS = tuple(f.name for f in _name_fields(("alter", "placement", "person", "map")))
-_FILES = {"egos": "egos.csv", "alters": "alters.csv", "edges": "edges.csv"}
+_FILES = {
+    "egos": "egos.csv",
+    "alters": "alters.csv",
+    "edges": "edges.csv",
+    "resources": "resources.csv",
+    "resource_scheme": "resource_scheme.csv",
+}
+_REQUIRED = ("egos", "alters", "edges")
 
 
 def _tf(v: bool) -> str:
@@ -160,7 +194,7 @@ def export_egor(
     include_nonconsenting: bool = False,
     spreadsheet_safe: bool = True,
 ) -> dict[str, Path]:
-    """Write ``egos.csv``, ``alters.csv`` and ``edges.csv`` for egor (see the module docs).
+    """Write ``egos.csv``, ``alters.csv``, ``edges.csv``, ``resources.csv`` and ``resource_scheme.csv`` (see the module docs).
 
     Parameters
     ----------
@@ -192,7 +226,7 @@ def export_egor(
     Returns
     -------
     dict
-        ``{"egos": path, "alters": path, "edges": path}``.
+        ``{"egos": path, "alters": path, "edges": path, "resources": path, "resource_scheme": path}``.
     """
     keep = check_keep(keep)
     people = select_persons(source, persons, include_nonconsenting=include_nonconsenting)
@@ -201,15 +235,18 @@ def export_egor(
     alter_fields = [f for f in _ALTER_FIELDS if not f.identifying]
     alter_fields += _name_fields(("alter", "placement"), include_names=include_names, keep=keep)
     ego_extra = _name_fields(("person", "map"), include_names=include_names, keep=keep)
-    with (
-        open(private_file(paths["egos"]), "w", newline="", encoding="utf-8") as fe,
-        open(private_file(paths["alters"]), "w", newline="", encoding="utf-8") as fa,
-        open(private_file(paths["edges"]), "w", newline="", encoding="utf-8") as ft,
-    ):
-        we, wa, wt = (_Writer(f, spreadsheet_safe) for f in (fe, fa, ft))
+    schemes = SchemeNames()
+    with contextlib.ExitStack() as stack:
+        files = {
+            k: stack.enter_context(open(private_file(v), "w", newline="", encoding="utf-8")) for k, v in paths.items()
+        }
+        we, wa, wt, wr, ws = (_Writer(files[k], spreadsheet_safe) for k in _FILES)
         we.writerow([*EGO_COLUMNS, *(f.name for f in ego_extra)])
-        wa.writerow([*ALTER_COLUMNS[:5], *(f.name for f in alter_fields)])
+        alter_columns = with_source([f.name for f in alter_fields])
+        wa.writerow([*ALTER_COLUMNS[:5], *alter_columns])
         wt.writerow(EDGE_COLUMNS)
+        wr.writerow(RESOURCE_COLUMNS)
+        ws.writerow(SCHEME_COLUMNS)
         names = {"include_names": include_names, "keep": keep}
         a_fields, q_fields = ([f for f in alter_fields if f.owner == o] for o in ("alter", "placement"))
         for p in people:
@@ -222,7 +259,7 @@ def export_egor(
                 info = pseudonymise("map", {**st.info, "label": m.label}, stand_in=labels[m.id], **names)
                 row = [eid, p.id, i, info["label"], st.info.get("date") or "", m.rings.name, m.sectors.name]
                 family = ";".join(k for k in m.sectors.keys if k in m.sectors.family_keys)
-                row += [len(m.rings), ";".join(m.sectors.keys), family]
+                row += [len(m.rings), ";".join(m.sectors.keys), family, schemes.ref(m.resource_scheme)]
                 row += [_tf(p.consent_research), len(st.alters), len(st.ties)]
                 row += [_cell(f, (about if f.owner == "person" else info).get(f.name)) for f in ego_extra]
                 we.writerow(row)
@@ -232,10 +269,16 @@ def export_egor(
                         "alter", {f.name: getattr(a, f.name) for f in a_fields}, stand_in=ids[aid], **names
                     )
                     rq = pseudonymise("placement", {f.name: getattr(q, f.name) for f in q_fields}, **names)
-                    r = [eid, ids[aid], p.id, i, info["label"]]
-                    wa.writerow(r + [_cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in alter_fields])
+                    cells = {f.name: _cell(f, (ra if f.owner == "alter" else rq)[f.name]) for f in alter_fields}
+                    cells["capital"], cells[SOURCE] = capital_cells(m, aid)
+                    wa.writerow([eid, ids[aid], p.id, i, info["label"], *(cells[c] for c in alter_columns)])
                 for t, types in st.ties.items():
                     wt.writerow([eid, p.id, *sorted((ids[t.a], ids[t.b])), ",".join(sorted(types or ()))])
+                for item in resource_rows(m, ids):
+                    wr.writerow([eid, p.id, i, info["label"], *item])
+        for name, scheme in schemes.schemes:
+            for r in _scheme_rows(name, scheme):
+                ws.writerow(r)
     return paths
 
 
@@ -250,14 +293,17 @@ class _Writer:
 
 
 def _paths(files: str | os.PathLike | Iterable[str | os.PathLike]) -> dict[str, Path]:
+    """The files to read: a folder's (the resource files if it has them), or 3 to 5 files in :data:`_FILES` order."""
     if isinstance(files, (str, os.PathLike)):
         folder = Path(files)
         if not folder.is_dir():
             raise InputFileError("is not a folder holding egos.csv, alters.csv and edges.csv", path=folder)
-        return {k: folder / v for k, v in _FILES.items()}
+        return {k: folder / v for k, v in _FILES.items() if k in _REQUIRED or (folder / v).is_file()}
     lst = [Path(f) for f in files]
-    if len(lst) != 3:
-        raise ValidationError("give a folder, or the three files: egos, alters, edges", field="files")
+    if not 3 <= len(lst) <= 5:
+        raise ValidationError(
+            "give a folder, or the files egos, alters, edges (and resources, resource_scheme)", field="files"
+        )
     return dict(zip(_FILES, lst))
 
 
@@ -275,10 +321,16 @@ def read_egor(
 
     Parameters
     ----------
-    files : folder or (egos, alters, edges) paths
-        A folder with ``egos.csv``, ``alters.csv`` and ``edges.csv``, or the
-        three files. Required columns: ``egoID`` (egos); ``egoID`` and
-        ``alterID`` (alters); ``egoID``, ``Source``, ``Target`` (edges). Every
+    files : folder or (egos, alters, edges[, resources[, resource_scheme]]) paths
+        A folder with ``egos.csv``, ``alters.csv`` and ``edges.csv`` (and
+        ``resources.csv`` and ``resource_scheme.csv`` if it has them), or the
+        files. Required columns: ``egoID`` (egos); ``egoID`` and
+        ``alterID`` (alters); ``egoID``, ``Source``, ``Target`` (edges);
+        ``egoID``, ``item``, ``alterID`` (resources); ``resource_scheme``,
+        ``item``, ``domain``, ``prompt`` (resource schemes). A resource row
+        naming an item the map's scheme lacks, an alter not on the map, or an
+        item both for "no one" and for alters is refused. Capital types are
+        read as :mod:`egomap.io.capital` says. Every
         other column of :func:`export_egor` is read when present: egos without
         ``person_id`` are each their own person; the same ``alterID`` on several
         maps of a person is the same alter; alters without ``label`` are
@@ -329,51 +381,18 @@ def read_egor(
     edges = read_csv(paths["edges"], [E, S, T], **opts)
     if not egos:
         raise InputFileError("has a header but no egos", path=paths["egos"])
-    has_sector = bool(alters) and "sector" in alters[0].values
-    by_ego: dict[str, list[Row]] = {}
-    for r in alters:
-        by_ego.setdefault(r.get(E).strip(), []).append(r)
-    ties_by_ego: dict[str, list[Row]] = {}
-    for r in edges:
-        ties_by_ego.setdefault(r.get(E).strip(), []).append(r)
-    ego_pid = {r.get(E).strip(): r.get("person_id").strip() for r in egos}
-    for rows in (alters, edges):
-        for r in rows:
-            eid = r.get(E).strip()
-            if eid not in ego_pid:
-                raise r.error(f"unknown {E} {r.get(E)!r}: not in {paths['egos'].name}", E)
-            pid = r.get("person_id").strip()
-            if pid and ego_pid[eid] and pid != ego_pid[eid]:
-                raise r.error(
-                    f"person_id {pid!r} differs from {ego_pid[eid]!r} of {E} {eid!r} in egos.csv", "person_id"
-                )
-    # group maps by person
-    people: dict[str, list[Row]] = {}
-    for r in egos:
-        pid = r.get("person_id").strip() or r.required(E)
-        _check_ego_id(r, E, pid)
-        people.setdefault(pid, []).append(r)
-    built: list[tuple[Person, Row]] = []
+    tables = Tables(egos, alters, edges, _EGO_KNOWN, _ALTER_KNOWN, ids=ids)
+    if "resources" in paths:
+        tables.resources = read_csv(paths["resources"], [E, "item", A], unique=[E, "item", A], **opts)
+    if "resource_scheme" in paths:
+        tables.schemes = read_schemes(read_csv(paths["resource_scheme"], ["resource_scheme", "item"], **opts))
     report = ImportReport("egor", str(files) if isinstance(files, (str, os.PathLike)) else "files")
-    map_rows: dict[str, Row] = {}
-    for pid, rows in people.items():
-        first = rows[0]
-        consent = consent_research
-        if consent is None:
-            consent = bool(first.bool_value("consent_research", default=False))
-        with at_row(first, "person_id"):
-            p = Person(pid, first.get("display_name").strip() or None, consent_research=consent)
-        rows = sorted(rows, key=lambda r: (r.number_value("map_index", optional=True, integer=True) or 0, r.number))
-        known: dict[str, Alter] = {}  # alterID -> the alter (from the map it first appears on)
-        for k, er in enumerate(rows):
-            m = _map(p, er, k, by_ego.get(er.get(E).strip(), []), ties_by_ego.get(er.get(E).strip(), []), known,
-                     has_sector, ids, report)  # fmt: skip
-            map_rows[m.id] = er
-        built.append((p, first))
-    return Imported(save_persons(store, built, "person_id", report, map_rows), report)
+    return build_persons(tables, store, report, consent_research=consent_research)
 
 
-_IDS = {"ego": "egoID", "alter": "alterID", "source": "Source", "target": "Target"}
+_IDS = IDS
+_EGO_KNOWN = frozenset(EGO_COLUMNS) | {f.name for f in _name_fields(("person", "map"))}
+_ALTER_KNOWN = frozenset(ALTER_COLUMNS) | {f.name for f in _name_fields(("alter", "placement"))}
 
 
 def _id_columns(given: Mapping[str, str] | None) -> dict[str, str]:
@@ -385,166 +404,3 @@ def _id_columns(given: Mapping[str, str] | None) -> dict[str, str]:
             f"id_columns names ego, alter, source and target; not {sorted(bad)[0]!r}", field="id_columns"
         )
     return {**_IDS, **{k: str(v).strip() for k, v in given.items()}}
-
-
-def _check_ego_id(r: Row, column: str, pid: str) -> None:
-    """An egomap-written egos.csv (with ``map_index``) has egoID ``<person_id>_<map_index>``: refuse a mismatch.
-
-    R's ``read.csv`` turns a person id such as ``0017`` into ``17`` unless told to read it as text; such a file
-    would otherwise come back as another person.
-    """
-    idx = r.get("map_index").strip()
-    eid = r.get(column).strip()
-    if not idx or not r.get("person_id").strip() or eid == ego_id(pid, idx):
-        return
-    raise r.error(
-        f"{column} {eid!r} does not match person_id {pid!r} and map_index {idx} (expected {ego_id(pid, idx)!r}); "
-        "was the file read and written by a program that turned ids into numbers (R's read.csv does, e.g. "
-        "0017 -> 17, unless colClasses = 'character')?",
-        "person_id",
-        pid,
-    )
-
-
-def _map(p: Person, er: Row, k: int, alter_rows: list[Row], tie_rows: list[Row], known: dict[str, Alter],
-         has_sector: bool, ids: dict[str, str], report: ImportReport) -> Map:  # fmt: skip
-    """One ego row, its alters and ties, as a new map of ``p`` built whole."""
-    with at_row(er, "map_label"):
-        label = er.get("map_label").strip() or f"Map {k + 1}"
-        rings = er.get("ring_scheme").strip() or _schemes.DEFAULT_RINGS
-        sectors = er.get("sector_scheme").strip() or (_schemes.DEFAULT_SECTORS if has_sector else "none")
-    rs = _ring_scheme(er, rings)
-    with at_row(er, "sector_keys"):
-        ss = check_scheme_text(_sector_scheme(er, sectors))
-    with at_row(er, "map_date", {"map label": "map_label", "label": "map_label", "notes": "notes"}):
-        info = {
-            "label": _f.check_label(label, "map label"),
-            "date": _f.check_date(er.get("map_date").strip() or None),
-            "notes": _f.check_text(_with_extra(er.get("notes"), er, _EGO_KNOWN), "notes"),
-        }
-        if any(m.label == info["label"] for m in p.maps):
-            raise DuplicateError(f"person {p.id!r} already has a map labelled {label!r}", field="label")
-    st = MapState(info=info)
-    on_map: dict[str, str] = {}  # alterID -> alter id
-    for ar in alter_rows:
-        a, q = _alter(ar, known, rs, ss, st.placements, ids["alter"])
-        if a.id in st.alters:
-            raise ar.error(f"{a.label!r} is already on this map", ids["alter"])
-        st.alters[a.id], st.placements[a.id] = a, q
-        on_map[ar.get(ids["alter"]).strip()] = a.id
-    src, tgt = ids["source"], ids["target"]
-    for tr in tie_rows:
-        a, b = on_map.get(tr.values[src].strip()), on_map.get(tr.values[tgt].strip())
-        if a is None or b is None:
-            col = src if a is None else tgt
-            raise tr.error(f"unknown alter {tr.get(col)!r}: not an {ids['alter']} of ego {er.get(ids['ego'])!r}", col)
-        if a == b:
-            raise tr.error(f"an alter cannot be tied to themself ({tr.get(tgt).strip()!r})", tgt)
-        kinds, text = frozenset(), tr.get("tie_types")
-        if text:
-            with at_row(tr, "tie_types"):
-                kinds = _TYPES.clean(text)
-        st.ties[Tie(a, b) if a < b else Tie(b, a)] = kinds
-    with at_row(er, "map_label"):
-        m = p.add_map(st, id=new_id(), rings=rs, sectors=ss)
-    report.count_for(m.id, er.path, maps=1)
-    if st.ties:
-        report.count_for(m.id, tie_rows[0].path, ties=len(st.ties))
-    if alter_rows:
-        report.count_for(m.id, alter_rows[0].path, alters=len(alter_rows))
-    return m
-
-
-_EGO_KNOWN = frozenset(EGO_COLUMNS) | {f.name for f in _name_fields(("person", "map"))}
-_ALTER_KNOWN = frozenset(ALTER_COLUMNS) | {f.name for f in _name_fields(("alter", "placement"))}
-
-
-def _with_extra(text: str, row: Row, known: frozenset[str]) -> str:
-    """``text`` followed by ``column: value`` lines for the row's columns egomap has no field for."""
-    lines = [f"{k}: {' '.join(v.split())}" for k, v in row.values.items() if k and k not in known and v.strip()]
-    if not lines:
-        return text
-    heading = f"Other columns of {row.path.name}:"
-    return "\n".join([*([text] if text.strip() else []), heading, *lines])[:MAX_TEXT]
-
-
-def _ring_scheme(er: Row, name: str) -> _schemes.RingScheme:
-    """The named ring scheme, or a Network Canvas import's ``network_canvas_<n>`` rebuilt from ``n_rings``."""
-    n = er.number_value("n_rings", optional=True, integer=True)
-    if name not in _schemes.RING_SCHEMES and n is not None:
-        if n < 1:
-            raise er.error(f"{n} rings: a map needs at least one ring", "n_rings", n)
-        if name != f"network_canvas_{n}":  # the one kind egomap makes on import (Network Canvas circles)
-            known = ", ".join(sorted(_schemes.RING_SCHEMES))
-            raise er.error(
-                f"unknown ring scheme {name!r}: egomap knows {known} (and network_canvas_<n> from Network "
-                "Canvas imports); register a scheme of your own with egomap.register_scheme before importing",
-                "ring_scheme",
-                name,
-            )
-        with at_row(er, "ring_scheme"):
-            rings = [_schemes.Ring(f"Ring {i + 1}") for i in range(n)]
-            return _schemes.RingScheme(name, rings, name, "Rebuilt from an egor CSV import.")
-    with at_row(er, "ring_scheme"):
-        rs = _schemes.ring_scheme(name)
-    if n is not None and n != len(rs):
-        raise er.error(f"{n} rings, but ring scheme {name!r} has {len(rs)}", "n_rings", n)
-    return rs
-
-
-def _sector_scheme(er: Row, name: str) -> _schemes.SectorScheme:
-    """The named sector scheme, or, if this egomap does not know it, one rebuilt from ``sector_keys``."""
-    keys = [k.strip() for k in er.get("sector_keys").split(";") if k.strip()]
-    family = {k.strip() for k in er.get("family_sectors").split(";") if k.strip()}
-    if name not in _schemes.SECTOR_SCHEMES and keys:
-        with at_row(er, "sector_keys"):
-            sectors = [_schemes.Sector(k, k.replace("_", " ").capitalize(), "", k in family) for k in keys]
-            return _schemes.SectorScheme(name, sectors, name, "Rebuilt from an egor CSV import.")
-    with at_row(er, "sector_scheme"):
-        ss = _schemes.sector_scheme(name)
-    if keys and keys != ss.keys:
-        raise er.error(f"sector keys {';'.join(keys)} differ from scheme {name!r}: {';'.join(ss.keys)}", "sector_keys")
-    return ss
-
-
-def _value(f: Field, r: Row) -> object:
-    """The cell of field ``f`` in row ``r``, read by the field's type ("" or no column: unset)."""
-    if f.type == "bool":
-        return r.bool_value(f.name, default=f.default)
-    if f.type in ("int", "float"):
-        return r.number_value(f.name, optional=True, integer=f.type == "int")
-    if f.type == "set":
-        return [s for s in r.get(f.name).replace(",", ";").split(";") if s.strip()]
-    if f.type == "text":
-        return r.get(f.name)  # as written: the vocabulary strips it (or keeps a note's spaces)
-    return r.get(f.name).strip() or (None if f.optional else f.default)
-
-
-_POSITION_FIELDS = tuple(_f.field("placement", f) for f in _f.POSITION)
-_PER_MAP_FIELDS = tuple(f for f in _f.of("placement") if f.name not in _f.POSITION and f.name != "note")
-_STABLE_FIELDS = tuple(f for f in _f.of("alter") if f.name != "label")
-
-
-def _alter(
-    r: Row, known: dict[str, Alter], rs: _schemes.RingScheme, ss: _schemes.SectorScheme, placements: dict, col: str
-) -> tuple[Alter, Placement]:
-    """The alter of row ``r`` (one already met on an earlier map of the person, or a new one) and its placement."""
-    alter_ref = r.required(col)
-    kw: dict = {f.name: _value(f, r) for f in _POSITION_FIELDS}
-    if kw["radius"] is not None and not 0.0 <= kw["radius"] <= 1.0:
-        raise r.error(f"{r.get('radius').strip()!r} is outside 0-1 (centre to outer edge)", "radius", kw["radius"])
-    if kw["angle"] is None or kw["radius"] is None:  # exact position; ring and sector, if given, must agree
-        kw["angle"] = kw["radius"] = None
-    with at_row(r, col):
-        pos = place(rs, ss, placements, kw["ring"], kw["sector"], kw["angle"], kw["radius"])
-        values = r.values  # a column the file does not have leaves its field at the default
-        q = {f.name: f.clean(_value(f, r)) for f in _PER_MAP_FIELDS if f.name in values}
-        q["note"] = _f.field("placement", "note").clean(_with_extra(r.get("note"), r, _ALTER_KNOWN))
-        if alter_ref in known:
-            a = known[alter_ref]
-        else:
-            stable = {f.name: f.clean(_value(f, r)) for f in _STABLE_FIELDS if f.name in values}
-            stable["label"] = _f.field("alter", "label").clean(r.get("label").strip() or alter_ref)
-            a = Alter(new_id(), **stable)
-            known[alter_ref] = a
-        return a, Placement(a.id, **pos, **q)

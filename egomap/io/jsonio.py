@@ -6,7 +6,11 @@ where each person is :meth:`egomap.Person.to_dict` output. With
 store gives back equal ``to_dict()`` output (ids, consent, schemes in full
 including custom ones, exact positions, placements, ties, goals with steps and
 status, dates, creation times and notes). A tie is ``[a, b]``, or
-``[a, b, [types...]]`` when it has types (e.g. Network Canvas edge types). The edit history behind undo/redo
+``[a, b, [types...]]`` when it has types (e.g. Network Canvas edge types). A map
+carries its ``resource_scheme`` (:meth:`~egomap.resource_schemes.ResourceScheme.to_dict`)
+and its ``resources``, ``{item: [alter ids]}``: ``[]`` is "no one", an item not
+asked about is not there (a file without them reads as nothing asked, with
+egomap's default scheme). The edit history behind undo/redo
 is not part of the file: an imported map starts with a fresh history.
 
 Without ``include_names`` (the default, for research use) every field the
@@ -15,7 +19,10 @@ vocabulary marks as identifying is removed by the one pseudonymisation function
 alter labels, relationships, "met through", placement notes, goal texts and
 steps; map labels become time points (``T1``, ``T2``... in date order, dates
 kept), and alter ids the pseudonymous ids of the egor export (``"R-017-A001"``,
-also used as labels); the result still imports.
+also used as labels, in ``resources`` too); each placement's ``capital`` is the
+effective type with ``capital_source`` beside it, as in the egor export (see
+:mod:`egomap.io.capital`: the rule needs ``met_through``, which is left out); the
+result still imports.
 
 Examples
 --------
@@ -41,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from egomap import fields as _f
 from egomap import geometry as _geometry
+from egomap import resource_schemes as _rs
 from egomap import schemes as _schemes
 from egomap.errors import EgomapError, InputFileError
 from egomap.fields import GOAL_STATUSES
@@ -49,6 +57,7 @@ from egomap.fields import check_label as _label
 from egomap.fields import check_number as _number
 from egomap.files import write_text
 from egomap.io._common import Source, check_scheme_text, pseudonymise, pseudonyms, select_persons, time_points
+from egomap.io.capital import SOURCE, capital_cells, kept_note, stored_capital
 from egomap.io.report import Imported, ImportReport
 from egomap.model import Alter, Goal, MapState, Person, Placement, Tie
 
@@ -61,14 +70,24 @@ FORMAT = "egomap"
 VERSION = 1
 
 
+def _capital(m: Any, alter_id: str) -> dict:
+    """A placement's effective capital and its source, as pseudonymised files give them (see :mod:`egomap.io.capital`)."""
+    capital, source = capital_cells(m, alter_id)
+    return {"capital": capital, SOURCE: source}
+
+
 def _pseudonymise(p: Person) -> dict:
     maps = p.maps
     ids, labels = pseudonyms(p, maps), time_points(p, maps)
     d = pseudonymise("person", p.to_dict(), stand_in=p.id)
     d["maps"] = [pseudonymise("map", m, stand_in=labels[m["id"]]) for m in d["maps"]]
-    for m in d["maps"]:
+    for mp, m in zip(maps, d["maps"]):
         m["alters"] = [pseudonymise("alter", {**a, "id": ids[a["id"]]}, stand_in=ids[a["id"]]) for a in m["alters"]]
-        m["placements"] = [pseudonymise("placement", {**q, "alter_id": ids[q["alter_id"]]}) for q in m["placements"]]
+        m["placements"] = [
+            pseudonymise("placement", {**q, **_capital(mp, q["alter_id"]), "alter_id": ids[q["alter_id"]]})
+            for q in m["placements"]
+        ]
+        m["resources"] = {k: sorted(ids[x] for x in v) for k, v in m.get("resources", {}).items()}
         m["ties"] = [sorted([ids[t[0]], ids[t[1]]]) + t[2:] for t in m["ties"]]
         goals = [pseudonymise("goal", g, stand_in=f"Goal {i}") for i, g in enumerate(m["goals"], start=1)]
         m["goals"] = [{**g, "alter_ids": [ids[x] for x in g["alter_ids"] if x in ids]} for g in goals]
@@ -108,6 +127,7 @@ def export_json(
 class _Where:
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.kept = 0  # default capital types kept as recorded (see egomap.io.capital)
 
     def fail(self, message: str, where: str, row: int | None = None, column: str | None = None) -> InputFileError:
         return InputFileError(f"{where}: {message}", path=self.path, row=row, column=column)
@@ -178,11 +198,29 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
             per_map = {
                 f.name: f.clean(q.get(f.name, f.default)) for f in _f.of("placement") if f.name not in _f.POSITION
             }
+            if SOURCE in q:  # a pseudonymised file: the effective type and where it came from
+                a = st.alters[aid]
+                per_map["capital"], was_kept = stored_capital(
+                    q.get("capital"),
+                    q[SOURCE],
+                    sector=sector,
+                    kind=a.kind,
+                    is_professional=a.is_professional,
+                    met_through=a.met_through,
+                    family_sector=sector in sectors.family_keys,
+                )
+                w.kept += was_kept
             st.placements[aid] = Placement(
                 aid, ring=ring, sector=sector, angle=float(q["angle"]), radius=radius, **per_map
             )
         if set(st.placements) != set(st.alters):
             raise w.fail("every alter needs exactly one placement", where, row, "placements")
+        try:
+            scheme = _rs.resource_scheme(d.get("resource_scheme") or _rs.DEFAULT_RESOURCES)
+        except EgomapError as e:
+            raise w.fail(f"resource scheme: {e}", where, row, "resource_scheme") from None
+        res = d.get("resources")
+        st.resources = _resources({} if res is None else res, scheme, st, where, row, w)
         field = "ties"
         for t in d.get("ties", []):
             a, b, *more = t
@@ -207,7 +245,34 @@ def _map(p: Person, d: Any, where: str, row: int, w: _Where) -> None:
         raise w.fail(f"has no {e.args[0]!r}", where, row, field) from None
     except (TypeError, ValueError, ArithmeticError, EgomapError) as e:
         raise w.fail(str(e), where, row, getattr(e, "field", None) or field) from None
-    p.add_map(st, id=map_id, rings=rings, sectors=sectors, copied_from=d.get("copied_from"), created=d.get("created"))
+    p.add_map(
+        st,
+        id=map_id,
+        rings=rings,
+        sectors=sectors,
+        copied_from=d.get("copied_from"),
+        created=d.get("created"),
+        resources=scheme,
+    )
+
+
+def _resources(d: Any, scheme: Any, st: MapState, where: str, row: int, w: _Where) -> dict[str, frozenset[str]]:
+    """``{item: [alter ids]}`` of a map checked against its scheme and alters (``[]``: no one; missing: not asked)."""
+    if not isinstance(d, Mapping):
+        raise w.fail("resources must be an object {item: [alter ids]}", where, row, "resources")
+    out = {}
+    for key, ids in d.items():
+        try:
+            scheme.check(key)
+        except EgomapError as e:
+            raise w.fail(str(e), where, row, "resources") from None
+        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+            raise w.fail(f"resources of {key!r} must be a list of alter ids ([] for no one)", where, row, "resources")
+        stray = sorted(set(ids) - set(st.alters))
+        if stray:
+            raise w.fail(f"resources of {key!r} name {stray[0]!r}, not an alter of the map", where, row, "resources")
+        out[key] = frozenset(ids)
+    return {k: out[k] for k in scheme.keys if k in out}
 
 
 def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathLike | None = None) -> Imported:
@@ -239,6 +304,8 @@ def from_json(data: Mapping | str | bytes, store: Store, *, path: str | os.PathL
         raise InputFileError(f"is not a valid egomap JSON file ({type(e).__name__}: {e})", path=w.path) from None
     out = []
     report = ImportReport("json", str(w.path) if w.path is not None else "data")
+    if w.kept:
+        report.note("assumed", kept_note(w.kept), w.path)
     with store.batch():
         for i, p in enumerate(people):
             try:

@@ -17,7 +17,8 @@ __all__ = ["map_content", "save_persons"]
 def map_content(m: Any) -> tuple:
     """What a map holds, by labels rather than ids (a repeated interview has the same content).
 
-    Label, date, notes, schemes, each alter's attributes and placement, and the ties by alter labels (with their types).
+    Label, date, notes, schemes (the resource scheme in full), each alter's attributes and placement, the ties by
+    alter labels (with their types), and who could help with each item asked, by alter labels.
     """
     st = m.state()
     labels = {aid: a.label for aid, a in st.alters.items()}
@@ -29,7 +30,19 @@ def map_content(m: Any) -> tuple:
         (plain(a.to_dict(), "id"), plain(st.placements[aid].to_dict(), "alter_id")) for aid, a in st.alters.items()
     )
     ties = sorted((*sorted((labels[t.a], labels[t.b])), tuple(sorted(v or ()))) for t, v in st.ties.items())
-    return (m.label, m.date, m.notes, m.rings.name, m.sectors.name, tuple(alters), tuple(ties))
+    resources = sorted((k, tuple(sorted(labels[a] for a in v))) for k, v in st.resources.items())
+    scheme = m.resource_scheme
+    return (
+        m.label,
+        m.date,
+        m.notes,
+        m.rings.name,
+        m.sectors.name,
+        tuple(alters),
+        tuple(ties),
+        scheme,
+        tuple(resources),
+    )
 
 
 def save_persons(

@@ -14,7 +14,7 @@ import pytest
 import egomap as em
 import egomap.measures as M
 from egomap import fields
-from egomap.fields import CONTACTS, KINDS, KNOWN_FOR, SUPPORT_TYPES, VALENCES
+from egomap.fields import CAPITAL_TYPES, CONTACTS, KINDS, KNOWN_FOR, SUPPORT_TYPES, VALENCES
 
 #: Column of the measure tables -> the plain function that computes it.
 PLAIN = {
@@ -25,7 +25,7 @@ PLAIN = {
 
 
 def _person(seed: int, store: em.Store | None = None) -> em.Person:
-    """A person with three maps of random alters, ties and attributes (known_for included)."""
+    """A person with three maps of random alters, ties and attributes (known_for, capital and resources included)."""
     rng = random.Random(seed)
     p = store.add_person(f"F-{seed}") if store is not None else em.Person(f"F-{seed}")
     prev = None
@@ -52,6 +52,17 @@ def _person(seed: int, store: em.Store | None = None) -> em.Person:
         for a in list(m.alters):
             if rng.random() < 0.3:
                 m.update(a, known_for=rng.choice([None, *KNOWN_FOR]))
+            if rng.random() < 0.2:
+                m.update(a, capital=rng.choice([None, *CAPITAL_TYPES]))
+        ids = [a.id for a in m.alters]
+        for item in m.resource_scheme.keys:
+            r = rng.random()
+            if r < 0.3:  # not asked (or back to not asked)
+                m.set_resource(item, None)
+            elif r < 0.4:
+                m.set_resource(item, [])  # asked: no one
+            elif ids:
+                m.set_resource(item, rng.sample(ids, rng.randint(1, min(3, len(ids)))))
         ids = [a.id for a in m.alters]
         for i, x in enumerate(ids):
             for y in ids[i + 1 :]:
@@ -80,6 +91,8 @@ def _plain(m: em.Map) -> dict[str, float]:
     for t in SUPPORT_TYPES:
         out[f"n_received_{t}"] = M.n_support_received(m, t)
         out[f"n_given_{t}"] = M.n_support_given(m, t)
+    for d in em.resource_scheme().domain_keys:  # the default scheme's domains are always columns
+        out[f"resources_{d}"] = M.resources_accessed(m, d)
     return out
 
 
@@ -204,6 +217,8 @@ def test_cohort_reads_only_the_columns_it_needs(cohort, monkeypatch):
     assert len(pl) == 1 and "known_for" in pl[0] and "contact" not in pl[0] and "note" not in pl[0]
     assert "label" not in pl[0] and "angle" not in pl[0]  # never names, never positions
     assert [c for t, c in asked if t == "ties"] == [["map_id", "a", "b"]]
+    assert [c for t, c in asked if t == "resources"] == [["map_id", "item", "alter_id"]]
+    assert "met_through_activity" in pl[0] and "met_through" not in pl[0]  # capital's rule, never the text
 
 
 def test_em_measures_is_the_callable_package_in_a_fresh_interpreter():
@@ -219,7 +234,8 @@ def test_em_measures_is_the_callable_package_in_a_fresh_interpreter():
 
 
 @pytest.mark.parametrize("name", sorted(set(M.__all__) - {"MEASURES", "CHANGE_MEASURES", "ID_COLUMNS",
-                                                           "CHANGE_ID_COLUMNS", "EI_ATTRIBUTES", "EGO", "EISpec"}))  # fmt: skip
+                                                           "CHANGE_ID_COLUMNS", "EI_ATTRIBUTES", "EGO", "EISpec",
+                                                           "RESOURCEFUL"}))  # fmt: skip
 def test_docstrings_are_numpydoc_with_examples(name):
     doc = inspect.getdoc(getattr(M, name)) or ""
     assert "Examples\n--------\n>>> " in doc, name

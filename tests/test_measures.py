@@ -161,7 +161,9 @@ def test_series_names_order_and_dtype():
     assert s.dtype == np.float64
     rings = [f"size_ring_{i}" for i in range(3)]
     sectors = [f"size_sector_{k}" for k in m.sectors.keys]
-    assert list(s.index) == ["size", *rings, *sectors, *MEASURES[1:]]
+    at = MEASURES.index("resources_accessed") + 1
+    domains = [f"resources_{d}" for d in m.resource_scheme.domain_keys]
+    assert list(s.index) == ["size", *rings, *sectors, *MEASURES[1:at], *domains, *MEASURES[at:]]
     assert all(name == name.lower() and " " not in name for name in s.index)
     assert s.name == "Baseline"
     assert em.measures(m).equals(s)  # the package-level name works too

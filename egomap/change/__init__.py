@@ -29,25 +29,24 @@ Dr Shah     lost            2        <NA>
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from egomap.change.report import change_html, summary_lines
 from egomap.change.words import (
     ATTRIBUTES,
     MISSING,
     READABLE_COLUMNS,
-    circles,
+    TABLE_ATTRIBUTES,
     readable_frame,
-    sector_label,
     shift_words,
 )
 from egomap.errors import ValidationError
-from egomap.model import Alter, Map, Person, Placement
+from egomap.measures.capital import resources_accessed, share_bridging
+from egomap.model import Alter, Map, Person
 
 __all__ = [
     "ATTRIBUTES",
@@ -125,6 +124,8 @@ def _composition(m: Map) -> dict[str, float]:
         "share_professional": _share(sum(a.is_professional for a in alters), n),
         "share_family": _share(sum(pl[a.id].sector in family for a in alters), n),
         "share_stressful": _share(sum(pl[a.id].valence == "stressful" for a in alters), n),
+        "share_bridging": share_bridging(m),
+        "resources_accessed": resources_accessed(m),
     }
 
 
@@ -143,14 +144,6 @@ def ring_state_labels(m: Map) -> list[str]:
     return labels
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "not recorded"
-    if isinstance(value, (set, frozenset, list, tuple)):
-        return ", ".join(sorted(value)) or "none"
-    return str(value)
-
-
 @dataclass
 class Change:
     """What differs between two maps of the same person.
@@ -166,7 +159,8 @@ class Change:
     moves : list of Move
         Ring and sector before and after, for every retained alter.
     attribute_changes : list of AttributeChange
-        Changes in support, valence and contact of retained alters.
+        Changes in support, valence, contact and social capital (the effective
+        type, :meth:`Map.capital`) of retained alters.
     ties_formed, ties_dissolved : list of (Alter, Alter)
         Alter-alter ties only on ``after`` / only on ``before``.
     """
@@ -224,18 +218,43 @@ class Change:
 
     @property
     def composition(self) -> pd.DataFrame:
-        """Size, ties and the shares of professionals, family and stressful relationships.
+        """Size, ties, the shares of professionals, family, stressful and bridging ties, and resources reached.
 
         One row per measure, columns ``before``, ``after`` and ``shift``
         (after minus before). Shares are of all alters on the map (NaN for
         a map with no alters); family means the family sectors of the
-        map's sector scheme; stressful means valence ``"stressful"``.
+        map's sector scheme; stressful means valence ``"stressful"``;
+        bridging is the alters' social capital (:meth:`Map.capital`);
+        ``resources_accessed`` is the number of resource items someone could
+        provide (NaN if none was asked).
         """
         b, a = _composition(self.before), _composition(self.after)
         df = pd.DataFrame({"before": b, "after": a})
         df["shift"] = df["after"] - df["before"]
         df.index.name = "measure"
         return df
+
+    @property
+    def new_bridging(self) -> list[Alter]:
+        """Gained alters whose social capital on the later map is bridging (in map order).
+
+        Their ``met_through`` traces each new tie to the activity that made it.
+        """
+        return [a for a in self.gained if self.after.capital(a.id) == "bridging"]
+
+    @property
+    def n_new_bridging(self) -> int:
+        """How many gained alters bring bridging capital (``n_new_bridging`` of ``em.cohort_changes``)."""
+        return len(self.new_bridging)
+
+    @property
+    def d_resources_accessed(self) -> float:
+        """Resource items reached on the later map minus those on the earlier (NaN if either asked none).
+
+        The ``d_resources_accessed`` of ``em.cohort_changes``; see
+        :func:`egomap.measures.resources_accessed`.
+        """
+        return resources_accessed(self.after) - resources_accessed(self.before)
 
     @property
     def person(self) -> Person:
@@ -265,9 +284,15 @@ class Change:
         it), ``status`` (retained, gained, lost), ``ring_before``, ``ring_after``,
         ``shift`` (negative = inward), ``direction``, ``sector_before``,
         ``sector_after``, ``sector_changed``, and ``<attribute>_before`` /
-        ``<attribute>_after`` for each of :data:`ATTRIBUTES` (valence,
-        contact, the support sets as comma-separated text, known_for). Retained alters come first, then gained,
-        then lost, each in map order.
+        ``<attribute>_after`` for each of :data:`TABLE_ATTRIBUTES`: the
+        placement attributes of :data:`ATTRIBUTES` (valence, contact, the
+        support sets as comma-separated text, known_for), ``capital`` (the
+        effective social capital, :meth:`Map.capital`: the person's own view
+        if recorded, else the default rule) and ``resources`` (the keys of the
+        resource items the alter could provide, comma-separated in the
+        scheme's order; empty text for none). Retained alters come first, then gained,
+        then lost, each in map order. With ``readable=True`` capital is shown
+        as its word and resources by the items' labels.
 
         Examples
         --------
@@ -304,9 +329,9 @@ class Change:
                     "sector_after": f.sector if f else None,
                     "sector_changed": (b.sector != f.sector) if b and f else None,
                 }
-                for attr in ATTRIBUTES:
-                    for when, p in (("before", b), ("after", f)):
-                        row[f"{attr}_{when}"] = _plain(getattr(p, attr)) if p else None
+                for attr in TABLE_ATTRIBUTES:
+                    for when, m, p in (("before", self.before, b), ("after", self.after, f)):
+                        row[f"{attr}_{when}"] = _value(m, a.id, attr, p) if p else None
                 rows.append(row)
         cols = [
             "alter_id",
@@ -323,7 +348,7 @@ class Change:
             "sector_before",
             "sector_after",
             "sector_changed",
-            *(f"{attr}_{when}" for attr in ATTRIBUTES for when in ("before", "after")),
+            *(f"{attr}_{when}" for attr in TABLE_ATTRIBUTES for when in ("before", "after")),
         ]
         df = pd.DataFrame(rows, columns=cols)
         for c in ("ring_before", "ring_after", "shift"):
@@ -355,65 +380,14 @@ class Change:
         >>> _ = b.add_alter("Coach", ring=2, sector="clubs_groups")
         >>> _ = b.move("Mum", ring=1)
         >>> _ = b.update("Mum", valence="mixed")
-        >>> compare(a, b).summary()
-        ['1 new: Coach.', '1 moved further out: Mum (one circle).', '1 change in how it feels, support or contact: Mum: how it feels not recorded to mixed.']
+        >>> for line in compare(a, b).summary():
+        ...     print(line)
+        1 new: Coach.
+        1 new bridging tie (beyond the person's circles): Coach.
+        1 moved further out: Mum (one circle).
+        1 change in how it feels, support or contact: Mum: how it feels not recorded to mixed.
         """
-
-        def names(alters: Iterable[Alter]) -> str:
-            return ", ".join(a.label for a in alters)
-
-        out = []
-        if self.gained:
-            out.append(f"{len(self.gained)} new: {names(self.gained)}.")
-            sources: dict[str, list[Alter]] = {}
-            for a in self.gained:
-                if a.met_through:
-                    sources.setdefault(a.met_through, []).append(a)
-            for source, alters in sources.items():
-                out.append(f"Met through {source}: {names(alters)}.")
-        if self.lost:
-            out.append(f"{len(self.lost)} gone: {names(self.lost)}.")
-        inward, outward = self.moved_inward, self.moved_outward
-        for moves, what in ((inward, "closer"), (outward, "further out")):
-            if moves:
-                each = ", ".join(f"{mv.alter.label} ({circles(abs(mv.shift))})" for mv in moves)
-                out.append(f"{len(moves)} moved {what}: {each}.")
-        sec = self.sector_changes
-        if sec:
-            out.append(
-                f"{len(sec)} changed sector: "
-                + ", ".join(
-                    f"{mv.alter.label} ({sector_label(self.before, mv.sector_before)} to "
-                    f"{sector_label(self.after, mv.sector_after)})"
-                    for mv in sec
-                )
-                + "."
-            )
-        if self.attribute_changes:
-            out.append(
-                f"{len(self.attribute_changes)} change{'' if len(self.attribute_changes) == 1 else 's'} "
-                "in how it feels, support or contact: "
-                + "; ".join(
-                    f"{c.alter.label}: {READABLE_COLUMNS[c.attribute + '_after'].rsplit(' (', 1)[0].lower()} "
-                    f"{_fmt(c.before)} to {_fmt(c.after)}"
-                    for c in self.attribute_changes
-                )
-                + "."
-            )
-        if self.ties_formed or self.ties_dissolved:
-            line = f"Ties between alters: {len(self.ties_formed)} formed, {len(self.ties_dissolved)} dissolved."
-
-            def pairs(ties: list[tuple[Alter, Alter]]) -> str:
-                return ", ".join(f"{x.label} \u2013 {y.label}" for x, y in ties)
-
-            if self.ties_formed:
-                line += f" Formed: {pairs(self.ties_formed)}."
-            if self.ties_dissolved:
-                line += f" Dissolved: {pairs(self.ties_dissolved)}."
-            out.append(line)
-        if not out:
-            out.append("No change.")
-        return out
+        return summary_lines(self)
 
     def __repr__(self) -> str:
         return (
@@ -423,47 +397,22 @@ class Change:
         )
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        comp = self.composition
-        rows = []
-        names = {
-            "size": "Alters",
-            "ties": "Ties between alters",
-            "share_professional": "Share professionals",
-            "share_family": "Share family",
-            "share_stressful": "Share stressful",
-        }
-        for key, label in names.items():
-            r = comp.loc[key]
-            if key.startswith("share"):
-                cells = [_pct(r["before"]), _pct(r["after"]), _pct(r["shift"], signed=True)]
-            else:
-                cells = [f"{r['before']:.0f}", f"{r['after']:.0f}", f"{round(r['shift']) + 0:+d}"]
-            rows.append(f"<tr><th style='text-align:left'>{esc(label)}</th>" + "".join(f"<td>{c}</td>" for c in cells))
-        items = "".join(f"<li>{esc(s)}</li>" for s in self.summary())
-        return (
-            "<div class='egomap-change'>"
-            f"<p><strong>Change for {esc(self.person.id)}: {esc(self.before.label)} &rarr; "
-            f"{esc(self.after.label)}</strong></p>"
-            f"<ul>{items}</ul>"
-            "<table><thead><tr><th></th>"
-            f"<th>{esc(self.before.label)}</th><th>{esc(self.after.label)}</th><th>change</th></tr></thead>"
-            f"<tbody>{''.join(r + '</tr>' for r in rows)}</tbody></table>"
-            "</div>"
-        )
-
-
-def _pct(x: float, signed: bool = False) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "&ndash;"
-    v = round(100 * x) + 0  # + 0 turns -0 into 0
-    return f"{v:+d} points" if signed else f"{v:d}%"
+        return change_html(self)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, frozenset):
         return ",".join(sorted(value))
     return value
+
+
+def _value(m: Map, alter_id: str, attribute: str, placement: Any) -> Any:
+    """One cell of the change table: a placement attribute, the effective capital or the resources."""
+    if attribute == "capital":
+        return m.capital(alter_id)
+    if attribute == "resources":
+        return ",".join(m.resources_of(alter_id))
+    return _plain(getattr(placement, attribute))
 
 
 def _check_map(m: object, name: str) -> Map:
@@ -520,7 +469,7 @@ def compare(before: Map, after: Map) -> Change:
     for a in ch.retained:
         b, f = pb[a.id], pa[a.id]
         ch.moves.append(Move(a, b.ring, f.ring, b.sector, f.sector))
-        ch.attribute_changes.extend(_attribute_changes(a, b, f))
+        ch.attribute_changes.extend(_attribute_changes(a, before, after))
     alters = {a.id: a for a in before.alters}
     alters.update({a.id: a for a in after.alters})
     rank = {aid: i for i, aid in enumerate(alters)}  # map order, so pairs do not depend on random ids
@@ -535,12 +484,17 @@ def compare(before: Map, after: Map) -> Change:
     return ch
 
 
-def _attribute_changes(a: Alter, b: Placement, f: Placement) -> list[AttributeChange]:
-    return [
-        AttributeChange(a, attr, getattr(b, attr), getattr(f, attr))
-        for attr in ATTRIBUTES
-        if getattr(b, attr) != getattr(f, attr)
-    ]
+def _attribute_changes(a: Alter, before: Map, after: Map) -> list[AttributeChange]:
+    """The compared attributes that differ; capital as the effective type (a set type or the rule's)."""
+    b, f = before.placements[a.id], after.placements[a.id]
+    out = []
+    for attr in (*(x for x in ATTRIBUTES if x != "capital"), "capital"):
+        old, new = (
+            (before.capital(a.id), after.capital(a.id)) if attr == "capital" else (getattr(b, attr), getattr(f, attr))
+        )
+        if old != new:
+            out.append(AttributeChange(a, attr, old, new))
+    return out
 
 
 def changes(person: Person) -> list[Change]:

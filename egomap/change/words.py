@@ -27,17 +27,23 @@ from egomap.model import Map
 __all__ = [
     "circles",
     "ATTRIBUTES",
+    "TABLE_ATTRIBUTES",
     "MISSING",
     "READABLE_COLUMNS",
     "STATUS_WORDS",
     "shift_words",
     "ring_label",
     "sector_label",
+    "resource_labels",
     "readable_frame",
 ]
 
 #: Placement attributes whose changes are reported for retained alters (from the vocabulary).
 ATTRIBUTES = tuple(f.name for f in _fields.compared())
+
+#: The ``<attribute>_before`` / ``<attribute>_after`` columns of a change table: :data:`ATTRIBUTES`, then the
+#: effective social ``capital`` and the ``resources`` an alter could provide (both per map).
+TABLE_ATTRIBUTES = (*(a for a in ATTRIBUTES if a != "capital"), "capital", "resources")
 
 #: How a readable table shows a value that is missing or not recorded (one way, everywhere).
 MISSING = "\u2013"
@@ -87,6 +93,22 @@ def sector_label(m: Map, key: str) -> str:
         return key
 
 
+def resource_labels(m: Map, keys: str) -> str:
+    """Resource items (keys, comma-separated as in a change table) by their labels in ``m``'s resource scheme.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("Baseline")
+    >>> key = m.resource_scheme.keys[0]
+    >>> resource_labels(m, key) == m.resource_scheme.item(key).label
+    True
+    """
+    scheme = m.resource_scheme
+    known = set(scheme.keys)
+    return ", ".join(scheme.item(k).label if k in known else k for k in keys.split(",") if k)
+
+
 def _missing(value: Any) -> bool:
     """``None``, ``NaN``, ``<NA>`` or empty text (pandas turns ``None`` into ``NaN`` in some columns)."""
     return value == "" if isinstance(value, str) else value is None or bool(pd.isna(value))
@@ -109,7 +131,11 @@ READABLE_COLUMNS: dict[str, str] = {
     "shift": "Moved",
     "sector_before": f"{_shown('placement', 'sector')} (before)",
     "sector_after": f"{_shown('placement', 'sector')} (after)",
-    **{f"{a}_{w}": f"{_shown('placement', a)} ({w})" for a in ATTRIBUTES for w in ("before", "after")},
+    **{
+        f"{a}_{w}": f"{'Resources' if a == 'resources' else _shown('placement', a)} ({w})"
+        for a in TABLE_ATTRIBUTES
+        for w in ("before", "after")
+    },
 }
 
 
@@ -142,6 +168,8 @@ def readable_frame(df: pd.DataFrame, before: Map, after: Map) -> pd.DataFrame:
         "shift": lambda v: shift_words(int(v)),
         "sector_before": lambda v: sector_label(before, v),
         "sector_after": lambda v: sector_label(after, v),
+        "resources_before": lambda v: resource_labels(before, v),
+        "resources_after": lambda v: resource_labels(after, v),
     }
     out = {}
     for raw, shown in READABLE_COLUMNS.items():

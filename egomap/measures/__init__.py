@@ -18,7 +18,8 @@ and the tests check it.
 Modules: :mod:`~egomap.measures.network` (size and structure),
 :mod:`~egomap.measures.composition` (who is in the network; Blau, IQV),
 :mod:`~egomap.measures.ei` (E-I index), :mod:`~egomap.measures.support`
-(support and valence), :mod:`~egomap.measures.cohort` (the tables),
+(support and valence), :mod:`~egomap.measures.capital` (social capital:
+resources and bonding, bridging and linking ties), :mod:`~egomap.measures.cohort` (the tables),
 :mod:`~egomap.measures.reference` (the networkx version).
 
 Per-map measures (all ``float64``; counts are whole numbers)
@@ -75,12 +76,26 @@ share_reciprocal        among alters with any support (received or given), the s
 n_stressful             alters whose valence is ``stressful``
 share_stressful         ``n_stressful`` over the alters whose valence is recorded; NaN if
                         none is recorded
+resources_asked         resource items asked (someone named, or "no one"); items not asked
+                        are not counted
+resources_accessed      items at least one alter could provide; NaN if no item was asked
+resources_<domain>      the same for the items of one domain of the map's resource scheme
+                        (a column for each domain of the maps' schemes, the default
+                        scheme's always); NaN if none of the domain's items was asked or
+                        the map's scheme has no such domain
+resource_diversity      domains with at least one item reached; NaN if no item was asked
+n_resourceful           "resourceful people": alters who could provide 3 or more items;
+                        NaN if no item was asked
+n_bonding, n_bridging,  alters by social capital (``Map.capital``: the person's own view
+n_linking               if recorded, else the default rule)
+share_bonding, ...      ``n_bonding / n`` and so on (NaN if ``n`` is 0)
 ======================  ==================================================================
 
 Every fixed column is also a function of a map with the same name;
 ``size_ring_<i>`` is ``size(m, ring=i)``, ``size_sector_<key>`` is
-``size(m, sector=key)``, ``n_received_<type>`` is ``n_support_received(m, type)``
-and ``n_given_<type>`` is ``n_support_given(m, type)``.
+``size(m, sector=key)``, ``n_received_<type>`` is ``n_support_received(m, type)``,
+``n_given_<type>`` is ``n_support_given(m, type)`` and ``resources_<domain>``
+is ``resources_accessed(m, domain)``.
 
 The E-I index of any other alter attribute against the person's own value is
 :func:`ei_index`; pass ``ei={"ei_kind": ("kind", "person")}`` to
@@ -107,8 +122,10 @@ Change measures (consecutive maps ``a`` then ``b`` of one person)
 ``jaccard`` (retained over alters on either map; NaN if both are empty),
 ``persistence`` (``n_retained`` over the size of ``a``; NaN if ``a`` is empty),
 ``mean_ring_shift`` (mean of ring on ``b`` minus ring on ``a`` over retained
-alters; negative = moved inward; NaN if none retained), then ``d_<name>``
-(value on ``b`` minus value on ``a``) for every per-map measure.
+alters; negative = moved inward; NaN if none retained), ``n_new_bridging``
+(alters gained whose social capital on ``b`` is bridging: new ties beyond the
+person's circles), then ``d_<name>`` (value on ``b`` minus value on ``a``) for
+every per-map measure, e.g. ``d_resources_accessed``.
 
 Examples
 --------
@@ -131,6 +148,19 @@ import types
 from typing import TYPE_CHECKING
 
 from egomap.measures._base import CHANGE_ID_COLUMNS, CHANGE_MEASURES, ID_COLUMNS, MEASURES
+from egomap.measures.capital import (
+    RESOURCEFUL,
+    n_bonding,
+    n_bridging,
+    n_linking,
+    n_resourceful,
+    resource_diversity,
+    resources_accessed,
+    resources_asked,
+    share_bonding,
+    share_bridging,
+    share_linking,
+)
 from egomap.measures.cohort import change_measures, cohort_changes, cohort_measures, measures
 from egomap.measures.composition import (
     blau,
@@ -181,6 +211,7 @@ __all__ = [
     "EI_ATTRIBUTES",
     "EGO",
     "EISpec",
+    "RESOURCEFUL",
     # tables
     "measures",
     "change_measures",
@@ -224,6 +255,17 @@ __all__ = [
     "share_reciprocal",
     "n_stressful",
     "share_stressful",
+    # social capital
+    "resources_asked",
+    "resources_accessed",
+    "resource_diversity",
+    "n_resourceful",
+    "n_bonding",
+    "n_bridging",
+    "n_linking",
+    "share_bonding",
+    "share_bridging",
+    "share_linking",
 ]
 
 

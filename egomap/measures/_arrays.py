@@ -21,8 +21,10 @@ import pandas as pd
 
 from egomap import fields
 from egomap import schemes as _schemes
-from egomap.fields import KINDS, SUPPORT_TYPES, VALENCES
+from egomap.fields import CAPITAL_TYPES, KINDS, SUPPORT_TYPES, VALENCES
 from egomap.measures._base import norm_text
+from egomap.model.capital import capital_columns, met_through_activity
+from egomap.resource_schemes import ResourceScheme, resource_scheme
 from egomap.store.keys import as_bytes, bytes_hash, factorize, lookup, search
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,10 +40,25 @@ BASE_COLUMNS: tuple[str, ...] = (
     "kind",
     "is_professional",
     "relationship",
+    "capital",
+    "met_through_activity",
 )
 #: Columns of the maps table (as :meth:`Store.read_maps` gives them, plus ``map_index``).
-MAP_COLUMNS = ["map_id", "person_id", "map_index", "map_label", "map_date", "rings", "sectors", "consent_research"]
+MAP_COLUMNS = [
+    "map_id",
+    "person_id",
+    "map_index",
+    "map_label",
+    "map_date",
+    "rings",
+    "sectors",
+    "consent_research",
+    "resource_scheme",
+]
+#: Columns of the resources table the measures read.
+RESOURCE_COLUMNS = ["map_id", "item", "alter_id"]
 _ALTER = frozenset(fields.names("alter"))
+_ACTIVITY = "met_through_activity"
 
 
 def placement_columns(attributes: Sequence[str] = ()) -> list[str]:
@@ -52,26 +69,41 @@ def placement_columns(attributes: Sequence[str] = ()) -> list[str]:
 Columns = Mapping[str, np.ndarray]
 
 
-def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.DataFrame, dict, dict]:
-    """The maps table and the placement and tie columns as a store would give them, for maps in memory."""
+def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.DataFrame, dict, dict, dict]:
+    """The maps table and the placement, tie and resource columns as a store would give them, for maps in memory.
+
+    ``met_through_activity`` (not a field: what a team store's research views give
+    instead of ``met_through``) is computed from ``met_through`` as the store does.
+    """
     attrs = [c for c in columns if c not in ("map_id", "alter_id")]
-    owned = [(c, fields.field("alter" if c in _ALTER else "placement", c)) for c in attrs]
-    mrows, prows, trows = [], [], []
+    owned = [(c, fields.field("alter" if c in _ALTER else "placement", c)) for c in attrs if c != _ACTIVITY]
+    kinds = {c: f.type for c, f in owned}
+    if _ACTIVITY in attrs:
+        kinds[_ACTIVITY] = "bool"
+    mrows, prows, trows, rrows = [], [], [], []
     for i, m in enumerate(maps):
         mrows.append(
-            (m.id, m.person.id, i, m.label, (m.date.isoformat() if m.date else None), m.rings, m.sectors, True)
+            (
+                *(m.id, m.person.id, i, m.label, (m.date.isoformat() if m.date else None)),
+                *(m.rings, m.sectors, True, m.resource_scheme),
+            )
         )
         st = m.state()
         for aid, q in st.placements.items():
             a = st.alters[aid]
-            prows.append((m.id, aid, *(f.to_db(getattr(a if f.owner == "alter" else q, c)) for c, f in owned)))
+            row = {c: f.to_db(getattr(a if f.owner == "alter" else q, c)) for c, f in owned}
+            if _ACTIVITY in kinds:
+                row[_ACTIVITY] = met_through_activity(a.met_through)
+            prows.append((m.id, aid, *(row[c] for c in attrs)))
         trows.extend((m.id, t.a, t.b) for t in st.ties)
+        for item, alters in st.resources.items():
+            rrows.extend((m.id, item, aid) for aid in sorted(alters) or [""])
     pl = {c: [r[i] for r in prows] for i, c in enumerate(["map_id", "alter_id", *attrs])}
-    kinds = {c: f.type for c, f in owned}
     return (
         pd.DataFrame(mrows, columns=MAP_COLUMNS),
         {c: _column(v, kinds.get(c, "text")) for c, v in pl.items()},
         {c: as_bytes([r[i] for r in trows]) for i, c in enumerate(["map_id", "a", "b"])},
+        {c: as_bytes([r[i] for r in rrows]) for i, c in enumerate(RESOURCE_COLUMNS)},
     )
 
 
@@ -131,12 +163,41 @@ def compact(columns: Columns) -> dict[str, Any]:
     }
 
 
+def resource_key(v: Any) -> Any:
+    """What identifies a map's resource scheme cell: its JSON text, ``""`` for the default (NULL), else the object."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return v if isinstance(v, str) else id(v)
+
+
+def domain_keys(mdf: pd.DataFrame, cache: SchemeCache) -> list[str]:
+    """The default resource scheme's domain keys, then those of the maps' other schemes, in order of first appearance."""
+    keys = dict.fromkeys(cache.resources(None).domain_keys)
+    seen: set = set()
+    for v in mdf["resource_scheme"].to_numpy(dtype=object):
+        k = resource_key(v)
+        if k not in seen:
+            seen.add(k)
+            keys.update(dict.fromkeys(cache.resources(v).domain_keys))
+    return list(keys)
+
+
 class SchemeCache:
     """Parses scheme JSON once per distinct string."""
 
     def __init__(self) -> None:
         self._rings: dict[Any, int] = {}
         self._sectors: dict[Any, _schemes.SectorScheme] = {}
+        self._resources: dict[Any, ResourceScheme] = {}
+
+    def resources(self, v: Any) -> ResourceScheme:
+        """The resource scheme of a map's ``resource_scheme`` cell (None: egomap's default scheme)."""
+        if isinstance(v, ResourceScheme):
+            return v
+        key = resource_key(v)
+        if key not in self._resources:
+            self._resources[key] = resource_scheme() if key == "" else ResourceScheme.from_dict(json.loads(v))
+        return self._resources[key]
 
     def n_rings(self, v: Any) -> int:
         key = v if isinstance(v, str) else id(v)
@@ -163,6 +224,11 @@ class Arrays:
         The placement and tie columns as :meth:`~egomap.store.Store.read_columns` gives them;
         instead of ``map_id``, ``map_row`` may give each row's map as its row in ``mdf``.
     cache : SchemeCache
+    resources : mapping of str to ndarray, optional
+        The resources table's columns (``map_id`` or ``map_row``, ``item``, ``alter_id``);
+        none given: no item asked on any map.
+    resource_domains : list of str, optional
+        The domain keys of the columns ``resources_<domain>`` (default: :func:`domain_keys`).
     sector_keys : list of str, optional
         The sector keys of the columns ``size_sector_<key>``, first (default: those
         of ``mdf``'s schemes); so that chunks of a cohort get the same columns.
@@ -178,6 +244,7 @@ class Arrays:
         The placement columns kept (those on one of the maps).
     ta, tb : ndarray
         For each alter-alter tie, the placement rows of its two ends.
+    resources : ResourceRows
     """
 
     def __init__(
@@ -188,6 +255,9 @@ class Arrays:
         cache: SchemeCache,
         sector_keys: list[str] | None = None,
         n_ring_columns: int | None = None,
+        *,
+        resources: Columns | None = None,
+        resource_domains: list[str] | None = None,
     ) -> None:
         self.n_maps = len(mdf)
         map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object)) if "map_row" not in pl else None
@@ -198,6 +268,7 @@ class Arrays:
             self.map_of = self.map_of[keep]
         self.pl = dict(pl)
         self._alter_code: np.ndarray | None = None
+        self._capital: np.ndarray | None = None
         tmap = ties["map_row"] if map_ids is None else lookup(map_ids, ties["map_id"])
         self.ta, self.tb = self._tie_ends(tmap, ties["a"], ties["b"])
         self.ring = np.asarray(pl["ring"], dtype=np.int64)
@@ -214,6 +285,9 @@ class Arrays:
         self.recv = support_flags(*self.values("support_received"))
         self.given = support_flags(*self.values("support_given"))
         self.valence = codes_of(*self.values("valence"), VALENCES)
+        if resources is not None and "map_row" not in resources:
+            resources = {**resources, "map_row": lookup(map_ids, resources["map_id"])}
+        self.resources = ResourceRows(mdf, resources, cache, resource_domains)
 
     @property
     def alter_code(self) -> np.ndarray:
@@ -221,6 +295,32 @@ class Arrays:
         if self._alter_code is None:
             self._alter_code = factorize(self.pl["alter_id"])[0]
         return self._alter_code
+
+    @property
+    def capital(self) -> np.ndarray:
+        """For each placement, its social capital as a position in ``CAPITAL_TYPES``.
+
+        The type recorded on the placement (the person's own view) if any, else
+        the default rule (:func:`egomap.model.capital.capital_columns`), worked
+        out once per distinct combination of sector, kind, professional,
+        activity and family sector.
+        """
+        if self._capital is None:
+            n_kinds = len(KINDS) + 1
+            act = np.asarray(self.pl["met_through_activity"]) > 0
+            combo = (self.sector_code * n_kinds + self.kind + 1) * 8 + self.prof * 4 + act * 2 + self.family
+            uniq, inverse = np.unique(combo, return_inverse=True)
+            rule = capital_columns(
+                np.array(self.sector_keys or [""], dtype=object)[uniq // 8 // n_kinds],
+                np.array(["", *KINDS], dtype=object)[uniq // 8 % n_kinds],
+                uniq // 4 % 2,
+                met_through_activity=uniq // 2 % 2,
+                family_sector=(uniq % 2).astype(bool),
+                codes=True,
+            )
+            recorded = codes_of(*self.values("capital"), CAPITAL_TYPES)
+            self._capital = np.where(recorded >= 0, recorded, rule[inverse.reshape(-1)]).astype(np.int64)
+        return self._capital
 
     def _tie_ends(self, tmap: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The placement rows of the two ends of each tie (ties to an alter not on the map are left out)."""
@@ -314,3 +414,62 @@ def support_flags(codes: np.ndarray, values: Sequence[str]) -> np.ndarray:
         parts = set(str(u).split(","))
         look[i] = [t in parts for t in SUPPORT_TYPES]
     return look[codes] if len(codes) else np.zeros((0, len(SUPPORT_TYPES)), dtype=bool)
+
+
+class ResourceRows:
+    """The resources table of many maps as integer arrays: one row per item and alter ("no one": one row).
+
+    Rows whose map is not among the maps, or whose item is not in its map's
+    resource scheme, are left out.
+
+    Attributes
+    ----------
+    domain_keys : list of str
+        The domains of the ``resources_<domain>`` columns, in order.
+    in_scheme : ndarray
+        (maps x domains) booleans: the map's resource scheme has the domain.
+    n_items : int
+        Distinct item keys among the rows.
+    map_of, item, domain, alter : ndarray
+        For each row: the row of its map, an item code, the domain's position
+        in ``domain_keys`` and an alter code (the same alter: the same code).
+    someone : ndarray
+        For each row, whether it names an alter (False: the "no one" row).
+    """
+
+    def __init__(
+        self, mdf: pd.DataFrame, res: Columns | None, cache: SchemeCache, keys: list[str] | None = None
+    ) -> None:
+        keys = list(domain_keys(mdf, cache) if keys is None else keys)
+        cells = mdf["resource_scheme"].to_numpy(dtype=object)
+        scheme_codes, _ = pd.factorize(pd.Series([resource_key(v) for v in cells], dtype=object))
+        objs: dict[int, ResourceScheme] = {}
+        for code, v in zip(scheme_codes.tolist(), cells):
+            if code not in objs:
+                objs[code] = cache.resources(v)
+                keys.extend(d for d in objs[code].domain_keys if d not in keys)
+        self.domain_keys = keys
+        where = {k: i for i, k in enumerate(keys)}
+        if res is None:
+            res = {"map_row": np.zeros(0, dtype=np.int64), "item": as_bytes([]), "alter_id": as_bytes([])}
+        item_codes, item_uniques = factorize(res["item"])
+        items = [u.decode("utf-8") for u in item_uniques.tolist()]
+        self.n_items = max(len(items), 1)
+        item_domain = np.full((len(objs), self.n_items), -1, dtype=np.int64)
+        in_scheme = np.zeros((len(objs), len(keys)), dtype=bool)
+        for code, sch in objs.items():
+            in_scheme[code, [where[d] for d in sch.domain_keys]] = True
+            known = set(sch.keys)
+            for j, it in enumerate(items):
+                if it in known:
+                    item_domain[code, j] = where[sch.item(it).domain]
+        self.in_scheme = in_scheme[scheme_codes] if len(objs) else np.zeros((len(mdf), len(keys)), dtype=bool)
+        map_row = np.asarray(res["map_row"], dtype=np.int64)
+        ok = map_row >= 0
+        domain = np.full(len(map_row), -1, dtype=np.int64)
+        domain[ok] = item_domain[scheme_codes[map_row[ok]], item_codes[ok]]
+        keep = ok & (domain >= 0)
+        alter_codes, _ = factorize(res["alter_id"])
+        self.map_of, self.item, self.domain = map_row[keep], item_codes[keep].astype(np.int64), domain[keep]
+        self.alter = alter_codes[keep].astype(np.int64)
+        self.someone = np.asarray(res["alter_id"])[keep] != b""

@@ -7,7 +7,8 @@ import numpy as np
 from egomap.fields import SUPPORT_TYPES
 
 #: Fixed per-map measure columns, in order (``size_ring_<i>`` and
-#: ``size_sector_<key>`` come right after ``size``; they depend on the schemes).
+#: ``size_sector_<key>`` come right after ``size``, ``resources_<domain>`` right
+#: after ``resources_accessed``; they depend on the schemes).
 MEASURES: tuple[str, ...] = (
     "size",
     "n_professional",
@@ -35,9 +36,27 @@ MEASURES: tuple[str, ...] = (
     "share_reciprocal",
     "n_stressful",
     "share_stressful",
+    "resources_asked",
+    "resources_accessed",
+    "resource_diversity",
+    "n_resourceful",
+    "n_bonding",
+    "n_bridging",
+    "n_linking",
+    "share_bonding",
+    "share_bridging",
+    "share_linking",
 )
 #: Change measure columns that come before the ``d_<name>`` differences.
-CHANGE_MEASURES: tuple[str, ...] = ("n_gained", "n_lost", "n_retained", "jaccard", "persistence", "mean_ring_shift")
+CHANGE_MEASURES: tuple[str, ...] = (
+    "n_gained",
+    "n_lost",
+    "n_retained",
+    "jaccard",
+    "persistence",
+    "mean_ring_shift",
+    "n_new_bridging",
+)
 #: Identifying columns of :func:`cohort_measures`, before the measures.
 ID_COLUMNS: tuple[str, ...] = ("person_id", "map_index", "map_label", "map_date", "map_id", "consent_research")
 #: Identifying columns of :func:`cohort_changes`, before the measures.

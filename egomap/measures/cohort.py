@@ -21,16 +21,20 @@ import numpy as np
 import pandas as pd
 
 from egomap.errors import NotFoundError, ValidationError
+from egomap.fields import CAPITAL_TYPES
 from egomap.measures._arrays import (
+    RESOURCE_COLUMNS,
     Arrays,
     SchemeCache,
     compact,
+    domain_keys,
     max_rings,
     placement_columns,
     scheme_keys,
     tables_from_maps,
 )
 from egomap.measures._base import CHANGE_ID_COLUMNS, ID_COLUMNS, MEASURES, count, div
+from egomap.measures.capital import resource_domain_columns, social_capital_columns
 from egomap.measures.composition import composition_columns
 from egomap.measures.ei import EISpec, check_ei, ei_columns, ei_professional_column
 from egomap.measures.network import structure_columns
@@ -44,7 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["measures", "change_measures", "cohort_measures", "cohort_changes"]
 
 _AUTO_PROGRESS = 3000  # maps: show a progress bar from this many maps on, unless told
-_CHUNK_PERSONS = 12_000  # persons read and computed at a time: bounds memory, same results
+_CHUNK_PERSONS = 12_000
+_BRIDGING = CAPITAL_TYPES.index("bridging")  # persons read and computed at a time: bounds memory, same results
 
 
 # --------------------------------------------------------------------------- computing
@@ -57,9 +62,12 @@ def _compute(arr: Arrays) -> pd.DataFrame:
         **composition_columns(arr),
         **ei_professional_column(arr),
         **support_columns(arr),
+        **social_capital_columns(arr),
     }
-    by_scheme = [c for c in cols if c not in MEASURES]  # size_ring_<i>, size_sector_<key>
-    order = ["size", *by_scheme, *MEASURES[1:]]
+    domains = resource_domain_columns(arr.resources.domain_keys)
+    by_scheme = [c for c in cols if c not in MEASURES and c not in domains]  # size_ring_<i>, size_sector_<key>
+    at = MEASURES.index("resources_accessed") + 1
+    order = ["size", *by_scheme, *MEASURES[1:at], *domains, *MEASURES[at:]]
     return pd.DataFrame({c: cols[c] for c in order}).astype(float)
 
 
@@ -90,12 +98,19 @@ def _changes(arr: Arrays, mdf: pd.DataFrame, mm: pd.DataFrame) -> pd.DataFrame:
     prev_pair[second] = np.arange(len(first))
     b_pair = prev_pair[arr.map_of]
     sel_b = b_pair >= 0
+    bridging = arr.capital == _BRIDGING
     left = pd.DataFrame({"pair": a_pair[sel_a], "alter": arr.alter_code[sel_a], "ring_a": arr.ring[sel_a]})
-    right = pd.DataFrame({"pair": b_pair[sel_b], "alter": arr.alter_code[sel_b], "ring_b": arr.ring[sel_b]})
+    right = pd.DataFrame(
+        {"pair": b_pair[sel_b], "alter": arr.alter_code[sel_b], "ring_b": arr.ring[sel_b], "br_b": bridging[sel_b]}
+    )
     both = left.merge(right, on=["pair", "alter"], how="inner")
     k = len(first)
     retained = count(both["pair"].to_numpy(), k)
     shift = count(both["pair"].to_numpy(), k, (both["ring_b"] - both["ring_a"]).to_numpy(dtype=float))
+    # new bridging ties: bridging alters on b, less those of them retained from a
+    new_bridging = count(b_pair[sel_b], k, bridging[sel_b].astype(float)) - count(
+        both["pair"].to_numpy(), k, both["br_b"].to_numpy(dtype=float)
+    )
     size_a = mm["size"].to_numpy()[first]
     size_b = mm["size"].to_numpy()[second]
     out = pd.DataFrame(
@@ -106,6 +121,7 @@ def _changes(arr: Arrays, mdf: pd.DataFrame, mm: pd.DataFrame) -> pd.DataFrame:
             "jaccard": div(retained, size_a + size_b - retained),
             "persistence": div(retained, size_a),
             "mean_ring_shift": div(shift, retained),
+            "n_new_bridging": new_bridging,
         }
     )
     diffs = mm.to_numpy()[second] - mm.to_numpy()[first]
@@ -130,8 +146,8 @@ def _changes(arr: Arrays, mdf: pd.DataFrame, mm: pd.DataFrame) -> pd.DataFrame:
 
 def _of_maps(maps: list[Map], spec: dict[str, tuple[str, Any]]) -> tuple[pd.DataFrame, Arrays, pd.DataFrame]:
     columns = placement_columns([attr for attr, _ in spec.values()])
-    mdf, pl, ties = tables_from_maps(maps, columns)
-    arr = Arrays(mdf, pl, ties, SchemeCache())
+    mdf, pl, ties, res = tables_from_maps(maps, columns)
+    arr = Arrays(mdf, pl, ties, SchemeCache(), resources=res)
     return mdf, arr, _with_ei(arr, mdf, spec)
 
 
@@ -311,7 +327,7 @@ def _cohort(
     parts = _chunks(mdf, _CHUNK_PERSONS if chunk_size is None else chunk_size)
     columns = placement_columns([attr for attr, _ in spec.values()])
     cache = SchemeCache()
-    keys, n_rings = scheme_keys(mdf, cache), max_rings(mdf, cache)
+    keys, n_rings, domains = scheme_keys(mdf, cache), max_rings(mdf, cache), domain_keys(mdf, cache)
     bar = _progress(progress, len(mdf), desc)
     out = []
     try:
@@ -324,11 +340,13 @@ def _cohort(
                 pl = store.read_columns("placements", columns, map_ids)
                 _step(bar, "reading ties")
                 ties = store.read_columns("ties", ["map_id", "a", "b"], map_ids)
+                _step(bar, "reading resources")
+                res = store.read_columns("resources", RESOURCE_COLUMNS, map_ids)
             else:
-                pl, ties = whole(i)
+                pl, ties, res = whole(i)
             _step(bar, "computing")
-            arr = Arrays(sub, pl, ties, cache, keys, n_rings)
-            del pl, ties
+            arr = Arrays(sub, pl, ties, cache, keys, n_rings, resources=res, resource_domains=domains)
+            del pl, ties, res
             mm = _with_ei(arr, sub, spec)
             out.append(_changes(arr, sub, mm) if changes else mm)
             if bar is not None:
@@ -340,27 +358,31 @@ def _cohort(
 
 
 def _read_whole(store: Store, mdf: pd.DataFrame, columns: list[str], parts: list[slice], bar: Any) -> Any:
-    """Read every placement and tie once (full scans: fastest), and give each chunk's rows by its maps."""
+    """Read every placement, tie and resource once (full scans: fastest), and give each chunk's rows by its maps."""
     _step(bar, "reading placements")
-    pl = compact(store.read_columns("placements", columns))
+    tables = [compact(store.read_columns("placements", columns))]
     _step(bar, "reading ties")
-    ties = store.read_columns("ties", ["map_id", "a", "b"])
+    tables.append(store.read_columns("ties", ["map_id", "a", "b"]))
+    _step(bar, "reading resources")
+    tables.append(store.read_columns("resources", RESOURCE_COLUMNS))
     map_ids = as_bytes(mdf["map_id"].to_numpy(dtype=object))
     # each row's map as its row in mdf (the ids themselves are no longer needed: half the memory)
-    pl["map_row"], ties["map_row"] = lookup(map_ids, pl.pop("map_id")), lookup(map_ids, ties.pop("map_id"))
+    for t in tables:
+        t["map_row"] = lookup(map_ids, t.pop("map_id"))
     if len(parts) == 1:
-        return lambda i: (pl, ties)
-    pl_order, tie_order = np.argsort(pl["map_row"], kind="stable"), np.argsort(ties["map_row"], kind="stable")
+        return lambda i: tuple(tables)
+    orders = [np.argsort(t["map_row"], kind="stable") for t in tables]
     bounds = np.array([p.start for p in parts] + [parts[-1].stop])
-    pl_at = np.searchsorted(pl["map_row"][pl_order], bounds)
-    tie_at = np.searchsorted(ties["map_row"][tie_order], bounds)
+    at = [np.searchsorted(t["map_row"][o], bounds) for t, o in zip(tables, orders)]
 
-    def rows(i: int) -> tuple[dict, dict]:
-        a, b = pl_order[pl_at[i] : pl_at[i + 1]], tie_order[tie_at[i] : tie_at[i + 1]]
-        sub_pl, sub_ties = {c: v[a] for c, v in pl.items()}, {c: v[b] for c, v in ties.items()}
-        sub_pl["map_row"] -= parts[i].start
-        sub_ties["map_row"] -= parts[i].start
-        return sub_pl, sub_ties
+    def rows(i: int) -> tuple[dict, ...]:
+        out = []
+        for t, o, pos in zip(tables, orders, at):
+            sel = o[pos[i] : pos[i + 1]]
+            sub = {c: v[sel] for c, v in t.items()}
+            sub["map_row"] -= parts[i].start
+            out.append(sub)
+        return tuple(out)
 
     return rows
 

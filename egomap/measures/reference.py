@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from egomap.fields import SUPPORT_TYPES
+from egomap.measures import capital as _cap
 from egomap.measures import composition as _comp
 from egomap.measures import support as _sup
 from egomap.measures._base import NAN
 from egomap.measures.ei import EISpec, check_ei, ei_index, ei_professional
 from egomap.measures.network import size
+from egomap.resource_schemes import resource_scheme
 
 if TYPE_CHECKING:  # pragma: no cover
     from egomap.model import Map
@@ -83,6 +85,14 @@ def reference_measures(m: Map, *, ei: EISpec | None = None) -> pd.Series:
     out["share_reciprocal"] = _sup.share_reciprocal(m)
     out["n_stressful"] = _sup.n_stressful(m)
     out["share_stressful"] = _sup.share_stressful(m)
+    out["resources_asked"] = _cap.resources_asked(m)
+    out["resources_accessed"] = _cap.resources_accessed(m)
+    for d in dict.fromkeys([*resource_scheme().domain_keys, *m.resource_scheme.domain_keys]):
+        out[f"resources_{d}"] = _cap.resources_accessed(m, d)  # the default scheme's domains always
+    for name in ("resource_diversity", "n_resourceful", "n_bonding", "n_bridging", "n_linking"):
+        out[name] = getattr(_cap, name)(m)
+    for name in ("share_bonding", "share_bridging", "share_linking"):
+        out[name] = getattr(_cap, name)(m)
     for name, (attr, value) in check_ei(ei, out).items():
         out[name] = ei_index(m, attr, value)
     return pd.Series(out, name=m.label, dtype=float)

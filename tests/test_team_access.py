@@ -182,12 +182,35 @@ def test_researcher_reads_only_consenting_persons_pseudonymised_and_writes_nothi
     assert rows_of(t["admin"]) == before
 
 
+def _resources_and_capital(store: em.Store) -> None:
+    """Seeded resources (asked, no one, not asked) and some capital types recorded, on every map of a store."""
+    import random
+
+    rng = random.Random(17)
+    with store.batch():
+        for p in store.people():
+            for m in p.maps:
+                ids = [a.id for a in m.alters]
+                if not ids or rng.random() < 0.2:
+                    continue  # nothing asked on this map
+                for item in m.resource_scheme.keys:
+                    r = rng.random()
+                    if r < 0.15:
+                        m.set_resource(item, [])
+                    elif r < 0.7:
+                        m.set_resource(item, rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+                for aid in ids:
+                    if rng.random() < 0.15:
+                        m.update(aid, capital=rng.choice(["bonding", "bridging", "linking"]))
+
+
 def test_cohort_measures_through_the_views_equal_the_full_data_for_consenting_persons(pg_cluster, t, tmp_path):
     admin = pg_cluster.new_db()
     db = admin.rsplit("/", 1)[1]
     team.init(admin)
     with em.open_store(pg_cluster.url(db, "alice")) as a:
         em.demo.synthetic_cohort(a, n=12, k=2, seed=3, consent_rate=0.6)
+        _resources_and_capital(a)
     with em.open_store(admin) as full, em.open_store(pg_cluster.url(db, "rita")) as r:
         consenting = [p.id for p in full.people() if p.consent_research]
         assert 0 < len(consenting) < 12
@@ -197,9 +220,20 @@ def test_cohort_measures_through_the_views_equal_the_full_data_for_consenting_pe
         assert list(got["person_id"]) == list(want["person_id"])
         numeric = [c for c in want.columns if c not in ("map_id", "map_label") and want[c].dtype.kind in "fiub"]
         assert len(numeric) > 20
+        # social capital: the researcher's capital comes from met_through_activity (the text is hidden)
+        capital = ["resources_asked", "resources_accessed", "resources_skills", "resource_diversity", "n_resourceful",
+                   "n_bonding", "n_bridging", "n_linking", "share_bridging"]  # fmt: skip
+        assert set(capital) <= set(numeric)
+        assert want["n_bridging"].gt(0).any() and want["n_resourceful"].gt(0).any()
+        assert want["resources_accessed"].isna().any() and want["resources_accessed"].notna().any()
         import pandas as pd
 
         pd.testing.assert_frame_equal(got[numeric], want[numeric])
+        changes = em.cohort_changes(full)
+        changes = changes[changes["person_id"].isin(consenting)].reset_index(drop=True)
+        change_cols = [c for c in changes.columns if changes[c].dtype.kind == "f"]
+        assert {"n_new_bridging", "d_resources_accessed", "d_n_bridging"} <= set(change_cols)
+        pd.testing.assert_frame_equal(em.cohort_changes(r)[change_cols], changes[change_cols])
         one = em.cohort_measures(r, persons=[consenting[0]])  # some maps only
         mine = want[want["person_id"] == consenting[0]].reset_index(drop=True)
         pd.testing.assert_frame_equal(one[numeric], mine[numeric])

@@ -36,6 +36,21 @@ def test_export_egor_then_import(tmp_path, capsys):
         assert s.person_ids() == [em.demo.DEMO_ID]
 
 
+def test_export_graphml_then_import(tmp_path, capsys):
+    src = tmp_path / "a.sqlite"
+    _store_with_demo(src)
+    out = tmp_path / "graphml"
+    assert main(["export", "--store", str(src), "--format", "graphml", "--include-names", str(out)]) == 0
+    capsys.readouterr()
+    dst = tmp_path / "b.sqlite"
+    assert main(["import", "--store", str(dst), "--format", "graphml", str(out)]) == 0
+    assert "imported 1 person(s) with 3 map(s)" in capsys.readouterr().out  # only who consented to research
+    with em.open_store(src) as a, em.open_store(dst) as b:
+        for ma, mb in zip(a.person(em.demo.DEMO_ID).maps, b.person(em.demo.DEMO_ID).maps):
+            assert sorted(x.label for x in ma.alters) == sorted(x.label for x in mb.alters)
+            assert len(ma.ties) == len(mb.ties) and ma.resources == mb.resources
+
+
 def test_export_egor_keep_notes_of_a_network_canvas_import(tmp_path, capsys):
     db = str(tmp_path / "nc.sqlite")
     assert main(["import", "--store", db, "--format", "network-canvas", str(em.io.SAMPLE)]) == 0

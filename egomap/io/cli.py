@@ -5,7 +5,7 @@
 (OUT is a folder for egor and graphml, a file for json). egor CSV cells that a spreadsheet would run as a
 formula get a leading ``'`` unless ``--raw-cells`` (for R pipelines that never open the files in a spreadsheet).
 
-``egomap import --store PATH --format network-canvas|egor|json IN [--rings N]
+``egomap import --store PATH --format network-canvas|egor|graphml|json IN [--rings N]
 [--protocol FILE] [--edge-type TYPE ...] [--stage STAGE] [--canvas WxH] [--skip-self-loops]
 [--skip-duplicate-edges] [--skip-incomplete] [--sep SEP] [--id-columns ego=COL,alter=COL] [--keep-na]
 [--no-research-consent] [--link [--auto-accept SCORE]]``
@@ -117,6 +117,8 @@ def _import(args: argparse.Namespace) -> int:
                 sep=args.sep or ",",
                 id_columns=_id_columns(args.id_columns) if args.id_columns else None,
             )
+        elif args.format == "graphml":
+            people = io.read_graphml(args.input, store, consent_research=consent)
         else:
             people = io.import_json(args.input, store)
         n_maps = sum(len(p.maps) for p in people)
@@ -206,12 +208,12 @@ def add_parsers(sub: argparse._SubParsersAction, store_arg: Callable[[argparse.A
     )
     p = sub.add_parser(
         "import",
-        help="read Network Canvas, egor CSV or egomap JSON into the store",
+        help="read Network Canvas, egor CSV, egomap GraphML or egomap JSON into the store",
         description="Read files into the store; on any error nothing is saved.",
     )
     store_arg(p)
-    p.add_argument("--format", required=True, choices=["network-canvas", "egor", "json"], help="file format")
-    p.add_argument("input", metavar="IN", help="export folder (network-canvas, egor) or file (json)")
+    p.add_argument("--format", required=True, choices=["network-canvas", "egor", "graphml", "json"], help="file format")
+    p.add_argument("input", metavar="IN", help="export folder (network-canvas, egor, graphml) or file (json)")
     p.add_argument("--rings", type=int, help="Network Canvas: number of circles (default: from the protocol)")
     p.add_argument("--protocol", metavar="FILE", help="Network Canvas: the .netcanvas protocol file")
     p.add_argument("--edge-type", action="append", metavar="TYPE", help="Network Canvas: only this edge type")

@@ -73,7 +73,8 @@ def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.Da
     """The maps table and the placement, tie and resource columns as a store would give them, for maps in memory.
 
     ``met_through_activity`` (not a field: what a team store's research views give
-    instead of ``met_through``) is computed from ``met_through`` as the store does.
+    instead of ``met_through``) is computed from ``met_through`` as the store does,
+    or taken from the map (``MapState.met_through_activity``) where the text is hidden.
     """
     attrs = [c for c in columns if c not in ("map_id", "alter_id")]
     owned = [(c, fields.field("alter" if c in _ALTER else "placement", c)) for c in attrs if c != _ACTIVITY]
@@ -92,8 +93,9 @@ def tables_from_maps(maps: Sequence[Map], columns: Sequence[str]) -> tuple[pd.Da
         for aid, q in st.placements.items():
             a = st.alters[aid]
             row = {c: f.to_db(getattr(a if f.owner == "alter" else q, c)) for c, f in owned}
-            if _ACTIVITY in kinds:
-                row[_ACTIVITY] = met_through_activity(a.met_through)
+            if _ACTIVITY in kinds:  # a researcher's map keeps the flag instead of the text
+                hidden = st.met_through_activity.get(aid)
+                row[_ACTIVITY] = met_through_activity(a.met_through) if hidden is None else hidden
             prows.append((m.id, aid, *(row[c] for c in attrs)))
         trows.extend((m.id, t.a, t.b) for t in st.ties)
         for item, alters in st.resources.items():

@@ -11,7 +11,20 @@ man recovering from a first episode of psychosis, drawn at three time points.
 * **12 months**: he has a job at a garden centre and colleagues; fewer
   professionals; Marcus is in the inner circle.
 
-Goals and ``met_through`` record how each new tie came about.
+Goals and ``met_through`` record how each new tie came about. Each map
+also records **who could help with what** (egomap's default resource scheme)
+and, where Jamie said so, the **kind of social capital** a person brings
+(bonding, bridging, linking; otherwise egomap's default rule decides):
+
+* **Baseline**: 8 of the 20 resource items asked; his family (bonding) and his
+  mental-health team (linking) are the only help, and nobody could advise
+  him about a job.
+* **6 months**: the football ties are bridging; the coach, Dave, could teach
+  him something new and introduce him to people, and Marcus helped him move.
+* **12 months**: Dave passed on the lead to the garden-centre job (advice
+  about a job: expert advice, through a bridging tie); colleagues help with
+  computers and repairs; Jamie sees Marcus as family now (bonding, his own
+  view) and his manager, Sue, as someone with a say over his work (linking).
 
 Examples
 --------
@@ -21,6 +34,8 @@ Examples
 ['Baseline', '6 months', '12 months']
 >>> len(p.map("Baseline")), len(p.map("12 months"))
 (7, 12)
+>>> sorted(p.map("12 months").alter(a).label for a in p.map("12 months").resource("job_advice"))
+['Dave', 'Sue']
 """
 
 from __future__ import annotations
@@ -175,6 +190,17 @@ def _draw_demo(p: Person) -> Person:
         steps=["Tom finds out the times", "Go along with Tom the first time"],
         alters=[tom],
     )
+    _who_could_help(
+        base,
+        small_loan=[mum],
+        move_or_carry=[dad],
+        official_letters=[tom],
+        health_advice=[priya, okafor],
+        job_advice=[],  # asked: no one
+        meet_people=[tom],
+        talk_worries=[leah, priya],
+        crisis_call=[mum, priya],
+    )
 
     six = p.new_map(
         "6 months",
@@ -233,6 +259,15 @@ def _draw_demo(p: Person) -> Person:
     for a, b in [(dave, marcus), (dave, josh), (dave, kwame), (marcus, josh), (josh, kwame), (tom, dave)]:
         six.add_tie(a, b)
     six.add_goal("Look for part-time work", steps=["Meet the job coach with Tom"], alters=[tom])
+    _who_could_help(
+        six,
+        move_or_carry=[dad, marcus],
+        teach_something=[dave],
+        meet_people=[tom, dave],
+        good_news=[leah, marcus],
+        company=[marcus, josh, leah],
+        shopping_unwell=[mum],
+    )
 
     twelve = p.new_map(
         "12 months", date="2027-01-11", copy_from=six, notes="Jamie started work at the garden centre in November."
@@ -253,6 +288,7 @@ def _draw_demo(p: Person) -> Person:
     twelve.move(josh, ring=1, sector="friends")
     twelve.update(josh, relationship="friend")
     twelve.update(dad, valence="supportive")
+    twelve.update(dave, note="Told Jamie about the job at the garden centre.")
     gp = twelve.add_alter(
         "Dr Lewis",
         2,
@@ -298,7 +334,30 @@ def _draw_demo(p: Person) -> Person:
     for a, b in [(sue, ben), (sue, "Nadia"), (ben, "Nadia"), (gp, priya)]:
         twelve.add_tie(a, b)
     twelve.add_goal("Invite Ben to a football match", steps=["Ask Marcus for spare tickets"], alters=[ben, marcus])
+    # in Jamie's own words: Marcus is like family now, and his manager has a say over his work
+    twelve.update(marcus, capital="bonding")
+    twelve.update(sue, capital="linking")
+    _who_could_help(
+        twelve,
+        job_advice=[dave, sue],  # the coach passed on the lead to the garden-centre job
+        official_letters=[leah],  # Tom has gone
+        cv_interview=[sue],
+        phone_computer=["Nadia"],
+        fix_things=[ben],
+        small_loan=[mum, marcus],
+        crisis_call=[mum, marcus],
+        talk_worries=[leah, marcus],
+        big_decision=[leah, marcus],
+        company=[marcus, josh, ben],
+        health_advice=[priya, gp],
+    )
     return p
+
+
+def _who_could_help(m: Map, **items: list) -> None:
+    """Record who could help with each item (alters or labels; ``[]``: asked, no one)."""
+    for item, alters in items.items():
+        m.set_resource(item, alters)
 
 
 # --------------------------------------------------------------------------- synthetic cohort

@@ -21,6 +21,8 @@ def _content(p: em.Person) -> list:
                 [{k: v for k, v in q.items() if k != "alter_id"} for q in d["placements"]],
                 sorted(sorted((name[a], name[b])) for a, b in d["ties"]),
                 [(g["text"], g["steps"], g["status"], [name[x] for x in g["alter_ids"]]) for g in d["goals"]],
+                {item: sorted(name[x] for x in who) for item, who in d["resources"].items()},
+                d["resource_scheme"],
             )
         )
     return out
@@ -67,6 +69,49 @@ def test_demo_case_tells_the_story():
     assert [twelve.placement(a).ring for a in twelve.alters if a.label == "Marcus"] == [0]
 
 
+def test_demo_case_tells_the_story_of_its_social_capital():
+    """Resources and capital at each time point: family and services at first, then bridging ties that help."""
+    p = demo_case()
+    base, six, twelve = p.maps
+
+    def who(m, item):
+        got = m.resource(item)
+        return None if got is None else sorted(m.alter(a).label for a in got)
+
+    def kinds(m):
+        return {k: sorted(a.label for a in m.alters if m.capital(a) == k) for k in ("bonding", "bridging", "linking")}
+
+    # baseline: a few items asked, help only from family (bonding) and the mental-health team (linking)
+    assert len(base.resources) == 8 and who(base, "job_advice") == [] and who(base, "fix_things") is None
+    assert kinds(base) == {
+        "bonding": ["Dad", "Gran", "Leah", "Mum"],
+        "bridging": [],
+        "linking": ["Dr Okafor", "Priya", "Tom"],
+    }
+    helpers = {a for v in base.resources.values() for a in v}
+    assert {base.capital(a) for a in helpers} == {"bonding", "linking"}
+    assert all(base.capital_source(a) == "default" for a in base.alters)
+    # 6 months: the football ties are bridging, by egomap's rule (met through the football project)
+    assert kinds(six)["bridging"] == ["Dave", "Josh", "Kwame", "Marcus"]
+    assert who(six, "teach_something") == ["Dave"] and "Dave" in who(six, "meet_people")
+    assert "Marcus" in who(six, "move_or_carry")  # he helped Jamie move flat
+    assert who(six, "job_advice") == []  # still no one
+    changes = em.changes(p)
+    assert [ch.n_new_bridging for ch in changes] == [4, 2]
+    # 12 months: the coach passed on the job lead (expert advice, through a bridging tie)
+    assert who(twelve, "job_advice") == ["Dave", "Sue"] and twelve.capital("Dave") == "bridging"
+    assert twelve.resource_scheme.item("job_advice").domain == "expert_advice"
+    assert "job" in twelve.placement("Dave").note and FOOTBALL == twelve.alter("Dave").met_through
+    # Jamie's own view, recorded by the practitioner, wins over the rule
+    assert (twelve.capital("Marcus"), twelve.capital_source("Marcus")) == ("bonding", "person")
+    assert (twelve.capital("Sue"), twelve.capital_source("Sue")) == ("linking", "person")
+    assert six.capital("Marcus") == "bridging"  # before, the rule's
+    assert all(v for v in twelve.resources.values())  # someone for every item asked
+    reached = [sum(1 for v in m.resources.values() if v) for m in p.maps]
+    assert reached == [7, 11, 16] and [ch.d_resources_accessed for ch in changes] == [4, 5]
+    assert len(twelve.resources) == 16 and who(twelve, "official_letters") == ["Leah"]  # Tom has gone
+
+
 def test_demo_case_in_store_is_identical(store):
     saved = demo_case(store)
     with em.open_store(store.path) as again:
@@ -74,6 +119,10 @@ def test_demo_case_in_store_is_identical(store):
         assert fresh.to_dict() == saved.to_dict()
         assert _content(fresh) == _content(demo_case())
         assert fresh.map("Baseline").history()  # written through the store, with an edit log
+        twelve = fresh.map("12 months")
+        assert twelve.capital("Marcus") == "bonding" and twelve.capital_source("Marcus") == "person"
+        assert sorted(twelve.alter(a).label for a in twelve.resource("job_advice")) == ["Dave", "Sue"]
+        assert fresh.map("Baseline").resource("job_advice") == frozenset()  # "no one" kept apart from not asked
 
 
 def test_synthetic_cohort_is_seeded_and_realistic(store):

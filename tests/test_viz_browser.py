@@ -294,3 +294,62 @@ def test_keyboard_only_through_time_points_and_the_list_of_people(page):
     assert page.evaluate(f"{ev}.chosen()") == key_of(page, third.split(" (")[0])
     assert_accessible(page)
     assert tried == [] and page.errors == [] and page.dialogs == []
+
+
+def test_change_view_marks_capital_and_resource_counts(page):
+    """mark=["capital", "resources"]: a tag (symbol and colour) at the lower right and a count disc at the upper left,
+    explained in the key and said in the list of people; nothing loaded, nothing run, still accessible."""
+    from egomap.viz import style
+    from egomap.viz.pyvis_view import SCALE
+
+    tried = block_network(page)
+    p = em.demo.demo_case()
+    page.set_content(em.viz.change_network(p, mark=["capital", "resources"]).html)
+    page.wait_for_function("window.egomapView && window.egomapView.nodeCount() > 0")
+    page.get_by_role("tab", name="12 months").click()
+    page.wait_for_function("window.egomapView.label() === '12 months'")
+    twelve = p.map("12 months")
+    r = style.SIZE["marker"] * SCALE
+    tag_r, count_r = style.CAPITAL_TAG["size"] * r, style.COUNT["size"] * r
+
+    def rgb(hex_colour):
+        return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+    def solid(pixels, colour, tol=14):  # most of a small square in that colour (the symbol or an edge may cross it)
+        return sum(max(abs(a - b) for a, b in zip(px, rgb(colour))) <= tol for px in pixels) > len(pixels) * 0.6
+
+    def tag_pixels(label):  # inside the tag, clear of its symbol (lower right of the tag's centre)
+        off = style.CAPITAL_TAG["offset"]
+        return pixels_near(page, key_of(page, label), off[0] * r + 0.4 * tag_r, off[1] * r + 0.45 * tag_r, 1)
+
+    def count_pixels(label):  # inside the disc, left of its number
+        off = style.COUNT["offset"]
+        return pixels_near(page, key_of(page, label), off[0] * r - 0.62 * count_r, off[1] * r, 1)
+
+    for label in ("Dave", "Ben", "Mum", "Marcus", "Dr Lewis", "Sue"):
+        want = style.CAPITAL[twelve.capital(label)]["color"]
+        node = label + (" \u25b2" if label == "Marcus" else "")  # he moved closer
+        assert solid(tag_pixels(node), want), (label, twelve.capital(label))
+        others = [c["color"] for k, c in style.CAPITAL.items() if k != twelve.capital(label)]
+        assert not any(solid(tag_pixels(node), c) for c in others)
+    assert twelve.capital("Marcus") == "bonding" and twelve.capital("Dave") == "bridging"  # his view; the rule
+    assert solid(count_pixels("Dave"), style.COUNT["color"])  # Dave could help with 3 items
+    assert not twelve.resources_of("Gran") and not solid(count_pixels("Gran"), style.COUNT["color"])
+    # the key explains the tag and the disc; the summary line counts them
+    key = page.locator(".em-legend").inner_text()
+    assert "Bridging (\u2194): different others" in key and "Resource items they could help with" in key
+    assert "5 bonding, 4 bridging, 3 linking" in page.locator("#em-caption").inner_text()
+    # the list of people says the same in words (Tab to the list: Sue, new, first)
+    page.get_by_role("button", name="Dave (football coach)").focus()
+    row = focused(page)["row"]
+    assert "Social capital: bridging (egomap's default rule)" in row[4]
+    assert "Could help with (3): Advice about a job or training" in row[4]
+    assert page.evaluate("window.egomapView.chosen()") == key_of(page, "Dave")
+    assert_accessible(page)
+    # without the marks: no tag where Dave's was
+    page.set_content(em.viz.change_network(p).html)
+    page.wait_for_function("window.egomapView && window.egomapView.nodeCount() > 0")
+    page.get_by_role("tab", name="12 months").click()
+    page.wait_for_function("window.egomapView.label() === '12 months'")
+    assert not solid(tag_pixels("Dave"), style.CAPITAL["bridging"]["color"])
+    assert tried == [] and page.errors == [] and page.dialogs == []

@@ -25,6 +25,7 @@ __all__ = [
     "marker_reach",
     "label_obstacles",
     "LABEL_CLEARANCE",
+    "TAGGED_REACH",
 ]
 
 # closest two marker centres may come (fraction of the map radius) when an alter keeps its angle or a
@@ -34,6 +35,12 @@ _MIN_GAP = 2.1 * _style.SIZE["marker"] * _style.PROFESSIONAL["scale"]
 #: Space (map units) between an alter's label and any other marker, so that a
 #: label is clearly nearer its own marker (see ``place_labels(clearance=...)``).
 LABEL_CLEARANCE = 0.4 * _style.SIZE["marker"]
+
+#: How far (map units) a label keeps from the centre of a marker that carries the capital tag or the
+#: resource count (``mark=`` of the figures and the change view).
+TAGGED_REACH = _style.SIZE["marker"] * max(
+    _style.CAPITAL_TAG["offset"][0] + _style.CAPITAL_TAG["size"], -_style.COUNT["offset"][0] + _style.COUNT["size"]
+)
 
 
 def resolve_maps(obj: object) -> list[Map]:
@@ -139,6 +146,7 @@ class Item:
     shift: int = 0  # ring shift since the previous frame (negative = closer)
     history: tuple[Placement | None, ...] = ()  # placement on each map (combined frame)
     previous: Placement | None = None  # placement on the previous map (retained alters)
+    source: Map | None = None  # the map ``placement`` is on (for capital and resources)
 
 
 @dataclass
@@ -171,13 +179,13 @@ def frames(maps: Sequence[Map], stable: bool = True) -> list[Frame]:
                 status, shift = "retained", p.ring - before.ring
             else:
                 status, shift = "gained", 0
-            items.append(Item(a, p, ang, rad, status, shift, previous=before))
+            items.append(Item(a, p, ang, rad, status, shift, previous=before, source=m))
         ties = []
         if prev is not None:
             for a in prev.alters:
                 if a.id not in pl:
                     ang, rad = positions[t - 1][a.id]
-                    items.append(Item(a, ppl[a.id], ang, rad, "lost"))
+                    items.append(Item(a, ppl[a.id], ang, rad, "lost", source=prev))
             now = set(m.ties)
             before = set(prev.ties)
             ties = [(x.a, x.b, "present" if x in before else "formed") for x in m.ties]
@@ -214,6 +222,7 @@ def combined_frame(maps: Sequence[Map], stable: bool = True, label: str = "All t
     hist: dict[str, list[Placement | None]] = {}
     alters: dict[str, Alter] = {}
     pos: dict[str, tuple[float, float]] = {}
+    last_map: dict[str, Map] = {}
     k = len(maps)
     for t, m in enumerate(maps):
         pl = m.placements
@@ -221,6 +230,7 @@ def combined_frame(maps: Sequence[Map], stable: bool = True, label: str = "All t
             hist.setdefault(a.id, [None] * k)[t] = pl[a.id]
             alters[a.id] = a
             pos[a.id] = positions[t][a.id]
+            last_map[a.id] = m
     items = []
     for aid, h in hist.items():
         known = [p for p in h if p is not None]
@@ -230,7 +240,8 @@ def combined_frame(maps: Sequence[Map], stable: bool = True, label: str = "All t
             status = "gained"
         else:
             status = "retained" if k > 1 else "present"
-        items.append(Item(alters[aid], known[-1], *pos[aid], status, known[-1].ring - known[0].ring, tuple(h)))
+        shift = known[-1].ring - known[0].ring
+        items.append(Item(alters[aid], known[-1], *pos[aid], status, shift, tuple(h), source=last_map[aid]))
     last = set(maps[-1].ties)
     seen: dict = {}
     for m in maps:

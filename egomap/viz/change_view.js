@@ -23,6 +23,15 @@
     for (var i = 1; i < pts.length; i++) ctx.lineTo(x + pts[i][0] * r, y + pts[i][1] * r);
     ctx.closePath();
   }
+  // a small disc with a symbol or a number in it (the capital tag, the resource count)
+  function tag(ctx, x, y, r, fill, edge, ink, text, font) {
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = fill; ctx.fill();
+    ctx.lineWidth = px("outline") * 0.8; ctx.strokeStyle = edge; ctx.stroke();
+    ctx.fillStyle = ink; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.font = "bold " + (font * r).toFixed(1) + "px " + FONT;
+    ctx.fillText(text, x, y + r * 0.06);
+  }
   // markers drawn as in the widget and the figures: fill, outline dash and glyph by valence,
   // shape by kind, a second outline for professionals, outline colour and width by change status
   function drawMarker(a) {
@@ -66,6 +75,15 @@
           ctx.closePath();
           ctx.fillStyle = B.color; ctx.fill();
           ctx.lineWidth = px("outline"); ctx.strokeStyle = B.edge; ctx.stroke();
+        }
+        ctx.globalAlpha = st.opacity;
+        if (n.c) {  // social capital: a symbol on a coloured disc at the lower right (mark="capital")
+          var T = STYLE.capital_tag, C = STYLE.capital[n.c];
+          tag(ctx, x + T.offset[0] * R, y + T.offset[1] * R, R * T.size, C.color, T.edge, C.text, C.symbol, T.font * C.scale * 1.45);
+        }
+        if (n.n) {  // how many resource items they could help with: a dark disc at the upper left (mark="resources")
+          var K = STYLE.count;
+          tag(ctx, x + K.offset[0] * R, y + K.offset[1] * R, R * K.size, K.color, K.edge, K.text, String(n.n), K.font * 1.3);
         }
         ctx.restore();
       },

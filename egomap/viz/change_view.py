@@ -52,14 +52,16 @@ from egomap.errors import EgomapError
 from egomap.model import Map
 from egomap.viz import style as _style
 from egomap.viz._layout import Frame, Item
+from egomap.viz.marks import capital_line, resources_line
 
-__all__ = ["COLUMNS", "person_row", "hover_text", "tie_title", "row_order", "page"]
+__all__ = ["COLUMNS", "person_row", "hover_text", "tie_title", "row_order", "legend", "mark_legend", "page"]
 
 #: Column headings of the list of people (the second is replaced per view by what the marks compare).
 COLUMNS = ("Who", "What changed", "Where", _fields.field("placement", "valence").label, "More")
 
-#: Placement attributes shown one line each under "More" (valence has its own column).
-_MORE_FIELDS = tuple(f for f in _fields.compared() if f.name != "valence")
+#: Placement attributes shown one line each under "More" (valence has its own column; social capital
+#: is said by :func:`egomap.viz.marks.capital_line`, with where it comes from).
+_MORE_FIELDS = tuple(f for f in _fields.compared() if f.name not in ("valence", "capital"))
 
 
 def _plain(value: Any) -> str:
@@ -82,12 +84,15 @@ def _change(item: Item, m: Map) -> str:
     return "; ".join(parts)
 
 
-def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None) -> list:
+def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None, mark: Sequence[str] = ()) -> list:
     """One person at one time point in words: ``[who, changed, where, feels, more]``.
 
-    ``more`` is a list of lines (contact, support, known for, met through; on
-    the combined view of ``maps`` the circle on each map; in ``"names"``
-    mode the note). With ``label_mode`` ``"initials"`` or ``"hidden"`` the
+    ``more`` is a list of lines (contact, support, known for, social capital
+    if the person's own view was recorded, met through; on the combined view
+    of ``maps`` the circle on each map; in ``"names"`` mode the note). With
+    ``mark`` (see :mod:`egomap.viz.marks`) it also says what the marks show:
+    the social capital (also by egomap's default rule, and which it is) and
+    the resource items they could help with. With ``label_mode`` ``"initials"`` or ``"hidden"`` the
     name is shortened or left out, and so is every other free text that can
     identify someone (:func:`egomap.fields.identifying`: relationship, met
     through, note).
@@ -101,6 +106,8 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     mode : {"names", "initials", "hidden"}
     maps : list of Map, optional
         All maps, for the combined view.
+    mark : tuple of str
+        The marks the picture shows (:func:`egomap.viz.marks.check_marks`).
 
     Examples
     --------
@@ -123,6 +130,12 @@ def person_row(item: Item, m: Map, mode: str, maps: Sequence[Map] | None = None)
     if item.status == "lost":
         where = "was in " + where
     more = [f"{f.label}: {_plain(getattr(p, f.name))}" for f in _MORE_FIELDS if getattr(p, f.name)]
+    if item.source is not None:
+        more += [line for line in (capital_line(item, "capital" in mark),) if line]
+        if "resources" in mark:
+            more += [line for line in (resources_line(item),) if line]
+    elif p.capital:
+        more.append(f"Social capital: {p.capital}")
     if mode == "names" and a.met_through:
         more.append(f"Met through: {a.met_through}")
     if maps is not None and item.history:
@@ -218,6 +231,7 @@ button:focus-visible{outline:3px solid #1F2933;outline-offset:2px}
 .em-legend{flex:0 0 235px;padding:8px 10px;font-size:12px;border-top:1px solid #e5e5e5;border-left:1px solid #e5e5e5}
 .em-legend h2{font-size:12px;margin:8px 0 2px 0;font-weight:600}
 .em-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}
+.em-legend svg{flex:none}
 #em-caption{margin:4px 10px 6px 10px;font-size:13px;color:#3E4C59;min-height:1.2em}
 .em-people{margin:0 10px 10px 10px}
 .em-people h2{font-size:15px;margin:10px 0 2px 0;font-weight:600}
@@ -289,13 +303,48 @@ def _swatch(entry: dict[str, Any], status: str = "retained") -> str:
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=2)
-def legend(since: bool = True) -> str:
+def _tag_swatch(fill: str, edge: str, colour: str, text: str, scale: float) -> str:
+    """A capital tag or a resource-count disc, as on the map."""
+    return (
+        "<svg width='34' height='20' aria-hidden='true'>"
+        f'<circle cx="23" cy="10" r="7" fill="{fill}" stroke="{edge}" stroke-width="1.2"/>'
+        f'<text x="23" y="10" dy="0.35em" text-anchor="middle" font-size="{9 * scale:.1f}" font-weight="700" '
+        f'fill="{colour}">{html.escape(text)}</text></svg>'
+    )
+
+
+def mark_legend(mark: Sequence[str]) -> str:
+    """The key's part for the capital tags and the resource counts (style data only).
+
+    Examples
+    --------
+    >>> "Bridging" in mark_legend(("capital",)), "Bridging" in mark_legend(("resources",))
+    (True, False)
+    """
+    esc = html.escape
+    parts = []
+    if "capital" in mark:
+        parts.append("<h2>Social capital (tag at the lower right)</h2>")
+        tag = _style.CAPITAL_TAG
+        for k in _style.CAPITAL_ORDER:
+            c = _style.CAPITAL[k]
+            swatch = _tag_swatch(c["color"], tag["edge"], c["text"], c["symbol"], c["scale"])
+            parts.append(f"<div>{swatch}<span>{esc(c['label'])} <small>({esc(c['examples'])})</small></span></div>")
+    if "resources" in mark:
+        parts.append("<h2>Resources (disc at the upper left)</h2>")
+        c = _style.COUNT
+        parts.append(f"<div>{_tag_swatch(c['color'], c['edge'], c['text'], '3', 1.0)}{esc(c['label'])}</div>")
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def legend(since: bool = True, mark: tuple[str, ...] = ()) -> str:
     """The key (style data only, no user text), shared with the widget and the figures.
 
     The still there / new / gone entries are plain white markers, so that
     they carry no valence glyph (``+`` means supportive). ``since=False``
     leaves out what changed since the previous map (for maps shown side by side).
+    ``mark`` adds the capital tags and resource counts (:func:`mark_legend`).
 
     Examples
     --------
@@ -310,7 +359,7 @@ def legend(since: bool = True) -> str:
     for e in _style.KEY:
         parts.append(f"<div>{_swatch(e)}{esc(e['label'])}</div>")
     if not since:
-        return "".join(parts)
+        return "".join(parts) + mark_legend(mark)
     parts.append("<h2 id='em-since'>Since the previous map</h2>")
     plain = {"kind": "person", "valence": None, "professional": False}
     for k in ("retained", "gained", "lost"):
@@ -324,10 +373,10 @@ def legend(since: bool = True) -> str:
     parts.append("<h2>Ties between alters</h2>")
     parts.append(f"<div>{_swatch_line(_style.STATUS['gained']['color'], [])}New tie</div>")
     parts.append(f"<div>{_swatch_line(_style.STATUS['lost']['color'], [2, 2])}Tie gone</div>")
-    return "".join(parts)
+    return "".join(parts) + mark_legend(mark)
 
 
-def page(title: str, data_json: str, scripts: Sequence[str], height: int) -> str:
+def page(title: str, data_json: str, scripts: Sequence[str], height: int, mark: tuple[str, ...] = ()) -> str:
     """The change view's page: heading, time-point tabs, map, key, summary, list of people, then ``scripts``.
 
     ``title`` is escaped here; ``data_json`` must already be safe inside a
@@ -350,7 +399,7 @@ def page(title: str, data_json: str, scripts: Sequence[str], height: int) -> str
         "</div></div>"
         '<div id="em-panel" role="tabpanel">'
         '<div class="em-main"><div id="em-net" role="img" aria-label="Network map (the list of people below '
-        f'says the same in words)"></div><div class="em-legend">{legend()}</div></div>'
+        f'says the same in words)"></div><div class="em-legend">{legend(True, mark)}</div></div>'
         '<p id="em-caption" aria-live="polite"></p>'
         '<section class="em-people" aria-labelledby="em-people-h"><h2 id="em-people-h">People</h2>'
         '<p class="em-hint" id="em-hint">Tab to the list, then \u2191 and \u2193 go from person to person; '

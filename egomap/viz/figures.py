@@ -52,6 +52,7 @@ from egomap.viz.mapdraw import (
     scene_of,
     setup_axes,
 )
+from egomap.viz.marks import check_marks
 
 __all__ = [
     "EgoFigure",
@@ -137,6 +138,7 @@ def egogram(
     spokes: bool = True,
     title: str | None = None,
     figsize: tuple[float, float] = (9.0, 7.0),
+    mark: str | Sequence[str] | None = None,
 ) -> Figure:
     """The concentric-circle map as a publication-quality figure.
 
@@ -146,7 +148,10 @@ def egogram(
     have a double outline), whose fill colour, outline dash and glyph
     (+ ~ !) show valence, as do the colour and dash of the line to the
     person; ties between alters are grey lines. Labels of close markers are
-    moved apart so that they do not overlap.
+    moved apart so that they do not overlap. ``mark="capital"`` adds a tag
+    with each alter's kind of social capital (bonding ●, bridging ↔,
+    linking ↑), ``mark="resources"`` the number of resource items they could
+    help with (see :mod:`egomap.viz.marks`); the key explains both.
 
     Parameters
     ----------
@@ -161,6 +166,8 @@ def egogram(
         Title (default: person id, map label and date). Pass ``""`` for none.
     figsize : (float, float)
         Size in inches of a new figure.
+    mark : {None, "capital", "resources"} or list of them
+        Marks to add: social capital tags, resource counts, or both.
 
     Returns
     -------
@@ -174,10 +181,14 @@ def egogram(
     >>> fig = em.viz.egogram(m, label_mode="hidden")
     >>> fig.axes[0].findobj(lambda a: a.get_gid() == "alter-label")
     []
+    >>> fig = em.viz.egogram(m, mark="capital")
+    >>> sorted({a.get_gid() for a in fig.axes[0].collections if a.get_gid().startswith("capital")})
+    ['capital-bonding', 'capital-linking']
     """
     if not isinstance(m, Map):
         raise ValidationError(f"egogram needs a map (egomap.Map), got {type(m).__name__}", field="map")
     mode = _style.check_label_mode(label_mode)
+    marks = check_marks(mark)
     if ax is None:
         fig: Figure = _new_figure(figsize)
         ax = fig.add_subplot()
@@ -192,7 +203,7 @@ def egogram(
     )
     if legend:
         ax.legend(
-            handles=legend_handles(fr.items, False),
+            handles=legend_handles(fr.items, False, marks),
             handler_map=HANDLER_MAP,
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
@@ -204,7 +215,12 @@ def egogram(
             title_fontsize=_style.FONT["legend"] + 1,
         )
     draw_map(
-        ax, scene_of(m, _ego_label(m.person, mode)), frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties
+        ax,
+        scene_of(m, _ego_label(m.person, mode)),
+        frame_marks(fr.items, mode, marks),
+        fr.ties,
+        spokes=spokes,
+        show_ties=ties,
     )
     return fig
 
@@ -220,6 +236,7 @@ def small_multiples(
     legend: bool = True,
     stable: bool = True,
     changes: bool = True,
+    mark: str | Sequence[str] | None = None,
 ) -> Figure:
     """One panel per time point, with stable positions and changes marked.
 
@@ -242,6 +259,9 @@ def small_multiples(
     ties, spokes, legend, stable : bool
     changes : bool
         Mark new, gone and moved alters (``False``: the maps as they are, side by side).
+    mark : {None, "capital", "resources"} or list of them
+        Also mark each alter's social capital and the number of resource
+        items they could help with, as in :func:`egogram`.
 
     Returns
     -------
@@ -258,6 +278,7 @@ def small_multiples(
     ['Not recorded (dashdot)', 'Tie: they know each other']
     """
     mode = _style.check_label_mode(label_mode)
+    marks = check_marks(mark)
     maps = resolve_maps(person_or_maps)
     k = len(maps)
     if ncols is None:
@@ -282,7 +303,9 @@ def small_multiples(
         f"{maps[0].person.id}: network across {k} time point{'' if k == 1 else 's'}", fontsize=12, parse_math=False
     )
     if legend and all_items:
-        handles, columns = grouped_handles(legend_handles(all_items, changes), len(_style.KEY), fig.get_figwidth())
+        handles, columns = grouped_handles(
+            legend_handles(all_items, changes, marks), len(_style.KEY), fig.get_figwidth()
+        )
         fig.legend(
             handles=handles,
             handler_map=HANDLER_MAP,
@@ -296,7 +319,7 @@ def small_multiples(
     u = points_per_unit(axes[0])  # the panels are all the same size: lay the figure out once
     for ax, fr in zip(axes, frs):
         scene = scene_of(fr.map, ego)
-        draw_map(ax, scene, frame_marks(fr.items, mode), fr.ties, spokes=spokes, show_ties=ties, scale=u)
+        draw_map(ax, scene, frame_marks(fr.items, mode, marks), fr.ties, spokes=spokes, show_ties=ties, scale=u)
     return fig
 
 

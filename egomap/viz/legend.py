@@ -29,7 +29,7 @@ from egomap.viz import style as _style
 from egomap.viz._layout import Item
 from egomap.viz.mapdraw import line_style
 
-__all__ = ["KeyEntry", "KeyHandler", "HANDLER_MAP", "legend_handles", "grouped_handles"]
+__all__ = ["KeyEntry", "KeyHandler", "HANDLER_MAP", "legend_handles", "mark_handles", "grouped_handles"]
 
 
 class KeyEntry(Artist):
@@ -54,6 +54,8 @@ class KeyHandler(HandlerBase):
             line = Line2D([x0, x0 + w], [cy, cy], color=_style.TIE["color"], lw=1.6, alpha=0.8, transform=tr)
             handlebox.add_artist(line)
             return line
+        if e.get("capital") or e.get("count"):
+            return _tag_artist(e, handlebox, (cx, cy), fontsize * 0.62, tr)
         v = _style.VALENCE[e["valence"] or "unknown"]
         s = _style.STATUS[e.get("status", "retained")]
         r = fontsize * 0.62
@@ -119,8 +121,42 @@ class KeyHandler(HandlerBase):
         return body
 
 
-def legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
-    """Legend handles: the key, then (``with_status``) the change states and moves among ``items``.
+def _tag_artist(e: dict[str, Any], handlebox: Any, at: tuple[float, float], r: float, tr: Any) -> Artist:
+    """A capital tag or a resource-count disc, as on the map."""
+    cx, cy = at
+    if e.get("capital"):
+        cap, T = _style.CAPITAL[e["capital"]], _style.CAPITAL_TAG
+        fill, edge, text, symbol, size = cap["color"], T["edge"], cap["text"], cap["symbol"], T["font"] * cap["scale"]
+    else:
+        C = _style.COUNT
+        fill, edge, text, symbol, size = C["color"], C["edge"], C["text"], str(e["count"]), C["font"] * 0.9
+    disc = Circle((cx, cy), r, transform=tr, facecolor=fill, edgecolor=edge, lw=0.8)
+    handlebox.add_artist(disc)
+    handlebox.add_artist(
+        Text(cx, cy, symbol, fontsize=r * 1.45 * size, fontweight="bold", color=text, ha="center", va="center",
+             transform=tr)
+    )  # fmt: skip
+    return disc
+
+
+def mark_handles(mark: Sequence[str]) -> list:
+    """Legend handles for the capital tags and the resource counts (``mark``, as checked by ``check_marks``).
+
+    Examples
+    --------
+    >>> [h.get_label().split(":")[0] for h in mark_handles(("capital", "resources"))]
+    ['Bonding (●)', 'Bridging (↔)', 'Linking (↑)', 'Resource items they could help with']
+    """
+    out: list = []
+    if "capital" in mark:
+        out += [KeyEntry({"label": _style.CAPITAL[k]["label"], "capital": k}) for k in _style.CAPITAL_ORDER]
+    if "resources" in mark:
+        out.append(KeyEntry({"label": _style.COUNT["label"], "count": 3}))
+    return out
+
+
+def legend_handles(items: Sequence[Item] | None, with_status: bool, mark: Sequence[str] = ()) -> list:
+    """Legend handles: the key, then (``with_status``) the change states and moves among ``items``, then ``mark``.
 
     Examples
     --------
@@ -150,7 +186,7 @@ def legend_handles(items: Sequence[Item] | None, with_status: bool) -> list:
                         label=mv["label"],
                     )
                 )
-    return handles
+    return handles + mark_handles(mark)
 
 
 #: Pass as ``handler_map`` to ``legend()`` so that :class:`KeyEntry` handles are drawn.
@@ -158,15 +194,16 @@ HANDLER_MAP = {KeyEntry: KeyHandler()}
 
 
 def grouped_handles(handles: list, n_key: int, width: float) -> tuple[list, int]:
-    """Legend handles padded with blanks so that the key, the change states and the moves each start a
-    column, in as few rows (at least 3) as let the columns fit a figure ``width`` inches wide.
+    """Legend handles padded with blanks so that the key, the change states, the moves and the capital and
+    resource marks each start a column, in as few rows (at least 3) as let the columns fit a figure ``width`` inches wide.
 
     Returns the handles and the number of columns.
     """
     key, rest = handles[:n_key], handles[n_key:]
-    status = [h for h in rest if isinstance(h, KeyEntry)]
+    marked = [h for h in rest if isinstance(h, KeyEntry) and ("capital" in h.entry or "count" in h.entry)]
+    status = [h for h in rest if isinstance(h, KeyEntry) and h not in marked]
     moves = [h for h in rest if not isinstance(h, KeyEntry)]
-    groups = [g for g in (key, status, moves) if g]
+    groups = [g for g in (key, status, moves, marked) if g]
 
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath

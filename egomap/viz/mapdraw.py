@@ -37,7 +37,8 @@ from egomap import schemes as _schemes
 from egomap.geometry import place_labels, polar_to_xy, wrap
 from egomap.model import Map
 from egomap.viz import style as _style
-from egomap.viz._layout import LABEL_CLEARANCE, Item, label_obstacles, marker_reach
+from egomap.viz._layout import LABEL_CLEARANCE, TAGGED_REACH, Item, label_obstacles, marker_reach
+from egomap.viz.marks import capital_of
 
 __all__ = [
     "Mark",
@@ -94,6 +95,8 @@ class Mark:
     status: str = "retained"  # key into style.STATUS
     spoke: bool = True
     reach: float = _style.SIZE["marker"] * 1.05  # half-width a label keeps clear of (map units)
+    capital: str = ""  # key into style.CAPITAL: a tag at the lower right ("": no tag)
+    count: int = 0  # resource items they could help with: a disc at the upper left (0: no disc)
 
 
 @dataclass
@@ -146,8 +149,12 @@ def _extent(kind: str) -> float:
     return max(max(abs(x), abs(y)) for x, y in pts) if pts else 1.0
 
 
-def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
-    """Marks for the items of a frame (moves marked with ▲/▼ after the label)."""
+def frame_marks(items: Sequence[Item], label_mode: str, mark: Sequence[str] = ()) -> list[Mark]:
+    """Marks for the items of a frame (moves marked with ▲/▼ after the label).
+
+    ``mark`` (checked by :func:`egomap.viz.marks.check_marks`) adds the
+    capital tags and the resource counts.
+    """
     out = []
     for it in items:
         label = _style.display_label(it.alter.label, label_mode)
@@ -165,7 +172,9 @@ def frame_marks(items: Sequence[Item], label_mode: str) -> list[Mark]:
                 label,
                 "retained" if it.status == "present" else it.status,
                 it.status != "lost",
-                marker_reach(it.alter),
+                max(marker_reach(it.alter), TAGGED_REACH) if mark else marker_reach(it.alter),
+                capital_of(it)[0] if "capital" in mark else "",
+                len(it.source.resources_of(it.alter.id)) if "resources" in mark and it.source is not None else 0,
             )
         )
     return out
@@ -318,7 +327,80 @@ def draw_map(
             zorder=4.2,
             gid="badge-gained",
         )
+    _draw_tags(ax, marks, u)
     _draw_labels(ax, marks, u, fs("label_font", _style.FONT["min_label"]), obstacles)
+
+
+def _draw_tags(ax: Axes, marks: Sequence[Mark], u: float) -> None:
+    """The capital tags (lower right: a symbol on a coloured disc) and the resource counts (upper left)."""
+    S, T, C = _style.SIZE, _style.CAPITAL_TAG, _style.COUNT
+    radius = S["marker"] * u  # points
+    for key in _style.CAPITAL_ORDER:
+        tagged = [mk for mk in marks if mk.capital == key]
+        if not tagged:
+            continue
+        cap = _style.CAPITAL[key]
+        off = (T["offset"][0] * S["marker"], -T["offset"][1] * S["marker"])  # map units, y up
+        for mk in tagged:
+            alpha = _style.STATUS[mk.status]["opacity"]
+            ax.scatter(
+                [mk.x + off[0]],
+                [mk.y + off[1]],
+                s=(2 * T["size"] * radius) ** 2,
+                marker="o",
+                c=cap["color"],
+                edgecolors=T["edge"],
+                linewidths=S["outline"] * u * 0.8,
+                alpha=alpha,
+                zorder=4.3,
+                gid=f"capital-{key}",
+            )
+            plain_text(
+                ax,
+                mk.x + off[0],
+                mk.y + off[1],
+                cap["symbol"],
+                fontsize=max(T["font"] * cap["scale"] * T["size"] * radius * 1.45, 3.0),
+                fontweight="bold",
+                color=cap["text"],
+                alpha=alpha,
+                ha="center",
+                va="center",
+                zorder=4.31,
+                in_layout=False,
+                gid="capital-symbol",
+            )
+    counted = [mk for mk in marks if mk.count > 0]
+    off = (C["offset"][0] * S["marker"], -C["offset"][1] * S["marker"])
+    for mk in counted:
+        alpha = _style.STATUS[mk.status]["opacity"]
+        ax.scatter(
+            [mk.x + off[0]],
+            [mk.y + off[1]],
+            s=(2 * C["size"] * radius) ** 2,
+            marker="o",
+            c=C["color"],
+            edgecolors=C["edge"],
+            linewidths=S["outline"] * u * 0.8,
+            alpha=alpha,
+            zorder=4.3,
+            gid="resource-count",
+        )
+        plain_text(
+            ax,
+            mk.x + off[0],
+            mk.y + off[1],
+            str(mk.count),
+            fontsize=max(C["font"] * C["size"] * radius * 1.3, 3.0),
+            fontweight="bold",
+            color=C["text"],
+            alpha=alpha,
+            ha="center",
+            va="center_baseline",
+            zorder=4.31,
+            in_layout=False,
+            gid="resource-count-text",
+        )
 
 
 def _draw_background(ax: Axes, scene: Scene, u: float, fs: Any) -> None:

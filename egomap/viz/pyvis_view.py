@@ -42,6 +42,7 @@ from egomap.model import Map, Person
 from egomap.viz import style as _style
 from egomap.viz._layout import (
     LABEL_CLEARANCE,
+    TAGGED_REACH,
     Frame,
     Item,
     combined_frame,
@@ -52,6 +53,7 @@ from egomap.viz._layout import (
 )
 from egomap.viz.change_view import COLUMNS, LIST_HEIGHT, person_row, row_order, tie_title
 from egomap.viz.change_view import page as change_page
+from egomap.viz.marks import capital_counts, capital_of, check_marks
 
 __all__ = ["ChangeView", "InlinePage", "change_network", "change_view_js", "script_json", "vis_network_js"]
 
@@ -116,14 +118,15 @@ def script_json(obj: Any) -> str:
 # --------------------------------------------------------------------------- data
 
 
-def _node(item: Item, m: Map, mode: str, maps: Sequence[Map] | None, key: str) -> dict:
+def _node(item: Item, m: Map, mode: str, maps: Sequence[Map] | None, key: str, mark: tuple[str, ...] = ()) -> dict:
     """Compact node data; the page's script turns it into a vis-network node using the style.
 
     ``r`` is the person's row in the list of people (:func:`person_row`); the page makes the
-    hover text from it as :func:`hover_text` does.
+    hover text from it as :func:`hover_text` does. With ``mark``: ``c``, the kind of social
+    capital (a tag), and ``n``, the number of resource items they could help with (a disc).
     """
     a, p = item.alter, item.placement
-    row = person_row(item, m, mode, maps)
+    row = person_row(item, m, mode, maps, mark)
     x, y = polar_to_xy(item.angle, item.radius)
     node: dict[str, Any] = {
         "i": key,
@@ -139,15 +142,26 @@ def _node(item: Item, m: Map, mode: str, maps: Sequence[Map] | None, key: str) -
         node["p"] = 1
     if item.shift:
         node["m"] = "inward" if item.shift < 0 else "outward"
+    if "capital" in mark:
+        node["c"] = capital_of(item)[0]
+    if "resources" in mark and item.source is not None:
+        n = len(item.source.resources_of(a.id))
+        if n:
+            node["n"] = n
     return node
 
 
-def _place_labels(nodes: list[dict], reach: list[float], obstacles: list[tuple[float, float, float, float]]) -> None:
+def _place_labels(
+    nodes: list[dict], reach: list[float], obstacles: list[tuple[float, float, float, float]], tagged: bool = False
+) -> None:
     """Give each node ``lx``/``ly``: its label's centre relative to the node, so labels do not overlap.
 
     ``reach`` is each marker's half-width and ``obstacles`` the boxes of the
-    person's disc and the ring and sector labels, in map units (y down).
+    person's disc and the ring and sector labels, in map units (y down). With
+    ``tagged`` (capital or resource marks shown) labels keep clear of the tags too.
     """
+    if tagged:
+        reach = [max(r, TAGGED_REACH) for r in reach]
     font = _style.SIZE["label_font"] * SCALE
     labels = []
     for n in nodes:
@@ -165,7 +179,14 @@ def _place_labels(nodes: list[dict], reach: list[float], obstacles: list[tuple[f
         n["lx"], n["ly"] = round(cx - n["x"], 1), round(cy - n["y"], 1)
 
 
-def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequence[Map] | None = None) -> dict:
+def _view(
+    frame: Frame,
+    mode: str,
+    ego: str,
+    keys: dict[str, str],
+    maps: Sequence[Map] | None = None,
+    mark: tuple[str, ...] = (),
+) -> dict:
     """One step of the view; ``maps`` is given for the combined view of all of them."""
     m = frame.map
     counts = {s: sum(1 for it in frame.items if it.status == s) for s in ("gained", "lost")}
@@ -175,7 +196,7 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
         since: str | None = f"From {maps[0].label} to {maps[-1].label}"
     else:
         since = f"Since {frame.previous}" if frame.previous is not None else None
-    nodes = [_node(it, m, mode, maps, keys[it.alter.id]) for it in frame.items]
+    nodes = [_node(it, m, mode, maps, keys[it.alter.id], mark) for it in frame.items]
     _place_labels(
         nodes,
         [marker_reach(it.alter) for it in frame.items],
@@ -185,10 +206,12 @@ def _view(frame: Frame, mode: str, ego: str, keys: dict[str, str], maps: Sequenc
             _style.SIZE["ring_font"],
             _style.SIZE["sector_font"],
         ),
+        bool(mark),
     )
     return {
         "label": frame.label,
-        "caption": _caption(frame, maps, on_map, counts["gained"], counts["lost"], moved),
+        "caption": _caption(frame, maps, on_map, counts["gained"], counts["lost"], moved)
+        + ("" if maps is not None else _mark_caption(frame, mark)),
         "since": "Since the first map" if maps is not None else "Since the previous map",
         "people": "Everyone on any map" if maps is not None else f"People at {frame.label}",
         "changed": f"What changed ({since[0].lower()}{since[1:]})" if since else COLUMNS[1],
@@ -218,6 +241,22 @@ def _caption(frame: Frame, maps: Sequence[Map] | None, n: int, gained: int, lost
     if frame.previous is not None:
         text += f" - since {frame.previous}: {gained} new, {lost} gone, {moved} moved to another circle"
     return text
+
+
+def _mark_caption(frame: Frame, mark: tuple[str, ...]) -> str:
+    """What the capital and resource marks add up to on the frame's map."""
+    parts = []
+    if "capital" in mark:
+        counts = capital_counts(frame.items)
+        parts.append(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if "resources" in mark:
+        asked = frame.map.resources
+        if asked:
+            reached = sum(1 for who in asked.values() if who)
+            parts.append(f"someone could help with {reached} of the {len(asked)} resource items asked")
+        else:
+            parts.append("no resource items asked")
+    return "".join(f" - {p}" for p in parts)
 
 
 def _key_order(key: str) -> int:
@@ -322,9 +361,10 @@ class ChangeView(InlinePage):
     css_class = "egomap-change-view"
     what = "The change view"
 
-    def __init__(self, page: str, labels: list[str], heading: str, height: int, rows: int = 0) -> None:
-        # the map and its tabs and summary, then the list of people (``rows`` at most; it scrolls past LIST_HEIGHT)
-        super().__init__(page, heading, height + 90 + 80 + min(LIST_HEIGHT, 34 + 40 * rows))
+    def __init__(self, page: str, labels: list[str], heading: str, height: int, rows: int = 0, extra: int = 0) -> None:
+        # the map and its tabs and summary, then the list of people (``rows`` at most; it scrolls past LIST_HEIGHT);
+        # ``extra``: room for a key longer than the map is high (the capital and resource marks)
+        super().__init__(page, heading, height + extra + 90 + 80 + min(LIST_HEIGHT, 34 + 40 * rows))
         self.labels = labels
         self.height = height
 
@@ -340,6 +380,7 @@ def change_network(
     height: int = 620,
     stable: bool = True,
     combined: bool = True,
+    mark: str | Sequence[str] | None = None,
 ) -> ChangeView:
     """The network across time points, as one interactive view (vis-network, via pyvis).
 
@@ -358,6 +399,12 @@ def change_network(
     the other details (see :mod:`egomap.viz.change_view`). Tab to it, then
     ↑/↓ go from person to person, and the person is ringed on the map.
 
+    ``mark="capital"`` adds a tag at each marker's lower right with the kind
+    of social capital the alter brings (bonding ●, bridging ↔, linking ↑);
+    ``mark="resources"`` a dark disc at the upper left with the number of
+    resource items they could help with; the key, the summary line, the
+    hover text and the list of people say the same (see :mod:`egomap.viz.marks`).
+
     Parameters
     ----------
     person_or_maps : Person or list of Map
@@ -373,6 +420,8 @@ def change_network(
         Keep an alter's angle from map to map while they stay in a sector.
     combined : bool
         Add the combined view of all time points.
+    mark : {None, "capital", "resources"} or list of them
+        Marks besides change: social capital tags, resource counts, or both.
 
     Returns
     -------
@@ -386,8 +435,11 @@ def change_network(
     >>> view = em.viz.change_network(p, label_mode="hidden", heading="Jamie's network")
     >>> view.labels[-1], "Marcus" in view.html
     ('All time points', False)
+    >>> "Bridging" in em.viz.change_network(p, mark="capital").html
+    True
     """
     mode = _style.check_label_mode(label_mode)
+    marks = check_marks(mark)
     maps = resolve_maps(person_or_maps)
     if not isinstance(height, int) or isinstance(height, bool) or not 200 <= height <= 4000:
         raise ValidationError(f"height must be a whole number of pixels 200..4000, got {height!r}", field="height")
@@ -404,10 +456,11 @@ def change_network(
     for mm in maps:
         for alt in mm.alters:
             keys.setdefault(alt.id, f"a{len(keys)}")
-    views = [_view(fr, mode, ego, keys) for fr in frames(maps, stable)]
+    views = [_view(fr, mode, ego, keys, None, marks) for fr in frames(maps, stable)]
     if combined and len(maps) > 1:
-        views.append(_view(combined_frame(maps, stable), mode, ego, keys, maps))
+        views.append(_view(combined_frame(maps, stable), mode, ego, keys, maps, marks))
     data = {"scale": SCALE, "style": _style.as_dict(), "feels": COLUMNS[3], "views": views}
-    page = change_page(title, script_json(data), (vis_network_js(), change_view_js()), height)
+    page = change_page(title, script_json(data), (vis_network_js(), change_view_js()), height, marks)
     rows = max(len(v["nodes"]) for v in views)
-    return ChangeView(page, [v["label"] for v in views], title, height, rows)
+    extra = max(0, 500 + 130 * ("capital" in marks) + 45 * ("resources" in marks) - height) if marks else 0
+    return ChangeView(page, [v["label"] for v in views], title, height, rows, extra)

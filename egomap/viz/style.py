@@ -16,7 +16,11 @@ deficiencies, and no meaning is carried by colour alone:
   organisation square, online diamond, pet triangle); **professionals**
   get a second, outer outline, so the shape still shows their kind;
 * **change status** (still there, new, gone) by outline colour *and* width
-  *and* dash; moved alters get an arrow mark (closer / further out).
+  *and* dash; moved alters get an arrow mark (closer / further out);
+* **social capital** (when a picture is asked to mark it): a small tag at the
+  marker's lower right with a symbol *and* a fill colour (bonding ``●``,
+  bridging ``↔``, linking ``↑``); the **number of resource items** someone
+  could help with: a dark disc with the number at the upper left.
 
 How labels are shown and placed (:func:`initials`, :func:`display_label`,
 :data:`LABEL_MODES`, :func:`place_labels`, :func:`text_width`, :func:`wrap`)
@@ -68,6 +72,10 @@ __all__ = [
     "LABEL",
     "FONT",
     "KEY",
+    "CAPITAL",
+    "CAPITAL_ORDER",
+    "CAPITAL_TAG",
+    "COUNT",
     "LABEL_MODES",
     "marker_key",
     "valence_key",
@@ -313,6 +321,59 @@ KEY: list[dict[str, Any]] = (
 )
 
 
+#: Social capital (marks asked for with ``mark="capital"``): a small round tag (:data:`CAPITAL_TAG`)
+#: filled with ``color`` and holding ``symbol`` in ``text`` (contrast at least 5:1; ``scale``: the
+#: symbol's size against the others, so that they look alike in size; ``examples`` for a longer key), so that the type
+#: is told by the symbol, not by colour alone: bonding ``●`` (a close knot), bridging ``↔`` (across
+#: to different others), linking ``↑`` (up to people with institutional power or resources).
+CAPITAL: dict[str, Any] = {
+    "bonding": {
+        "label": "Bonding (\u25cf): close, similar people",
+        "short": "bonding",
+        "examples": "family, household, close friends",
+        "scale": 0.8,
+        "symbol": "\u25cf",
+        "color": OKABE_ITO["sky_blue"],
+        "text": "#000000",
+    },
+    "bridging": {
+        "label": "Bridging (\u2194): different others",
+        "short": "bridging",
+        "examples": "people met through clubs, work, courses",
+        "scale": 1.3,
+        "symbol": "\u2194",
+        "color": OKABE_ITO["yellow"],
+        "text": "#000000",
+    },
+    "linking": {
+        "label": "Linking (\u2191): power or resources",
+        "short": "linking",
+        "examples": "professionals, employers",
+        "scale": 1.25,
+        "symbol": "\u2191",
+        "color": OKABE_ITO["reddish_purple"],
+        "text": "#000000",
+    },
+}
+#: Order in keys and legends.
+CAPITAL_ORDER = ("bonding", "bridging", "linking")
+#: The capital tag's radius (times the marker radius), centre (marker radii from the marker's
+#: centre, y down: lower right), outline colour and symbol size (times the tag's radius).
+CAPITAL_TAG: dict[str, Any] = {"size": 0.62, "offset": [1.02, 1.02], "edge": _INK, "font": 0.95}
+
+#: The number of resource items someone could help with (``mark="resources"``): a dark disc at
+#: ``offset`` (upper left) with the number in white, as the co-drawing widget shows it.
+COUNT: dict[str, Any] = {
+    "label": "Resource items they could help with",
+    "size": 0.66,
+    "offset": [-1.02, -1.02],
+    "color": _INK,
+    "edge": "#FFFFFF",
+    "text": "#FFFFFF",
+    "font": 1.05,  # number size, times the disc's radius
+}
+
+
 def marker_key(kind: str, is_professional: bool = False) -> str:
     """Key into :data:`MARKERS` for an alter of ``kind`` (professionals keep their kind's shape)."""
     return kind if kind in MARKERS else "person"
@@ -368,4 +429,8 @@ def as_dict() -> dict[str, Any]:
         "label": LABEL,
         "font": FONT,
         "key": KEY,
+        "capital": CAPITAL,
+        "capital_order": list(CAPITAL_ORDER),
+        "capital_tag": CAPITAL_TAG,
+        "count": COUNT,
     }

@@ -66,7 +66,8 @@ life: household, family, work or school, clubs and groups, friends, neighbours, 
 <li><b>Goals</b>: write down what you agreed together, e.g. <i>go to the Tuesday football session</i>, and press
 <i>Add goal</i>. Goals not done yet come with the map to the next session.</li>
 <li><b>Picture</b>: <i>Save picture for the person</i> makes a picture of the map (PNG and SVG) and a
-<i>Download</i> link, so the person can keep a copy.</li>
+<i>Download</i> link, so the person can keep a copy. If you asked who could help with what, the picture
+shows that too, under the map (untick the box to leave it out).</li>
 </ol>
 """
 
@@ -206,6 +207,9 @@ class SessionPanel(w.VBox):
         self.goals_box = w.VBox([])
         self.save_picture = w.Button(description="Save picture for the person", icon="image", layout=_auto())
         self.save_picture.on_click(lambda _: self._guard(self._save_picture, self.picture_note))
+        self.include_resources = w.Checkbox(
+            value=True, description="With who could help with what", indent=False, layout=_auto()
+        )
         self.picture_note = w.Label(value="")
         self.download = w.HTML(value="")
         self.open_step = w.HBox([self.map_choice, self.open_map, self.remove_map])
@@ -226,7 +230,9 @@ class SessionPanel(w.VBox):
                 self.goals_box,
             ]
         )
-        self.picture_step = w.VBox([w.HBox([self.save_picture, self.download]), self.picture_note])
+        self.picture_step = w.VBox(
+            [w.HBox([self.save_picture, self.include_resources, self.download]), self.picture_note]
+        )
         for part in (self.map_step, self.goal_step, self.picture_step, self.confirm_step, self.undo_remove):
             part.layout.display = "none"
         for part, name in (
@@ -248,6 +254,7 @@ class SessionPanel(w.VBox):
             (self.goals_box, "goals"),
             (self.maps_info, "maps"),
             (self.save_picture, "save-picture"),
+            (self.include_resources, "include-resources"),
             (self.picture_note, "picture-note"),
             (self.download, "download"),
         ):
@@ -490,6 +497,12 @@ class SessionPanel(w.VBox):
         name = picture_name(self.map.person.id, self.map.label)
         png = self.widget.save_png(self.pictures / f"{name}.png")
         svg = self.widget.save_svg(self.pictures / f"{name}.svg")
+        with_table = self.include_resources.value and bool(self.map.resources)
+        if with_table:  # who could help with what, under the map, named as on the map
+            from egomap.viz.resource_figure import resource_figure
+
+            fig = resource_figure(self.map, label_mode=self.widget.label_mode, picture=png, width=6.0)
+            fig.savefig(png, format="png", dpi=150, facecolor="white")  # as wide as the map's picture
         for path in (png, svg):
             os.chmod(path, 0o600)
         data = base64.b64encode(png.read_bytes()).decode("ascii")
@@ -498,4 +511,8 @@ class SessionPanel(w.VBox):
             'style="color:#0b5cad;text-decoration:underline;font-weight:600">'
             f"⬇ Download {html.escape(png.name)}</a>"
         )
-        self._say(f"Saved {png} (and .svg). Use the link to download a copy for the person.", self.picture_note)
+        what = " with who could help with what" if with_table else ""
+        self._say(
+            f"Saved {png}{what} (and the map as .svg). Use the link to download a copy for the person.",
+            self.picture_note,
+        )

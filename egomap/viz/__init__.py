@@ -5,6 +5,8 @@
 * :func:`egogram` - the concentric-circle map as a publication figure;
 * :func:`small_multiples` - one panel per time point, changes marked;
 * :func:`ring_flows` - ring membership flows between time points;
+* :func:`resource_table`, :func:`resource_sheet` - who could help with what
+  on one map, as a DataFrame or a readable table for the person;
 * :func:`to_networkx` - a map as a plain networkx graph;
 * :func:`to_pyvis` - one time point as a pyvis ``Network`` to customise,
   and :func:`pyvis_html` to show any pyvis network inline and offline.
@@ -16,7 +18,7 @@ Examples
 --------
 >>> import egomap as em
 >>> sorted(em.viz.__all__)
-['change_network', 'egogram', 'pyvis_html', 'ring_flows', 'small_multiples', 'style', 'to_networkx', 'to_pyvis']
+['change_network', 'egogram', 'pyvis_html', 'resource_sheet', 'resource_table', 'ring_flows', 'small_multiples', 'style', 'to_networkx', 'to_pyvis']
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ __all__ = [
     "to_networkx",
     "to_pyvis",
     "pyvis_html",
+    "resource_table",
+    "resource_sheet",
     "style",
 ]
 
@@ -46,6 +50,8 @@ _LAZY = {
     "change_network": "egomap.viz.pyvis_view",
     "to_pyvis": "egomap.viz.pyvis_net",
     "pyvis_html": "egomap.viz.pyvis_net",
+    "resource_table": "egomap.viz.resources",
+    "resource_sheet": "egomap.viz.resources",
 }
 
 

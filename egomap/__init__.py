@@ -81,6 +81,7 @@ __all__ = [
     "register_resource_scheme",
     "register_scheme",
     "resource_scheme",
+    "resource_table",
     "ring_scheme",
     "sector_scheme",
     "side_by_side",
@@ -107,6 +108,7 @@ _LAZY = {
     "widget": ("egomap.widget", None),
     "session": ("egomap.session", None),
     "side_by_side": ("egomap.widget", "side_by_side"),
+    "resource_table": ("egomap.viz.resources", "resource_table"),
 }
 
 

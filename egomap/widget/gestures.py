@@ -29,7 +29,7 @@ from typing import Any
 from egomap import fields as _fields
 from egomap.errors import EgomapError, NotFoundError, SaveError, ValidationError
 from egomap.model import Map
-from egomap.widget.resources import apply_resource
+from egomap.widget.resources import apply_resource, apply_review_resource, resource_review_counts, review_items_said
 from egomap.widget.snapshot import snapshot
 
 __all__ = ["EDITABLE", "handle", "apply", "review", "review_counts", "next_unreviewed"]
@@ -181,6 +181,8 @@ def apply(w: Any, msg: Mapping[str, Any], selected: str, reviewing: str) -> tupl
         return "Review stopped", selected, ""
     if kind == "review":
         return review(w, msg)
+    if kind == "review_resource":
+        return apply_review_resource(m, msg), selected, reviewing
     if kind == "refresh":
         m.refresh()
         return "", selected, reviewing
@@ -188,21 +190,27 @@ def apply(w: Any, msg: Mapping[str, Any], selected: str, reviewing: str) -> tupl
 
 
 def review(w: Any, msg: Mapping[str, Any]) -> tuple[str, str, str]:
-    """One step of review mode: keep, move closer or further, or remove the alter ``msg["id"]``."""
+    """One step of review mode: keep, move closer or further, or remove the alter ``msg["id"]``.
+
+    What is said names the items (copied forward from the earlier map) the
+    alter no longer helps with, if any, and the summary at the end the items
+    kept and dropped over the whole map, when any was dropped.
+    """
     m: Map = w.map
     aid = _id(m, msg.get("id"))
     action = msg.get("action")
     name = _name(m, aid)
+    items_before = w.previous.resources()
     if action == "keep":
         m.update(aid, reviewed=True)
-        said = f"{name} stays where they are"
+        said = f"{name} stays where they are" + review_items_said(m, aid, items_before.get(aid, []))
     elif action in ("closer", "further"):
         ring = m.placement(aid).ring + (-1 if action == "closer" else 1)
         if not 0 <= ring < len(m.rings):
             edge = "innermost" if action == "closer" else "outermost"
             raise ValidationError(f"{name} is already in the {edge} circle", field="ring", value=ring)
         m.update(aid, ring=ring, reviewed=True)
-        said = f"{name} moved {action} ({_where(m, aid)})"
+        said = f"{name} moved {action} ({_where(m, aid)})" + review_items_said(m, aid, items_before.get(aid, []))
     elif action == "remove":
         m.remove_alter(aid)
         said = f"{name} is no longer on the map"
@@ -214,6 +222,9 @@ def review(w: Any, msg: Mapping[str, Any]) -> tuple[str, str, str]:
     nxt = next_unreviewed(m)
     if not nxt:
         said += f". Review finished: {counts['kept']} kept, {counts['moved']} moved, {counts['removed']} removed"
+        res = resource_review_counts(m, items_before)
+        if res["dropped"]:
+            said += f". What people could help with: {res['kept']} kept, {res['dropped']} dropped"
     return said, nxt, nxt
 
 

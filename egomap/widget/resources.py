@@ -9,7 +9,10 @@ of a snapshot carries besides its vocabulary attributes: its effective social
 capital, the default rule's type, the items it could help with and their
 number. :func:`apply_resource` applies one ``resource`` gesture through
 :meth:`egomap.Map.set_resource` (which commits before it returns) and says
-what was done in words.
+what was done in words. In review mode, :func:`apply_review_resource`
+answers "could Sam still help with this?" for one item copied forward from
+the earlier map, and :func:`review_items_said` / :func:`resource_review_counts`
+put what the review kept and dropped in words.
 
 Examples
 --------
@@ -35,7 +38,15 @@ from egomap.model import Map
 from egomap.model.capital import default_capital
 from egomap.resource_schemes import ResourceScheme
 
-__all__ = ["resource_data", "scheme_dict", "alter_extras", "apply_resource"]
+__all__ = [
+    "resource_data",
+    "scheme_dict",
+    "alter_extras",
+    "apply_resource",
+    "apply_review_resource",
+    "review_items_said",
+    "resource_review_counts",
+]
 
 
 def scheme_dict(scheme: ResourceScheme) -> dict[str, Any]:
@@ -173,3 +184,111 @@ def apply_resource(m: Map, msg: Mapping[str, Any]) -> str:
     m.set_resource(item.key, alters)
     after = m.resource(item.key)
     return f"{label}: could help: {_names(m, after)}" if after else f"{label}: no one could help"
+
+
+def apply_review_resource(m: Map, msg: Mapping[str, Any]) -> str:
+    """Review mode: could the alter ``msg["id"]`` still help with ``msg["item"]``? (``msg["still"]``: True or False).
+
+    True puts the alter (back) on the item; False takes them off it. Taken
+    off the last one, the item stays asked and becomes "no one" -- it was
+    asked at the earlier time point -- as when an alter is removed from the
+    map (:meth:`egomap.Map.remove_alter`). One undoable edit
+    (:meth:`egomap.Map.set_resource`), saved before this returns; nothing
+    when nothing changes.
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> p = em.Person("R-1")
+    >>> base = p.new_map("Baseline")
+    >>> sam = base.add_alter("Sam", ring=1, sector="friends")
+    >>> item = base.resource_scheme.keys[0]
+    >>> base.set_resource(item, [sam])
+    >>> six = p.new_map("6 months", copy_from=base)
+    >>> apply_review_resource(six, {"id": sam.id, "item": item, "still": False}).startswith("Sam no longer")
+    True
+    >>> six.resource(item)
+    frozenset()
+    >>> _ = apply_review_resource(six, {"id": sam.id, "item": item, "still": True})
+    >>> six.resource(item) == {sam.id}
+    True
+    """
+    aid = msg.get("id")
+    if not isinstance(aid, str) or aid not in m.placements:
+        raise NotFoundError(f"no alter with id {aid!r} on map {m.label!r}")
+    item = m.resource_scheme.item(msg.get("item"))
+    still = msg.get("still")
+    if not isinstance(still, bool):
+        raise ValidationError(f"still must be true or false, got {still!r}", field="still", value=still)
+    name, label = m.alter(aid).label, item.label
+    given = m.resource(item.key)
+    now = set(given or ())
+    if still:
+        now.add(aid)
+        m.set_resource(item.key, sorted(now))
+        return f"{name} could still help with {label}"
+    if given is None:  # not asked on this map: there is nobody to take off
+        return f"{name} no longer helps with {label}"
+    now.discard(aid)
+    m.set_resource(item.key, sorted(now))  # [] is "no one": the item was asked
+    return f"{name} no longer helps with {label}" + ("" if now else ". No one could help with it now")
+
+
+def review_items_said(m: Map, aid: str, before: list[str]) -> str:
+    """What review mode kept and dropped of one alter's items, in words; ``""`` when nothing was dropped.
+
+    ``before`` are the items the alter could help with on the earlier map
+    (:meth:`egomap.widget.snapshot.PreviousRings.resources`).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("6 months")
+    >>> sam = m.add_alter("Sam", ring=1, sector="friends")
+    >>> a, b = m.resource_scheme.keys[:2]
+    >>> m.set_resource(a, [sam]); m.set_resource(b, [])
+    >>> review_items_said(m, sam.id, [a, b]) == f"; could still help with 1 of 2 items, no longer with {m.resource_scheme.item(b).label}"
+    True
+    >>> review_items_said(m, sam.id, [a])
+    ''
+    """
+    if not before:
+        return ""
+    have = m.resources
+    dropped = [k for k in before if aid not in have.get(k, ())]
+    if not dropped:
+        return ""
+    labels = ", ".join(m.resource_scheme.item(k).label for k in dropped)
+    n = len(before)
+    return f"; could still help with {n - len(dropped)} of {n} {'item' if n == 1 else 'items'}, no longer with {labels}"
+
+
+def resource_review_counts(m: Map, before: Mapping[str, list[str]]) -> dict[str, int]:
+    """Of what the alters still on ``m`` could help with on the earlier map: how much is kept, how much dropped.
+
+    ``before`` is ``{alter id: [item keys]}`` on the earlier map
+    (:meth:`egomap.widget.snapshot.PreviousRings.resources`). An alter no
+    longer on the map is left out (review mode says they were removed).
+
+    Examples
+    --------
+    >>> import egomap as em
+    >>> m = em.Person("R-1").new_map("6 months")
+    >>> sam = m.add_alter("Sam", ring=1, sector="friends")
+    >>> a, b = m.resource_scheme.keys[:2]
+    >>> m.set_resource(a, [sam])
+    >>> resource_review_counts(m, {sam.id: [a, b], "gone": [a]})
+    {'kept': 1, 'dropped': 1}
+    """
+    have = m.resources
+    placements = m.placements
+    kept = dropped = 0
+    for aid, keys in before.items():
+        if aid not in placements:
+            continue
+        for k in keys:
+            if aid in have.get(k, ()):
+                kept += 1
+            else:
+                dropped += 1
+    return {"kept": kept, "dropped": dropped}

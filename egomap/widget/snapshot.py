@@ -9,12 +9,13 @@ where each alter's label goes in each label mode (the places the SVG export
 uses, :func:`egomap.widget.render.label_places`), each alter's initials and
 each sector label's lines; the map's resource scheme, who was chosen for
 each item, and each alter's social capital and items
-(:mod:`egomap.widget.resources`). The look (:mod:`egomap.viz.style`) and the field descriptions of the
+(:mod:`egomap.widget.resources`), and on a follow-up map the items each
+alter could help with on the earlier map (``previous_resources``, for review mode). The look (:mod:`egomap.viz.style`) and the field descriptions of the
 details form (:func:`egomap.fields.describe`) are not in the snapshot: the
 widget sends them once, as traits.
 
 :class:`PreviousRings` keeps what a follow-up map's widget needs from the
-map it was copied from (each alter's ring and sector), read once and again
+map it was copied from (each alter's ring, sector and items), read once and again
 only when that map has changed, so an edit does not re-read earlier maps.
 
 Examples
@@ -76,10 +77,10 @@ def alter_dict(n: int, alter: Any, placement: Any, previous_ring: int = -1) -> d
 
 
 class PreviousRings:
-    """Ring and sector of each alter on the map that ``m`` was copied from.
+    """Ring, sector and items of each alter on the map that ``m`` was copied from.
 
     The earlier map is looked up once and kept (a strong reference, so the
-    store keeps it loaded); its placements are read again only when its
+    store keeps it loaded); its placements and resources are read again only when its
     :attr:`~egomap.Map.revision` has changed.
 
     Examples
@@ -100,22 +101,54 @@ class PreviousRings:
         self._prev: Map | None = None
         self._rev: int | None = None
         self._places: dict[str, tuple[int, str]] = {}
+        self._items: dict[str, list[str]] = {}
 
-    def places(self) -> dict[str, tuple[int, str]]:
-        """``{alter id: (ring, sector)}`` on the earlier map (empty for a first map)."""
+    def _read(self) -> bool:
+        """Read the earlier map again if it changed; False when there is none."""
         ref = self._m.copied_from
         if not ref:
-            return {}
+            return False
         if self._prev is None or self._prev.id != ref:
             try:
                 self._prev = self._m.person.map(ref)
             except NotFoundError:
-                return {}
+                return False
             self._rev = None
         if self._rev is None or self._rev != self._prev.revision:
             self._places = {aid: (p.ring, p.sector) for aid, p in self._prev.placements.items()}
+            have = self._prev.resources
+            items: dict[str, list[str]] = {}
+            for key in self._m.resource_scheme.keys:  # this map's order; an item it lacks cannot be reviewed
+                for aid in have.get(key, ()):
+                    items.setdefault(aid, []).append(key)
+            self._items = items
             self._rev = self._prev.revision
-        return self._places
+        return True
+
+    def places(self) -> dict[str, tuple[int, str]]:
+        """``{alter id: (ring, sector)}`` on the earlier map (empty for a first map)."""
+        return self._places if self._read() else {}
+
+    def resources(self) -> dict[str, list[str]]:
+        """``{alter id: [item keys]}``: what each alter could help with on the earlier map.
+
+        Only items of this map's resource scheme, in its order (what review
+        mode asks about: "could Sam still help with these?"); alters with no
+        item are left out.
+
+        Examples
+        --------
+        >>> import egomap as em
+        >>> p = em.Person("R-1")
+        >>> base = p.new_map("Baseline")
+        >>> sam = base.add_alter("Sam", ring=1, sector="friends")
+        >>> first, second = base.resource_scheme.keys[:2]
+        >>> base.set_resource(second, [sam]); base.set_resource(first, [sam])
+        >>> six = p.new_map("6 months", copy_from=base)
+        >>> PreviousRings(six).resources() == {sam.id: [first, second]}
+        True
+        """
+        return self._items if self._read() else {}
 
     def rings(self) -> dict[str, int]:
         """``{alter id: ring}`` on the earlier map."""
@@ -154,7 +187,9 @@ def snapshot(
     ('household', 0.0, 'R-1')
     """
     rings, sectors = m.rings, m.sectors
-    before = (previous or PreviousRings(m)).places() if m.copied_from else {}
+    previous = previous or PreviousRings(m)
+    before = previous.places() if m.copied_from else {}
+    items_before = previous.resources() if m.copied_from else {}
     placements = m.placements
     resources, by_alter = resource_data(m)
     family = sectors.family_keys
@@ -163,6 +198,7 @@ def snapshot(
         p = placements[a.id]
         d = alter_dict(n, a, p, before[a.id][0] if a.id in before else -1)
         d.update(alter_extras(m, a, p, by_alter.get(a.id, []), family))
+        d["previous_resources"] = items_before.get(a.id, [])
         alters.append(d)
     date = m.date.isoformat() if m.date else ""
     centre = person_label or m.person.display_name or m.person.id

@@ -198,7 +198,9 @@ class MapWidget(anywidget.AnyWidget):
         ``angle``/``radius``), ``update`` (``id``, ``fields``), ``remove``
         (``id``), ``tie`` (``a``, ``b``: toggles the tie), ``undo``,
         ``redo``, ``review_start``, ``review_stop``, ``review`` (``id``,
-        ``action``: ``keep``/``closer``/``further``/``remove``), ``resource``
+        ``action``: ``keep``/``closer``/``further``/``remove``),
+        ``review_resource`` (``id``, ``item``, ``still``: True or False; see
+        :func:`egomap.widget.resources.apply_review_resource`), ``resource``
         (``item`` and ``toggle``: an alter id, or ``alters``: a list of ids,
         ``[]`` for no one, ``None`` for not asked; see
         :func:`egomap.widget.resources.apply_resource`) and ``refresh``. A bad message or a failed save sets :attr:`status` to

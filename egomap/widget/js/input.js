@@ -176,7 +176,9 @@ export function makeInput(v) {
 
   function onRootKey(e) {
     const tag = (e.target.tagName || "").toUpperCase();
-    const typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    // Ctrl+Z in a text box undoes typing; on a check box (details, review) it undoes the last edit of the map
+    const box = tag === "INPUT" && ["checkbox", "radio"].includes(e.target.type);
+    const typing = (tag === "INPUT" && !box) || tag === "TEXTAREA" || tag === "SELECT";
     const ctrl = e.ctrlKey || e.metaKey;
     if (e.key === "Escape") {
       if (v.resStep) {

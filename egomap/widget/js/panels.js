@@ -156,24 +156,88 @@ export function makePanels(v) {
   }
 
   // ---------------------------------------------------------------- review
+  // The box is built again only when what it asks changes (the next person, a
+  // move); a check box's state is set in place, so the focus stays on it. When
+  // it is built again the focus goes to the same control for the next person.
+  let reviewKey = "";
+  let reviewFor = ""; // the person the box was built for
+  const reviewSent = new Map(); // "alter id|item key" -> request id of its last check box change
+  const qid = `egomap-review-q-${Math.floor(Math.random() * 1e9).toString(36)}`;
+
+  // The items the reviewed person could help with on the earlier map (copied
+  // forward), as the scheme lists them.
+  function reviewItems(d, a) {
+    const before = new Set(a.previous_resources || []);
+    if (!before.size) return [];
+    const all = ((d.resources && d.resources.scheme && d.resources.scheme.domains) || []).flatMap((dom) => dom.items);
+    return all.filter((it) => before.has(it.key));
+  }
+
+  // Whom the review asks about, in words (with numbers only, "Person 4" rather than a bare "4")
+  function reviewName(a, mode) {
+    return mode === "hidden" ? `Person ${a.n}` : displayLabel(a, mode);
+  }
+
   function drawReview(d, readOnly) {
-    reviewBox.replaceChildren();
     const rid = model.get("reviewing");
     const a = rid && d.alters.find((x) => x.id === rid);
+    const doc = el.ownerDocument;
+    const hadFocus = reviewBox.contains(doc.activeElement) ? doc.activeElement : null;
     if (readOnly || !a) {
+      const was = !reviewBox.hidden;
+      reviewBox.replaceChildren();
       reviewBox.hidden = true;
+      reviewKey = "";
+      reviewFor = "";
+      if (was && hadFocus && !v.reviewBtn.hidden) v.reviewBtn.focus(); // the review ended under the keyboard
       return;
     }
     reviewBox.hidden = false;
     const done = d.alters.filter((x) => x.reviewed).length;
     const mode = model.get("label_mode");
+    const items = reviewItems(d, a);
+    const key = JSON.stringify([a.id, reviewName(a, mode), done, d.alters.length, a.ring, a.sector, a.previous_ring, d.rings.length, items.map((it) => [it.key, it.label])]);
+    if (key !== reviewKey) {
+      reviewKey = key;
+      const samePerson = reviewFor === a.id;
+      reviewFor = a.id;
+      const focusAgain = hadFocus ? hadFocus.dataset.item || hadFocus.dataset.review || "" : null;
+      buildReview(d, a, done, mode, items);
+      if (focusAgain !== null) {
+        // the same control for the same person; for the next person the start of their questions
+        const same = samePerson && [...reviewBox.querySelectorAll("[data-item], [data-review]")].find((x) => (x.dataset.item || x.dataset.review) === focusAgain && !x.disabled);
+        const first = reviewBox.querySelector("input[data-item]") || reviewBox.querySelector(".egomap-review-keep");
+        (same || first).focus();
+      }
+    }
+    syncReviewItems(d, a);
+  }
+
+  function buildReview(d, a, done, mode, items) {
+    reviewBox.replaceChildren();
     reviewBox.append(html("h3", {}, `Review: ${done} of ${d.alters.length} done`));
-    const q = html("p", { class: "egomap-review-q" });
-    const who = html("strong", {}, displayLabel(a, mode));
+    const q = html("p", { class: "egomap-review-q", id: qid });
+    const who = html("strong", {}, reviewName(a, mode));
     q.append(who, document.createTextNode(" — still in your life? Closer or further than before?"));
     reviewBox.append(q);
     const was = a.previous_ring >= 0 ? `Last time: ${ringLabel(d, a.previous_ring)}. ` : "";
     reviewBox.append(html("p", { class: "egomap-muted" }, `${was}Now: ${ringLabel(d, a.ring)}, ${sectorLabel(d, a.sector)}.`));
+    if (items.length) {
+      // what they could help with last time: checked = still could (unchecked takes them off the item)
+      const box = html("fieldset", { class: "egomap-support egomap-review-res" });
+      box.append(html("legend", {}, `Could ${reviewName(a, mode)} still help with these?`));
+      for (const it of items) {
+        const input = html("input", { type: "checkbox", "data-item": it.key });
+        const lab = html("label", { class: "egomap-check" });
+        lab.append(input, document.createTextNode(" " + it.label));
+        listen(input, "change", () => {
+          const req = send({ type: "review_resource", id: a.id, item: it.key, still: input.checked });
+          if (req !== null) reviewSent.set(`${a.id}|${it.key}`, req);
+        });
+        box.append(lab);
+      }
+      reviewBox.append(box);
+    }
     const row = html("div", { class: "egomap-row" });
     const acts = [
       ["keep", "Still here, same place"],
@@ -182,16 +246,37 @@ export function makePanels(v) {
       ["remove", "No longer in my life"],
     ];
     for (const [action, text] of acts) {
-      const b = html("button", { class: `egomap-btn egomap-review-${action}`, type: "button" }, text);
+      // a screen reader on a button hears whom it is about
+      const b = html("button", { class: `egomap-btn egomap-review-${action}`, type: "button", "data-review": action, "aria-describedby": qid }, text);
       if (action === "closer" && a.ring === 0) b.disabled = true;
       if (action === "further" && a.ring === d.rings.length - 1) b.disabled = true;
       listen(b, "click", () => send({ type: "review", id: a.id, action }));
       row.append(b);
     }
-    const stop = html("button", { class: "egomap-btn egomap-review-stop", type: "button" }, "Stop review");
+    const stop = html("button", { class: "egomap-btn egomap-review-stop", type: "button", "data-review": "stop" }, "Stop review");
     listen(stop, "click", () => send({ type: "review_stop" }));
     row.append(stop);
     reviewBox.append(row);
+  }
+
+  // Each check box as the store holds it, except one whose change is not yet in
+  // the snapshot drawn (saving, or saved and its snapshot on the way): it keeps
+  // what was clicked, so it does not flicker back while focused. After an error
+  // or a lost connection it shows the store's truth again.
+  function syncReviewItems(d, a) {
+    const now = new Set(a.resources || []);
+    const ack = model.get("ack");
+    const failed = (model.get("status") || "").startsWith("error");
+    for (const input of reviewBox.querySelectorAll("input[data-item]")) {
+      const item = input.dataset.item;
+      const sent = `${a.id}|${item}`;
+      const req = reviewSent.get(sent);
+      if (req !== undefined) {
+        if (d.ack !== req && (v.pending.has(req) || (ack === req && !failed))) continue;
+        reviewSent.delete(sent);
+      }
+      input.checked = now.has(item);
+    }
   }
 
   return { drawDetails, drawReview };

@@ -352,3 +352,24 @@ def test_a_person_with_no_resources_shows_nothing_extra_and_names_stay_hidden(pa
     assert reopened(six)[TALK] == ids(six, "Mum")
     assert_accessible(page, ".egomap-review")
     no_errors(page)
+
+
+@pytest.mark.browser
+def test_a_users_item_label_stays_text_in_the_review_box(page, server, store):
+    xss = "<img src=x onerror=alert(1)>"
+    own = ResourceScheme(
+        "own_help",
+        [ResourceDomain("everyday", "Everyday help")],
+        [ResourceItem("odd_one", "everyday", xss, f"Who could {xss}?")],
+    )
+    p = store.add_person("R-018")
+    base = p.new_map("Baseline", resources=own)
+    base.add_alter("Sam", ring=1, sector="friends")
+    base.set_resource("odd_one", [base.alter("Sam")])
+    six = p.new_map("6 months", copy_from=base)
+    open_widget(page, server, six)
+    page.click(".egomap-review-btn")
+    settle(page)
+    assert page.locator(".egomap-review-res label").text_content().strip() == xss
+    assert page.locator(".egomap-review img").count() == 0
+    no_errors(page)

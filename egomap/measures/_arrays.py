@@ -172,15 +172,24 @@ def resource_key(v: Any) -> Any:
     return v if isinstance(v, str) else id(v)
 
 
+def resource_schemes(mdf: pd.DataFrame, cache: SchemeCache) -> tuple[np.ndarray, list[ResourceScheme]]:
+    """Each map's resource scheme as a code (equal JSON texts: one code), and the scheme of each code.
+
+    A dict of the texts rather than :func:`pandas.factorize`: the texts are long
+    and alike, and Python keeps each string's hash (several times faster).
+    """
+    cells = mdf["resource_scheme"].to_numpy(dtype=object)
+    seen: dict[Any, int] = {}
+    codes = np.array([seen.setdefault(resource_key(v), len(seen)) for v in cells], dtype=np.int64)
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.zeros(0, dtype=np.int64)
+    return codes, [cache.resources(cells[i]) for i in first.tolist()]
+
+
 def domain_keys(mdf: pd.DataFrame, cache: SchemeCache) -> list[str]:
     """The default resource scheme's domain keys, then those of the maps' other schemes, in order of first appearance."""
     keys = dict.fromkeys(cache.resources(None).domain_keys)
-    seen: set = set()
-    for v in mdf["resource_scheme"].to_numpy(dtype=object):
-        k = resource_key(v)
-        if k not in seen:
-            seen.add(k)
-            keys.update(dict.fromkeys(cache.resources(v).domain_keys))
+    for sch in resource_schemes(mdf, cache)[1]:
+        keys.update(dict.fromkeys(sch.domain_keys))
     return list(keys)
 
 
@@ -443,13 +452,10 @@ class ResourceRows:
         self, mdf: pd.DataFrame, res: Columns | None, cache: SchemeCache, keys: list[str] | None = None
     ) -> None:
         keys = list(domain_keys(mdf, cache) if keys is None else keys)
-        cells = mdf["resource_scheme"].to_numpy(dtype=object)
-        scheme_codes, _ = pd.factorize(pd.Series([resource_key(v) for v in cells], dtype=object))
-        objs: dict[int, ResourceScheme] = {}
-        for code, v in zip(scheme_codes.tolist(), cells):
-            if code not in objs:
-                objs[code] = cache.resources(v)
-                keys.extend(d for d in objs[code].domain_keys if d not in keys)
+        scheme_codes, schemes = resource_schemes(mdf, cache)
+        objs = dict(enumerate(schemes))
+        for sch in schemes:
+            keys.extend(d for d in sch.domain_keys if d not in keys)
         self.domain_keys = keys
         where = {k: i for i, k in enumerate(keys)}
         if res is None:

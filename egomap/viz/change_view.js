@@ -4,7 +4,9 @@
 // are tabs (one tab stop; the arrow keys move focus and the time point; the previous/next
 // buttons sit outside the tab list). The list of people says in words what the map shows
 // (rows and words from Python); focus on a person rings them on the map. Positions come
-// from Python. Exposes window.egomapView for tests. Plain script, no modules, no build step.
+// from Python. With mark= (egomap.viz.marks) a node carries c (its social capital: a tag at the
+// lower right) and n (resource items: a disc at the upper left), drawn from the style like the rest.
+// Exposes window.egomapView for tests. Plain script, no modules, no build step.
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("em-data").textContent);

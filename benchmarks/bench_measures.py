@@ -26,8 +26,14 @@ the peak memory growth (``ru_maxrss`` in a fresh interpreter, from the
 resident size after imports) of ``cohort_measures`` + ``cohort_changes`` on a
 larger cohort (default 50,000 persons x 3 maps).
 
+With ``--resources`` each cohort also gets resources (issue 17): on 80% of
+the maps each item of the default resource scheme is asked with a chance of
+70% (a fifth of those "no one", the rest one to three of the map's alters),
+and 10% of the placements a recorded capital type; these rows are written
+straight into the store's tables (seeded), not through the edit log.
+
 Run:  python benchmarks/bench_measures.py [--sizes 1000,10000] [--rounds 3]
-      [--memory 50000] [--dir DIR] [--no-networkx-above N]
+      [--memory 50000] [--dir DIR] [--no-networkx-above N] [--resources]
       Stores are kept in DIR (default: a temporary folder) and reused when present;
       ``--egomap PATH`` times the egomap package found in PATH instead (a copy of
       an older version, for before/after figures).
@@ -197,6 +203,47 @@ def build(path: str, n: int, k: int) -> None:
         store.close()
 
 
+def add_resources(path: str, seed: int = 17) -> None:
+    """Seeded resources and recorded capital types written straight into a store's tables (if it has none)."""
+    import random
+    import sqlite3
+
+    import egomap as em
+
+    items = em.resource_scheme().keys
+    con = sqlite3.connect(path)
+    try:
+        if con.execute("SELECT count(*) FROM resources").fetchone()[0]:
+            return
+        t0 = time.perf_counter()
+        rng = random.Random(seed)
+        by_map: dict[str, list[str]] = {}
+        for map_id, alter_id in con.execute("SELECT map_id, alter_id FROM placements ORDER BY rowid"):
+            by_map.setdefault(map_id, []).append(alter_id)
+        rows = []
+        for map_id, alters in by_map.items():
+            if rng.random() < 0.2:
+                continue  # nothing asked on this map
+            for item in items:
+                r = rng.random()
+                if r < 0.14:
+                    rows.append((map_id, item, ""))  # no one
+                elif r < 0.7:
+                    rows.extend((map_id, item, a) for a in rng.sample(alters, min(len(alters), rng.randint(1, 3))))
+        capital = [
+            (rng.choice(["bonding", "bridging", "linking"]), m, a)
+            for m, alters in by_map.items()
+            for a in alters
+            if rng.random() < 0.1
+        ]
+        with con:
+            con.executemany("INSERT INTO resources (map_id, item, alter_id) VALUES (?, ?, ?)", rows)
+            con.executemany("UPDATE placements SET capital = ? WHERE map_id = ? AND alter_id = ?", capital)
+        print(f"  added {len(rows)} resource rows, {len(capital)} capital types in {time.perf_counter() - t0:.0f} s")
+    finally:
+        con.close()
+
+
 def run_size(path: str, n: int, rounds: int, with_nx: bool) -> None:
     import egomap as em
 
@@ -291,6 +338,7 @@ def main() -> None:
     ap.add_argument("--no-networkx-above", type=int, default=10**9, help="skip the networkx loop above N persons")
     ap.add_argument("--egomap", help="import egomap from this folder (e.g. a copy of an older version)")
     ap.add_argument("--only", choices=["speed", "memory"], help="run only one part")
+    ap.add_argument("--resources", action="store_true", help="give the cohorts resources and capital types")
     args = ap.parse_args()
     if args.egomap:
         sys.path.insert(0, args.egomap)
@@ -304,12 +352,16 @@ def main() -> None:
     folder = args.dir or tempfile.mkdtemp()
     if args.only != "memory":
         for n in (int(s) for s in args.sizes.split(",") if s):
-            path = os.path.join(folder, f"cohort_{n}x{args.k}.sqlite")
+            path = os.path.join(folder, f"cohort_{n}x{args.k}{'_res' if args.resources else ''}.sqlite")
             build(path, n, args.k)
+            if args.resources:
+                add_resources(path)
             run_size(path, n, args.rounds, n <= args.no_networkx_above)
     if args.memory and args.only != "speed":
-        path = os.path.join(folder, f"cohort_{args.memory}x{args.k}.sqlite")
+        path = os.path.join(folder, f"cohort_{args.memory}x{args.k}{'_res' if args.resources else ''}.sqlite")
         build(path, args.memory, args.k)
+        if args.resources:
+            add_resources(path)
         print(f"\n== memory, {args.memory} persons x {args.k} maps ==", flush=True)
         memory(path, args.egomap)
 

@@ -289,3 +289,34 @@ def test_references(name, cites):
     doc = getattr(M, name).__doc__
     for c in cites:
         assert c in doc, (name, c)
+
+
+def test_chunks_and_some_persons_give_the_same_table(store):
+    # resources read whole and split by chunk, or read per chunk for some persons: the same rows
+    import random
+
+    rng = random.Random(5)
+    with store.batch():
+        _two_maps(store)
+        for i in range(6):
+            p = store.add_person(f"R-{i}")
+            prev = None
+            for t in range(2):
+                m = p.new_map(f"T{t}", date=f"202{t}-01-01", copy_from=prev,
+                              resources=_custom_scheme() if i == 3 and t == 0 else None)  # fmt: skip
+                for j in range(rng.randint(0, 5)):
+                    m.add_alter(f"A{t}{j}", ring=rng.randrange(3), sector=rng.choice(m.sectors.keys),
+                                met_through=rng.choice(["", "choir", "school friend"]))  # fmt: skip
+                ids = [a.id for a in m.alters]
+                for item in m.resource_scheme.keys if i else ():  # nothing asked
+                    if rng.random() < 0.5:
+                        m.set_resource(item, rng.sample(ids, rng.randint(0, min(3, len(ids)))))
+                prev = m
+    whole = em.cohort_measures(store)
+    assert whole["resources_practical"].notna().sum() == 2  # the custom scheme, copied forward
+    assert whole["n_resourceful"].gt(0).any() and whole["resources_accessed"].isna().any()
+    pd.testing.assert_frame_equal(em.cohort_measures(store, chunk_size=2), whole)
+    pd.testing.assert_frame_equal(em.cohort_changes(store, chunk_size=3), em.cohort_changes(store))
+    some = ["R-1", "R-3"]
+    part = em.cohort_measures(store, persons=some)
+    pd.testing.assert_frame_equal(part, whole[whole["person_id"].isin(some)].reset_index(drop=True))

@@ -440,7 +440,12 @@ class ResourceRows:
     in_scheme : ndarray
         (maps x domains) booleans: the map's resource scheme has the domain.
     n_items : int
-        Distinct item keys among the rows.
+        Distinct item keys among the rows (at least 1).
+    scheme_of : ndarray
+        For each map, a code of its resource scheme.
+    item_domain : ndarray
+        (scheme codes x items): the domain's position in ``domain_keys`` of each
+        item in each scheme, -1 where the scheme has no such item.
     map_of, item, domain, alter : ndarray
         For each row: the row of its map, an item code, the domain's position
         in ``domain_keys`` and an alter code (the same alter: the same code).
@@ -472,6 +477,7 @@ class ResourceRows:
                 if it in known:
                     item_domain[code, j] = where[sch.item(it).domain]
         self.in_scheme = in_scheme[scheme_codes] if len(objs) else np.zeros((len(mdf), len(keys)), dtype=bool)
+        self.scheme_of, self.item_domain = scheme_codes, item_domain
         map_row = np.asarray(res["map_row"], dtype=np.int64)
         ok = map_row >= 0
         domain = np.full(len(map_row), -1, dtype=np.int64)

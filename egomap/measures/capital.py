@@ -358,38 +358,38 @@ def resource_domain_columns(domains: list[str]) -> list[str]:
     return [f"resources_{d}" for d in domains]
 
 
-def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys and the row of the first of each."""
-    return np.unique(keys, return_index=True)
-
-
 def social_capital_columns(arr: Arrays) -> dict[str, np.ndarray]:
     """The columns ``resources_asked`` ... ``share_linking`` (with ``resources_<domain>``) for many maps.
 
-    The same formulas as the functions above, over all maps at once.
+    The same formulas as the functions above, over all maps at once. A map's
+    rows are one per (item, alter) with the "no one" row apart (the stores'
+    primary key), so the rows of an alter on a map are the items it gives.
     """
     n = arr.n_maps
     r = arr.resources
-    n_dom = len(r.domain_keys)
-    pair = r.map_of * r.n_items + r.item  # one per item asked on a map
-    asked_pairs, first = _distinct(pair)
-    asked = count(asked_pairs // r.n_items, n)
-    reached_pairs, first_reached = _distinct(pair[r.someone])
-    reached_map = reached_pairs // r.n_items
-    reached_domain = r.domain[r.someone][first_reached]
+    n_items, n_dom = r.n_items, len(r.domain_keys)
+    asked_cells = np.zeros(n * n_items, dtype=bool)  # (map, item) asked
+    asked_cells[r.map_of * n_items + r.item] = True
+    reached_cells = np.zeros(n * n_items, dtype=bool)  # (map, item) with someone
+    reached_cells[r.map_of[r.someone] * n_items + r.item[r.someone]] = True
+
+    def by_domain(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.flatnonzero(cells)
+        maps = at // n_items
+        per_domain = count(maps * n_dom + r.item_domain[r.scheme_of[maps], at % n_items], n * n_dom)
+        return count(maps, n), per_domain.reshape(n, n_dom)
+
+    asked, dom_asked = by_domain(asked_cells)
+    reached, dom_reached = by_domain(reached_cells)
     nothing = asked == 0
-    cols = {"resources_asked": asked, "resources_accessed": np.where(nothing, NAN, count(reached_map, n))}
-    dom_asked = count(asked_pairs // r.n_items * n_dom + r.domain[first], n * n_dom).reshape(n, n_dom)
-    dom_reached = count(reached_map * n_dom + reached_domain, n * n_dom).reshape(n, n_dom)
+    cols = {"resources_asked": asked, "resources_accessed": np.where(nothing, NAN, reached)}
     for j, name in enumerate(resource_domain_columns(r.domain_keys)):
         cols[name] = np.where(r.in_scheme[:, j] & (dom_asked[:, j] > 0), dom_reached[:, j], NAN)
     cols["resource_diversity"] = np.where(nothing, NAN, (dom_reached > 0).sum(axis=1).astype(float))
-    # resourceful people: alters named for RESOURCEFUL or more distinct items of one map
+    # resourceful people: alters with RESOURCEFUL or more rows (items) on one map
     n_alters = int(r.alter.max(initial=0)) + 1
-    map_alter, each = np.unique(r.map_of[r.someone] * n_alters + r.alter[r.someone], return_inverse=True)
-    items_each = count(np.unique(each.reshape(-1) * r.n_items + r.item[r.someone]) // r.n_items, len(map_alter))
-    rich_map = map_alter[items_each >= RESOURCEFUL] // n_alters
-    cols["n_resourceful"] = np.where(nothing, NAN, count(rich_map, n))
+    map_alter, items_each = np.unique(r.map_of[r.someone] * n_alters + r.alter[r.someone], return_counts=True)
+    cols["n_resourceful"] = np.where(nothing, NAN, count(map_alter[items_each >= RESOURCEFUL] // n_alters, n))
     size = count(arr.map_of, n)
     codes = arr.capital
     for i, kind in enumerate(CAPITAL_TYPES):

@@ -48,8 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["measures", "change_measures", "cohort_measures", "cohort_changes"]
 
 _AUTO_PROGRESS = 3000  # maps: show a progress bar from this many maps on, unless told
-_CHUNK_PERSONS = 12_000
-_BRIDGING = CAPITAL_TYPES.index("bridging")  # persons read and computed at a time: bounds memory, same results
+_CHUNK_PERSONS = 12_000  # persons read and computed at a time: bounds memory, same results
+_BRIDGING = CAPITAL_TYPES.index("bridging")
 
 
 # --------------------------------------------------------------------------- computing

@@ -59,6 +59,7 @@ __all__ = [
     "shift_words",
     "readable_frame",
     "READABLE_COLUMNS",
+    "TABLE_ATTRIBUTES",
     "MISSING",
 ]
 

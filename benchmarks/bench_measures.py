@@ -311,7 +311,7 @@ t1 = time.perf_counter()
 c = em.cohort_changes(store, progress=False)
 t2 = time.perf_counter()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(f"{len(m)} {len(c)} {base} {peak} {t1 - t0:.2f} {t2 - t1:.2f}")
+print(f"{len(m)} {len(c)} {base} {peak} {t1 - t0:.2f} {t2 - t1:.2f} {os.path.dirname(em.__file__)}")
 """
 
 
@@ -319,11 +319,20 @@ def memory(path: str, pythonpath: str | None) -> None:
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    out = subprocess.run([sys.executable, "-c", _MEMORY, path], capture_output=True, text=True, env=env, check=True)
-    n_m, n_c, base, peak, t_m, t_c = out.stdout.split()
+    # run outside the repository: "python -c" puts the working folder first on sys.path, ahead of PYTHONPATH's copy
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY, os.path.abspath(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=tempfile.gettempdir(),
+    )
+    n_m, n_c, base, peak, t_m, t_c, where = out.stdout.split(maxsplit=6)
     print(
         f"  {n_m} map rows, {n_c} change rows: peak memory growth {(int(peak) - int(base)) / 2**30:.2f} GB "
-        f"(resident after imports {int(base) / 2**20:.0f} MB); measures {t_m} s, changes {t_c} s",
+        f"(resident after imports {int(base) / 2**20:.0f} MB); measures {t_m} s, changes {t_c} s "
+        f"(egomap from {where.strip()})",
         flush=True,
     )
 

@@ -581,7 +581,6 @@ def test_later_write_wins_between_two_kernels(location):
         assert len(moves) == 2
 
 
-
 def test_edit_on_a_stale_map_is_built_again_on_the_saved_map(location):
     """An edit built on what a map last read is checked as it is saved; if another writer saved meanwhile,
     nothing of it is kept and it is built again on the saved map, so its undo restores the other writer's value."""

@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import egomap as em
@@ -71,10 +72,51 @@ def test_round_trip(location):
         )
         maps = s.read_maps().set_index("map_label")
         assert em.ResourceScheme.from_dict(json.loads(maps.loc["Baseline", "resource_scheme"])) == custom_scheme()
-        assert maps.loc["Plain", "resource_scheme"] is not None and plain.id in set(maps["map_id"])
+        assert plain.id in set(maps["map_id"]) and pd.isna(maps.loc["Plain", "resource_scheme"])
     assert _resource_rows(location) == sorted(
         [(m.id, "lend_money", mum), (m.id, "lend_money", sam), (m.id, "shopping", "")]
     )
+
+
+def _stored_schemes(location) -> dict[str, str | None]:
+    """Each map's ``maps.resource_scheme`` cell by label, through a plain connection."""
+    if is_postgres(location):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as c:
+            return dict(c.execute("SELECT label, resource_scheme FROM egomap.maps").fetchall())
+    con = sqlite3.connect(location)
+    try:
+        return dict(con.execute("SELECT label, resource_scheme FROM maps").fetchall())
+    finally:
+        con.close()
+
+
+def test_the_built_in_scheme_is_stored_as_null_and_read_back_as_itself(location):
+    """egomap's own scheme costs no copy per map (NULL); a custom one is kept whole; replacing the default later changes neither."""
+    builtin = em.resource_schemes.BUILTIN_RESOURCES
+    with em.open_store(location) as s:
+        p = s.add_person("R-N1", consent_research=True)
+        plain = p.new_map("Plain", date="2026-01-12")
+        plain.set_resource("crisis_call", [plain.add_alter("Mum", ring=0, sector="household")])
+        p.new_map("Own", date="2026-02-12", resources=custom_scheme())
+        p.new_map("Follow-up", date="2026-03-12", copy_from=plain)
+    stored = _stored_schemes(location)
+    assert stored["Plain"] is None and stored["Follow-up"] is None
+    assert em.ResourceScheme.from_dict(json.loads(stored["Own"])) == custom_scheme()
+    other = em.ResourceScheme(
+        builtin.name, builtin.domains[:1], builtin.items_in(builtin.domain_keys[0]), title="shorter"
+    )
+    em.register_resource_scheme(other, replace=True)
+    try:
+        with em.open_store(location) as s:
+            p = s.person("R-N1")
+            assert p.map("Plain").resource_scheme == builtin and len(p.map("Follow-up").resource_scheme) == 20
+            assert p.map("Own").resource_scheme == custom_scheme()
+            row = em.cohort_measures(s).set_index("map_id").loc[p.map("Plain").id]
+            assert row["resources_accessed"] == 1 and row["resources_emotional_support"] == 1
+    finally:
+        em.register_resource_scheme(builtin, replace=True)
 
 
 def test_undo_redo_across_reconnect(location):

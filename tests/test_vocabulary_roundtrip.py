@@ -116,7 +116,7 @@ def test_attribute_survives_egor(mapped, tmp_path, f):
 
 @pytest.mark.parametrize("f", FIELDS, ids=IDS)
 def test_attribute_is_in_graphml(mapped, tmp_path, f):
-    # egomap writes GraphML but does not read it back: read the file with networkx
+    # checked in the file as networkx reads it (what other tools see); egomap's own reader is tested in test_resources_io
     path, _, want = mapped
     with em.open_store(path) as s:
         (file,) = em.io.export_graphml(s, tmp_path / "g", include_names=True)

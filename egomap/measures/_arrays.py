@@ -24,7 +24,7 @@ from egomap import schemes as _schemes
 from egomap.fields import CAPITAL_TYPES, KINDS, SUPPORT_TYPES, VALENCES
 from egomap.measures._base import norm_text
 from egomap.model.capital import capital_columns, met_through_activity
-from egomap.resource_schemes import ResourceScheme, resource_scheme
+from egomap.resource_schemes import BUILTIN_RESOURCES, ResourceScheme
 from egomap.store.keys import as_bytes, bytes_hash, factorize, lookup, search
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -202,12 +202,12 @@ class SchemeCache:
         self._resources: dict[Any, ResourceScheme] = {}
 
     def resources(self, v: Any) -> ResourceScheme:
-        """The resource scheme of a map's ``resource_scheme`` cell (None: egomap's default scheme)."""
+        """The resource scheme of a map's ``resource_scheme`` cell (None: egomap's built-in default scheme)."""
         if isinstance(v, ResourceScheme):
             return v
         key = resource_key(v)
         if key not in self._resources:
-            self._resources[key] = resource_scheme() if key == "" else ResourceScheme.from_dict(json.loads(v))
+            self._resources[key] = BUILTIN_RESOURCES if key == "" else ResourceScheme.from_dict(json.loads(v))
         return self._resources[key]
 
     def n_rings(self, v: Any) -> int:

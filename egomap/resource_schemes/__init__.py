@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from egomap.resource_schemes.files import read_resource_scheme
 from egomap.resource_schemes.scheme import (
+    BUILTIN_RESOURCES,
     DEFAULT_RESOURCES,
     MAX_PROMPT,
     RESOURCE_SCHEMES,
@@ -36,6 +37,7 @@ __all__ = [
     "ResourceScheme",
     "RESOURCE_SCHEMES",
     "DEFAULT_RESOURCES",
+    "BUILTIN_RESOURCES",
     "MAX_PROMPT",
     "resource_scheme",
     "register_resource_scheme",

@@ -416,106 +416,106 @@ def _i(domain: str, key: str, label: str, prompt: str) -> ResourceItem:
 
 _H, _E, _S, _P, _M = "help_at_home", "expert_advice", "skills", "problem_solving", "emotional_support"
 
-register_resource_scheme(
-    ResourceScheme(
-        "egomap_resources",
-        [
-            _d(_H, "Help at home"),
-            _d(_E, "Expert advice"),
-            _d(_S, "Skills"),
-            _d(_P, "Problem solving"),
-            _d(_M, "Emotional support"),
-        ],
-        [
-            _i(_H, "small_loan", "Lend a small sum of money", "Who could lend you a small sum of money?"),
-            _i(
-                _H,
-                "move_or_carry",
-                "Help moving or carrying",
-                "Who could help you move house or carry something heavy?",
-            ),
-            _i(
-                _H,
-                "mind_home",
-                "Look after your home or pet",
-                "Who could look after your home, post or pet if you were away?",
-            ),
-            _i(
-                _H,
-                "shopping_unwell",
-                "Shopping when you are unwell",
-                "Who could do some shopping for you if you were unwell?",
-            ),
-            _i(
-                _E, "job_advice", "Advice about a job or training", "Who could give you advice about a job or training?"
-            ),
-            _i(
-                _E,
-                "official_letters",
-                "Letters from the council or benefits",
-                "Who could help you with a letter from the council or benefits?",
-            ),
-            _i(
-                _E,
-                "health_advice",
-                "Questions about health or medication",
-                "Who could you ask about your health or your medication?",
-            ),
-            _i(
-                _E,
-                "housing_advice",
-                "Advice about housing",
-                "Who could give you advice about housing or a problem with a landlord?",
-            ),
-            _i(
-                _S,
-                "phone_computer",
-                "Help with a phone, computer or online form",
-                "Who could help you with a phone, a computer or a form online?",
-            ),
-            _i(
-                _S,
-                "fix_things",
-                "Fix something at home",
-                "Who could help you fix something, like a dripping tap or a bike?",
-            ),
-            _i(
-                _S,
-                "teach_something",
-                "Teach you something new",
-                "Who could teach you something new, like cooking, a sport or a craft?",
-            ),
-            _i(
-                _S,
-                "cv_interview",
-                "A CV or a job interview",
-                "Who could help you write a CV or practise for an interview?",
-            ),
-            _i(
-                _P,
-                "money_trouble",
-                "Sort out money problems",
-                "Who could help you sort out a problem with money or debts?",
-            ),
-            _i(_P, "big_decision", "Think through a decision", "Who could help you think through a big decision?"),
-            _i(_P, "speak_up", "Speak up for you", "Who could speak up for you or come with you to an appointment?"),
-            _i(
-                _P,
-                "meet_people",
-                "Introduce you to new people",
-                "Who could introduce you to new people or a group you might enjoy?",
-            ),
-            _i(_M, "talk_worries", "Talk about worries", "Who could you talk to when you feel worried or low?"),
-            _i(_M, "crisis_call", "Call in a crisis", "Who could you call, day or night, if things got really bad?"),
-            _i(_M, "good_news", "Share good news", "Who would you tell first about some good news?"),
-            _i(_M, "company", "Spend time together", "Who could you spend a free afternoon with, just for company?"),
-        ],
-        "egomap resources (20 items in 5 domains)",
-        "egomap's own resource items, written for people recovering from mental illness: who could help "
-        "at home, give expert advice, share skills, help solve problems and give emotional support. After "
-        "the idea of a resource generator (Webber & Huxley 2007), in egomap's own words.",
-    )
+#: egomap's own default scheme as shipped. The stores keep no copy of it on a map (NULL in
+#: ``maps.resource_scheme`` means this scheme), so its wording is frozen: a changed default
+#: needs a new name, and a migration that writes this one's JSON into the maps that used it.
+BUILTIN_RESOURCES = ResourceScheme(
+    "egomap_resources",
+    [
+        _d(_H, "Help at home"),
+        _d(_E, "Expert advice"),
+        _d(_S, "Skills"),
+        _d(_P, "Problem solving"),
+        _d(_M, "Emotional support"),
+    ],
+    [
+        _i(_H, "small_loan", "Lend a small sum of money", "Who could lend you a small sum of money?"),
+        _i(
+            _H,
+            "move_or_carry",
+            "Help moving or carrying",
+            "Who could help you move house or carry something heavy?",
+        ),
+        _i(
+            _H,
+            "mind_home",
+            "Look after your home or pet",
+            "Who could look after your home, post or pet if you were away?",
+        ),
+        _i(
+            _H,
+            "shopping_unwell",
+            "Shopping when you are unwell",
+            "Who could do some shopping for you if you were unwell?",
+        ),
+        _i(_E, "job_advice", "Advice about a job or training", "Who could give you advice about a job or training?"),
+        _i(
+            _E,
+            "official_letters",
+            "Letters from the council or benefits",
+            "Who could help you with a letter from the council or benefits?",
+        ),
+        _i(
+            _E,
+            "health_advice",
+            "Questions about health or medication",
+            "Who could you ask about your health or your medication?",
+        ),
+        _i(
+            _E,
+            "housing_advice",
+            "Advice about housing",
+            "Who could give you advice about housing or a problem with a landlord?",
+        ),
+        _i(
+            _S,
+            "phone_computer",
+            "Help with a phone, computer or online form",
+            "Who could help you with a phone, a computer or a form online?",
+        ),
+        _i(
+            _S,
+            "fix_things",
+            "Fix something at home",
+            "Who could help you fix something, like a dripping tap or a bike?",
+        ),
+        _i(
+            _S,
+            "teach_something",
+            "Teach you something new",
+            "Who could teach you something new, like cooking, a sport or a craft?",
+        ),
+        _i(
+            _S,
+            "cv_interview",
+            "A CV or a job interview",
+            "Who could help you write a CV or practise for an interview?",
+        ),
+        _i(
+            _P,
+            "money_trouble",
+            "Sort out money problems",
+            "Who could help you sort out a problem with money or debts?",
+        ),
+        _i(_P, "big_decision", "Think through a decision", "Who could help you think through a big decision?"),
+        _i(_P, "speak_up", "Speak up for you", "Who could speak up for you or come with you to an appointment?"),
+        _i(
+            _P,
+            "meet_people",
+            "Introduce you to new people",
+            "Who could introduce you to new people or a group you might enjoy?",
+        ),
+        _i(_M, "talk_worries", "Talk about worries", "Who could you talk to when you feel worried or low?"),
+        _i(_M, "crisis_call", "Call in a crisis", "Who could you call, day or night, if things got really bad?"),
+        _i(_M, "good_news", "Share good news", "Who would you tell first about some good news?"),
+        _i(_M, "company", "Spend time together", "Who could you spend a free afternoon with, just for company?"),
+    ],
+    "egomap resources (20 items in 5 domains)",
+    "egomap's own resource items, written for people recovering from mental illness: who could help "
+    "at home, give expert advice, share skills, help solve problems and give emotional support. After "
+    "the idea of a resource generator (Webber & Huxley 2007), in egomap's own words.",
 )
+register_resource_scheme(BUILTIN_RESOURCES)
 
 #: The default resource scheme's name.
 DEFAULT_RESOURCES = "egomap_resources"

@@ -428,7 +428,7 @@ class Store(StoreBackendMixin):
         Columns: ``map_id``, ``person_id``, ``map_label``, ``map_date``,
         ``rings`` and ``sectors`` (the schemes as JSON text: few distinct values, cheap
         to group by), ``consent_research`` (bool), ``resource_scheme`` (JSON
-        text; None for a map made before resources, which has the default scheme).
+        text; missing for egomap's own default scheme, :data:`egomap.resource_schemes.BUILTIN_RESOURCES`).
 
         Examples
         --------

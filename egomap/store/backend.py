@@ -87,7 +87,10 @@ class StoreBackendMixin:
             "notes": m.notes,
             "rings": m.rings.to_dict(),
             "sectors": m.sectors.to_dict(),
-            "resource_scheme": m.resource_scheme.to_dict(),
+            # egomap's own default scheme is kept as NULL (its wording is frozen): 3.8 KB less per map
+            "resource_scheme": None
+            if m.resource_scheme == _resource_schemes.BUILTIN_RESOURCES
+            else m.resource_scheme.to_dict(),
             "copied_from": m.copied_from,
             "created": m.created,
         }
@@ -203,6 +206,10 @@ class StoreBackendMixin:
 
 
 @functools.lru_cache(maxsize=64)
-def _resource_scheme(text: str | None) -> _resource_schemes.ResourceScheme | None:
-    """A map's resource scheme as stored (JSON); None (the default scheme) for maps made before schema version 5."""
-    return None if text is None else _resource_schemes.ResourceScheme.from_dict(json.loads(text))
+def _resource_scheme(text: str | None) -> _resource_schemes.ResourceScheme:
+    """A map's resource scheme as stored (JSON); NULL is egomap's built-in default scheme."""
+    return (
+        _resource_schemes.BUILTIN_RESOURCES
+        if text is None
+        else _resource_schemes.ResourceScheme.from_dict(json.loads(text))
+    )

@@ -27,8 +27,10 @@ from egomap.resource_schemes import (
 
 @pytest.fixture
 def registry():
-    """The registry as it was before the test, put back after it."""
+    """Only egomap's own scheme registered (doctests may have added others), the registry put back after the test."""
     saved = dict(RESOURCE_SCHEMES)
+    RESOURCE_SCHEMES.clear()
+    RESOURCE_SCHEMES[em.resource_schemes.DEFAULT_RESOURCES] = em.resource_schemes.BUILTIN_RESOURCES
     yield RESOURCE_SCHEMES
     RESOURCE_SCHEMES.clear()
     RESOURCE_SCHEMES.update(saved)

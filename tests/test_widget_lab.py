@@ -313,6 +313,16 @@ _SIZES = """() => {
             detailsHeight: details.height, canvasHeight: canvas.height};
 }"""
 
+# Scroll the details to their end: is the last part ("Could help with") inside the box, and the head still shown?
+_SCROLL_DETAILS = """() => {
+    const d = document.querySelector('.egomap-details');
+    d.scrollTop = d.scrollHeight;
+    const box = d.getBoundingClientRect();
+    const inside = (e) => { const r = e.getBoundingClientRect(); return r.top >= box.top - 1 && r.bottom <= box.bottom + 1; };
+    return {lastInside: inside(d.querySelector('.egomap-res-of')), headInside: inside(d.querySelector('.egomap-delete')),
+            scrolled: d.scrollTop};
+}"""
+
 
 def test_session_panel_in_jupyterlab_at_1366x768_reopens_removes_and_is_readable(tmp_path, browser):
     """Issue 16 items 1 and 4: 'Open map' opens the map being drawn (no new map in the store); a map started
@@ -355,6 +365,9 @@ def test_session_panel_in_jupyterlab_at_1366x768_reopens_removes_and_is_readable
             sizes = page.evaluate(_SIZES)
             assert sizes["names"] >= 12 and sizes["circles"] >= 11, sizes
             assert sizes["detailsHeight"] <= sizes["canvasHeight"] + 10, sizes  # every control beside the map
+            # what does not fit scrolls inside the details, under the name, Remove and Close, which stay in view
+            end = page.evaluate(_SCROLL_DETAILS)
+            assert end["lastInside"] and end["headInside"], end
             assert_accessible(page, ".egomap-session")
             # the details' text boxes show the focus in JupyterLab too (its own styles must not hide it)
             page.locator(".egomap-details [data-field=label]").focus()

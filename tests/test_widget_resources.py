@@ -407,14 +407,14 @@ def test_details_list_resources_and_capital_and_counts_show_as_badges(page, serv
     items = page.locator(".egomap-res-of-items").text_content()
     assert items == "; ".join(scheme.item(x).label for x in (k[0], k[3], k[5]))
     said = page.locator(".egomap-capital-said").text_content()
-    assert said.startswith("Social capital — default: bonding (from the sector")
+    assert said.startswith("Social capital: bonding, egomap's default from the sector")
     assert page.locator("select[data-field='capital'] option").first.text_content() == "Default (bonding)"
     # the practitioner records the person's own view: saved, and said so
     page.select_option("select[data-field='capital']", "bridging")
     settle(page)
     assert reopened(m)[1][mum] == "bridging"
     assert page.locator(".egomap-capital-said").text_content() == (
-        "Social capital: bridging (the person's own view; default: bonding)"
+        "Social capital: bridging, the person's own view (default: bonding)."
     )
     page.select_option("select[data-field='capital']", "")
     settle(page)

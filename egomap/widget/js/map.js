@@ -231,6 +231,7 @@ function render({ model, el }) {
     root.classList.toggle("egomap-tie-mode", v.tieMode);
     hint.textContent = hintText(readOnly);
     v.panels.drawDetails(d, selected, readOnly);
+    fitDetails();
     v.panels.drawReview(d, readOnly);
     if (v.focusDetails && v.focusDetails === selected && v.panelFor === selected) {
       // Enter on a person: focus goes on into their details (Esc brings it back)
@@ -341,9 +342,22 @@ function render({ model, el }) {
   });
   listen(root, "keydown", input.onRootKey);
 
+  // Beside the map, the details are never taller than it (they scroll; the page does not): on a
+  // laptop every control stays next to the map. Under the map (a narrow window) they take their room.
+  function fitDetails() {
+    const c = svgRoot.getBoundingClientRect();
+    const beside = dom.details.parentElement.getBoundingClientRect().left >= c.right - 1;
+    const cap = beside && c.height >= 240 ? Math.floor(c.height) : 0;
+    dom.details.style.maxHeight = cap ? `${cap}px` : "";
+    dom.details.classList.toggle("egomap-capped", cap > 0 && dom.details.scrollHeight > cap + 1);
+  }
+
   let resizeObserver = null;
   if (typeof ResizeObserver !== "undefined") {
-    resizeObserver = new ResizeObserver(() => input.fitHit());
+    resizeObserver = new ResizeObserver(() => {
+      input.fitHit();
+      fitDetails();
+    });
     resizeObserver.observe(svgRoot);
   }
 

@@ -82,12 +82,12 @@ export function makePanels(v) {
     }
     v.panelFor = a.id;
     const id = a.id;
-    // the name and Close on top, Remove right under them: reachable without scrolling on a laptop
+    // the name, Remove and Close on top (kept in view when the details scroll beside the map)
     const head = html("h3", { class: "egomap-details-title" });
     const del = html("button", { class: "egomap-btn egomap-delete", type: "button" }, "Remove from map");
     const close = html("button", { class: "egomap-btn egomap-close", type: "button" }, "Close");
     const top = html("div", { class: "egomap-details-head" });
-    top.append(head, close);
+    top.append(head, del, close);
     const form = html("div", { class: "egomap-form" });
     for (const f of model.get("fields") || []) {
       const c = fieldControl(f);
@@ -106,9 +106,6 @@ export function makePanels(v) {
     const resOf = html("div", { class: "egomap-res-of" });
     resOf.append(html("h4", {}, "Could help with"), html("p", { class: "egomap-res-of-items" }), html("p", { class: "egomap-capital-said" }));
     form.append(resOf);
-    const buttons = html("div", { class: "egomap-row egomap-details-foot" });
-    buttons.append(del);
-    form.append(buttons);
     details.replaceChildren(top, form);
     syncDetails(a, null);
     listen(del, "click", () => send({ type: "remove", id }));
@@ -150,8 +147,8 @@ export function makePanels(v) {
     const said = details.querySelector(".egomap-capital-said");
     if (said) {
       said.textContent = a.capital
-        ? `Social capital: ${a.capital} (the person's own view; default: ${rule})`
-        : `Social capital — default: ${a.capital_effective || rule} (from the sector, kind, professional role and where they met)`;
+        ? `Social capital: ${a.capital}, the person's own view (default: ${rule}).`
+        : `Social capital: ${a.capital_effective || rule}, egomap's default from the sector, kind, role and where they met.`;
     }
   }
 

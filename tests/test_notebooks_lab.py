@@ -135,7 +135,8 @@ def test_session_notebook_a_whole_session(lab, lab_page):
     panel.locator(".egomap-session-person-id input").fill("R-101")
     panel.locator(".egomap-session-open-person").click()
     _panel_says(page, ".egomap-session-start-map", "Start follow-up (a copy of 'Baseline')")
-    assert page.locator(".egomap-session .egomap-root").count() == 0  # the old map is closed
+    # the old map is closed (the message and the emptied map area are two widget updates: wait for the second)
+    page.wait_for_function("document.querySelectorAll('.egomap-session .egomap-root').length === 0", timeout=30_000)
     panel.locator(".egomap-session-map-label input").fill("6 months")
     panel.locator(".egomap-session-start-map").click()
     _panel_says(page, ".egomap-session-message", "as a copy of 'Baseline'")

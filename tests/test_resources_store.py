@@ -384,6 +384,29 @@ def test_a_practitioner_cannot_read_or_write_anothers_resources(team_store):
     assert _resource_rows(team_store["admin"]) == before
 
 
+def test_the_views_activity_flag_follows_each_edit_and_cannot_be_written_by_hand(team_store):
+    """The research views take "met_through names an activity" from a flag a trigger keeps on each alter."""
+    m1 = team_store["maps"][0]
+
+    def flags() -> list[int]:
+        with em.open_store(team_store["rex"]) as r:
+            pl = r.read_table("placements", ["map_id", "met_through_activity"])
+            return sorted(pl.loc[pl["map_id"] == m1, "met_through_activity"])
+
+    assert flags() == [0, 0, 1, 1]
+    with em.open_store(team_store["pia"]) as s:
+        m = s.map(m1)
+        jo = m.alter("Jo").id
+        try:
+            m.update("Jo", met_through="my sister")
+            assert flags() == [0, 0, 0, 1]
+            s._conn.execute("UPDATE egomap.alters SET met_through_activity = true WHERE id = %s", (jo,))
+            assert flags() == [0, 0, 0, 1]  # the trigger writes what the text says, whatever was sent
+        finally:
+            m.update("Jo", met_through="art classes")
+    assert flags() == [0, 0, 1, 1]
+
+
 def test_a_researcher_reads_consenting_persons_resources_pseudonymised_and_writes_nothing(team_store):
     m1, m2, m3 = team_store["maps"]
     mum, sam, shah = team_store["ids"]

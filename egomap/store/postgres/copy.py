@@ -110,6 +110,10 @@ class _Side:
 
     def end(self, commit: bool) -> None:
         self.conn.execute("COMMIT" if commit else "ROLLBACK")
+        if commit and self.pg:
+            # fresh tables have no planner statistics until autovacuum comes by (a minute or more later); without
+            # them PostgreSQL plans the research views' joins as if the tables were nearly empty (row by row)
+            self.conn.execute("ANALYZE " + ", ".join(f"egomap.{t}" for t in TABLES))
 
     def close(self) -> None:
         if self.pg:

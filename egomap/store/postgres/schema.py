@@ -215,7 +215,12 @@ def _codes() -> list[str]:
     Made by a trigger when an alter is written (the salt is readable by the
     admin only), so the research views read them instead of hashing every
     row of every query. The same text (case and surrounding spaces ignored)
-    gets the same code; an empty text stays empty.
+    gets the same code; an empty text stays empty. Beside them, whether
+    ``met_through`` names an activity (``met_through_activity``, the default
+    capital rule's one need of that text), so the views do not match every
+    placement's text against the word list again (a third of a researcher's
+    cohort read); alters whose flag no longer agrees with the word list (a
+    newer egomap) are written again each time this runs.
     """
     salt = "(SELECT value FROM egomap.secret WHERE key = 'salt')"
     sets = [f"NEW.code := 'A' || substr(md5({salt} || NEW.id), 1, 16);"]
@@ -224,9 +229,11 @@ def _codes() -> list[str]:
             f"NEW.{c}_code := CASE WHEN btrim(NEW.{c}) = '' THEN '' "
             f"ELSE 'C' || substr(md5({salt} || lower(btrim(NEW.{c}))), 1, 16) END;"
         )
+    sets.append(f"NEW.met_through_activity := {activity_sql('NEW.met_through')};")
     cols = ["code", *(f"{c}_code" for c in CODED)]
     return [
         *(f"ALTER TABLE egomap.alters ADD COLUMN IF NOT EXISTS {c} TEXT" for c in cols),
+        "ALTER TABLE egomap.alters ADD COLUMN IF NOT EXISTS met_through_activity BOOLEAN",
         f"""CREATE OR REPLACE FUNCTION egomap.alter_codes() RETURNS trigger LANGUAGE plpgsql
             SECURITY DEFINER SET search_path = egomap, pg_temp AS $$
         BEGIN
@@ -237,12 +244,14 @@ def _codes() -> list[str]:
         # on every write of an alter, so that no one can write a code of their own into it
         "CREATE TRIGGER alter_codes BEFORE INSERT OR UPDATE ON egomap.alters "
         "FOR EACH ROW EXECUTE FUNCTION egomap.alter_codes()",
-        "UPDATE egomap.alters SET code = NULL WHERE code IS NULL",  # alters written before: the trigger codes them
+        # alters written before (or flagged by another word list): the trigger codes them
+        "UPDATE egomap.alters SET code = NULL WHERE code IS NULL "
+        f"OR met_through_activity IS DISTINCT FROM {activity_sql('met_through')}",
     ]
 
 
 #: Columns of the team's tables that are not the store's data (not copied, not compared).
-HIDDEN = frozenset({"n", "code", *(f"{c}_code" for c in CODED)})
+HIDDEN = frozenset({"n", "code", *(f"{c}_code" for c in CODED), "met_through_activity"})
 
 
 def _views() -> list[str]:
@@ -284,7 +293,7 @@ def _views() -> list[str]:
         f"SELECT {', '.join(map_cols)} FROM egomap.maps m "
         "JOIN egomap.persons p ON p.id = m.person_id AND p.consent_research = 1",
         f"CREATE VIEW egomap.research_placements WITH (security_barrier) AS "
-        f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, {activity_sql('a.met_through')}::int "
+        f"SELECT q.map_id, a.code AS alter_id, {alter_cols}{coded}, a.met_through_activity::int "
         f"AS met_through_activity, {place_cols}, q.n "
         f"FROM egomap.placements q JOIN egomap.alters a ON a.id = q.alter_id WHERE q.map_id IN {consenting_maps}",
         f"CREATE VIEW egomap.research_ties WITH (security_barrier) AS "

@@ -164,6 +164,7 @@ def test_keys_lookup_and_factorize_by_hand():
 
 def test_read_columns_equal_read_table(cohort):
     cols = ["map_id", "alter_id", "ring", "sector", "angle", "kind", "is_professional", "relationship", "valence"]
+    cols += ["support_received", "support_given", "contact", "known_for", "capital"]  # closed vocabularies
     table = cohort.read_table("placements", cols)
     arrays = cohort.read_columns("placements", cols)
     order = np.lexsort((arrays["alter_id"], arrays["map_id"]))
@@ -200,6 +201,38 @@ def test_read_columns_with_a_separator_inside_a_value(tmp_path):
     assert {a.decode(): r.decode() for a, r in zip(got["alter_id"], got["relationship"])} == want
     assert em.cohort_measures(store)["blau_relationship"].iloc[0] == pytest.approx(1 - (4 + 1) / 9)
     store.close()
+
+
+def test_read_columns_with_a_value_outside_the_vocabulary(tmp_path):
+    """Choices are read as one character a row; a value egomap does not know (an old or edited file) as text."""
+    path = tmp_path / "odd.sqlite"
+    with em.open_store(path) as store:
+        m = store.add_person("R-1").new_map("Baseline")
+        m.add_alter("A", ring=0, sector="family", valence="mixed", support_received={"practical", "emotional"})
+        m.add_alter("B", ring=1, sector="family", capital="linking", contact="weekly")
+        m.add_alter("C", ring=2, sector="family", kind="pet")
+    cols = ["alter_id", "valence", "support_received", "capital", "contact", "kind", "sector"]
+
+    def both(store):
+        got = store.read_columns("placements", cols)
+        want = store.read_table("placements", cols).fillna("")
+        return [tuple(got[c][i].decode() if c != "alter_id" else "" for c in cols) for i in range(3)], [
+            ("", *r[1:]) for r in want.itertuples(index=False)
+        ]
+
+    with em.open_store(path) as store:
+        got, want = both(store)
+        assert sorted(got) == sorted(want)
+        assert ("", "mixed", "emotional,practical", "", "", "person", "family") in got
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE placements SET valence = 'so-so', support_received = 'practical,emotional'")
+        con.execute("UPDATE placements SET sector = 'elsewhere' WHERE ring = 2")  # not a sector of the map's scheme
+    con.close()
+    with em.open_store(path) as store:
+        got, want = both(store)
+        assert sorted(got) == sorted(want) and {r[1] for r in got} == {"so-so"}
+        assert {r[2] for r in got} == {"practical,emotional"} and {r[6] for r in got} == {"family", "elsewhere"}
 
 
 def test_id_columns_come_first(cohort):

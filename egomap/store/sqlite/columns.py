@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import combinations
 
 import numpy as np
 
@@ -30,6 +31,9 @@ _INTS = frozenset(
 )
 _FLOATS = frozenset(f.name for o in ("alter", "placement") for f in fields.of(o) if f.type == "float")
 _IN = "(SELECT value FROM json_each(?))"
+#: A column read one character a row: the SQL, and the values by character (``0``: empty) with the lookup table.
+Closed = tuple[str, tuple[np.ndarray, np.ndarray]]
+_CODES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # '~': outside the vocabulary
 _BLOCK = 1_000_000  # rowids scanned at a time: bounds the text in flight (about 100 MB a block)
 
 
@@ -45,7 +49,8 @@ def read_columns(
     own = [c for c in columns if c in ("map_id", "alter_id") or c in PLACEMENT_COLS]
     of_alter = [c for c in columns if c not in own]
     scan = list(dict.fromkeys([*own, *(["alter_id"] if of_alter else [])]))
-    out = _scan(conn, "placements", scan, None if ids is None else (f"map_id IN {_IN}", ids))
+    closed = _sector_vocabulary(conn) if "sector" in scan else {}
+    out = _scan(conn, "placements", scan, None if ids is None else (f"map_id IN {_IN}", ids), closed)
     if of_alter:
         where = None if ids is None else (f"person_id IN (SELECT person_id FROM maps WHERE id IN {_IN})", ids)
         al = _scan(conn, "alters", ["id", *of_alter], where)
@@ -56,39 +61,119 @@ def read_columns(
 
 
 def _scan(
-    conn: sqlite3.Connection, table: str, columns: Sequence[str], where: tuple[str, str] | None
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    where: tuple[str, str] | None,
+    closed: Mapping[str, Closed] | None = None,
 ) -> dict[str, np.ndarray]:
     """One table's columns; a whole large table in blocks of rowids, so that the text in flight stays small."""
+    closed = {**_CLOSED, **(closed or {})}
     if where is not None:
-        return _scan_part(conn, table, columns, where[0], [where[1]])
+        return _scan_part(conn, table, columns, where[0], [where[1]], closed)
     lo, hi = conn.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
     if lo is None or hi - lo < _BLOCK:
-        return _scan_part(conn, f"{table} NOT INDEXED", columns, None, [])
+        return _scan_part(conn, f"{table} NOT INDEXED", columns, None, [], closed)
     # NOT INDEXED: rows in rowid order, whole or in blocks (a covering index would give its own order)
     parts = [
-        _scan_part(conn, f"{table} NOT INDEXED", columns, "rowid BETWEEN ? AND ?", [start, start + _BLOCK - 1])
+        _scan_part(conn, f"{table} NOT INDEXED", columns, "rowid BETWEEN ? AND ?", [start, start + _BLOCK - 1], closed)
         for start in range(lo, hi + 1, _BLOCK)
     ]
     return {c: np.concatenate([p.pop(c) for p in parts]) for c in columns}
 
 
 def _scan_part(
-    conn: sqlite3.Connection, table: str, columns: Sequence[str], where: str | None, where_args: list
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    where: str | None,
+    where_args: list,
+    closed: Mapping[str, Closed],
 ) -> dict[str, np.ndarray]:
     text = [c for c in columns if c not in _FLOATS]  # floats keep every digit only row by row
-    parts = [f"group_concat(ifnull({c}, -1), ' ')" if c in _INTS else f"group_concat(ifnull({c}, ''), ?)" for c in text]
+    parts = []
+    for c in text:
+        if c in _INTS:
+            parts.append(f"group_concat(ifnull({c}, -1), ' ')")
+        elif c in closed:
+            parts.append(f"group_concat({closed[c][0]}, '')")
+        else:
+            parts.append(f"group_concat(ifnull({c}, ''), ?)")
     tail = f" FROM {table}" + (f" WHERE {where}" if where else "")
-    args = [_SEP for c in text if c not in _INTS] + where_args
+    args = [_SEP for c in text if c not in _INTS and c not in closed] + where_args
     n, *cols = conn.execute(f"SELECT {', '.join(['count(*)', *parts])}{tail}", args).fetchone()
     out: dict[str, np.ndarray] = dict(zip(text, cols))
     del cols  # each column's text is freed once it is cut into an array
     for c in columns:
-        got = None if c in _FLOATS else _ints(out[c] or "", n) if c in _INTS else _text(out[c] or "", n, _SEP)
+        if c in _FLOATS:
+            got = None
+        elif c in _INTS:
+            got = _ints(out[c] or "", n)
+        elif c in closed:
+            got = _decode(out[c] or "", n, closed[c][1])
+        else:
+            got = _text(out[c] or "", n, _SEP)
         if got is None:  # a float, or a separator inside a value: that column row by row
             rows = [v for (v,) in conn.execute(f"SELECT {c}{tail}", where_args)]
             got = np.array(rows, dtype=float) if c in _FLOATS else as_bytes(rows)
         out[c] = got
     return out
+
+
+def _closed_columns() -> dict[str, Closed]:
+    """Columns with a closed vocabulary: the SQL that gives each row's value as one character, and the values.
+
+    A choice or a set of choices (as stored: sets as sorted comma-separated
+    text) is read as one character a row, with no separator: no text to cut,
+    no Python object per row. ``0`` is empty or NULL; ``~`` a value outside the
+    vocabulary, which sends the column to the text path.
+    """
+    out = {}
+    for f in (f for o in ("alter", "placement") for f in fields.of(o)):
+        if f.type == "choice" and f.choices:
+            values = [f.to_db(v) for v in f.choices]
+        elif f.type == "set" and f.choices:
+            values = sorted({f.to_db(set(c)) for k in range(1, len(f.choices) + 1) for c in combinations(f.choices, k)})
+        else:
+            continue
+        got = _closed(f.column, values)
+        if got is not None:
+            out[f.column] = got
+    return out
+
+
+def _closed(column: str, values: Sequence[str]) -> Closed | None:
+    """The one-character reading of ``column`` whose values are among ``values`` (None: too many values)."""
+    values = [v for v in dict.fromkeys(values) if v]
+    if len(values) >= len(_CODES):
+        return None
+    whens = " ".join(f"WHEN '{v.replace(chr(39), chr(39) * 2)}' THEN '{_CODES[i + 1]}'" for i, v in enumerate(values))
+    lut = np.zeros(128, dtype=np.intp)
+    for i in range(len(values) + 1):
+        lut[ord(_CODES[i])] = i
+    sql = f"CASE ifnull({column}, '') WHEN '' THEN '0' {whens} ELSE '~' END"
+    return sql, (np.array([b"", *(v.encode("utf-8") for v in values)]), lut)
+
+
+def _sector_vocabulary(conn: sqlite3.Connection) -> dict[str, Closed]:
+    """The sector keys of the maps' sector schemes as a closed vocabulary (a few distinct schemes in a store)."""
+    keys: dict[str, None] = {}
+    for (text,) in conn.execute("SELECT DISTINCT sectors FROM maps"):
+        try:
+            keys.update(dict.fromkeys(str(s["key"]) for s in json.loads(text)["sectors"]))
+        except (TypeError, KeyError, ValueError):
+            return {}  # a scheme this reading does not understand: the sectors are read as text
+    got = _closed("sector", list(keys))
+    return {} if got is None else {"sector": got}
+
+
+def _decode(s: str, n: int, table: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    """One character a row (:func:`_closed_columns`) as the values; None if a row holds a value outside them."""
+    values, lut = table
+    codes = np.frombuffer(s.encode("ascii"), dtype=np.uint8)
+    if len(codes) != n or (codes == ord("~")).any():
+        return None
+    return values[lut[codes]] if n else np.zeros(0, dtype="S1")
 
 
 def _text(s: str, n: int, sep: str) -> np.ndarray | None:
@@ -120,3 +205,6 @@ def _ints(s: str, n: int) -> np.ndarray:
             powers = 10 ** np.arange(grid.shape[1] - 1, -1, -1, dtype=np.int64)
             return (grid.astype(np.int64) - 48) @ powers
     return np.array(s.split(" "), dtype=np.int64)
+
+
+_CLOSED = _closed_columns()

@@ -255,10 +255,10 @@ def test_large_tables_are_read_in_blocks_with_the_same_result(cohort, monkeypatc
 def test_cutting_joined_text_and_numbers():
     from egomap.store.sqlite import columns
 
-    assert columns._text("ab\x1f\x1fcde\x1fé", 4, "\x1f").tolist() == [b"ab", b"", b"cde", "é".encode()]
-    assert columns._text("ab\x1fcd", 2, "\x1f").tolist() == [b"ab", b"cd"]  # one width: a reshape
-    assert columns._text("", 1, "\x1f").tolist() == [b""]
-    assert columns._text("a\x1fb\x1fc", 2, "\x1f") is None  # a separator inside a value
+    assert keys.cut_text("ab\x1f\x1fcde\x1fé", 4, "\x1f").tolist() == [b"ab", b"", b"cde", "é".encode()]
+    assert keys.cut_text("ab\x1fcd", 2, "\x1f").tolist() == [b"ab", b"cd"]  # one width: a reshape
+    assert keys.cut_text("", 1, "\x1f").tolist() == [b""]
+    assert keys.cut_text("a\x1fb\x1fc", 2, "\x1f") is None  # a separator inside a value
     assert columns._ints("1 22 3", 3).tolist() == [1, 22, 3]
     assert columns._ints("-1 2", 2).tolist() == [-1, 2]
     assert columns._ints("10 22", 2).tolist() == [10, 22]

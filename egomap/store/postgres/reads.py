@@ -13,6 +13,7 @@ from typing import Any
 
 from egomap import fields as _f
 from egomap.errors import ValidationError
+from egomap.store.keys import cut_text
 from egomap.store.sqlite.schema import PLACEMENT_COLS
 
 __all__ = ["CohortReads"]
@@ -150,7 +151,7 @@ class CohortReads:
             elif not n:
                 out[c] = np.zeros(0, dtype="S1")
             else:
-                got = _cut(text.encode("utf-8"), n)
+                got = cut_text(text, n, "\x1f")
                 if got is None:  # the separator inside a value (text refuses control characters): row by row
                     return self._columns_by_row(table, columns, map_ids)
                 out[c] = got
@@ -194,25 +195,3 @@ class CohortReads:
 
 #: ``work_mem`` for the one query of a whole-table read (PostgreSQL's default is 4 MB).
 _BULK_WORK_MEM = "64MB"
-
-
-def _cut(buf: bytes, n: int) -> Any:
-    """``n`` values joined by ``\\x1f`` as a numpy bytes array; None if there are not ``n`` of them.
-
-    Values all of one width (ids, pseudonyms) are cut by reshaping the buffer,
-    with no Python object per value; others are split.
-
-    Examples
-    --------
-    >>> _cut(b"ab\\x1fcd\\x1fef", 3).tolist(), _cut(b"a\\x1fbcd", 2).tolist(), _cut(b"a\\x1fb", 3)
-    ([b'ab', b'cd', b'ef'], [b'a', b'bcd'], None)
-    """
-    import numpy as np
-
-    if (len(buf) + 1) % n == 0 and (w := (len(buf) + 1) // n - 1) > 0:
-        grid = np.frombuffer(buf + b"\x1f", dtype=np.uint8).reshape(n, w + 1)
-        values = grid[:, :w]
-        if (grid[:, w] == 0x1F).all() and not (values == 0x1F).any():
-            return np.ascontiguousarray(values).view(f"S{w}").ravel()
-    parts = buf.split(b"\x1f")
-    return np.array(parts) if len(parts) == n else None

@@ -20,7 +20,7 @@ import numpy as np
 
 from egomap import fields
 from egomap.errors import ValidationError
-from egomap.store.keys import as_bytes, lookup
+from egomap.store.keys import as_bytes, cut_text, lookup
 from egomap.store.sqlite.schema import PLACEMENT_COLS
 
 __all__ = ["read_columns"]
@@ -112,7 +112,7 @@ def _scan_part(
         elif c in closed:
             got = _decode(out[c] or "", n, closed[c][1])
         else:
-            got = _text(out[c] or "", n, _SEP)
+            got = cut_text(out[c] or "", n, _SEP)
         if got is None:  # a float, or a separator inside a value: that column row by row
             rows = [v for (v,) in conn.execute(f"SELECT {c}{tail}", where_args)]
             got = np.array(rows, dtype=float) if c in _FLOATS else as_bytes(rows)
@@ -176,29 +176,11 @@ def _decode(s: str, n: int, table: tuple[np.ndarray, np.ndarray]) -> np.ndarray 
     return values[lut[codes]] if n else np.zeros(0, dtype="S1")
 
 
-def _text(s: str, n: int, sep: str) -> np.ndarray | None:
-    """``n`` values joined by ``sep`` as a bytes array; None if ``sep`` occurs inside a value."""
-    if n == 0:
-        return np.zeros(0, dtype="S1")
-    b = s.encode("utf-8")
-    code = ord(sep)
-    buf = np.frombuffer(b, dtype=np.uint8)
-    w, rest = divmod(len(b) + 1, n)
-    if not rest and w > 1 and np.count_nonzero(buf == code) == n - 1 and (buf[w - 1 :: w] == code).all():
-        grid = np.lib.stride_tricks.as_strided(buf, shape=(n, w - 1), strides=(w, 1))
-        return np.ascontiguousarray(grid).view(f"S{w - 1}").ravel()
-    values = b.split(sep.encode())
-    if len(values) != n:
-        return None
-    out = np.array(values, dtype="S")
-    return out if out.dtype.itemsize else out.astype("S1")
-
-
 def _ints(s: str, n: int) -> np.ndarray:
     """``n`` whole numbers joined by spaces as an int64 array (one width of digits: no parsing per value)."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    digits = _text(s, n, " ")
+    digits = cut_text(s, n, " ")
     if digits is not None:
         grid = np.ascontiguousarray(digits).view(np.uint8).reshape(n, -1)
         if grid.shape[1] and ((grid >= 48) & (grid <= 57)).all():

@@ -327,6 +327,29 @@ def test_migration_from_version_4_on_postgresql(pg_cluster):
         assert m.resource(m.resource_scheme.keys[0]) == {m.alter("Mum").id} and m.capital("Mum") == "bridging"
 
 
+def test_migration_of_a_version_4_team_store_gives_researchers_the_new_views(pg_cluster):
+    """A team store made by schema 4 (no resources, no capital, no activity flag): opened by the admin, it is
+    upgraded and its research views made again, and a researcher reads capital as a practitioner's map gives it."""
+    team = pytest.importorskip("egomap.store.postgres.team")
+    admin = pg_cluster.new_db()
+    db = admin.rsplit("/", 1)[1]
+    team.init(admin)
+    team.add_member(admin, "pat", "practitioner")
+    team.add_member(admin, "ros", "researcher")
+    with em.open_store(pg_cluster.url(db, "pat")) as s:
+        m = s.add_person("R-M4", consent_research=True).new_map("Baseline")
+        m.add_alter("Jo", ring=2, sector="friends", met_through="the Tuesday football club")
+        m.add_alter("Mum", ring=0, sector="household")
+    _as_version_4(admin)
+    execute(admin, "ALTER TABLE alters DROP COLUMN met_through_activity CASCADE")
+    with em.open_store(admin) as s:
+        assert s.schema_version == SCHEMA_VERSION
+    with em.open_store(pg_cluster.url(db, "ros")) as r:
+        m = r.person("R-M4").maps[0]
+        assert sorted(m.capital(a) for a in m.alters) == ["bonding", "bridging"]
+        assert sorted(r.read_table("placements", ["met_through_activity"])["met_through_activity"]) == [0, 1]
+
+
 def test_copy_between_engines_keeps_resources_and_their_edit_log(tmp_path, pg_cluster):
     from egomap.store.postgres.copy import TABLES, copy_store
 

@@ -17,6 +17,7 @@ __all__ = ["bytes_hash", "lookup", "factorize", "search", "cut_text"]
 _SEED = np.uint64(0xCBF29CE484222325)
 _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(29)
 
 
 def as_bytes(values: object) -> np.ndarray:
@@ -55,14 +56,18 @@ def bytes_hash(a: np.ndarray) -> np.ndarray:
         padded = np.zeros((n, w8), dtype=np.uint8)
         padded[:, :w] = raw
         raw = padded
-    words = raw.view("<u8").reshape(n, w8 // 8)
+    # word j of every value side by side (contiguous), and the arithmetic in place: no temporary per step
+    words = np.ascontiguousarray(raw.view("<u8").reshape(n, w8 // 8).T)
     h = np.full(n, _SEED, dtype=np.uint64)
-    for j in range(words.shape[1]):
-        step = (h ^ words[:, j]) * _PRIME
-        step ^= step >> np.uint64(29)
-        step *= _MIX
+    step, tmp = np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.uint64)
+    for word in words:
+        np.bitwise_xor(h, word, out=step)
+        np.multiply(step, _PRIME, out=step)
+        np.right_shift(step, _SHIFT, out=tmp)
+        np.bitwise_xor(step, tmp, out=step)
+        np.multiply(step, _MIX, out=step)
         # a word of zeros is padding (text holds no NUL): the same value hashes alike in arrays of any width
-        h = np.where(words[:, j] != 0, step, h)
+        np.copyto(h, step, where=word != 0)
     return h
 
 

@@ -134,11 +134,17 @@ def factorize(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> codes.tolist(), uniques.tolist()
     ([0, 1, 0, 2], [b'b', b'a', b''])
     """
+    import pandas as pd
+
     if len(a) == 0:
         return np.zeros(0, dtype=np.int64), a[:0]
-    _, first, inv = np.unique(bytes_hash(a), return_index=True, return_inverse=True)
-    if np.any(a[first][inv] != a):  # a collision: group by the bytes themselves
-        _, first, inv = np.unique(a, return_index=True, return_inverse=True)
+    # the hashes grouped in a hash table (no sort), codes in order of first appearance
+    codes, _ = pd.factorize(bytes_hash(a))
+    uniques = a[pd.Series(codes).drop_duplicates().index.to_numpy()]
+    if not np.any(uniques[codes] != a):
+        return codes.astype(np.int64), uniques
+    # a collision: group by the bytes themselves
+    _, first, inv = np.unique(a, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     by_first = np.argsort(first, kind="stable")
     rank[by_first] = np.arange(len(first))

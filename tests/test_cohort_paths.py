@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,10 +205,12 @@ def test_read_columns_with_a_separator_inside_a_value(tmp_path):
     store.close()
 
 
-def test_read_columns_with_a_value_outside_the_vocabulary(tmp_path):
-    """Choices are read as one character a row; a value egomap does not know (an old or edited file) as text."""
-    path = tmp_path / "odd.sqlite"
-    with em.open_store(path) as store:
+def test_read_columns_with_a_value_outside_the_vocabulary(location):
+    """Choices are read as one character a row; a value egomap does not know (an old or edited store) as text."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pg import execute
+
+    with em.open_store(location) as store:
         m = store.add_person("R-1").new_map("Baseline")
         m.add_alter("A", ring=0, sector="family", valence="mixed", support_received={"practical", "emotional"})
         m.add_alter("B", ring=1, sector="family", capital="linking", contact="weekly")
@@ -220,16 +224,16 @@ def test_read_columns_with_a_value_outside_the_vocabulary(tmp_path):
             ("", *r[1:]) for r in want.itertuples(index=False)
         ]
 
-    with em.open_store(path) as store:
+    with em.open_store(location) as store:
         got, want = both(store)
         assert sorted(got) == sorted(want)
         assert ("", "mixed", "emotional,practical", "", "", "person", "family") in got
-    con = sqlite3.connect(path)
-    with con:
-        con.execute("UPDATE placements SET valence = 'so-so', support_received = 'practical,emotional'")
-        con.execute("UPDATE placements SET sector = 'elsewhere' WHERE ring = 2")  # not a sector of the map's scheme
-    con.close()
-    with em.open_store(path) as store:
+    execute(
+        location,
+        "UPDATE placements SET valence = 'so-so', support_received = 'practical,emotional';"
+        "UPDATE placements SET sector = 'elsewhere' WHERE ring = 2",  # not a sector of the map's scheme
+    )
+    with em.open_store(location) as store:
         got, want = both(store)
         assert sorted(got) == sorted(want) and {r[1] for r in got} == {"so-so"}
         assert {r[2] for r in got} == {"practical,emotional"} and {r[6] for r in got} == {"family", "elsewhere"}

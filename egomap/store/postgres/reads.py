@@ -13,6 +13,7 @@ from typing import Any
 
 from egomap import fields as _f
 from egomap.errors import ValidationError
+from egomap.store.closed import CLOSED, decode
 from egomap.store.keys import cut_text
 from egomap.store.sqlite.schema import PLACEMENT_COLS
 
@@ -138,6 +139,8 @@ class CohortReads:
                 aggs.append(f"string_agg(coalesce(x.{c}::bigint, -1)::text, ' ')")
             elif c in _FLOATS:
                 aggs.append(f"string_agg(x.{c}::text, ' ')")
+            elif c in CLOSED:  # one character a row (egomap.store.closed)
+                aggs.append(f"string_agg({CLOSED[c][0]}, '')")
             else:
                 aggs.append(f"string_agg(coalesce(x.{c}::text, ''), E'\\x1f')")
         sql = f"SELECT count(*), {', '.join(aggs)} FROM ({inner}) x"
@@ -150,6 +153,11 @@ class CohortReads:
                 out[c] = np.array(text.split(" "), dtype=float) if n else np.zeros(0, dtype=float)
             elif not n:
                 out[c] = np.zeros(0, dtype="S1")
+            elif c in CLOSED:
+                got = decode(text or "", n, CLOSED[c][1])
+                if got is None:  # a value outside the vocabulary: row by row
+                    return self._columns_by_row(table, columns, map_ids)
+                out[c] = got
             else:
                 got = cut_text(text, n, "\x1f")
                 if got is None:  # the separator inside a value (text refuses control characters): row by row

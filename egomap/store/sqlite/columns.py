@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from itertools import combinations
 
 import numpy as np
 
 from egomap import fields
 from egomap.errors import ValidationError
+from egomap.store.closed import CLOSED, Closed, closed_reading, decode
 from egomap.store.keys import as_bytes, cut_text, lookup
 from egomap.store.sqlite.schema import PLACEMENT_COLS
 
@@ -31,9 +31,6 @@ _INTS = frozenset(
 )
 _FLOATS = frozenset(f.name for o in ("alter", "placement") for f in fields.of(o) if f.type == "float")
 _IN = "(SELECT value FROM json_each(?))"
-#: A column read one character a row: the SQL, and the values by character (``0``: empty) with the lookup table.
-Closed = tuple[str, tuple[np.ndarray, np.ndarray]]
-_CODES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # '~': outside the vocabulary
 _BLOCK = 1_000_000  # rowids scanned at a time: bounds the text in flight (about 100 MB a block)
 
 
@@ -68,7 +65,7 @@ def _scan(
     closed: Mapping[str, Closed] | None = None,
 ) -> dict[str, np.ndarray]:
     """One table's columns; a whole large table in blocks of rowids, so that the text in flight stays small."""
-    closed = {**_CLOSED, **(closed or {})}
+    closed = {**CLOSED, **(closed or {})}
     if where is not None:
         return _scan_part(conn, table, columns, where[0], [where[1]], closed)
     lo, hi = conn.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
@@ -110,7 +107,7 @@ def _scan_part(
         elif c in _INTS:
             got = _ints(out[c] or "", n)
         elif c in closed:
-            got = _decode(out[c] or "", n, closed[c][1])
+            got = decode(out[c] or "", n, closed[c][1])
         else:
             got = cut_text(out[c] or "", n, _SEP)
         if got is None:  # a float, or a separator inside a value: that column row by row
@@ -118,41 +115,6 @@ def _scan_part(
             got = np.array(rows, dtype=float) if c in _FLOATS else as_bytes(rows)
         out[c] = got
     return out
-
-
-def _closed_columns() -> dict[str, Closed]:
-    """Columns with a closed vocabulary: the SQL that gives each row's value as one character, and the values.
-
-    A choice or a set of choices (as stored: sets as sorted comma-separated
-    text) is read as one character a row, with no separator: no text to cut,
-    no Python object per row. ``0`` is empty or NULL; ``~`` a value outside the
-    vocabulary, which sends the column to the text path.
-    """
-    out = {}
-    for f in (f for o in ("alter", "placement") for f in fields.of(o)):
-        if f.type == "choice" and f.choices:
-            values = [f.to_db(v) for v in f.choices]
-        elif f.type == "set" and f.choices:
-            values = sorted({f.to_db(set(c)) for k in range(1, len(f.choices) + 1) for c in combinations(f.choices, k)})
-        else:
-            continue
-        got = _closed(f.column, values)
-        if got is not None:
-            out[f.column] = got
-    return out
-
-
-def _closed(column: str, values: Sequence[str]) -> Closed | None:
-    """The one-character reading of ``column`` whose values are among ``values`` (None: too many values)."""
-    values = [v for v in dict.fromkeys(values) if v]
-    if len(values) >= len(_CODES):
-        return None
-    whens = " ".join(f"WHEN '{v.replace(chr(39), chr(39) * 2)}' THEN '{_CODES[i + 1]}'" for i, v in enumerate(values))
-    lut = np.zeros(128, dtype=np.intp)
-    for i in range(len(values) + 1):
-        lut[ord(_CODES[i])] = i
-    sql = f"CASE ifnull({column}, '') WHEN '' THEN '0' {whens} ELSE '~' END"
-    return sql, (np.array([b"", *(v.encode("utf-8") for v in values)]), lut)
 
 
 def _sector_vocabulary(conn: sqlite3.Connection) -> dict[str, Closed]:
@@ -163,17 +125,8 @@ def _sector_vocabulary(conn: sqlite3.Connection) -> dict[str, Closed]:
             keys.update(dict.fromkeys(str(s["key"]) for s in json.loads(text)["sectors"]))
         except (TypeError, KeyError, ValueError):
             return {}  # a scheme this reading does not understand: the sectors are read as text
-    got = _closed("sector", list(keys))
+    got = closed_reading("sector", list(keys))
     return {} if got is None else {"sector": got}
-
-
-def _decode(s: str, n: int, table: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
-    """One character a row (:func:`_closed_columns`) as the values; None if a row holds a value outside them."""
-    values, lut = table
-    codes = np.frombuffer(s.encode("ascii"), dtype=np.uint8)
-    if len(codes) != n or (codes == ord("~")).any():
-        return None
-    return values[lut[codes]] if n else np.zeros(0, dtype="S1")
 
 
 def _ints(s: str, n: int) -> np.ndarray:
@@ -187,6 +140,3 @@ def _ints(s: str, n: int) -> np.ndarray:
             powers = 10 ** np.arange(grid.shape[1] - 1, -1, -1, dtype=np.int64)
             return (grid.astype(np.int64) - 48) @ powers
     return np.array(s.split(" "), dtype=np.int64)
-
-
-_CLOSED = _closed_columns()

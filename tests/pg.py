@@ -102,6 +102,18 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def team_db(cluster: Cluster, **members: str) -> tuple[str, dict[str, str]]:
+    """A new team store (``egomap team init``) with members ``name=kind`` added: its admin URL and each member's URL."""
+    from egomap.store.postgres import team
+
+    admin = cluster.new_db()
+    team.init(admin)
+    for name, kind in members.items():
+        team.add_member(admin, name, kind)
+    db = admin.rsplit("/", 1)[1]
+    return admin, {name: cluster.url(db, name) for name in members}
+
+
 def rows_of(location: str | os.PathLike) -> dict[str, list]:
     """Every row of every store table, read through a separate plain connection (SQLite file or PostgreSQL URL)."""
     tables = ("persons", "maps", "alters", "placements", "ties", "goals", "edits")
@@ -139,6 +151,22 @@ def execute(location: str | os.PathLike, sql: str) -> None:
     con.executescript(sql)
     con.commit()
     con.close()
+
+
+def query(location: str | os.PathLike, sql: str) -> list[tuple]:
+    """The rows of one query on a store, through a separate plain connection (the store's tables by their names)."""
+    if isinstance(location, str) and location.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True, options="-c search_path=egomap") as c:
+            return c.execute(sql).fetchall()
+    import sqlite3
+
+    con = sqlite3.connect(location)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
 
 
 def columns_of(location: str | os.PathLike, table: str) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -16,6 +18,9 @@ import pytest
 import egomap as em
 from egomap.graph import person_to_networkx, to_networkx
 from egomap.io._common import pseudonyms
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pg import team_db  # noqa: E402
 
 CUSTOM = em.ResourceScheme(
     "study_items",
@@ -398,15 +403,10 @@ def test_networkx_graphs_carry_capital_and_resources(filled):
 def test_research_exports_through_the_views_equal_the_full_data(pg_cluster, tmp_path):
     # a researcher's maps hide met_through, yet the coach's default capital (bridging: met at a football
     # club) and every resource row must come out of the views exactly as from the full data
-    team = pytest.importorskip("egomap.store.postgres.team")
-    admin = pg_cluster.new_db()
-    db = admin.rsplit("/", 1)[1]
-    team.init(admin)
-    for name, kind in (("alice", "practitioner"), ("rita", "researcher")):
-        team.add_member(admin, name, kind)
-    with em.open_store(pg_cluster.url(db, "alice")) as a:
+    admin, urls = team_db(pg_cluster, alice="practitioner", rita="researcher")
+    with em.open_store(urls["alice"]) as a:
         _fill(a)
-    with em.open_store(admin) as full, em.open_store(pg_cluster.url(db, "rita")) as r:
+    with em.open_store(admin) as full, em.open_store(urls["rita"]) as r:
         for fmt in ("egor", "graphml", "json"):
             want, got = _export(fmt, full, tmp_path / "full"), _export(fmt, r, tmp_path / "views")
             want = sorted(map(str, want.values() if isinstance(want, dict) else [want] if fmt == "json" else want))

@@ -14,7 +14,7 @@ import egomap as em
 from egomap.store import SCHEMA_VERSION
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pg import columns_of, execute, is_postgres, rows_of  # noqa: E402
+from pg import columns_of, execute, query, rows_of, team_db  # noqa: E402
 from test_resources_model import custom_scheme  # noqa: E402
 from test_tie_types import _V3_FILE_SQL  # noqa: E402
 
@@ -26,16 +26,7 @@ _V4_FILE_SQL = _V3_FILE_SQL.replace(
 
 def _resource_rows(location) -> list[tuple]:
     """The rows of table ``resources``, sorted, through a plain connection."""
-    if is_postgres(location):
-        import psycopg
-
-        with psycopg.connect(location, autocommit=True) as c:
-            return sorted(c.execute("SELECT map_id, item, alter_id FROM egomap.resources").fetchall())
-    con = sqlite3.connect(location)
-    try:
-        return sorted(con.execute("SELECT map_id, item, alter_id FROM resources").fetchall())
-    finally:
-        con.close()
+    return sorted(query(location, "SELECT map_id, item, alter_id FROM resources"))
 
 
 def _everything(location) -> tuple:
@@ -80,16 +71,7 @@ def test_round_trip(location):
 
 def _stored_schemes(location) -> dict[str, str | None]:
     """Each map's ``maps.resource_scheme`` cell by label, through a plain connection."""
-    if is_postgres(location):
-        import psycopg
-
-        with psycopg.connect(location, autocommit=True) as c:
-            return dict(c.execute("SELECT label, resource_scheme FROM egomap.maps").fetchall())
-    con = sqlite3.connect(location)
-    try:
-        return dict(con.execute("SELECT label, resource_scheme FROM maps").fetchall())
-    finally:
-        con.close()
+    return dict(query(location, "SELECT label, resource_scheme FROM maps"))
 
 
 def test_the_built_in_scheme_is_stored_as_null_and_read_back_as_itself(location):
@@ -330,13 +312,8 @@ def test_migration_from_version_4_on_postgresql(pg_cluster):
 def test_migration_of_a_version_4_team_store_gives_researchers_the_new_views(pg_cluster):
     """A team store made by schema 4 (no resources, no capital, no activity flag): opened by the admin, it is
     upgraded and its research views made again, and a researcher reads capital as a practitioner's map gives it."""
-    team = pytest.importorskip("egomap.store.postgres.team")
-    admin = pg_cluster.new_db()
-    db = admin.rsplit("/", 1)[1]
-    team.init(admin)
-    team.add_member(admin, "pat", "practitioner")
-    team.add_member(admin, "ros", "researcher")
-    with em.open_store(pg_cluster.url(db, "pat")) as s:
+    admin, urls = team_db(pg_cluster, pat="practitioner", ros="researcher")
+    with em.open_store(urls["pat"]) as s:
         m = s.add_person("R-M4", consent_research=True).new_map("Baseline")
         m.add_alter("Jo", ring=2, sector="friends", met_through="the Tuesday football club")
         m.add_alter("Mum", ring=0, sector="household")
@@ -344,7 +321,7 @@ def test_migration_of_a_version_4_team_store_gives_researchers_the_new_views(pg_
     execute(admin, "ALTER TABLE alters DROP COLUMN met_through_activity CASCADE")
     with em.open_store(admin) as s:
         assert s.schema_version == SCHEMA_VERSION
-    with em.open_store(pg_cluster.url(db, "ros")) as r:
+    with em.open_store(urls["ros"]) as r:
         m = r.person("R-M4").maps[0]
         assert sorted(m.capital(a) for a in m.alters) == ["bonding", "bridging"]
         assert sorted(r.read_table("placements", ["met_through_activity"])["met_through_activity"]) == [0, 1]
@@ -375,13 +352,7 @@ def test_copy_between_engines_keeps_resources_and_their_edit_log(tmp_path, pg_cl
 @pytest.fixture(scope="module")
 def team_store(pg_cluster):
     """A team store: practitioners pia and bo, researcher rex; pia's R-T1 consents, R-T2 does not; bo has R-T3."""
-    team = pytest.importorskip("egomap.store.postgres.team")
-    admin = pg_cluster.new_db()
-    db = admin.rsplit("/", 1)[1]
-    team.init(admin)
-    for name, kind in (("pia", "practitioner"), ("bo", "practitioner"), ("rex", "researcher")):
-        team.add_member(admin, name, kind)
-    urls = {n: pg_cluster.url(db, n) for n in ("pia", "bo", "rex")}
+    admin, urls = team_db(pg_cluster, pia="practitioner", bo="practitioner", rex="researcher")
     with em.open_store(urls["pia"]) as s:
         _, m1, ids = _person(s, "R-T1", consent_research=True)
         m1.add_alter("Jo", ring=2, sector="friends", met_through="art classes")  # bridging by the default rule

@@ -14,7 +14,7 @@ import pytest
 import egomap as em
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pg import rows_of  # noqa: E402
+from pg import rows_of, team_db  # noqa: E402
 
 psycopg = pytest.importorskip("psycopg")
 team = pytest.importorskip("egomap.store.postgres.team")
@@ -23,12 +23,7 @@ team = pytest.importorskip("egomap.store.postgres.team")
 @pytest.fixture(scope="module")
 def t(pg_cluster):
     """A team store: practitioners alice and bob, lead lena, researcher rita; alice has R-A1 (consenting) and R-A2."""
-    admin = pg_cluster.new_db()
-    db = admin.rsplit("/", 1)[1]
-    team.init(admin)
-    for name, kind in (("alice", "practitioner"), ("bob", "practitioner"), ("lena", "lead"), ("rita", "researcher")):
-        team.add_member(admin, name, kind)
-    urls = {n: pg_cluster.url(db, n) for n in ("alice", "bob", "lena", "rita")}
+    admin, urls = team_db(pg_cluster, alice="practitioner", bob="practitioner", lena="lead", rita="researcher")
     with em.open_store(urls["alice"]) as a:
         m = a.add_person("R-A1", "Alex Smith", consent_research=True).new_map("Visit at home", date="2026-01-12")
         m.add_alter("Mum", ring=0, sector="household", relationship="mother", note="worried about money")

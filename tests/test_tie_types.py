@@ -12,7 +12,7 @@ import egomap as em
 from egomap.store import SCHEMA_VERSION
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pg import columns_of, execute  # noqa: E402
+from pg import columns_of, execute, team_db  # noqa: E402
 from test_store_migration import _V2_FILE_SQL  # noqa: E402
 
 # The version-2 file of test_store_migration as version 3 left it (version 3 added placements.known_for only).
@@ -379,15 +379,10 @@ def test_copy_between_engines_carries_tie_types(tmp_path, pg_cluster):
 
 
 def test_a_researcher_sees_the_tie_types_through_the_views(pg_cluster):
-    team = pytest.importorskip("egomap.store.postgres.team")
-    admin = pg_cluster.new_db()
-    db = admin.rsplit("/", 1)[1]
-    team.init(admin)
-    team.add_member(admin, "pia", "practitioner")
-    team.add_member(admin, "rex", "researcher")
-    with em.open_store(pg_cluster.url(db, "pia")) as s:
+    _, urls = team_db(pg_cluster, pia="practitioner", rex="researcher")
+    with em.open_store(urls["pia"]) as s:
         _typed_person(s)
-    with em.open_store(pg_cluster.url(db, "rex")) as r:
+    with em.open_store(urls["rex"]) as r:
         m = r.person("R-EX").maps[0]
         assert sorted(tuple(sorted(m.tie_types(t.a, t.b))) for t in m.ties) == [(), ("Close", "DrugTie")]
         assert sorted(r.read_table("ties", ["types"])["types"]) == ["", "Close,DrugTie"]

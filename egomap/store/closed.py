@@ -26,13 +26,7 @@ _CODES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # '~'
 
 
 def closed_columns() -> dict[str, Closed]:
-    """Columns with a closed vocabulary: the SQL that gives each row's value as one character, and the values.
-
-    A choice or a set of choices (as stored: sets as sorted comma-separated
-    text) is read as one character a row, with no separator: no text to cut,
-    no Python object per row. ``0`` is empty or NULL; ``~`` a value outside the
-    vocabulary, which sends the column to the text path.
-    """
+    """The vocabulary's choices and sets of choices (as stored), each with its one-character reading."""
     out = {}
     for f in (f for o in ("alter", "placement") for f in fields.of(o)):
         if f.type == "choice" and f.choices:

@@ -37,6 +37,7 @@ class CohortReads:
     lock: Any
     read: Callable[..., list[tuple]]
     _read: Callable[[Callable[[Any], Any]], Any]
+    _depth: int
 
     def counts(self) -> dict[str, int]:
         """How many persons, maps, alters and edits the role may see."""
@@ -174,7 +175,7 @@ class CohortReads:
         """
 
         def run(c: Any) -> tuple:
-            if getattr(self, "_depth", 0):  # inside the store's own transaction: as it is
+            if self._depth:  # inside the store's own transaction: as it is
                 return c.execute(sql, args).fetchone()
             with c.transaction():
                 c.execute(f"SET LOCAL work_mem = '{_BULK_WORK_MEM}'")
